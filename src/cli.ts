@@ -1,0 +1,209 @@
+import { Command, CommanderError, Option } from 'commander';
+import { styleText } from 'node:util';
+import { unifiedDiff } from './diff';
+import { InputError, type FixResult } from './engine';
+import { findDockerfiles, readDockerfile, writeAtomically } from './files';
+import { fix, listTransforms, type FixOptions } from './index';
+import { SAFETY_CLASSES, type SafetyClass } from './types';
+import { decodeDockerfile } from './validate';
+
+/** Where the CLI reads and writes; tests pass their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  readStdin(): Promise<Buffer>;
+  /** Standard output is a terminal (for colour). */
+  isTTY: boolean;
+  env: NodeJS.ProcessEnv;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_CHANGES = 1;
+export const EXIT_ERROR = 2;
+
+interface FixFlags {
+  write?: boolean;
+  check?: boolean;
+  stdin?: boolean;
+  stdinFilepath?: string;
+  only?: string[];
+  skip?: string[];
+  safety?: SafetyClass[];
+  format: 'text' | 'json';
+  color: boolean;
+}
+
+interface FileOutcome {
+  path: string;
+  result?: FixResult;
+  before?: string;
+  problem?: string;
+}
+
+/** Runs the command line and resolves to the exit code; never exits itself. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  let code = EXIT_OK;
+  const program = new Command('dslim')
+    .description('Rewrite Dockerfiles so their images get smaller, with the same files and behaviour.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError();
+
+  program
+    .command('fix')
+    .description('show (or write) the rewrite of each Dockerfile as a unified diff')
+    .argument('[paths...]', 'Dockerfiles or directories to search', ['.'])
+    .option('--write', 'write changed files in place')
+    .option('--check', 'exit 1 when any file would change')
+    .option('--stdin', 'read one Dockerfile from standard input and print the whole result')
+    .option('--stdin-filepath <path>', 'the path to name in messages with --stdin')
+    .option('--only <ids>', 'run only these transforms (comma-separated)', list)
+    .option('--skip <ids>', 'do not run these transforms (comma-separated)', list)
+    .option('--safety <classes>', 'safety classes allowed to run (layout,cache,content)', safetyList)
+    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option('--no-color', 'never colour the output')
+    .action(async (paths: string[], flags: FixFlags) => {
+      code = flags.stdin ? await fixStdin(flags, io) : await fixFiles(paths, flags, io);
+    });
+
+  program
+    .command('list')
+    .description('list every transform with its id, safety class and rationale')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((flags: { format: string }) => {
+      io.out(flags.format === 'json' ? JSON.stringify(listTransforms().map(describeTransform), null, 2) + '\n' : listText());
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
+    if (error instanceof InputError) {
+      io.err(`dslim: ${error.message}\n`);
+      return EXIT_ERROR;
+    }
+    throw error;
+  }
+  return code;
+}
+
+async function fixStdin(flags: FixFlags, io: Io): Promise<number> {
+  const name = flags.stdinFilepath ?? '<stdin>';
+  const bytes = await io.readStdin();
+  const decoded = decodeDockerfile(bytes);
+  if ('problem' in decoded) {
+    io.out(bytes.toString('utf8'));
+    io.err(`dslim: ${name}: ${decoded.problem}\n`);
+    return EXIT_ERROR;
+  }
+  const result = await fix(decoded.text, engineOptions(flags));
+  io.out(result.output);
+  if (flags.format === 'json') io.err(JSON.stringify(outcomeJson({ path: name, result, before: decoded.text })) + '\n');
+  return flags.check && result.changed ? EXIT_CHANGES : EXIT_OK;
+}
+
+async function fixFiles(paths: string[], flags: FixFlags, io: Io): Promise<number> {
+  const { files, problems } = await findDockerfiles(paths);
+  const outcomes: FileOutcome[] = problems.map((p) => ({ path: p.path, problem: p.problem }));
+  for (const file of files) {
+    const read = await readDockerfile(file);
+    if ('problem' in read) {
+      outcomes.push({ path: file, problem: read.problem });
+      continue;
+    }
+    const result = await fix(read.text, engineOptions(flags));
+    if (flags.write && result.changed) {
+      const error = await writeAtomically(file, result.output).catch((e: Error) => e);
+      if (error) {
+        outcomes.push({ path: file, problem: `could not write: ${error.message}` });
+        continue;
+      }
+    }
+    outcomes.push({ path: file, result, before: read.text });
+  }
+
+  const color = flags.color && io.isTTY && !('NO_COLOR' in io.env);
+  if (flags.format === 'json') {
+    io.out(JSON.stringify({ files: outcomes.map(outcomeJson) }, null, 2) + '\n');
+  } else {
+    printText(outcomes, flags, color, io);
+  }
+  for (const outcome of outcomes) {
+    if (outcome.problem) io.err(`dslim: ${outcome.path}: ${outcome.problem}\n`);
+  }
+  if (outcomes.some((o) => o.problem)) return EXIT_ERROR;
+  return flags.check && outcomes.some((o) => o.result?.changed) ? EXIT_CHANGES : EXIT_OK;
+}
+
+function printText(outcomes: FileOutcome[], flags: FixFlags, color: boolean, io: Io): void {
+  const done = outcomes.filter((o): o is Required<Omit<FileOutcome, 'problem'>> => !!o.result);
+  if (!flags.write) {
+    for (const { path, result, before } of done) io.out(colorDiff(unifiedDiff(path, before, result.output), color));
+  }
+  for (const { path, result } of done) {
+    for (const c of result.changes) io.out(`${path}:${c.line}:1  ${paint(c.transform, 'cyan', color)}  ${c.message}\n`);
+    for (const n of result.notes) io.out(`${path}:${n.line}:1  ${paint(n.transform, 'cyan', color)}  note: ${n.message}\n`);
+  }
+  const changed = done.filter((o) => o.result.changed).length;
+  const verb = flags.write ? 'changed' : 'would change';
+  const notes = done.reduce((sum, o) => sum + o.result.notes.length, 0);
+  io.err(`dslim: ${done.length} file${done.length === 1 ? '' : 's'} checked, ${changed} ${verb}, ${notes} note${notes === 1 ? '' : 's'}\n`);
+}
+
+function outcomeJson(outcome: FileOutcome): object {
+  if (outcome.problem || !outcome.result) return { path: outcome.path, error: outcome.problem };
+  const { result } = outcome;
+  return { path: outcome.path, changed: result.changed, changes: result.changes, notes: result.notes };
+}
+
+function engineOptions(flags: FixFlags): FixOptions {
+  return { only: flags.only, skip: flags.skip, safety: flags.safety };
+}
+
+function listText(): string {
+  const rows = listTransforms().map((t) => `${t.id.padEnd(22)} ${t.safety.padEnd(8)} ${t.title}\n${' '.repeat(32)}${t.rationale}\n`);
+  return rows.join('');
+}
+
+function describeTransform(t: ReturnType<typeof listTransforms>[number]): object {
+  return { id: t.id, title: t.title, safety: t.safety, rationale: t.rationale, options: t.options, limitations: t.limitations };
+}
+
+function list(value: string): string[] {
+  return value.split(',').map((v) => v.trim()).filter(Boolean);
+}
+
+function safetyList(value: string): SafetyClass[] {
+  const classes = list(value);
+  const bad = classes.find((c) => !SAFETY_CLASSES.includes(c as SafetyClass));
+  if (bad) throw new InputError(`unknown safety class \`${bad}\` (use ${SAFETY_CLASSES.join(', ')})`);
+  return classes as SafetyClass[];
+}
+
+function colorDiff(diff: string, color: boolean): string {
+  if (!color) return diff;
+  return diff.replace(/^([-+@].*)$/gm, (line) => {
+    if (line.startsWith('+++') || line.startsWith('---')) return styleText('bold', line);
+    if (line.startsWith('@@')) return styleText('cyan', line);
+    return styleText(line.startsWith('+') ? 'green' : 'red', line);
+  });
+}
+
+function paint(text: string, style: 'cyan', color: boolean): string {
+  return color ? styleText(style, text) : text;
+}
+
+function processIo(): Io {
+  return {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
+    isTTY: !!process.stdout.isTTY,
+    env: process.env,
+  };
+}
+

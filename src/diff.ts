@@ -1,0 +1,14 @@
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+
+/**
+ * A unified diff with `a/PATH` and `b/PATH` headers, as `git apply` takes
+ * it. Empty when the texts are equal.
+ */
+export function unifiedDiff(file: string, before: string, after: string): string {
+  if (before === after) return '';
+  const name = file.split('\\').join('/').replace(/^\.\//, '');
+  return createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, {
+    context: 3,
+    headerOptions: FILE_HEADERS_ONLY,
+  });
+}

@@ -1,0 +1,336 @@
+import {
+  DockerfileParser,
+  type Dockerfile,
+  type Flag,
+  type Instruction,
+} from 'dockerfile-ast';
+
+const BOM = '\ufeff';
+const DEFAULT_SHELL = ['/bin/sh', '-c'];
+const WINDOWS_SHELL = ['cmd', '/S', '/C'];
+const WINDOWS_IMAGE = /windows|nanoserver|servercore|ltsc20\d\d/i;
+const HEREDOC_OPENER = /(\d*)<<(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\3/g;
+const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh', 'busybox']);
+
+/** Half-open range of 0-based offsets into `DockerDocument.text`. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/**
+ * Text as Docker sees it after joining continuation lines: the escape
+ * character and line break are removed, and comment lines and empty lines
+ * inside the continuation are dropped. `toFile` maps an offset in `text`
+ * back to the file.
+ */
+export interface LogicalText {
+  text: string;
+  toFile(offset: number): number;
+}
+
+export interface Stage {
+  index: number;
+  /** The `AS` name, lower-cased, or null. */
+  name: string | null;
+  /** The image or stage the FROM names, as written. */
+  base: string;
+  from: InstructionInfo;
+  instructions: InstructionInfo[];
+}
+
+export interface InstructionInfo {
+  index: number;
+  /** Upper-cased keyword, e.g. `RUN`. */
+  keyword: string;
+  node: Instruction;
+  /** From the keyword to the last character before the final line break. */
+  span: Span;
+  /** 0-based line of the keyword. */
+  line: number;
+  stage: Stage | null;
+  flags: Flag[];
+  /** Offset where the arguments start, after the keyword and any flags. */
+  bodyStart: number;
+  /** The arguments after the flags, as Docker joins them. */
+  body: LogicalText;
+  /** True for JSON (exec) form. */
+  execForm: boolean;
+  /** Has a heredoc, or may have one the parser missed: never edit it. */
+  opaque: boolean;
+  /** The SHELL in effect for this instruction. */
+  shell: string[];
+}
+
+/**
+ * A parsed Dockerfile with the positions and facts that transforms need.
+ * The text never includes the byte-order mark; `bom` says if there was one.
+ */
+export class DockerDocument {
+  readonly text: string;
+  readonly bom: boolean;
+  readonly eol: string;
+  readonly escape: string;
+  readonly ast: Dockerfile;
+  readonly instructions: InstructionInfo[] = [];
+  readonly stages: Stage[] = [];
+  private readonly lineStarts: number[];
+
+  constructor(source: string) {
+    this.bom = source.startsWith(BOM);
+    this.text = this.bom ? source.slice(1) : source;
+    this.eol = detectEol(this.text);
+    this.lineStarts = computeLineStarts(this.text);
+    this.ast = DockerfileParser.parse(this.text);
+    this.escape = this.ast.getEscapeCharacter();
+    this.collectInstructions();
+    this.markHeredocs();
+  }
+
+  /** Converts a parser position to an offset. */
+  offsetAt(pos: { line: number; character: number }): number {
+    if (pos.line >= this.lineStarts.length) return this.text.length;
+    return Math.min(this.lineStarts[pos.line] + pos.character, this.text.length);
+  }
+
+  /** 0-based line of an offset. */
+  lineAt(offset: number): number {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  lineStart(line: number): number {
+    return this.lineStarts[line];
+  }
+
+  /** Offset of the line break (or end of text) that ends the line. */
+  lineEnd(line: number): number {
+    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
+    let end = next;
+    if (end > this.lineStarts[line] && this.text[end - 1] === '\n') end--;
+    if (end > this.lineStarts[line] && this.text[end - 1] === '\r') end--;
+    return end;
+  }
+
+  lineText(line: number): string {
+    return this.text.slice(this.lineStarts[line], this.lineEnd(line));
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  /** Joins the continuation lines of `[start, end)` as Docker does. */
+  logical(start: number, end: number): LogicalText {
+    const pieces: string[] = [];
+    const starts: number[] = [];
+    const fileStarts: number[] = [];
+    let length = 0;
+    let line = this.lineAt(start);
+    let pos = start;
+    for (let first = true; pos <= end && line < this.lineCount; first = false) {
+      const lineEnd = Math.min(this.lineEnd(line), end);
+      const content = this.text.slice(pos, lineEnd);
+      const trimmed = content.trimStart();
+      if (!first && (trimmed === '' || trimmed.startsWith('#'))) {
+        line++;
+        pos = this.lineStarts[line] ?? end + 1;
+        continue;
+      }
+      const cut = continuationCut(content, this.escape);
+      const kept = cut === -1 ? content : content.slice(0, cut);
+      starts.push(length);
+      fileStarts.push(pos);
+      pieces.push(kept);
+      length += kept.length;
+      if (cut === -1 || lineEnd >= end) break;
+      line++;
+      pos = this.lineStarts[line] ?? end + 1;
+    }
+    return {
+      text: pieces.join(''),
+      toFile(offset: number): number {
+        let i = starts.length - 1;
+        while (i > 0 && starts[i] > offset) i--;
+        return fileStarts[i] + (offset - starts[i]);
+      },
+    };
+  }
+
+  /** The stage a `--from` value or FROM image names, if it is a stage. */
+  findStage(ref: string, before: number): Stage | undefined {
+    const lower = ref.toLowerCase();
+    const stages = this.stages.filter((s) => s.from.index < before);
+    if (/^\d+$/.test(ref)) return stages[Number(ref)];
+    return stages.find((s) => s.name === lower);
+  }
+
+  private collectInstructions(): void {
+    let stage: Stage | null = null;
+    let shell = DEFAULT_SHELL;
+    const finalShells = new Map<Stage, string[]>();
+    for (const node of this.ast.getInstructions()) {
+      const range = node.getRange();
+      const keyword = node.getKeyword().toUpperCase();
+      const start = this.offsetAt(range.start);
+      const flags = 'getFlags' in node ? (node as unknown as { getFlags(): Flag[] }).getFlags() : [];
+      const info: InstructionInfo = {
+        index: this.instructions.length,
+        keyword,
+        node,
+        span: { start, end: this.offsetAt(range.end) },
+        line: range.start.line,
+        stage,
+        flags,
+        bodyStart: start,
+        body: { text: '', toFile: () => start },
+        execForm: false,
+        opaque: false,
+        shell,
+      };
+      this.locateBody(info);
+      if (keyword === 'FROM') {
+        if (stage) finalShells.set(stage, shell);
+        stage = this.startStage(info);
+        const parent = this.findStage(stage.base, info.index);
+        shell = parent ? finalShells.get(parent) ?? shell : defaultShellFor(stage.base);
+        info.shell = shell;
+      } else if (keyword === 'SHELL' && info.execForm) {
+        shell = parseJsonArray(info.body.text) ?? shell;
+      }
+      stage?.instructions.push(info);
+      this.instructions.push(info);
+    }
+  }
+
+  private startStage(from: InstructionInfo): Stage {
+    const words = from.body.text.trim().split(/\s+/);
+    const as = words.findIndex((w) => w.toLowerCase() === 'as');
+    const stage: Stage = {
+      index: this.stages.length,
+      name: as > 0 && words[as + 1] ? words[as + 1].toLowerCase() : null,
+      base: words[0] ?? '',
+      from,
+      instructions: [],
+    };
+    from.stage = stage;
+    this.stages.push(stage);
+    return stage;
+  }
+
+  /** Finds where the arguments start once the keyword and flags are skipped. */
+  private locateBody(info: InstructionInfo): void {
+    const keywordEnd = this.offsetAt(info.node.getInstructionRange().end);
+    const args = this.logical(keywordEnd, info.span.end);
+    let skip = 0;
+    const text = args.text;
+    const wordCount = info.flags.length;
+    for (let word = 0; word <= wordCount; word++) {
+      while (skip < text.length && /\s/.test(text[skip])) skip++;
+      if (word === wordCount) break;
+      while (skip < text.length && !/\s/.test(text[skip])) skip++;
+    }
+    info.bodyStart = Math.min(args.toFile(skip), info.span.end);
+    info.body = this.logical(info.bodyStart, info.span.end);
+    info.execForm = info.body.text.trimStart().startsWith('[') && parseJsonArray(info.body.text) !== null;
+  }
+
+  /**
+   * Marks heredoc instructions opaque. Where a line opens a heredoc that the
+   * parser did not see, the parse cannot be trusted from there to the
+   * terminator, so those instructions and their neighbours are opaque too.
+   */
+  private markHeredocs(): void {
+    for (const info of this.instructions) {
+      if (!['RUN', 'COPY', 'ADD'].includes(info.keyword)) continue;
+      const raw = this.text.slice(info.bodyStart, info.span.end);
+      const names = [...raw.matchAll(HEREDOC_OPENER)];
+      if (names.length === 0) continue;
+      info.opaque = true;
+      const parsed = getHeredocNames(info.node);
+      const missed = names.filter((m) => m[1] !== '' || !parsed.includes(m[4]));
+      if (missed.length === 0) continue;
+      const last = this.findTerminator(info, missed[missed.length - 1]);
+      for (const other of this.instructions) {
+        if (other.index >= info.index - 1 && (other.span.start <= last || other.index === info.index + 1)) {
+          other.opaque = true;
+        }
+      }
+      const after = this.instructions.find((o) => o.span.start > last);
+      if (after) after.opaque = true;
+    }
+  }
+
+  private findTerminator(info: InstructionInfo, opener: RegExpMatchArray): number {
+    const name = opener[4];
+    const stripTabs = opener[2] === '-';
+    for (let line = this.lineAt(info.span.start) + 1; line < this.lineCount; line++) {
+      const text = this.lineText(line);
+      if ((stripTabs ? text.replace(/^\t+/, '') : text) === name) return this.lineEnd(line);
+    }
+    return this.text.length;
+  }
+}
+
+/** True when a SHELL array runs a POSIX-style shell that understands `&&`. */
+export function isPosixShell(shell: string[]): boolean {
+  const program = (shell[0] ?? '').split(/[\\/]/).pop()!.replace(/\.exe$/i, '');
+  return POSIX_SHELLS.has(program.toLowerCase());
+}
+
+/** True when the SHELL array turns on errexit (`-e`, `-eo pipefail`, `-o errexit`). */
+export function shellHasErrexit(shell: string[]): boolean {
+  return shell.some(
+    (arg, i) => /^-[a-zA-Z]*e[a-zA-Z]*$/.test(arg) || (arg === '-o' && shell[i + 1] === 'errexit'),
+  );
+}
+
+function defaultShellFor(image: string): string[] {
+  return WINDOWS_IMAGE.test(image) ? WINDOWS_SHELL : DEFAULT_SHELL;
+}
+
+function getHeredocNames(node: Instruction): string[] {
+  const withHeredocs = node as unknown as { getHeredocs?: () => { getName(): string }[] };
+  return withHeredocs.getHeredocs ? withHeredocs.getHeredocs().map((h) => h.getName()) : [];
+}
+
+/** Index of the escape character that continues this line, or -1. */
+function continuationCut(line: string, escape: string): number {
+  const trimmed = line.replace(/[ \t\r]+$/, '');
+  return trimmed.endsWith(escape) ? trimmed.length - escape.length : -1;
+}
+
+function parseJsonArray(text: string): string[] | null {
+  try {
+    const value: unknown = JSON.parse(text.trim());
+    return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+function detectEol(text: string): string {
+  const first = text.indexOf('\n');
+  return first > 0 && text[first - 1] === '\r' ? '\r\n' : '\n';
+}
+
+/** Line starts after `\r\n`, `\n` or a lone `\r`, as the parser counts lines. */
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\r') {
+      if (text[i + 1] === '\n') i++;
+      starts.push(i + 1);
+    } else if (c === '\n') {
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}

@@ -1,0 +1,212 @@
+import { DockerDocument, type Span } from './document';
+import { createDebug } from './debug';
+import { loadShellParser } from './shell';
+import type {
+  Edit,
+  Finding,
+  MessageData,
+  SafetyClass,
+  Transform,
+  TransformOptions,
+} from './types';
+
+const debug = createDebug('dslim:engine');
+const BOM = '\ufeff';
+const MAX_PASSES = 10;
+
+export interface EngineOptions {
+  /** Run only these transform ids. */
+  only?: string[];
+  /** Never run these transform ids. */
+  skip?: string[];
+  /** Safety classes allowed to run; `layout` and `cache` by default. */
+  safety?: SafetyClass[];
+  /** Options per transform id; unset ones take the transform's defaults. */
+  transformOptions?: Record<string, TransformOptions>;
+}
+
+/** A change that was applied, located in the input. */
+export interface Change {
+  transform: string;
+  safety: SafetyClass;
+  /** 1-based line in the input. */
+  line: number;
+  message: string;
+}
+
+/** Something left alone, and why; located in the output. */
+export interface Note {
+  transform: string;
+  /** 1-based line in the output. */
+  line: number;
+  message: string;
+}
+
+export interface FixResult {
+  output: string;
+  changed: boolean;
+  changes: Change[];
+  notes: Note[];
+  /** Parse-and-transform rounds it took to reach a fixed point. */
+  passes: number;
+}
+
+/** Thrown when the input cannot be treated as a Dockerfile. */
+export class InputError extends Error {}
+
+/** Picks the transforms that the options enable, in registry order. */
+export function selectTransforms(all: Transform[], options: EngineOptions): Transform[] {
+  const safety = options.safety ?? ['layout', 'cache'];
+  const known = new Set(all.map((t) => t.id));
+  for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
+    if (!known.has(id)) throw new InputError(`unknown transform \`${id}\` (see \`dslim list\`)`);
+  }
+  return all.filter(
+    (t) =>
+      safety.includes(t.safety) &&
+      (!options.only || options.only.includes(t.id)) &&
+      !(options.skip ?? []).includes(t.id),
+  );
+}
+
+/**
+ * Runs the transforms to a fixed point: each round parses the text, collects
+ * every transform's findings, applies the edits that do not overlap, and
+ * starts again until a round changes nothing.
+ */
+export async function runTransforms(
+  source: string,
+  transforms: Transform[],
+  options: EngineOptions = {},
+): Promise<FixResult> {
+  await loadShellParser();
+  const changes: Change[] = [];
+  const history: Edit[][] = [];
+  let text = source;
+  for (let pass = 1; pass <= MAX_PASSES; pass++) {
+    const doc = new DockerDocument(text);
+    const findings = transforms.flatMap((t) => collect(t, doc, options));
+    const applied = pickApplicable(findings.filter((f) => f.kind === 'change'), opaqueSpans(doc));
+    if (applied.length === 0) {
+      const notes = findings
+        .filter((f) => f.kind === 'note')
+        .map((f) => ({ transform: f.transform, line: doc.lineAt(f.offset) + 1, message: f.message }));
+      return { output: text, changed: text !== source, changes, notes, passes: pass };
+    }
+    const edits = applied.flatMap((f) => f.edits).sort((a, b) => a.start - b.start);
+    for (const finding of applied) {
+      const original = mapBack(finding.offset, history);
+      changes.push({
+        transform: finding.transform,
+        safety: transforms.find((t) => t.id === finding.transform)!.safety,
+        line: lineOf(source.startsWith(BOM) ? source.slice(1) : source, original) + 1,
+        message: finding.message,
+      });
+    }
+    history.push(edits);
+    text = (doc.bom ? BOM : '') + applyEdits(doc.text, edits);
+    debug('pass %d applied %d findings', pass, applied.length);
+  }
+  throw new Error(`transforms did not settle after ${MAX_PASSES} rounds`);
+}
+
+function collect(transform: Transform, doc: DockerDocument, options: EngineOptions): Finding[] {
+  const findings: Finding[] = [];
+  const settings = { ...defaults(transform), ...options.transformOptions?.[transform.id] };
+  const push = (kind: Finding['kind'], offset: number, id: string, data: MessageData, edits: Edit[]) => {
+    const template = transform.messages[id];
+    if (template === undefined) throw new Error(`${transform.id}: no message \`${id}\``);
+    findings.push({ transform: transform.id, kind, offset, message: format(template, data), edits });
+  };
+  transform.run(
+    doc,
+    {
+      change: (offset, id, data, edits) => push('change', offset, id, data, edits),
+      note: (offset, id, data) => push('note', offset, id, data, []),
+    },
+    settings,
+  );
+  return findings;
+}
+
+function defaults(transform: Transform): TransformOptions {
+  return Object.fromEntries(Object.entries(transform.options).map(([k, spec]) => [k, spec.default]));
+}
+
+/** Fills `{name}` placeholders; an unknown name is a bug in the transform. */
+export function format(template: string, data: MessageData): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (!(name in data)) throw new Error(`message placeholder {${name}} has no value`);
+    return String(data[name]);
+  });
+}
+
+function opaqueSpans(doc: DockerDocument): Span[] {
+  return doc.instructions.filter((i) => i.opaque).map((i) => i.span);
+}
+
+/**
+ * Keeps findings, in order, whose edits overlap neither an earlier kept
+ * finding nor an opaque instruction. A finding is applied whole or not at
+ * all; what is dropped is found again in the next round.
+ */
+function pickApplicable(findings: Finding[], opaque: Span[]): Finding[] {
+  const taken: Edit[] = [];
+  const kept: Finding[] = [];
+  for (const finding of findings) {
+    const clash = finding.edits.some(
+      (e) => taken.some((t) => overlaps(e, t)) || opaque.some((o) => e.start < o.end && e.end > o.start),
+    );
+    if (clash) continue;
+    kept.push(finding);
+    taken.push(...finding.edits);
+  }
+  return kept;
+}
+
+function overlaps(a: Edit, b: Edit): boolean {
+  if (a.start === a.end && b.start === b.end) return a.start === b.start;
+  if (a.start === a.end) return a.start > b.start && a.start < b.end;
+  if (b.start === b.end) return b.start > a.start && b.start < a.end;
+  return a.start < b.end && b.start < a.end;
+}
+
+/** Applies sorted, non-overlapping edits. */
+export function applyEdits(text: string, edits: Edit[]): string {
+  let out = '';
+  let pos = 0;
+  for (const edit of edits) {
+    out += text.slice(pos, edit.start) + edit.text;
+    pos = edit.end;
+  }
+  return out + text.slice(pos);
+}
+
+/** Maps an offset in the latest text back through earlier rounds' edits. */
+function mapBack(offset: number, history: Edit[][]): number {
+  let result = offset;
+  for (let round = history.length - 1; round >= 0; round--) {
+    let shift = 0;
+    let mapped = result;
+    for (const edit of history[round]) {
+      const newStart = edit.start + shift;
+      if (result < newStart) break;
+      if (result < newStart + edit.text.length) {
+        mapped = edit.start;
+        shift = Number.NaN;
+        break;
+      }
+      shift += edit.text.length - (edit.end - edit.start);
+    }
+    result = Number.isNaN(shift) ? mapped : result - shift;
+  }
+  return result;
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) line++;
+  }
+  return line;
+}

@@ -1,0 +1,91 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { glob } from 'tinyglobby';
+import { decodeDockerfile } from './validate';
+
+/** Names that mark a file as a Dockerfile when searching a directory. */
+export const DOCKERFILE_PATTERNS = [
+  '**/Dockerfile',
+  '**/Containerfile',
+  '**/*.Dockerfile',
+  '**/*.dockerfile',
+  '**/Dockerfile.*',
+  '**/Containerfile.*',
+];
+const IGNORED = ['**/node_modules/**', '**/.git/**', '**/*.dockerignore', '**/*.containerignore'];
+
+/** A path the user named that could not be used, with the reason. */
+export interface PathProblem {
+  path: string;
+  problem: string;
+}
+
+/**
+ * Expands files and directories into Dockerfile paths, in the order given,
+ * each directory's files sorted. Missing paths and directories without a
+ * Dockerfile become problems, not exceptions.
+ */
+export async function findDockerfiles(inputs: string[]): Promise<{ files: string[]; problems: PathProblem[] }> {
+  const files: string[] = [];
+  const problems: PathProblem[] = [];
+  for (const input of inputs) {
+    const stat = await fs.stat(input).catch((error: NodeJS.ErrnoException) => error);
+    if (stat instanceof Error) {
+      problems.push({ path: input, problem: describeError(stat) });
+    } else if (stat.isDirectory()) {
+      const found = await glob(DOCKERFILE_PATTERNS, { cwd: input, ignore: IGNORED, dot: true, onlyFiles: true });
+      if (found.length === 0) problems.push({ path: input, problem: 'no Dockerfile in this directory' });
+      files.push(...found.sort().map((f) => path.join(input, f)));
+    } else {
+      files.push(input);
+    }
+  }
+  return { files: [...new Set(files)], problems };
+}
+
+/** Reads a Dockerfile, or says in one phrase why it cannot be used. */
+export async function readDockerfile(file: string): Promise<{ text: string } | { problem: string }> {
+  const handle = await fs.open(file, 'r').catch((error: NodeJS.ErrnoException) => error);
+  if (handle instanceof Error) return { problem: describeError(handle) };
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) return { problem: 'not a regular file' };
+    return decodeDockerfile(await handle.readFile());
+  } catch (error) {
+    return { problem: describeError(error as NodeJS.ErrnoException) };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Replaces a file's content atomically: the new text goes to a temporary
+ * file beside it with the same mode, which is then renamed over it, so a
+ * crash never leaves half a Dockerfile.
+ */
+export async function writeAtomically(file: string, text: string): Promise<void> {
+  const stat = await fs.stat(file);
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.dslim-${process.pid}.tmp`);
+  try {
+    await fs.writeFile(temporary, text, { mode: stat.mode & 0o7777 });
+    await fs.chmod(temporary, stat.mode & 0o7777);
+    await fs.rename(temporary, file);
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+export function describeError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return error.message;
+  }
+}

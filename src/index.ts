@@ -1,0 +1,23 @@
+import { transforms } from '../transforms';
+import { runTransforms, selectTransforms, type EngineOptions, type FixResult } from './engine';
+import type { Transform } from './types';
+
+export type { Change, EngineOptions, FixResult, Note } from './engine';
+export { InputError } from './engine';
+export type { Edit, SafetyClass, Transform, TransformOptions } from './types';
+
+export type FixOptions = EngineOptions;
+
+/**
+ * Rewrites one Dockerfile's text. The result's `output` is the new text
+ * (byte for byte the input when nothing applies), with one entry in
+ * `changes` per applied change and in `notes` per case left alone.
+ */
+export function fix(source: string, options: FixOptions = {}): Promise<FixResult> {
+  return runTransforms(source, selectTransforms(transforms, options), options);
+}
+
+/** All transforms with their metadata, in the order they run. */
+export function listTransforms(): readonly Transform[] {
+  return transforms;
+}

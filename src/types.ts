@@ -1,0 +1,73 @@
+import type { DockerDocument } from './document';
+
+/**
+ * What a transform may change in the final image.
+ * - `layout`: same files and config; only how they are split into layers.
+ * - `cache`: removes package-manager caches, never a file a program reads.
+ * - `content`: changes what gets installed; only runs when asked for.
+ */
+export type SafetyClass = 'layout' | 'cache' | 'content';
+
+export const SAFETY_CLASSES: readonly SafetyClass[] = [
+  'layout',
+  'cache',
+  'content',
+];
+
+/** A replacement of the text between two 0-based offsets. */
+export interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * One thing a transform found. A change carries edits that the engine
+ * applies together or not at all; a note carries none and explains why
+ * something was left alone.
+ */
+export interface Finding {
+  transform: string;
+  kind: 'change' | 'note';
+  /** 0-based offset the finding is about, for the printed line number. */
+  offset: number;
+  message: string;
+  edits: Edit[];
+}
+
+export interface OptionSpec {
+  description: string;
+  default: string | boolean;
+  /** Allowed values for string options. */
+  choices?: string[];
+}
+
+export type TransformOptions = Record<string, string | boolean>;
+
+/** Collects what one transform finds in one document. */
+export interface Reporter {
+  change(offset: number, messageId: string, data: MessageData, edits: Edit[]): void;
+  note(offset: number, messageId: string, data: MessageData): void;
+}
+
+export type MessageData = Record<string, string | number>;
+
+/**
+ * A transform: metadata next to a pure function from a parsed document to
+ * findings. Docs and `dslim list` are generated from the metadata.
+ */
+export interface Transform {
+  /** Kebab-case, verb first; the file in `transforms/` has the same name. */
+  id: string;
+  /** Imperative, no final period. */
+  title: string;
+  /** Why the change makes the image smaller, in one or two sentences. */
+  rationale: string;
+  safety: SafetyClass;
+  /** Message templates with `{name}` placeholders. */
+  messages: Record<string, string>;
+  options: Record<string, OptionSpec>;
+  /** What the transform knowingly does not handle, in plain words. */
+  limitations: string[];
+  run(doc: DockerDocument, report: Reporter, options: TransformOptions): void;
+}

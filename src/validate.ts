@@ -1,0 +1,48 @@
+import { Keyword } from 'dockerfile-ast';
+import { DockerDocument } from './document';
+
+/** Larger than any real Dockerfile; reading further is a mistake, not a job. */
+export const MAX_BYTES = 1024 * 1024;
+
+const KEYWORDS = new Set<string>(Object.values(Keyword));
+
+/**
+ * Decodes file bytes as a Dockerfile's text, or says in one phrase why they
+ * are not one: binary, not UTF-8, empty or too large.
+ */
+export function decodeDockerfile(bytes: Uint8Array): { text: string } | { problem: string } {
+  if (bytes.length > MAX_BYTES) {
+    const mib = (bytes.length / 1024 / 1024).toFixed(1);
+    return { problem: `file is ${mib} MiB; a Dockerfile over ${MAX_BYTES / 1024 / 1024} MiB is not read` };
+  }
+  if (bytes.includes(0)) return { problem: 'binary file (it contains a NUL byte), not a Dockerfile' };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return { problem: 'not valid UTF-8 text' };
+  }
+  const problem = checkDockerfileText(text);
+  return problem ? { problem } : { text };
+}
+
+/** Says why decoded text is not a Dockerfile dslim can rewrite, or null. */
+export function checkDockerfileText(text: string): string | null {
+  if (text.replace(/^\ufeff/, '').trim() === '') return 'empty file';
+  const doc = new DockerDocument(text);
+  const instructions = doc.instructions.filter((i) => !i.opaque);
+  if (doc.instructions.length === 0) return 'no instructions: only comments or blank lines';
+  const unknown = instructions.find((i) => !KEYWORDS.has(i.keyword));
+  if (unknown) {
+    return `line ${unknown.line + 1}: \`${shorten(unknown.node.getKeyword())}\` is not a Dockerfile instruction`;
+  }
+  const first = doc.instructions.find((i) => i.keyword !== 'ARG');
+  if (first && first.keyword !== 'FROM') {
+    return `line ${first.line + 1}: the first instruction is \`${first.keyword}\`; a Dockerfile starts with FROM (or ARG)`;
+  }
+  return null;
+}
+
+function shorten(word: string): string {
+  return word.length > 30 ? `${word.slice(0, 27)}...` : word;
+}
