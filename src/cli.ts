@@ -44,7 +44,9 @@ interface FileOutcome {
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let code = EXIT_OK;
   const program = new Command('dslim')
-    .description('Rewrite Dockerfiles so their images get smaller, with the same files and behaviour.')
+    .description(
+      'Rewrite Dockerfiles so their images get smaller, with the same files and behaviour.',
+    )
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
@@ -59,8 +61,14 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--stdin-filepath <path>', 'the path to name in messages with --stdin')
     .option('--only <ids>', 'run only these transforms (comma-separated)', list)
     .option('--skip <ids>', 'do not run these transforms (comma-separated)', list)
-    .option('--safety <classes>', 'safety classes allowed to run (layout,cache,content)', safetyList)
-    .addOption(new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'))
+    .option(
+      '--safety <classes>',
+      'safety classes allowed to run (layout,cache,content)',
+      safetyList,
+    )
+    .addOption(
+      new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'),
+    )
     .option('--no-color', 'never colour the output')
     .action(async (paths: string[], flags: FixFlags) => {
       code = flags.stdin ? await fixStdin(flags, io) : await fixFiles(paths, flags, io);
@@ -69,9 +77,15 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   program
     .command('list')
     .description('list every transform with its id, safety class and rationale')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'),
+    )
     .action((flags: { format: string }) => {
-      io.out(flags.format === 'json' ? JSON.stringify(listTransforms().map(describeTransform), null, 2) + '\n' : listText());
+      io.out(
+        flags.format === 'json'
+          ? JSON.stringify(listTransforms().map(describeTransform), null, 2) + '\n'
+          : listText(),
+      );
     });
 
   try {
@@ -98,7 +112,8 @@ async function fixStdin(flags: FixFlags, io: Io): Promise<number> {
   }
   const result = await fix(decoded.text, engineOptions(flags));
   io.out(result.output);
-  if (flags.format === 'json') io.err(JSON.stringify(outcomeJson({ path: name, result, before: decoded.text })) + '\n');
+  if (flags.format === 'json')
+    io.err(JSON.stringify(outcomeJson({ path: name, result, before: decoded.text })) + '\n');
   return flags.check && result.changed ? EXIT_CHANGES : EXIT_OK;
 }
 
@@ -138,22 +153,32 @@ async function fixFiles(paths: string[], flags: FixFlags, io: Io): Promise<numbe
 function printText(outcomes: FileOutcome[], flags: FixFlags, color: boolean, io: Io): void {
   const done = outcomes.filter((o): o is Required<Omit<FileOutcome, 'problem'>> => !!o.result);
   if (!flags.write) {
-    for (const { path, result, before } of done) io.out(colorDiff(unifiedDiff(path, before, result.output), color));
+    for (const { path, result, before } of done)
+      io.out(colorDiff(unifiedDiff(path, before, result.output), color));
   }
   for (const { path, result } of done) {
-    for (const c of result.changes) io.out(`${path}:${c.line}:1  ${paint(c.transform, 'cyan', color)}  ${c.message}\n`);
-    for (const n of result.notes) io.out(`${path}:${n.line}:1  ${paint(n.transform, 'cyan', color)}  note: ${n.message}\n`);
+    for (const c of result.changes)
+      io.out(`${path}:${c.line}:1  ${paint(c.transform, 'cyan', color)}  ${c.message}\n`);
+    for (const n of result.notes)
+      io.out(`${path}:${n.line}:1  ${paint(n.transform, 'cyan', color)}  note: ${n.message}\n`);
   }
   const changed = done.filter((o) => o.result.changed).length;
   const verb = flags.write ? 'changed' : 'would change';
   const notes = done.reduce((sum, o) => sum + o.result.notes.length, 0);
-  io.err(`dslim: ${done.length} file${done.length === 1 ? '' : 's'} checked, ${changed} ${verb}, ${notes} note${notes === 1 ? '' : 's'}\n`);
+  io.err(
+    `dslim: ${done.length} file${done.length === 1 ? '' : 's'} checked, ${changed} ${verb}, ${notes} note${notes === 1 ? '' : 's'}\n`,
+  );
 }
 
 function outcomeJson(outcome: FileOutcome): object {
   if (outcome.problem || !outcome.result) return { path: outcome.path, error: outcome.problem };
   const { result } = outcome;
-  return { path: outcome.path, changed: result.changed, changes: result.changes, notes: result.notes };
+  return {
+    path: outcome.path,
+    changed: result.changed,
+    changes: result.changes,
+    notes: result.notes,
+  };
 }
 
 function engineOptions(flags: FixFlags): FixOptions {
@@ -161,22 +186,35 @@ function engineOptions(flags: FixFlags): FixOptions {
 }
 
 function listText(): string {
-  const rows = listTransforms().map((t) => `${t.id.padEnd(22)} ${t.safety.padEnd(8)} ${t.title}\n${' '.repeat(32)}${t.rationale}\n`);
+  const rows = listTransforms().map(
+    (t) => `${t.id.padEnd(22)} ${t.safety.padEnd(8)} ${t.title}\n${' '.repeat(32)}${t.rationale}\n`,
+  );
   return rows.join('');
 }
 
 function describeTransform(t: ReturnType<typeof listTransforms>[number]): object {
-  return { id: t.id, title: t.title, safety: t.safety, rationale: t.rationale, options: t.options, limitations: t.limitations };
+  return {
+    id: t.id,
+    title: t.title,
+    safety: t.safety,
+    rationale: t.rationale,
+    options: t.options,
+    limitations: t.limitations,
+  };
 }
 
 function list(value: string): string[] {
-  return value.split(',').map((v) => v.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 function safetyList(value: string): SafetyClass[] {
   const classes = list(value);
   const bad = classes.find((c) => !SAFETY_CLASSES.includes(c as SafetyClass));
-  if (bad) throw new InputError(`unknown safety class \`${bad}\` (use ${SAFETY_CLASSES.join(', ')})`);
+  if (bad)
+    throw new InputError(`unknown safety class \`${bad}\` (use ${SAFETY_CLASSES.join(', ')})`);
   return classes as SafetyClass[];
 }
 
@@ -206,4 +244,3 @@ function processIo(): Io {
     env: process.env,
   };
 }
-

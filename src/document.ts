@@ -1,9 +1,4 @@
-import {
-  DockerfileParser,
-  type Dockerfile,
-  type Flag,
-  type Instruction,
-} from 'dockerfile-ast';
+import { DockerfileParser, type Dockerfile, type Flag, type Instruction } from 'dockerfile-ast';
 
 const BOM = '\ufeff';
 const DEFAULT_SHELL = ['/bin/sh', '-c'];
@@ -179,7 +174,8 @@ export class DockerDocument {
       const range = node.getRange();
       const keyword = node.getKeyword().toUpperCase();
       const start = this.offsetAt(range.start);
-      const flags = 'getFlags' in node ? (node as unknown as { getFlags(): Flag[] }).getFlags() : [];
+      const flags =
+        'getFlags' in node ? (node as unknown as { getFlags(): Flag[] }).getFlags() : [];
       const info: InstructionInfo = {
         index: this.instructions.length,
         keyword,
@@ -199,7 +195,7 @@ export class DockerDocument {
         if (stage) finalShells.set(stage, shell);
         stage = this.startStage(info);
         const parent = this.findStage(stage.base, info.index);
-        shell = parent ? finalShells.get(parent) ?? shell : defaultShellFor(stage.base);
+        shell = parent ? (finalShells.get(parent) ?? shell) : defaultShellFor(stage.base);
         info.shell = shell;
       } else if (keyword === 'SHELL' && info.execForm) {
         shell = parseJsonArray(info.body.text) ?? shell;
@@ -238,7 +234,8 @@ export class DockerDocument {
     }
     info.bodyStart = Math.min(args.toFile(skip), info.span.end);
     info.body = this.logical(info.bodyStart, info.span.end);
-    info.execForm = info.body.text.trimStart().startsWith('[') && parseJsonArray(info.body.text) !== null;
+    info.execForm =
+      info.body.text.trimStart().startsWith('[') && parseJsonArray(info.body.text) !== null;
   }
 
   /**
@@ -258,7 +255,10 @@ export class DockerDocument {
       if (missed.length === 0) continue;
       const last = this.findTerminator(info, missed[missed.length - 1]);
       for (const other of this.instructions) {
-        if (other.index >= info.index - 1 && (other.span.start <= last || other.index === info.index + 1)) {
+        if (
+          other.index >= info.index - 1 &&
+          (other.span.start <= last || other.index === info.index + 1)
+        ) {
           other.opaque = true;
         }
       }
@@ -280,7 +280,10 @@ export class DockerDocument {
 
 /** True when a SHELL array runs a POSIX-style shell that understands `&&`. */
 export function isPosixShell(shell: string[]): boolean {
-  const program = (shell[0] ?? '').split(/[\\/]/).pop()!.replace(/\.exe$/i, '');
+  const program = (shell[0] ?? '')
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/\.exe$/i, '');
   return POSIX_SHELLS.has(program.toLowerCase());
 }
 

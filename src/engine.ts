@@ -1,14 +1,7 @@
 import { DockerDocument, type Span } from './document';
 import { createDebug } from './debug';
 import { loadShellParser } from './shell';
-import type {
-  Edit,
-  Finding,
-  MessageData,
-  SafetyClass,
-  Transform,
-  TransformOptions,
-} from './types';
+import type { Edit, Finding, MessageData, SafetyClass, Transform, TransformOptions } from './types';
 
 const debug = createDebug('dslim:engine');
 const BOM = '\ufeff';
@@ -86,11 +79,18 @@ export async function runTransforms(
   for (let pass = 1; pass <= MAX_PASSES; pass++) {
     const doc = new DockerDocument(text);
     const findings = transforms.flatMap((t) => collect(t, doc, options));
-    const applied = pickApplicable(findings.filter((f) => f.kind === 'change'), opaqueSpans(doc));
+    const applied = pickApplicable(
+      findings.filter((f) => f.kind === 'change'),
+      opaqueSpans(doc),
+    );
     if (applied.length === 0) {
       const notes = findings
         .filter((f) => f.kind === 'note')
-        .map((f) => ({ transform: f.transform, line: doc.lineAt(f.offset) + 1, message: f.message }));
+        .map((f) => ({
+          transform: f.transform,
+          line: doc.lineAt(f.offset) + 1,
+          message: f.message,
+        }));
       return { output: text, changed: text !== source, changes, notes, passes: pass };
     }
     const edits = applied.flatMap((f) => f.edits).sort((a, b) => a.start - b.start);
@@ -113,10 +113,22 @@ export async function runTransforms(
 function collect(transform: Transform, doc: DockerDocument, options: EngineOptions): Finding[] {
   const findings: Finding[] = [];
   const settings = { ...defaults(transform), ...options.transformOptions?.[transform.id] };
-  const push = (kind: Finding['kind'], offset: number, id: string, data: MessageData, edits: Edit[]) => {
+  const push = (
+    kind: Finding['kind'],
+    offset: number,
+    id: string,
+    data: MessageData,
+    edits: Edit[],
+  ) => {
     const template = transform.messages[id];
     if (template === undefined) throw new Error(`${transform.id}: no message \`${id}\``);
-    findings.push({ transform: transform.id, kind, offset, message: format(template, data), edits });
+    findings.push({
+      transform: transform.id,
+      kind,
+      offset,
+      message: format(template, data),
+      edits,
+    });
   };
   transform.run(
     doc,
@@ -130,7 +142,9 @@ function collect(transform: Transform, doc: DockerDocument, options: EngineOptio
 }
 
 function defaults(transform: Transform): TransformOptions {
-  return Object.fromEntries(Object.entries(transform.options).map(([k, spec]) => [k, spec.default]));
+  return Object.fromEntries(
+    Object.entries(transform.options).map(([k, spec]) => [k, spec.default]),
+  );
 }
 
 /** Fills `{name}` placeholders; an unknown name is a bug in the transform. */
@@ -155,7 +169,8 @@ function pickApplicable(findings: Finding[], opaque: Span[]): Finding[] {
   const kept: Finding[] = [];
   for (const finding of findings) {
     const clash = finding.edits.some(
-      (e) => taken.some((t) => overlaps(e, t)) || opaque.some((o) => e.start < o.end && e.end > o.start),
+      (e) =>
+        taken.some((t) => overlaps(e, t)) || opaque.some((o) => e.start < o.end && e.end > o.start),
     );
     if (clash) continue;
     kept.push(finding);

@@ -25,7 +25,9 @@ export interface PathProblem {
  * each directory's files sorted. Missing paths and directories without a
  * Dockerfile become problems, not exceptions.
  */
-export async function findDockerfiles(inputs: string[]): Promise<{ files: string[]; problems: PathProblem[] }> {
+export async function findDockerfiles(
+  inputs: string[],
+): Promise<{ files: string[]; problems: PathProblem[] }> {
   const files: string[] = [];
   const problems: PathProblem[] = [];
   for (const input of inputs) {
@@ -33,8 +35,14 @@ export async function findDockerfiles(inputs: string[]): Promise<{ files: string
     if (stat instanceof Error) {
       problems.push({ path: input, problem: describeError(stat) });
     } else if (stat.isDirectory()) {
-      const found = await glob(DOCKERFILE_PATTERNS, { cwd: input, ignore: IGNORED, dot: true, onlyFiles: true });
-      if (found.length === 0) problems.push({ path: input, problem: 'no Dockerfile in this directory' });
+      const found = await glob(DOCKERFILE_PATTERNS, {
+        cwd: input,
+        ignore: IGNORED,
+        dot: true,
+        onlyFiles: true,
+      });
+      if (found.length === 0)
+        problems.push({ path: input, problem: 'no Dockerfile in this directory' });
       files.push(...found.sort().map((f) => path.join(input, f)));
     } else {
       files.push(input);
@@ -44,7 +52,9 @@ export async function findDockerfiles(inputs: string[]): Promise<{ files: string
 }
 
 /** Reads a Dockerfile, or says in one phrase why it cannot be used. */
-export async function readDockerfile(file: string): Promise<{ text: string } | { problem: string }> {
+export async function readDockerfile(
+  file: string,
+): Promise<{ text: string } | { problem: string }> {
   const handle = await fs.open(file, 'r').catch((error: NodeJS.ErrnoException) => error);
   if (handle instanceof Error) return { problem: describeError(handle) };
   try {
@@ -65,7 +75,10 @@ export async function readDockerfile(file: string): Promise<{ text: string } | {
  */
 export async function writeAtomically(file: string, text: string): Promise<void> {
   const stat = await fs.stat(file);
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.dslim-${process.pid}.tmp`);
+  const temporary = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.dslim-${process.pid}.tmp`,
+  );
   try {
     await fs.writeFile(temporary, text, { mode: stat.mode & 0o7777 });
     await fs.chmod(temporary, stat.mode & 0o7777);

@@ -16,8 +16,14 @@ export interface ContinuationStyle {
  * The continuation style of `instruction` if it has continuation lines,
  * else of the first instruction in the file that has, else four spaces.
  */
-export function continuationStyle(doc: DockerDocument, instruction: InstructionInfo): ContinuationStyle {
-  const candidates = [instruction, ...doc.instructions.filter((i) => i.keyword === instruction.keyword)];
+export function continuationStyle(
+  doc: DockerDocument,
+  instruction: InstructionInfo,
+): ContinuationStyle {
+  const candidates = [
+    instruction,
+    ...doc.instructions.filter((i) => i.keyword === instruction.keyword),
+  ];
   for (const candidate of candidates) {
     const first = doc.lineAt(candidate.span.start);
     const last = doc.lineAt(candidate.span.end);

@@ -62,9 +62,30 @@ const COMPOUND = new Set([
 
 /** Builtins whose effect outlives the command, in the shell that ran it. */
 const STATEFUL_BUILTINS = new Set([
-  'umask', 'ulimit', 'alias', 'unalias', 'trap', 'exec', 'exit', 'return',
-  'source', '.', 'eval', 'shopt', 'hash', 'enable', 'shift', 'cd', 'pushd',
-  'popd', 'read', 'getopts', 'mapfile', 'readarray', 'let', 'set',
+  'umask',
+  'ulimit',
+  'alias',
+  'unalias',
+  'trap',
+  'exec',
+  'exit',
+  'return',
+  'source',
+  '.',
+  'eval',
+  'shopt',
+  'hash',
+  'enable',
+  'shift',
+  'cd',
+  'pushd',
+  'popd',
+  'read',
+  'getopts',
+  'mapfile',
+  'readarray',
+  'let',
+  'set',
 ]);
 
 const cache = new Map<string, ScriptFacts>();
@@ -227,7 +248,8 @@ function recordCommand(node: Node, facts: ScriptFacts, add: (leak: Leak) => void
   if (name === 'set') {
     const change = readSetArgs(args);
     if (change.errexit !== undefined) facts.errexit = change.errexit;
-    if (change.options.length > 0) add({ kind: 'option', source: node.text, options: change.options });
+    if (change.options.length > 0)
+      add({ kind: 'option', source: node.text, options: change.options });
   } else if (name === 'cd' || name === 'pushd' || name === 'popd') {
     add({ kind: 'cwd', source: node.text });
   } else if (['read', 'getopts', 'mapfile', 'readarray', 'let'].includes(name)) {

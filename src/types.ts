@@ -8,11 +8,7 @@ import type { DockerDocument } from './document';
  */
 export type SafetyClass = 'layout' | 'cache' | 'content';
 
-export const SAFETY_CLASSES: readonly SafetyClass[] = [
-  'layout',
-  'cache',
-  'content',
-];
+export const SAFETY_CLASSES: readonly SafetyClass[] = ['layout', 'cache', 'content'];
 
 /** A replacement of the text between two 0-based offsets. */
 export interface Edit {

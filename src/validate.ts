@@ -13,9 +13,12 @@ const KEYWORDS = new Set<string>(Object.values(Keyword));
 export function decodeDockerfile(bytes: Uint8Array): { text: string } | { problem: string } {
   if (bytes.length > MAX_BYTES) {
     const mib = (bytes.length / 1024 / 1024).toFixed(1);
-    return { problem: `file is ${mib} MiB; a Dockerfile over ${MAX_BYTES / 1024 / 1024} MiB is not read` };
+    return {
+      problem: `file is ${mib} MiB; a Dockerfile over ${MAX_BYTES / 1024 / 1024} MiB is not read`,
+    };
   }
-  if (bytes.includes(0)) return { problem: 'binary file (it contains a NUL byte), not a Dockerfile' };
+  if (bytes.includes(0))
+    return { problem: 'binary file (it contains a NUL byte), not a Dockerfile' };
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);

@@ -10,7 +10,8 @@ const mergeLabels: Transform = {
     'Each LABEL adds an entry to the image history and a step to every build. One LABEL with several keys sets the same labels, in the same order, so later duplicates still win.',
   safety: 'layout',
   messages: {
-    joined: 'Joins {count} `LABEL` instructions into one; the keys keep their order, so a repeated key still takes its last value.{details}',
+    joined:
+      'Joins {count} `LABEL` instructions into one; the keys keep their order, so a repeated key still takes its last value.{details}',
     refused: 'Leaves this `LABEL` apart from the one before: {reason}.',
   },
   options: {},
@@ -56,7 +57,10 @@ function refusal(doc: DockerDocument, a: InstructionInfo, b: InstructionInfo): s
 }
 
 /** Rewrites of the legacy `LABEL key value` form to `key="value"`. */
-function legacyRewrites(doc: DockerDocument, label: InstructionInfo): { edits: Edit[]; problem?: string } {
+function legacyRewrites(
+  doc: DockerDocument,
+  label: InstructionInfo,
+): { edits: Edit[]; problem?: string } {
   const edits: Edit[] = [];
   for (const property of (label.node as Label).getProperties()) {
     if (property.getAssignmentOperator() !== null) continue;
@@ -68,7 +72,10 @@ function legacyRewrites(doc: DockerDocument, label: InstructionInfo): { edits: E
     const end = doc.offsetAt(valueRange.end);
     const raw = doc.text.slice(valueStart, end);
     if (/["'\\\r\n]/.test(raw) || raw.includes(doc.escape)) {
-      return { edits, problem: `the legacy value of \`${property.getName()}\` holds quotes, escapes or line breaks, so it is not rewritten as \`key="value"\`` };
+      return {
+        edits,
+        problem: `the legacy value of \`${property.getName()}\` holds quotes, escapes or line breaks, so it is not rewritten as \`key="value"\``,
+      };
     }
     edits.push({ start, end, text: `${doc.text.slice(start, nameEnd)}="${raw}"` });
   }
@@ -78,7 +85,12 @@ function legacyRewrites(doc: DockerDocument, label: InstructionInfo): { edits: E
 function emit(
   doc: DockerDocument,
   chain: InstructionInfo[],
-  change: (offset: number, id: string, data: Record<string, string | number>, edits: Edit[]) => void,
+  change: (
+    offset: number,
+    id: string,
+    data: Record<string, string | number>,
+    edits: Edit[],
+  ) => void,
 ): void {
   const style = continuationStyle(doc, chain[0]);
   const edits: Edit[] = [];
@@ -89,9 +101,23 @@ function emit(
     edits.push(...legacy);
     const next = chain[i + 1];
     if (next) {
-      edits.push(joinEdit(doc, label, next, style, { cut: trimmedEnd(doc, label.span.end), beforeBreak: '', afterIndent: '' }));
+      edits.push(
+        joinEdit(doc, label, next, style, {
+          cut: trimmedEnd(doc, label.span.end),
+          beforeBreak: '',
+          afterIndent: '',
+        }),
+      );
     }
   });
-  const details = converted > 0 ? ` The legacy \`LABEL key value\` form becomes \`key="value"\` (${converted} key${converted > 1 ? 's' : ''}).` : '';
-  change(chain[0].span.start, 'joined', { count: chain.length, details }, edits.sort((a, b) => a.start - b.start));
+  const details =
+    converted > 0
+      ? ` The legacy \`LABEL key value\` form becomes \`key="value"\` (${converted} key${converted > 1 ? 's' : ''}).`
+      : '';
+  change(
+    chain[0].span.start,
+    'joined',
+    { count: chain.length, details },
+    edits.sort((a, b) => a.start - b.start),
+  );
 }

@@ -57,7 +57,8 @@ const mergeRuns: Transform = {
         if (verdict?.join && chain) {
           extend(doc, chain, instruction, verdict);
         } else {
-          if (verdict && !verdict.join) report.note(instruction.span.start, 'refused', { reason: verdict.reason });
+          if (verdict && !verdict.join)
+            report.note(instruction.span.start, 'refused', { reason: verdict.reason });
           finish(chain, report);
           chain = instruction.keyword === 'RUN' ? start(instruction) : null;
         }
@@ -87,7 +88,11 @@ function finish(chain: Chain | null, report: Reporter): void {
   if (!chain || chain.count < 2) return;
   const edits = [...chain.edits];
   if (chain.opens > 0) {
-    edits.unshift({ start: chain.first.bodyStart, end: chain.first.bodyStart, text: '( '.repeat(chain.opens) });
+    edits.unshift({
+      start: chain.first.bodyStart,
+      end: chain.first.bodyStart,
+      text: '( '.repeat(chain.opens),
+    });
   }
   if (chain.lastGrouped) {
     const end = codeEndInFile(chain.last, analyzeScript(chain.last.body.text));
@@ -106,14 +111,29 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
   const before = analyzeScript(chain.script);
   const after = analyzeScript(next.body.text);
   if (!before.readable || !after.readable) {
-    return { join: false, reason: 'the shell parser cannot read one of the two scripts, so their meaning once joined is unknown' };
+    return {
+      join: false,
+      reason:
+        'the shell parser cannot read one of the two scripts, so their meaning once joined is unknown',
+    };
   }
   if (before.background) {
-    return { join: false, reason: 'the RUN before starts a background job (`&`), which would keep running during this one' };
+    return {
+      join: false,
+      reason:
+        'the RUN before starts a background job (`&`), which would keep running during this one',
+    };
   }
   const tail = analyzeScript(previous.body.text);
-  if (tail.trailingComment && doc.lineAt(previous.body.toFile(tail.trailingComment.start)) !== doc.lineAt(previous.span.end)) {
-    return { join: false, reason: 'a shell comment in the RUN before runs over a line continuation, so text added after it would be commented out' };
+  if (
+    tail.trailingComment &&
+    doc.lineAt(previous.body.toFile(tail.trailingComment.start)) !== doc.lineAt(previous.span.end)
+  ) {
+    return {
+      join: false,
+      reason:
+        'a shell comment in the RUN before runs over a line continuation, so text added after it would be commented out',
+    };
   }
 
   const errexit = before.errexit || shellHasErrexit(next.shell);
@@ -126,11 +146,18 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
     };
   }
   if (!wrapChain && errexit && before.lastIsCompound) {
-    return { join: false, reason: 'the RUN before ends in a compound command under `set -e`, which `&&` would stop applying to' };
+    return {
+      join: false,
+      reason:
+        'the RUN before ends in a compound command under `set -e`, which `&&` would stop applying to',
+    };
   }
   const groupNext = !after.andChainOnly;
   if (groupNext && after.trailingComment) {
-    return { join: false, reason: 'this RUN has several commands and ends in a shell comment, so it cannot be grouped' };
+    return {
+      join: false,
+      reason: 'this RUN has several commands and ends in a shell comment, so it cannot be grouped',
+    };
   }
   const detail = wrapChain
     ? `The commands before run in a subshell so that ${describe(leaks)} does not carry over.`
@@ -139,11 +166,15 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
 }
 
 function findBarrier(doc: DockerDocument, a: InstructionInfo, b: InstructionInfo): string | null {
-  if (a.opaque || b.opaque) return 'a heredoc (or text the parser may have misread as one) is never joined';
-  if (a.execForm || b.execForm) return 'an exec-form (JSON) RUN runs without a shell, so it cannot be joined with `&&`';
+  if (a.opaque || b.opaque)
+    return 'a heredoc (or text the parser may have misread as one) is never joined';
+  if (a.execForm || b.execForm)
+    return 'an exec-form (JSON) RUN runs without a shell, so it cannot be joined with `&&`';
   if (!isPosixShell(b.shell)) return `the SHELL is \`${b.shell.join(' ')}\`, not a POSIX shell`;
-  if (flagText(a) !== flagText(b)) return 'the two RUNs have different flags (`--mount`, `--network`, `--security`)';
-  if (b.body.text.trim() === '' || a.body.text.trim() === '') return 'one of the RUNs has no command';
+  if (flagText(a) !== flagText(b))
+    return 'the two RUNs have different flags (`--mount`, `--network`, `--security`)';
+  if (b.body.text.trim() === '' || a.body.text.trim() === '')
+    return 'one of the RUNs has no command';
   const pragma = gapBetween(doc, a, b).pragma;
   if (pragma) return `the comment \`${pragma}\` applies to this RUN alone`;
   const lastLine = doc.lineText(doc.lineAt(a.span.end));
@@ -201,10 +232,17 @@ function optionReaches(option: string, next: ScriptFacts, shell: string[]): bool
 
 function describe(leaks: Leak[]): string {
   const sources = [...new Set(leaks.map((l) => `\`${l.source}\``))];
-  return sources.length === 1 ? sources[0] : `${sources.slice(0, -1).join(', ')} and ${sources[sources.length - 1]}`;
+  return sources.length === 1
+    ? sources[0]
+    : `${sources.slice(0, -1).join(', ')} and ${sources[sources.length - 1]}`;
 }
 
-function extend(doc: DockerDocument, chain: Chain, next: InstructionInfo, verdict: Verdict & { join: true }): void {
+function extend(
+  doc: DockerDocument,
+  chain: Chain,
+  next: InstructionInfo,
+  verdict: Verdict & { join: true },
+): void {
   const previous = chain.last;
   const tail = analyzeScript(previous.body.text);
   const style = continuationStyle(doc, previous);
