@@ -1,5 +1,6 @@
 import { DockerDocument, type Span } from './document';
 import { createDebug } from './debug';
+import { InlineControl } from './inline-control';
 import { loadShellParser } from './shell';
 import type { Edit, Finding, MessageData, SafetyClass, Transform, TransformOptions } from './types';
 
@@ -18,12 +19,20 @@ export interface EngineOptions {
   transformOptions?: Record<string, TransformOptions>;
 }
 
+/** A 1-based line and column; a range's end column is the one after its last character. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
 /** A change that was applied, located in the input. */
 export interface Change {
   transform: string;
   safety: SafetyClass;
   /** 1-based line in the input. */
   line: number;
+  /** The input text the change's edits replace, from the first edit to the last. */
+  range: { start: Position; end: Position };
   message: string;
 }
 
@@ -78,7 +87,10 @@ export async function runTransforms(
   let text = source;
   for (let pass = 1; pass <= MAX_PASSES; pass++) {
     const doc = new DockerDocument(text);
-    const findings = transforms.flatMap((t) => collect(t, doc, options));
+    const control = new InlineControl(doc);
+    const findings = transforms
+      .flatMap((t) => collect(t, doc, options))
+      .map((f) => obeyComments(f, control));
     const applied = pickApplicable(
       findings.filter((f) => f.kind === 'change'),
       opaqueSpans(doc),
@@ -94,12 +106,18 @@ export async function runTransforms(
       return { output: text, changed: text !== source, changes, notes, passes: pass };
     }
     const edits = applied.flatMap((f) => f.edits).sort((a, b) => a.start - b.start);
+    const input = source.startsWith(BOM) ? source.slice(1) : source;
     for (const finding of applied) {
-      const original = mapBack(finding.offset, history);
+      const start = Math.min(finding.offset, ...finding.edits.map((e) => e.start));
+      const end = Math.max(finding.offset, ...finding.edits.map((e) => e.end));
       changes.push({
         transform: finding.transform,
         safety: transforms.find((t) => t.id === finding.transform)!.safety,
-        line: lineOf(source.startsWith(BOM) ? source.slice(1) : source, original) + 1,
+        line: positionOf(input, mapBack(finding.offset, history)).line,
+        range: {
+          start: positionOf(input, mapBack(start, history)),
+          end: positionOf(input, mapBack(end, history)),
+        },
         message: finding.message,
       });
     }
@@ -139,6 +157,19 @@ function collect(transform: Transform, doc: DockerDocument, options: EngineOptio
     settings,
   );
   return findings;
+}
+
+/** Turns a change that an ignore comment forbids into a note that says so. */
+function obeyComments(finding: Finding, control: InlineControl): Finding {
+  if (finding.kind !== 'change') return finding;
+  const rule = control.forbidding(finding.transform, finding.edits);
+  if (!rule) return finding;
+  return {
+    ...finding,
+    kind: 'note',
+    edits: [],
+    message: `Skipped because of the comment \`${rule.comment}\` on line ${rule.line}. Otherwise: ${finding.message}`,
+  };
 }
 
 function defaults(transform: Transform): TransformOptions {
@@ -218,10 +249,14 @@ function mapBack(offset: number, history: Edit[][]): number {
   return result;
 }
 
-function lineOf(text: string, offset: number): number {
-  let line = 0;
+function positionOf(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
   for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) line++;
+    if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) {
+      line++;
+      lineStart = i + 1;
+    }
   }
-  return line;
+  return { line, column: Math.min(offset, text.length) - lineStart + 1 };
 }

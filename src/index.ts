@@ -2,7 +2,7 @@ import { transforms } from '../transforms';
 import { runTransforms, selectTransforms, type EngineOptions, type FixResult } from './engine';
 import type { Transform } from './types';
 
-export type { Change, EngineOptions, FixResult, Note } from './engine';
+export type { Change, EngineOptions, FixResult, Note, Position } from './engine';
 export { InputError } from './engine';
 export type { Edit, SafetyClass, Transform, TransformOptions } from './types';
 
