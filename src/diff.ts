@@ -1,4 +1,4 @@
-import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff';
+import { createTwoFilesPatch, diffLines, FILE_HEADERS_ONLY } from 'diff';
 
 /**
  * A unified diff with `a/PATH` and `b/PATH` headers, as `git apply` takes
@@ -11,4 +11,11 @@ export function unifiedDiff(file: string, before: string, after: string): string
     context: 3,
     headerOptions: FILE_HEADERS_ONLY,
   });
+}
+
+/** Bytes of `before` on the lines that `after` removes or replaces. */
+export function touchedBytes(before: string, after: string): number {
+  return diffLines(before, after)
+    .filter((part) => part.removed)
+    .reduce((sum, part) => sum + Buffer.byteLength(part.value), 0);
 }
