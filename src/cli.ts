@@ -6,6 +6,7 @@ import { touchedBytes, unifiedDiff } from './diff';
 import { InputError } from './engine';
 import { findDockerfiles, readDockerfile, writeAtomically } from './files';
 import { fix, listTransforms, type FixOptions } from './index';
+import { createFixRunner, mapInSlots, type FixRunner } from './pool';
 import { startProgress } from './progress';
 import { outcomeJson, sarifLog, type FileOutcome } from './report';
 import { SAFETY_CLASSES, type SafetyClass } from './types';
@@ -135,13 +136,17 @@ async function fixFiles(paths: string[], flags: FixFlags, io: Io): Promise<numbe
     : async (): Promise<LoadedConfig | null> => null;
   const progress = startProgress(files.length, io.progressTerminal);
   const outcomes: FileOutcome[] = problems.map((p) => ({ path: p.path, problem: p.problem }));
+  const runner = createFixRunner(files.length);
   try {
-    for (const file of files) {
-      outcomes.push(await fixFile(file, flags, loadConfig));
+    const fixed = await mapInSlots(files, runner.slots, async (file) => {
+      const outcome = await fixFile(file, flags, loadConfig, runner);
       progress.tick();
-    }
+      return outcome;
+    });
+    outcomes.push(...fixed);
   } finally {
     progress.stop();
+    await runner.close();
   }
 
   const color = flags.color && io.isTTY && !('NO_COLOR' in io.env);
@@ -163,11 +168,13 @@ async function fixFile(
   file: string,
   flags: FixFlags,
   loadConfig: (folder: string) => Promise<LoadedConfig | null>,
+  runner: FixRunner,
 ): Promise<FileOutcome> {
   const read = await readDockerfile(file);
   if ('problem' in read) return { path: file, problem: read.problem };
   const config = await loadConfig(path.dirname(path.resolve(file)));
-  const result = await fix(read.text, mergeOptions(config?.config ?? null, engineOptions(flags)));
+  const options = mergeOptions(config?.config ?? null, engineOptions(flags));
+  const result = await runner.fix(read.text, options);
   if (flags.write && result.changed) {
     const error = await writeAtomically(file, result.output).catch((e: Error) => e);
     if (error) return { path: file, problem: `could not write: ${error.message}` };
