@@ -6,7 +6,6 @@ import { touchedBytes, unifiedDiff } from './diff';
 import { InputError } from './engine';
 import { findDockerfiles, readDockerfile, writeAtomically } from './files';
 import { fix, listTransforms, type FixOptions } from './index';
-import { createFixRunner, mapInSlots, type FixRunner } from './pool';
 import { startProgress } from './progress';
 import { outcomeJson, sarifLog, type FileOutcome } from './report';
 import { SAFETY_CLASSES, type SafetyClass } from './types';
@@ -136,17 +135,13 @@ async function fixFiles(paths: string[], flags: FixFlags, io: Io): Promise<numbe
     : async (): Promise<LoadedConfig | null> => null;
   const progress = startProgress(files.length, io.progressTerminal);
   const outcomes: FileOutcome[] = problems.map((p) => ({ path: p.path, problem: p.problem }));
-  const runner = createFixRunner(files.length);
   try {
-    const fixed = await mapInSlots(files, runner.slots, async (file) => {
-      const outcome = await fixFile(file, flags, loadConfig, runner);
+    for (const file of files) {
+      outcomes.push(await fixFile(file, flags, loadConfig));
       progress.tick();
-      return outcome;
-    });
-    outcomes.push(...fixed);
+    }
   } finally {
     progress.stop();
-    await runner.close();
   }
 
   const color = flags.color && io.isTTY && !('NO_COLOR' in io.env);
@@ -168,13 +163,11 @@ async function fixFile(
   file: string,
   flags: FixFlags,
   loadConfig: (folder: string) => Promise<LoadedConfig | null>,
-  runner: FixRunner,
 ): Promise<FileOutcome> {
   const read = await readDockerfile(file);
   if ('problem' in read) return { path: file, problem: read.problem };
   const config = await loadConfig(path.dirname(path.resolve(file)));
-  const options = mergeOptions(config?.config ?? null, engineOptions(flags));
-  const result = await runner.fix(read.text, options);
+  const result = await fix(read.text, mergeOptions(config?.config ?? null, engineOptions(flags)));
   if (flags.write && result.changed) {
     const error = await writeAtomically(file, result.output).catch((e: Error) => e);
     if (error) return { path: file, problem: `could not write: ${error.message}` };
