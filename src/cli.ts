@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { styleText } from 'node:util';
 import { unifiedDiff } from './diff';
-import { InputError, type FixResult } from './engine';
+import { InputError, selectTransforms, type FixResult } from './engine';
 import { findDockerfiles, readDockerfile, writeAtomically } from './files';
 import { fix, listTransforms, type FixOptions } from './index';
 import { SAFETY_CLASSES, type SafetyClass } from './types';
@@ -71,6 +71,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     )
     .option('--no-color', 'never colour the output')
     .action(async (paths: string[], flags: FixFlags) => {
+      selectTransforms(listTransforms(), engineOptions(flags));
       code = flags.stdin ? await fixStdin(flags, io) : await fixFiles(paths, flags, io);
     });
 
@@ -110,7 +111,13 @@ async function fixStdin(flags: FixFlags, io: Io): Promise<number> {
     io.err(`dslim: ${name}: ${decoded.problem}\n`);
     return EXIT_ERROR;
   }
-  const result = await fix(decoded.text, engineOptions(flags));
+  const result = await fix(decoded.text, engineOptions(flags)).catch((e: Error) => e);
+  if (result instanceof InputError) {
+    io.out(decoded.text);
+    io.err(`dslim: ${name}: ${result.message}\n`);
+    return EXIT_ERROR;
+  }
+  if (result instanceof Error) throw result;
   io.out(result.output);
   if (flags.format === 'json')
     io.err(JSON.stringify(outcomeJson({ path: name, result, before: decoded.text })) + '\n');
@@ -126,7 +133,12 @@ async function fixFiles(paths: string[], flags: FixFlags, io: Io): Promise<numbe
       outcomes.push({ path: file, problem: read.problem });
       continue;
     }
-    const result = await fix(read.text, engineOptions(flags));
+    const result = await fix(read.text, engineOptions(flags)).catch((e: Error) => e);
+    if (result instanceof InputError) {
+      outcomes.push({ path: file, problem: result.message });
+      continue;
+    }
+    if (result instanceof Error) throw result;
     if (flags.write && result.changed) {
       const error = await writeAtomically(file, result.output).catch((e: Error) => e);
       if (error) {
