@@ -1,8 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
-import { styleText } from 'node:util';
+import * as path from 'node:path';
 import { unifiedDiff } from './diff';
 import { InputError, selectTransforms, type FixResult } from './engine';
-import { findDockerfiles, readDockerfile, writeAtomically } from './files';
+import { describeError, findDockerfiles, readDockerfile, writeAtomically } from './files';
 import { fix, listTransforms, type FixOptions } from './index';
 import { SAFETY_CLASSES, type SafetyClass } from './types';
 import { decodeDockerfile } from './validate';
@@ -140,9 +140,11 @@ async function fixFiles(paths: string[], flags: FixFlags, io: Io): Promise<numbe
     }
     if (result instanceof Error) throw result;
     if (flags.write && result.changed) {
-      const error = await writeAtomically(file, result.output).catch((e: Error) => e);
-      if (error) {
-        outcomes.push({ path: file, problem: `could not write: ${error.message}` });
+      try {
+        await writeAtomically(file, result.output);
+      } catch (error) {
+        const reason = describeError(error as NodeJS.ErrnoException);
+        outcomes.push({ path: file, problem: `could not write: ${reason}` });
         continue;
       }
     }
@@ -166,7 +168,7 @@ function printText(outcomes: FileOutcome[], flags: FixFlags, color: boolean, io:
   const done = outcomes.filter((o): o is Required<Omit<FileOutcome, 'problem'>> => !!o.result);
   if (!flags.write) {
     for (const { path, result, before } of done)
-      io.out(colorDiff(unifiedDiff(path, before, result.output), color));
+      io.out(colorDiff(unifiedDiff(patchPath(path), before, result.output), color));
   }
   for (const { path, result } of done) {
     for (const c of result.changes)
@@ -230,17 +232,27 @@ function safetyList(value: string): SafetyClass[] {
   return classes as SafetyClass[];
 }
 
+const STYLES = { bold: [1, 22], red: [31, 39], green: [32, 39], cyan: [36, 39] } as const;
+
+function paint(text: string, style: keyof typeof STYLES, color: boolean): string {
+  return color ? `\u001b[${STYLES[style][0]}m${text}\u001b[${STYLES[style][1]}m` : text;
+}
+
 function colorDiff(diff: string, color: boolean): string {
   if (!color) return diff;
   return diff.replace(/^([-+@].*)$/gm, (line) => {
-    if (line.startsWith('+++') || line.startsWith('---')) return styleText('bold', line);
-    if (line.startsWith('@@')) return styleText('cyan', line);
-    return styleText(line.startsWith('+') ? 'green' : 'red', line);
+    if (line.startsWith('+++') || line.startsWith('---')) return paint(line, 'bold', true);
+    if (line.startsWith('@@')) return paint(line, 'cyan', true);
+    return paint(line, line.startsWith('+') ? 'green' : 'red', true);
   });
 }
 
-function paint(text: string, style: 'cyan', color: boolean): string {
-  return color ? styleText(style, text) : text;
+/** The path a diff header names: relative to here when inside it, as `git diff` does. */
+function patchPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative)
+    ? path.resolve(file).slice(1)
+    : relative;
 }
 
 function processIo(): Io {

@@ -31,10 +31,14 @@ export async function findDockerfiles(
   const files: string[] = [];
   const problems: PathProblem[] = [];
   for (const input of inputs) {
-    const stat = await fs.stat(input).catch((error: NodeJS.ErrnoException) => error);
-    if (stat instanceof Error) {
-      problems.push({ path: input, problem: describeError(stat) });
-    } else if (stat.isDirectory()) {
+    let stat;
+    try {
+      stat = await fs.stat(input);
+    } catch (error) {
+      problems.push({ path: input, problem: describeError(error as NodeJS.ErrnoException) });
+      continue;
+    }
+    if (stat.isDirectory()) {
       const found = await glob(DOCKERFILE_PATTERNS, {
         cwd: input,
         ignore: IGNORED,
@@ -55,8 +59,12 @@ export async function findDockerfiles(
 export async function readDockerfile(
   file: string,
 ): Promise<{ text: string } | { problem: string }> {
-  const handle = await fs.open(file, 'r').catch((error: NodeJS.ErrnoException) => error);
-  if (handle instanceof Error) return { problem: describeError(handle) };
+  let handle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch (error) {
+    return { problem: describeError(error as NodeJS.ErrnoException) };
+  }
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) return { problem: 'not a regular file' };

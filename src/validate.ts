@@ -35,7 +35,7 @@ export function checkDocument(doc: DockerDocument): string | null {
   if (doc.instructions.length === 0) return 'no instructions: only comments or blank lines';
   const unknown = instructions.find((i) => !KEYWORDS.has(i.keyword));
   if (unknown) {
-    return `line ${unknown.line + 1}: \`${shorten(unknown.node.getKeyword())}\` is not a Dockerfile instruction`;
+    return `line ${unknown.line + 1}: \`${shorten(unknown.node.getInstruction())}\` is not a Dockerfile instruction`;
   }
   const first = doc.instructions.find((i) => i.keyword !== 'ARG');
   if (first && first.keyword !== 'FROM') {
