@@ -1,6 +1,5 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { glob } from 'tinyglobby';
 import { decodeDockerfile } from './validate';
 
 /** Names that mark a file as a Dockerfile when searching a directory. */
@@ -39,6 +38,7 @@ export async function findDockerfiles(
       continue;
     }
     if (stat.isDirectory()) {
+      const { glob }: typeof import('tinyglobby') = await import('tinyglobby');
       const found = await glob(DOCKERFILE_PATTERNS, {
         cwd: input,
         ignore: IGNORED,
