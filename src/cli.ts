@@ -1,10 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as path from 'node:path';
-import { styleText } from 'node:util';
 import { createConfigLoader, mergeOptions, type LoadedConfig } from './config';
 import { touchedBytes, unifiedDiff } from './diff';
-import { InputError } from './engine';
-import { findDockerfiles, readDockerfile, writeAtomically } from './files';
+import { InputError, selectTransforms } from './engine';
+import { describeError, findDockerfiles, readDockerfile, writeAtomically } from './files';
 import { fix, listTransforms, type FixOptions } from './index';
 import { startProgress } from './progress';
 import { outcomeJson, sarifLog, type FileOutcome } from './report';
@@ -76,6 +75,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--no-color', 'never colour the output')
     .option('--no-config', 'ignore .dslimrc and other configuration files')
     .action(async (paths: string[], flags: FixFlags) => {
+      selectTransforms(listTransforms(), engineOptions(flags));
       code = flags.stdin ? await fixStdin(flags, io) : await fixFiles(paths, flags, io);
     });
 
@@ -117,10 +117,14 @@ async function fixStdin(flags: FixFlags, io: Io): Promise<number> {
   }
   const folder = path.dirname(path.resolve(flags.stdinFilepath ?? 'Dockerfile'));
   const config = flags.config ? await createConfigLoader(listTransforms())(folder) : null;
-  const result = await fix(
-    decoded.text,
-    mergeOptions(config?.config ?? null, engineOptions(flags)),
-  );
+  const options = mergeOptions(config?.config ?? null, engineOptions(flags));
+  const result = await fix(decoded.text, options).catch((e: Error) => e);
+  if (result instanceof InputError) {
+    io.out(decoded.text);
+    io.err(`dslim: ${name}: ${result.message}\n`);
+    return EXIT_ERROR;
+  }
+  if (result instanceof Error) throw result;
   io.out(result.output);
   const outcome = { path: name, result, before: decoded.text };
   if (flags.format === 'json') io.err(JSON.stringify(outcomeJson(outcome)) + '\n');
@@ -135,6 +139,8 @@ async function fixFiles(paths: string[], flags: FixFlags, io: Io): Promise<numbe
     : async (): Promise<LoadedConfig | null> => null;
   const progress = startProgress(files.length, io.progressTerminal);
   const outcomes: FileOutcome[] = problems.map((p) => ({ path: p.path, problem: p.problem }));
+  // One file at a time: fixing is CPU work on this thread, and worker
+  // threads measured slower on a busy two-core machine (see the benchmark notes).
   try {
     for (const file of files) {
       outcomes.push(await fixFile(file, flags, loadConfig));
@@ -167,10 +173,17 @@ async function fixFile(
   const read = await readDockerfile(file);
   if ('problem' in read) return { path: file, problem: read.problem };
   const config = await loadConfig(path.dirname(path.resolve(file)));
-  const result = await fix(read.text, mergeOptions(config?.config ?? null, engineOptions(flags)));
+  const options = mergeOptions(config?.config ?? null, engineOptions(flags));
+  const result = await fix(read.text, options).catch((e: Error) => e);
+  if (result instanceof InputError) return { path: file, problem: result.message };
+  if (result instanceof Error) throw result;
   if (flags.write && result.changed) {
-    const error = await writeAtomically(file, result.output).catch((e: Error) => e);
-    if (error) return { path: file, problem: `could not write: ${error.message}` };
+    try {
+      await writeAtomically(file, result.output);
+    } catch (error) {
+      const reason = describeError(error as NodeJS.ErrnoException);
+      return { path: file, problem: `could not write: ${reason}` };
+    }
   }
   return { path: file, result, before: read.text };
 }
@@ -179,7 +192,7 @@ function printText(outcomes: FileOutcome[], flags: FixFlags, color: boolean, io:
   const done = outcomes.filter((o): o is Required<Omit<FileOutcome, 'problem'>> => !!o.result);
   if (!flags.write) {
     for (const { path, result, before } of done)
-      io.out(colorDiff(unifiedDiff(path, before, result.output), color));
+      io.out(colorDiff(unifiedDiff(patchPath(path), before, result.output), color));
   }
   for (const { path, result } of done) {
     for (const c of result.changes)
@@ -245,17 +258,27 @@ function safetyList(value: string): SafetyClass[] {
   return classes as SafetyClass[];
 }
 
+const STYLES = { bold: [1, 22], red: [31, 39], green: [32, 39], cyan: [36, 39] } as const;
+
+function paint(text: string, style: keyof typeof STYLES, color: boolean): string {
+  return color ? `\u001b[${STYLES[style][0]}m${text}\u001b[${STYLES[style][1]}m` : text;
+}
+
 function colorDiff(diff: string, color: boolean): string {
   if (!color) return diff;
   return diff.replace(/^([-+@].*)$/gm, (line) => {
-    if (line.startsWith('+++') || line.startsWith('---')) return styleText('bold', line);
-    if (line.startsWith('@@')) return styleText('cyan', line);
-    return styleText(line.startsWith('+') ? 'green' : 'red', line);
+    if (line.startsWith('+++') || line.startsWith('---')) return paint(line, 'bold', true);
+    if (line.startsWith('@@')) return paint(line, 'cyan', true);
+    return paint(line, line.startsWith('+') ? 'green' : 'red', true);
   });
 }
 
-function paint(text: string, style: 'cyan', color: boolean): string {
-  return color ? styleText(style, text) : text;
+/** The path a diff header names: relative to here when inside it, as `git diff` does. */
+function patchPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative)
+    ? path.resolve(file).slice(1)
+    : relative;
 }
 
 function processIo(): Io {

@@ -2,6 +2,7 @@ import { DockerDocument, type Span } from './document';
 import { createDebug } from './debug';
 import { InlineControl } from './inline-control';
 import { loadShellParser } from './shell';
+import { checkDocument } from './validate';
 import type { Edit, Finding, MessageData, SafetyClass, Transform, TransformOptions } from './types';
 
 const debug = createDebug('dslim:engine');
@@ -57,7 +58,7 @@ export interface FixResult {
 export class InputError extends Error {}
 
 /** Picks the transforms that the options enable, in registry order. */
-export function selectTransforms(all: Transform[], options: EngineOptions): Transform[] {
+export function selectTransforms(all: readonly Transform[], options: EngineOptions): Transform[] {
   const safety = options.safety ?? ['layout', 'cache'];
   const known = new Set(all.map((t) => t.id));
   for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
@@ -87,6 +88,8 @@ export async function runTransforms(
   let text = source;
   for (let pass = 1; pass <= MAX_PASSES; pass++) {
     const doc = new DockerDocument(text);
+    const problem = pass === 1 ? checkDocument(doc) : null;
+    if (problem) throw new InputError(problem);
     const control = new InlineControl(doc);
     const findings = transforms
       .flatMap((t) => collect(t, doc, options))

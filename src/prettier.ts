@@ -3,7 +3,6 @@ import type { Parser, Plugin, Printer, SupportLanguage } from 'prettier';
 import { createConfigLoader, mergeOptions } from './config';
 import { fix, listTransforms } from './index';
 import type { SafetyClass } from './types';
-import { checkDockerfileText } from './validate';
 
 /**
  * A Prettier plugin whose "formatting" is dslim's rewrite, for editors'
@@ -71,11 +70,6 @@ export const defaultOptions: Plugin['defaultOptions'] = { endOfLine: 'auto' };
  */
 async function rewrite(text: string, filepath: string | undefined): Promise<RewrittenFile> {
   const name = filepath ?? '<stdin>';
-  const problem = checkDockerfileText(text);
-  if (problem) {
-    process.stderr.write(`dslim: ${name}: ${problem}; left unchanged\n`);
-    return { type: 'dockerfile', output: text };
-  }
   const found = await loadConfig(path.dirname(path.resolve(filepath ?? 'Dockerfile')));
   const options = mergeOptions(found?.config ?? null, {});
   const safety = (options.safety ?? ON_SAVE).filter((c) => ON_SAVE.includes(c));

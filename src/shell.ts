@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Language, Parser, type Node } from 'web-tree-sitter';
 import { createDebug } from './debug';
 
@@ -14,7 +15,10 @@ export function loadShellParser(): Promise<void> {
   loading ??= (async () => {
     const started = Date.now();
     await Parser.init();
-    const bash = await Language.load(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+    // Bytes rather than a path: loading by path takes a dynamic import that
+    // some module runners (jest's among them) do not allow.
+    const wasm = readFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+    const bash = await Language.load(wasm);
     parser = new Parser();
     parser.setLanguage(bash);
     debug('bash grammar loaded in %d ms', Date.now() - started);

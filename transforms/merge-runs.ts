@@ -136,7 +136,9 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
     };
   }
 
-  const errexit = before.errexit || shellHasErrexit(next.shell);
+  // errexit is ignored inside anything that is followed by `&&`, so a chain
+  // that turns it on anywhere can neither be wrapped nor end in a compound.
+  const errexit = before.errexitAnywhere || shellHasErrexit(next.shell);
   const leaks = before.leaks.filter((leak) => leakReaches(leak, after, next.shell));
   const wrapChain = leaks.length > 0;
   if (wrapChain && errexit) {
@@ -231,7 +233,8 @@ function optionReaches(option: string, next: ScriptFacts, shell: string[]): bool
 }
 
 function describe(leaks: Leak[]): string {
-  const sources = [...new Set(leaks.map((l) => `\`${l.source}\``))];
+  const all = [...new Set(leaks.map((l) => `\`${l.source}\``))];
+  const sources = all.length > 3 ? [...all.slice(0, 3), `${all.length - 3} more`] : all;
   return sources.length === 1
     ? sources[0]
     : `${sources.slice(0, -1).join(', ')} and ${sources[sources.length - 1]}`;
