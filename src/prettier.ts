@@ -38,8 +38,6 @@ export const languages: SupportLanguage[] = [
   },
 ];
 
-const loadConfig = createConfigLoader(listTransforms());
-
 export const parsers: Record<string, Parser<RewrittenFile>> = {
   [PARSER]: {
     astFormat: AST_FORMAT,
@@ -70,6 +68,9 @@ export const defaultOptions: Plugin['defaultOptions'] = { endOfLine: 'auto' };
  */
 async function rewrite(text: string, filepath: string | undefined): Promise<RewrittenFile> {
   const name = filepath ?? '<stdin>';
+  // A new loader each time: an editor's Prettier lives long, and an edited
+  // configuration file must count on the next save.
+  const loadConfig = createConfigLoader(listTransforms());
   const found = await loadConfig(path.dirname(path.resolve(filepath ?? 'Dockerfile')));
   const options = mergeOptions(found?.config ?? null, {});
   const safety = (options.safety ?? ON_SAVE).filter((c) => ON_SAVE.includes(c));
