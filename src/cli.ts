@@ -1,9 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as path from 'node:path';
 import { unifiedDiff } from './diff';
+import { adviseDockerignore } from './dockerignore';
 import { InputError, selectTransforms, type FixResult } from './engine';
 import { describeError, findDockerfiles, readDockerfile, writeAtomically } from './files';
 import { fix, listTransforms, type FixOptions } from './index';
+import { describeLayerChange } from './layers';
 import { SAFETY_CLASSES, type SafetyClass } from './types';
 import { decodeDockerfile } from './validate';
 
@@ -31,6 +33,7 @@ interface FixFlags {
   safety?: SafetyClass[];
   format: 'text' | 'json';
   color: boolean;
+  writeDockerignore?: boolean;
 }
 
 interface FileOutcome {
@@ -70,6 +73,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       new Option('--format <format>', 'report format').choices(['text', 'json']).default('text'),
     )
     .option('--no-color', 'never colour the output')
+    .option(
+      '--write-dockerignore',
+      'with --write, create a starter .dockerignore where a Dockerfile copies its whole context and none exists',
+    )
     .action(async (paths: string[], flags: FixFlags) => {
       selectTransforms(listTransforms(), engineOptions(flags));
       code = flags.stdin ? await fixStdin(flags, io) : await fixFiles(paths, flags, io);
@@ -148,6 +155,8 @@ async function fixFiles(paths: string[], flags: FixFlags, io: Io): Promise<numbe
         continue;
       }
     }
+    const write = !!flags.write && !!flags.writeDockerignore;
+    result.notes.push(...(await adviseDockerignore(file, result.output, { write })));
     outcomes.push({ path: file, result, before: read.text });
   }
 
@@ -175,6 +184,9 @@ function printText(outcomes: FileOutcome[], flags: FixFlags, color: boolean, io:
       io.out(`${path}:${c.line}:1  ${paint(c.transform, 'cyan', color)}  ${c.message}\n`);
     for (const n of result.notes)
       io.out(`${path}:${n.line}:1  ${paint(n.transform, 'cyan', color)}  note: ${n.message}\n`);
+    const { before, after } = result.layers;
+    if (before.length + after.length > 0)
+      io.out(`${path}: layers per stage: ${describeLayerChange(before, after)}\n`);
   }
   const changed = done.filter((o) => o.result.changed).length;
   const verb = flags.write ? 'changed' : 'would change';
@@ -192,6 +204,7 @@ function outcomeJson(outcome: FileOutcome): object {
     changed: result.changed,
     changes: result.changes,
     notes: result.notes,
+    layers: result.layers,
   };
 }
 
