@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { copyOperands, type CopyOperands } from '../src/copy-args';
+import { copyOperands, flagValue, type CopyOperands } from '../src/copy-args';
 import type { DockerDocument, InstructionInfo } from '../src/document';
 import { continuationStyle, gapBetween, joinEdit } from '../src/join';
 import type { Edit, Reporter, Transform } from '../src/types';
@@ -35,6 +35,7 @@ const mergeCopies: Transform = {
     'The destination must be a directory: it ends in `/`, or is `.` or `./`. A destination without a final `/` names a file when there is one source, so it is never joined.',
     'ADD of URLs, git repositories or files named like archives is never joined, nor an ADD whose source holds a variable.',
     'Two destinations written differently are only treated as the same when the WORKDIR that resolves them is set in the same stage without variables.',
+    'A wildcard that matches nothing can fail a COPY of its own and pass once joined to sources that match; for a Dockerfile that builds, the files are the same.',
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
@@ -111,9 +112,10 @@ function addProblem(add: InstructionInfo, operands: CopyOperands): string | null
   return null;
 }
 
-/** Whether the two write to the same place, so that not joining them deserves a note. */
+/** Whether the two copy from the same place into the same place, so that not joining them deserves a note. */
 function sameTarget(a: Candidate, b: Candidate): boolean {
   if (a.instruction.keyword !== b.instruction.keyword) return false;
+  if (flagValue(a.instruction, 'from') !== flagValue(b.instruction, 'from')) return false;
   if (a.directory !== null && a.directory === b.directory) return true;
   return (
     !!a.operands && !!b.operands && a.operands.destination.value === b.operands.destination.value
@@ -124,8 +126,8 @@ function sameTarget(a: Candidate, b: Candidate): boolean {
 function refusal(doc: DockerDocument, a: Candidate, b: Candidate): string | null {
   if (a.problem) return `the one before cannot be joined: ${a.problem}`;
   if (b.problem) return b.problem;
-  if (flagText(a.instruction) !== flagText(b.instruction))
-    return 'the two have different flags (`--from`, `--chown`, `--chmod`, `--link`, `--parents`, `--exclude`)';
+  const differing = flagDifference(a.instruction, b.instruction);
+  if (differing) return `their flags differ (${differing})`;
   if (a.operands!.json !== b.operands!.json)
     return 'one is written in JSON form and the other is not';
   const pragma = gapBetween(doc, a.instruction, b.instruction).pragma;
@@ -141,8 +143,15 @@ function refusal(doc: DockerDocument, a: Candidate, b: Candidate): string | null
   return null;
 }
 
-function flagText(instruction: InstructionInfo): string {
-  return instruction.flags.map((f) => f.toString()).join(' ');
+/** The flags that only one of the two has, in backticks; empty when they are the same. */
+function flagDifference(a: InstructionInfo, b: InstructionInfo): string {
+  const words = (i: InstructionInfo) => i.flags.map((f) => f.toString());
+  if (words(a).join(' ') === words(b).join(' ')) return '';
+  const only = [
+    ...words(a).filter((w) => !words(b).includes(w)),
+    ...words(b).filter((w) => !words(a).includes(w)),
+  ];
+  return only.length > 0 ? only.map((w) => `\`${w}\``).join(', ') : 'they come in another order';
 }
 
 /**
