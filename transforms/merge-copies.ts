@@ -116,6 +116,7 @@ function addProblem(add: InstructionInfo, operands: CopyOperands): string | null
 function sameTarget(a: Candidate, b: Candidate): boolean {
   if (a.instruction.keyword !== b.instruction.keyword) return false;
   if (flagValue(a.instruction, 'from') !== flagValue(b.instruction, 'from')) return false;
+  if (a.instruction.opaque || b.instruction.opaque) return true;
   if (a.directory !== null && a.directory === b.directory) return true;
   return (
     !!a.operands && !!b.operands && a.operands.destination.value === b.operands.destination.value
