@@ -2,9 +2,11 @@ import { Command, CommanderError, Option } from 'commander';
 import * as path from 'node:path';
 import { createConfigLoader, mergeOptions, type LoadedConfig } from './config';
 import { touchedBytes, unifiedDiff } from './diff';
+import { adviseDockerignore } from './dockerignore';
 import { InputError, selectTransforms } from './engine';
 import { describeError, findDockerfiles, readDockerfile, writeAtomically } from './files';
 import { fix, listTransforms, type FixOptions } from './index';
+import { describeLayerChange } from './layers';
 import { startProgress } from './progress';
 import { outcomeJson, sarifLog, type FileOutcome } from './report';
 import { SAFETY_CLASSES, type SafetyClass } from './types';
@@ -37,6 +39,7 @@ interface FixFlags {
   safety?: SafetyClass[];
   format: 'text' | 'json' | 'sarif';
   color: boolean;
+  writeDockerignore?: boolean;
   /** False with `--no-config`. */
   config: boolean;
 }
@@ -74,6 +77,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     )
     .option('--no-color', 'never colour the output')
     .option('--no-config', 'ignore .dslimrc and other configuration files')
+    .option(
+      '--write-dockerignore',
+      'with --write, create a starter .dockerignore where a Dockerfile copies its whole context and none exists',
+    )
     .action(async (paths: string[], flags: FixFlags) => {
       selectTransforms(listTransforms(), engineOptions(flags));
       code = flags.stdin ? await fixStdin(flags, io) : await fixFiles(paths, flags, io);
@@ -186,6 +193,8 @@ async function fixFile(
       return { path: file, problem: `could not write: ${reason}` };
     }
   }
+  const write = !!flags.write && !!flags.writeDockerignore;
+  result.notes.push(...(await adviseDockerignore(file, result.output, { write })));
   return { path: file, result, before: read.text };
 }
 
@@ -202,6 +211,9 @@ function printText(outcomes: FileOutcome[], flags: FixFlags, color: boolean, io:
       );
     for (const n of result.notes)
       io.out(`${path}:${n.line}:1  ${paint(n.transform, 'cyan', color)}  note: ${n.message}\n`);
+    const { before, after } = result.layers;
+    if (before.length + after.length > 0)
+      io.out(`${path}: layers per stage: ${describeLayerChange(before, after)}\n`);
   }
   io.err(summary(done, flags.write ?? false));
 }

@@ -1,6 +1,7 @@
 import { DockerDocument, type Span } from './document';
 import { createDebug } from './debug';
 import { InlineControl } from './inline-control';
+import { countLayers, type StageLayers } from './layers';
 import { loadShellParser } from './shell';
 import { checkDocument } from './validate';
 import type { Edit, Finding, MessageData, SafetyClass, Transform, TransformOptions } from './types';
@@ -52,7 +53,12 @@ export interface FixResult {
   notes: Note[];
   /** Parse-and-transform rounds it took to reach a fixed point. */
   passes: number;
+  /** Layer-making instructions per stage in the input and in the output. */
+  layers: { before: StageLayers[]; after: StageLayers[] };
 }
+
+/** Safety classes that stay off unless asked for; their transforms still advise. */
+const OPT_IN_CLASSES: readonly SafetyClass[] = ['content'];
 
 /** Thrown when the input cannot be treated as a Dockerfile. */
 export class InputError extends Error {}
@@ -73,6 +79,22 @@ export function selectTransforms(all: readonly Transform[], options: EngineOptio
 }
 
 /**
+ * Picks the transforms that would run if their opt-in safety class were
+ * enabled. They run once over the final text, and what they would change
+ * is reported as a note: the user sees the candidate without the risk.
+ */
+export function selectAdvisory(all: Transform[], options: EngineOptions): Transform[] {
+  const safety = options.safety ?? ['layout', 'cache'];
+  return all.filter(
+    (t) =>
+      OPT_IN_CLASSES.includes(t.safety) &&
+      !safety.includes(t.safety) &&
+      (!options.only || options.only.includes(t.id)) &&
+      !(options.skip ?? []).includes(t.id),
+  );
+}
+
+/**
  * Runs the transforms to a fixed point: each round parses the text, collects
  * every transform's findings, applies the edits that do not overlap, and
  * starts again until a round changes nothing.
@@ -81,15 +103,18 @@ export async function runTransforms(
   source: string,
   transforms: Transform[],
   options: EngineOptions = {},
+  advisory: Transform[] = [],
 ): Promise<FixResult> {
   await loadShellParser();
   const changes: Change[] = [];
   const history: Edit[][] = [];
   let text = source;
+  let before: StageLayers[] = [];
   for (let pass = 1; pass <= MAX_PASSES; pass++) {
     const doc = new DockerDocument(text);
     const problem = pass === 1 ? checkDocument(doc) : null;
     if (problem) throw new InputError(problem);
+    if (pass === 1) before = countLayers(doc);
     const control = new InlineControl(doc);
     const findings = transforms
       .flatMap((t) => collect(t, doc, options))
@@ -99,14 +124,18 @@ export async function runTransforms(
       opaqueSpans(doc),
     );
     if (applied.length === 0) {
-      const notes = findings
-        .filter((f) => f.kind === 'note')
-        .map((f) => ({
-          transform: f.transform,
-          line: doc.lineAt(f.offset) + 1,
-          message: f.message,
-        }));
-      return { output: text, changed: text !== source, changes, notes, passes: pass };
+      const advice = advisory.flatMap((t) =>
+        collect(t, doc, options)
+          .map((f) => obeyComments(f, control))
+          .map(asAdvice(t)),
+      );
+      const notes = [...findings.filter((f) => f.kind === 'note'), ...advice].map((f) => ({
+        transform: f.transform,
+        line: doc.lineAt(f.offset) + 1,
+        message: f.message,
+      }));
+      const layers = { before, after: countLayers(doc) };
+      return { output: text, changed: text !== source, changes, notes, passes: pass, layers };
     }
     const edits = applied.flatMap((f) => f.edits).sort((a, b) => a.start - b.start);
     const input = source.startsWith(BOM) ? source.slice(1) : source;
@@ -173,6 +202,19 @@ function obeyComments(finding: Finding, control: InlineControl): Finding {
     edits: [],
     message: `Skipped because of the comment \`${rule.comment}\` on line ${rule.line}. Otherwise: ${finding.message}`,
   };
+}
+
+/** Turns a change of a transform whose class is off into a note that says how to get it. */
+function asAdvice(transform: Transform): (finding: Finding) => Finding {
+  return (finding) =>
+    finding.kind === 'note'
+      ? finding
+      : {
+          ...finding,
+          kind: 'note',
+          edits: [],
+          message: `Not applied, the \`${transform.safety}\` safety class is off (add it with \`--safety\`): ${finding.message}`,
+        };
 }
 
 function defaults(transform: Transform): TransformOptions {

@@ -110,3 +110,21 @@ export function describeError(error: NodeJS.ErrnoException): string {
       return error.message;
   }
 }
+
+/**
+ * Creates a file that must not exist yet. The text goes to a temporary file
+ * that is then hard-linked to the name, which fails if the name is taken:
+ * an existing file is never overwritten and a crash never leaves half a file.
+ */
+export async function createAtomically(file: string, text: string): Promise<void> {
+  const temporary = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.dslim-${process.pid}.tmp`,
+  );
+  try {
+    await fs.writeFile(temporary, text, { flag: 'wx' });
+    await fs.link(temporary, file);
+  } finally {
+    await fs.rm(temporary, { force: true });
+  }
+}

@@ -31,6 +31,7 @@ export function outcomeJson(outcome: FileOutcome): object {
       reason: c.message,
     })),
     notes: result.notes.map((n) => ({ transform: n.transform, line: n.line, reason: n.message })),
+    layers: result.layers,
   };
 }
 

@@ -68,6 +68,10 @@ describe('--format json', () => {
               reason: expect.stringMatching(/^Joins 2 `RUN` instructions/),
             },
           ],
+          layers: {
+            before: [{ stage: 'stage 0', layers: 2 }],
+            after: [{ stage: 'stage 0', layers: 1 }],
+          },
           notes: [
             {
               transform: 'merge-labels',

@@ -158,7 +158,7 @@ transformTable('merge-runs', {
         'RUN ( cd /opt && touch here ) && \\',
         '    touch there',
       ),
-      message: 'subshell so that `cd /opt` does not carry over',
+      message: 'State that would carry over (`cd /opt`) stays inside a subshell.',
     },
     {
       name: 'a cd followed by an absolute cd',
@@ -257,7 +257,7 @@ transformTable('merge-runs', {
       name: 'an export',
       input: lines('FROM alpine:3.20', 'RUN export A=1', 'RUN env'),
       output: lines('FROM alpine:3.20', 'RUN ( export A=1 ) && \\', '    env'),
-      message: '`export A=1` does not carry over',
+      message: '(`export A=1`) stays inside a subshell',
     },
     {
       name: 'set -e reaching a plain command',
@@ -282,6 +282,16 @@ transformTable('merge-runs', {
         'RUN ( export A=1 ) && \\',
         '    ( set -e; cd /x; make )',
         'RUN echo $A',
+      ),
+    },
+    {
+      name: 'only the RUN that leaks goes in a subshell',
+      input: lines('FROM alpine:3.20', 'RUN a', 'RUN cd /src && make', 'RUN make check'),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN a && \\',
+        '    ( cd /src && make ) && \\',
+        '    make check',
       ),
     },
     {
