@@ -11,7 +11,7 @@ import { startProgress } from './progress';
 import { outcomeJson, sarifLog, type FileOutcome } from './report';
 import { SAFETY_CLASSES, type SafetyClass } from './types';
 import { decodeDockerfile } from './validate';
-import { version as VERSION } from '../package.json';
+import packageJson from '../package.json';
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface Io {
@@ -231,7 +231,12 @@ function summary(done: Required<Omit<FileOutcome, 'problem'>>[], write: boolean)
 }
 
 function sarif(outcomes: FileOutcome[]): object {
-  return sarifLog(outcomes, listTransforms(), VERSION);
+  return sarifLog(
+    outcomes,
+    listTransforms(),
+    packageJson.version,
+    (packageJson as { homepage?: string }).homepage,
+  );
 }
 
 function engineOptions(flags: FixFlags): FixOptions {

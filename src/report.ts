@@ -11,8 +11,14 @@ export interface FileOutcome {
   problem?: string;
 }
 
-/** Where each transform's page lives; rules link to `<base><id>.md`. */
-export const DOCS_BASE = 'https://github.com/dslim/dslim/blob/main/docs/transforms/';
+/**
+ * Where each transform's page lives, from the package's `homepage`: rules
+ * link to `<homepage>/docs/transforms/<id>.md`. Without a homepage the rules
+ * carry their help text only, rather than a link that goes nowhere.
+ */
+export function docsBase(homepage: string | undefined): string | undefined {
+  return homepage ? `${homepage.replace(/\/+$/, '')}/blob/main/docs/transforms/` : undefined;
+}
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -45,13 +51,15 @@ export function sarifLog(
   outcomes: FileOutcome[],
   transforms: readonly Transform[],
   version: string,
+  homepage?: string,
 ): Sarif.Log {
+  const base = docsBase(homepage);
   const rules: Sarif.ReportingDescriptor[] = transforms.map((t) => ({
     id: t.id,
     name: pascalCase(t.id),
     shortDescription: { text: t.title },
     fullDescription: { text: t.rationale },
-    helpUri: `${DOCS_BASE}${t.id}.md`,
+    ...(base ? { helpUri: `${base}${t.id}.md` } : {}),
     help: { text: helpText(t), markdown: helpText(t) },
     defaultConfiguration: { level: 'note' },
     properties: { tags: ['dockerfile', 'image-size', t.safety], safety: t.safety },
@@ -93,7 +101,7 @@ export function sarifLog(
           driver: {
             name: 'dslim',
             version,
-            informationUri: DOCS_BASE.replace(/docs\/transforms\/$/, ''),
+            ...(homepage ? { informationUri: homepage } : {}),
             rules,
           },
         },
