@@ -5,6 +5,19 @@ const download = 'RUN curl -fsSLo /tmp/app.tgz https://example.com/app.tgz';
 transformTable('delete-in-creating-layer', {
   unchanged: [
     {
+      name: 'a heredoc COPY between them',
+      input: lines(
+        'FROM debian',
+        download,
+        'COPY <<EOF /etc/x',
+        'rm /tmp/app.tgz',
+        'EOF',
+        'RUN rm /tmp/app.tgz',
+      ),
+      reason: 'a heredoc instruction cannot be read safely, so it may write into the path',
+      note: 'may write into the path',
+    },
+    {
       name: 'adjacent RUNs are left to merge-runs',
       input: lines('FROM debian', download, 'RUN rm /tmp/app.tgz'),
       reason: 'merge-runs joins neighbours; moving the rm as well would race it',
@@ -259,16 +272,19 @@ transformTable('delete-in-creating-layer', {
       input: lines(
         'FROM debian',
         download,
-        'COPY <<EOF /etc/x',
-        'rm /tmp/app.tgz',
+        'ENV A=1',
+        'RUN rm /tmp/app.tgz && echo ok',
+        'RUN <<EOF',
+        '\trm /tmp/app.tgz',
         'EOF',
-        'RUN rm /tmp/app.tgz',
       ),
       output: lines(
         'FROM debian',
         `${download} && rm /tmp/app.tgz`,
-        'COPY <<EOF /etc/x',
-        'rm /tmp/app.tgz',
+        'ENV A=1',
+        'RUN echo ok',
+        'RUN <<EOF',
+        '\trm /tmp/app.tgz',
         'EOF',
       ),
     },
