@@ -1,4 +1,6 @@
 import type { Node } from 'web-tree-sitter';
+import type { DockerDocument, InstructionInfo } from './document';
+import type { Edit } from './types';
 import { reachedDirectory, pathsOverlap, resolvePath, isWithin } from './paths';
 import { commandArgs, commandName, walk, withShellTree } from './shell';
 
@@ -227,4 +229,24 @@ function cloneTarget(args: string[]): string[] {
       .pop()!
       .replace(/\.git$/, ''),
   ];
+}
+
+/** The edit that drops a command from its RUN, or the whole RUN when it is all there is. */
+export function removalEdit(doc: DockerDocument, run: InstructionInfo, rm: CommandFacts): Edit {
+  const removal = rm.removal!;
+  if (removal.whole) return instructionRemoval(doc, run);
+  const body = run.body;
+  return removal.last
+    ? { start: body.toFile(removal.start - 1) + 1, end: body.toFile(removal.end - 1) + 1, text: '' }
+    : { start: body.toFile(removal.start), end: body.toFile(removal.end), text: '' };
+}
+
+/** The edit that deletes an instruction's lines, line break included. */
+export function instructionRemoval(doc: DockerDocument, instruction: InstructionInfo): Edit {
+  const first = doc.lineAt(instruction.span.start);
+  const last = doc.lineAt(instruction.span.end);
+  if (last + 1 < doc.lineCount) {
+    return { start: doc.lineStart(first), end: doc.lineStart(last + 1), text: '' };
+  }
+  return { start: first > 0 ? doc.lineEnd(first - 1) : 0, end: doc.text.length, text: '' };
 }

@@ -16,7 +16,13 @@ import {
   isWithin,
 } from '../src/paths';
 import { analyzeScript } from '../src/shell-effects';
-import { commandTouches, createdWords, scanScript, type CommandFacts } from '../src/script-paths';
+import {
+  commandTouches,
+  createdWords,
+  removalEdit,
+  scanScript,
+  type CommandFacts,
+} from '../src/script-paths';
 import type { Edit, Transform } from '../src/types';
 
 const RM_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose)$/;
@@ -258,21 +264,6 @@ function moveEdits(
         : `${operator} ${doc.escape}${doc.eol}${style.indent}${text}`;
   }
   return [{ start: at, end: at, text: insert }, removalEdit(doc, run, rm)];
-}
-
-function removalEdit(doc: DockerDocument, run: InstructionInfo, rm: CommandFacts): Edit {
-  const removal = rm.removal!;
-  if (removal.whole) {
-    const first = doc.lineAt(run.span.start);
-    const last = doc.lineAt(run.span.end);
-    if (last + 1 < doc.lineCount)
-      return { start: doc.lineStart(first), end: doc.lineStart(last + 1), text: '' };
-    return { start: first > 0 ? doc.lineEnd(first - 1) : 0, end: doc.text.length, text: '' };
-  }
-  const body = run.body;
-  return removal.last
-    ? { start: body.toFile(removal.start - 1) + 1, end: body.toFile(removal.end - 1) + 1, text: '' }
-    : { start: body.toFile(removal.start), end: body.toFile(removal.end), text: '' };
 }
 
 function lineOf(context: Context, instruction: InstructionInfo): number {

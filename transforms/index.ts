@@ -3,6 +3,7 @@ import deleteInCreatingLayer from './delete-in-creating-layer';
 import mergeCopies from './merge-copies';
 import mergeLabels from './merge-labels';
 import mergeRuns from './merge-runs';
+import mountConsumedCopy from './mount-consumed-copy';
 import smallerBase from './smaller-base';
 
 /**
@@ -16,4 +17,5 @@ export const transforms: Transform[] = [
   mergeCopies,
   smallerBase,
   deleteInCreatingLayer,
+  mountConsumedCopy,
 ];
