@@ -31,8 +31,20 @@ export interface ScriptPaths {
   finalCwd: string | null;
 }
 
-/** Reads the commands of a shell script, following `cd` from `cwd`. */
+const cache = new Map<string, ScriptPaths>();
+
+/** Reads the commands of a shell script, following `cd` from `cwd`; cached by both. */
 export function scanScript(text: string, cwd: string | null): ScriptPaths {
+  const key = `${cwd ?? ''}\0${text}`;
+  const known = cache.get(key);
+  if (known) return known;
+  const scan = readScript(text, cwd);
+  if (cache.size > 2000) cache.clear();
+  cache.set(key, scan);
+  return scan;
+}
+
+function readScript(text: string, cwd: string | null): ScriptPaths {
   return withShellTree(text, (root) => {
     const removals = topLevelRemovals(root);
     const commands: CommandFacts[] = [];
@@ -249,4 +261,15 @@ export function instructionRemoval(doc: DockerDocument, instruction: Instruction
     return { start: doc.lineStart(first), end: doc.lineStart(last + 1), text: '' };
   }
   return { start: first > 0 ? doc.lineEnd(first - 1) : 0, end: doc.text.length, text: '' };
+}
+
+/**
+ * Inserts `text` at `offset`, written as a replacement of the character
+ * there so that the edit overlaps any edit that joins this instruction to
+ * the next one in the same round: the engine then applies one of them and
+ * retries the other on the joined text.
+ */
+export function insertBeforeNext(doc: DockerDocument, offset: number, text: string): Edit {
+  const end = Math.min(offset + 1, doc.text.length);
+  return { start: offset, end, text: text + doc.text.slice(offset, end) };
 }

@@ -19,6 +19,7 @@ import { analyzeScript } from '../src/shell-effects';
 import {
   commandTouches,
   createdWords,
+  insertBeforeNext,
   removalEdit,
   scanScript,
   type CommandFacts,
@@ -54,6 +55,7 @@ const deleteInCreatingLayer: Transform = {
     'A path built from a variable or a glob is never moved; nor is a directory a `mktemp -d` made, since only a variable knows its name.',
     'A command that reads the path without naming it (a build script with the path written inside it) is not seen; only commands that name the path, a directory above it or below it, or run inside it count as readers.',
     'RUNs with nothing but comments between them are left to `merge-runs`.',
+    'Files that the base image or an instruction before the creating RUN put at the same path are then deleted at the end of the creating RUN instead of later; nothing in between may use the path, so the final file system is the same.',
     'The `rm` must stand alone or in a chain of `&&`; one inside `if`, a loop, a subshell or beside `||` stays.',
   ],
   run(doc, report) {
@@ -263,7 +265,7 @@ function moveEdits(
         ? ` ${doc.escape}${doc.eol}${style.indent}&& ${text}`
         : `${operator} ${doc.escape}${doc.eol}${style.indent}${text}`;
   }
-  return [{ start: at, end: at, text: insert }, removalEdit(doc, run, rm)];
+  return [insertBeforeNext(doc, at, insert), removalEdit(doc, run, rm)];
 }
 
 function lineOf(context: Context, instruction: InstructionInfo): number {

@@ -18,27 +18,20 @@ import {
 import {
   commandTouches,
   createdWords,
+  insertBeforeNext,
   instructionRemoval,
   removalEdit,
   scanScript,
   type CommandFacts,
 } from '../src/script-paths';
+import { analyzeScript } from '../src/shell-effects';
 import type { Edit, Transform } from '../src/types';
 
 const RM_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose|--)$/;
-/** Commands that fail on a mount point (it cannot be moved or unlinked). */
-const UNLINKERS = new Set(['mv', 'rm', 'unlink', 'shred']);
-/** Commands that change a file in place: they need a writable mount. */
-const WRITERS = new Set([
-  'chmod',
-  'chown',
-  'chgrp',
-  'sed',
-  'dos2unix',
-  'touch',
-  'truncate',
-  'patch',
-]);
+/** Commands that move, unlink or replace the file: that fails on a mount point. */
+const UNLINKERS = new Set(['mv', 'rm', 'unlink', 'shred', 'sed', 'perl', 'dos2unix', 'patch']);
+/** Commands that change the file in place: they need a writable mount. */
+const WRITERS = new Set(['chmod', 'chown', 'chgrp', 'touch', 'truncate']);
 /** Local files ADD copies as they are; any other file might be a tar archive ADD unpacks. */
 const ADD_KEEPS =
   /\.(sh|bash|py|pl|rb|deb|rpm|apk|whl|zip|jar|war|txt|json|ya?ml|toml|cfg|conf|ini|pem|crt|key|sql|patch|diff|run|bin|exe|msi|js)$/i;
@@ -112,7 +105,7 @@ function planMount(
     copyProblem(copy, source) ??
     rmProblem(rm, target) ??
     (users.find((c) => UNLINKERS.has(c.name)) &&
-      'the `RUN` also moves or unlinks the file, which fails on a mount point') ??
+      'the `RUN` also moves, unlinks or replaces the file (`mv`, `sed -i`…), which fails on a mount point') ??
     (mountTargets(run, workdirs.get(run.index) ?? null).some((m) => !m || pathsOverlap(m, target))
       ? 'the `RUN` already mounts something over the path'
       : null) ??
@@ -133,6 +126,7 @@ function planMount(
     instructionRemoval(doc, copy),
     { start: keywordEnd, end: keywordEnd, text: ` --mount=${options.join(',')}` },
     removalEdit(doc, run, rm),
+    insertBeforeNext(doc, codeEndInFile(run), ''),
   ];
   if (!hasSyntaxDirective(doc)) {
     edits.unshift({ start: 0, end: 0, text: `# syntax=docker/dockerfile:1${doc.eol}` });
@@ -205,4 +199,10 @@ function missingDirectory(
   }
   if (known.some((dir) => isWithin(dir, parent))) return null;
   return `the \`${copy.keyword}\` may create \`${parent}\`, which would then be missing from the image`;
+}
+
+/** Just after the RUN's last code token, where a join with the next RUN would cut. */
+function codeEndInFile(run: InstructionInfo): number {
+  const facts = analyzeScript(run.body.text);
+  return run.body.toFile(facts.codeEnd - 1) + 1;
 }

@@ -1,3 +1,4 @@
+import { fix } from '../../src/index';
 import { lines, transformTable } from '../harness';
 
 const download = 'RUN curl -fsSLo /tmp/app.tgz https://example.com/app.tgz';
@@ -309,4 +310,27 @@ transformTable('delete-in-creating-layer', {
       ),
     },
   ],
+});
+
+describe('delete-in-creating-layer beside merge-runs', () => {
+  test('a join of the creating RUN in the same round does not split the moved rm', async () => {
+    const input = lines(
+      'FROM debian',
+      'RUN curl -o /tmp/a.tgz https://example.com/a',
+      'RUN echo next',
+      'ENV A=1',
+      'RUN rm /tmp/a.tgz && echo ok',
+    );
+    const result = await fix(input, { only: ['merge-runs', 'delete-in-creating-layer'] });
+    expect(result.output).toBe(
+      lines(
+        'FROM debian',
+        'RUN curl -o /tmp/a.tgz https://example.com/a && \\',
+        '    echo next && \\',
+        '    rm /tmp/a.tgz',
+        'ENV A=1',
+        'RUN echo ok',
+      ),
+    );
+  });
 });

@@ -1,3 +1,4 @@
+import { fix } from '../../src/index';
 import { lines, transformTable } from '../harness';
 
 const syntax = '# syntax=docker/dockerfile:1';
@@ -78,7 +79,7 @@ transformTable('mount-consumed-copy', {
         'RUN mv /tmp/app.bin /usr/local/bin/app && /usr/local/bin/app --version && rm -f /tmp/app.bin',
       ),
       reason: 'a mount point cannot be moved',
-      note: 'moves or unlinks the file',
+      note: 'moves, unlinks or replaces the file',
     },
     {
       name: 'a numeric stage reference',
@@ -91,6 +92,16 @@ transformTable('mount-consumed-copy', {
       ),
       reason: 'a numeric --from is not carried over to a mount',
       note: 'is a number or holds a variable',
+    },
+    {
+      name: 'sed -i replaces the file',
+      input: lines(
+        'FROM debian',
+        'COPY app.conf /tmp/',
+        "RUN sed -i 's/a/b/' /tmp/app.conf && cp /tmp/app.conf /etc/ && rm /tmp/app.conf",
+      ),
+      reason: 'sed -i renames a new file over the old one, which a mount point does not allow',
+      note: 'moves, unlinks or replaces the file',
     },
     {
       name: 'an rm beside `||`',
@@ -207,4 +218,27 @@ transformTable('mount-consumed-copy', {
       output: lines(syntax, 'FROM debian', 'RUN <<EOF', '\tcat /tmp/install.sh', 'EOF', mounted),
     },
   ],
+});
+
+describe('mount-consumed-copy beside merge-runs', () => {
+  test('the mount is added only once the RUNs it would cover are known', async () => {
+    const input = lines(
+      'FROM debian',
+      'COPY install.sh /tmp/',
+      'RUN sh /tmp/install.sh && rm /tmp/install.sh',
+      'RUN rm -rf /tmp/*',
+    );
+    const result = await fix(input, { only: ['merge-runs', 'mount-consumed-copy'] });
+    expect(result.output).toBe(
+      lines(
+        'FROM debian',
+        'COPY install.sh /tmp/',
+        'RUN sh /tmp/install.sh && rm /tmp/install.sh && \\',
+        '    rm -rf /tmp/*',
+      ),
+    );
+    expect(result.notes.map((n) => n.message).join('\n')).toContain(
+      'the `RUN` also moves, unlinks or replaces the file',
+    );
+  });
 });
