@@ -1,4 +1,5 @@
 import type { Transform } from '../src/types';
+import extractInstallStage from './extract-install-stage';
 import mergeCopies from './merge-copies';
 import mergeLabels from './merge-labels';
 import mergeRuns from './merge-runs';
@@ -7,6 +8,13 @@ import smallerBase from './smaller-base';
 /**
  * Every transform, in the order the engine runs them. When two transforms'
  * edits overlap in one round, the earlier one here wins and the other is
- * tried again on the next round's text.
+ * tried again on the next round's text. Taking the install out of the final
+ * stage comes first, so that joining RUNs sees only what stays there.
  */
-export const transforms: Transform[] = [mergeRuns, mergeLabels, mergeCopies, smallerBase];
+export const transforms: Transform[] = [
+  extractInstallStage,
+  mergeRuns,
+  mergeLabels,
+  mergeCopies,
+  smallerBase,
+];
