@@ -143,7 +143,11 @@ export function readInstall(command: ChainCommand): InstallCommand | null {
   }
   const installs = tool === 'ninja' ? ['install'] : ['install', 'install-strip'];
   if (!targets.some((t) => installs.includes(t))) return null;
-  return { tool, dir: dirs.reduce((dir, next) => posix.join(dir, next), '.'), destdir };
+  return {
+    tool,
+    dir: dirs.reduce((dir, next) => (next.startsWith('/') ? next : posix.join(dir, next)), '.'),
+    destdir,
+  };
 }
 
 /**

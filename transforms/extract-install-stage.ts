@@ -22,6 +22,7 @@ import {
   STANDARD_DIRS,
   instructionLines,
   lastUser,
+  stageLineage,
   volumePaths,
   workdirPaths,
   workingDirectories,
@@ -42,6 +43,8 @@ interface TreeCopy {
   from: string | null;
   source: string;
   dest: string;
+  /** The destination for messages: absolute where known, else as written. */
+  label: string;
   problem: string | null;
 }
 
@@ -114,7 +117,7 @@ const extractInstallStage: Transform = {
       const context = { doc, stage, dirs, tree, removal, mount: options.strategy === 'mount' };
       const result = rewrite(context);
       if (typeof result === 'string') {
-        report.note(copy.span.start, 'refused', { tree: tree.dest, reason: result });
+        report.note(copy.span.start, 'refused', { tree: tree.label, reason: result });
         continue;
       }
       report.change(
@@ -148,7 +151,8 @@ function readTreeCopy(copy: InstructionInfo, cwd: string): TreeCopy | null {
     problem = 'the copy source uses a variable or a wildcard';
   else if (copy.keyword === 'ADD' && (/^[a-z]+:\/\//i.test(source) || ARCHIVE.test(source)))
     problem = '`ADD` of an archive or URL unpacks or downloads rather than copies';
-  return { copy, from, source, dest, problem };
+  const label = isWithin(dest, BASE_WORKDIR) ? words[words.length - 1] : dest;
+  return { copy, from, source, dest, label, problem };
 }
 
 function findRemoval(
@@ -243,6 +247,14 @@ function checkBetween(context: Context, install: Install): string | null {
       if (!other || isWithin(other.dest, tree.dest)) return `${at} may add files to the tree`;
     }
   }
+  const prepared =
+    tree.from === null &&
+    !mount &&
+    stageLineage(doc, stage)
+      .flatMap((s) => s.instructions)
+      .find((i) => i.keyword === 'RUN' && i.index < tree.copy.index);
+  if (prepared)
+    return `the builder stage would start from the same base without what the \`RUN\` at line ${prepared.line + 1} did`;
   const user = lastUser(doc, stage, install.run.index);
   if (!mount && user !== null && !/^(root|0)(:(root|0))?$/.test(user))
     return `the install runs as \`${user}\`, which the builder stage does not reproduce`;
