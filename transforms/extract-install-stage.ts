@@ -307,7 +307,8 @@ function checkLaterUse(context: Context, install: Install): string | null {
 }
 
 function usesTree(command: ChainCommand, cwd: string | null, tree: string): boolean {
-  const paths = operands(command).map((p) => resolvePath(cwd, p));
+  const program = command.name.includes('/') ? [command.name] : [];
+  const paths = [...program, ...operands(command)].map((p) => resolvePath(cwd, p));
   if (paths.some((p) => p === null || isWithin(p, tree))) return true;
   if (cwd === null || !isWithin(cwd, tree) || ANYWHERE.has(command.name)) return false;
   return paths.length > 0 || READS_CWD.has(command.name) || command.name.includes('/');
