@@ -26,6 +26,8 @@ export interface ChainCommand {
   args: string[];
   /** The argument words as written. */
   rawArgs: string[];
+  /** Where each argument word is, as logical offsets into the script. */
+  argSpans: { start: number; end: number }[];
   assignments: Assignment[];
   text: string;
   /** Which top-level member of the chain holds it (a command or a subshell). */
@@ -99,6 +101,7 @@ function readCommand(node: Node, element: number): ChainCommand {
     if (EXPANSIONS.has(child.type) || /^~/.test(child.text)) dynamic = true;
     return !dynamic;
   });
+  const args = node.childrenForFieldName('argument').filter((a): a is Node => !!a);
   const assignments = node.namedChildren
     .filter((n): n is Node => n?.type === 'variable_assignment')
     .map((n) => ({
@@ -109,7 +112,8 @@ function readCommand(node: Node, element: number): ChainCommand {
   return {
     name: commandName(node),
     args: commandArgs(node),
-    rawArgs: node.childrenForFieldName('argument').flatMap((a) => (a ? [a.text] : [])),
+    rawArgs: args.map((a) => a.text),
+    argSpans: args.map((a) => ({ start: a.startIndex, end: a.endIndex })),
     assignments,
     text: node.text,
     element,

@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { main, type Io } from '../../src/cli';
+import { fix } from '../../src/index';
 import { lines, transformTable } from '../harness';
 
 const mount = { transformOptions: { 'extract-install-stage': { strategy: 'mount' } } };
@@ -561,4 +565,59 @@ transformTable('extract-install-stage', {
       options: mount,
     },
   ],
+});
+
+describe('extract-install-stage in the whole pipeline', () => {
+  const example = path.resolve(__dirname, '..', '..', 'examples', 'compiler');
+  const read = (file: string) => readFileSync(path.join(example, file), 'utf8');
+
+  test('examples/compiler becomes expected.Dockerfile', async () => {
+    const result = await fix(read('Dockerfile'));
+    expect(result.output).toBe(read('expected.Dockerfile'));
+    expect(result.changes.map((c) => c.transform)).toEqual(['extract-install-stage']);
+    expect((await fix(result.output)).output).toBe(result.output);
+  });
+
+  test('the separate-RUN shape is extracted before merge-runs joins what stays', async () => {
+    const input = lines(
+      'FROM compiled-toolchain:latest AS build',
+      'FROM base:latest',
+      'WORKDIR /temp-dir',
+      'COPY --from=build /src/tool .',
+      'RUN cd build && make install DESTDIR=/',
+      'RUN rm -rf /temp-dir',
+      'RUN ldconfig',
+    );
+    const { output } = await fix(input);
+    expect(output).toBe(
+      lines(
+        'FROM compiled-toolchain:latest AS build',
+        'FROM build AS tool-install',
+        'WORKDIR /src/tool/build',
+        'RUN mkdir -p /opt/tool-install && make install DESTDIR=/opt/tool-install',
+        'FROM base:latest',
+        'WORKDIR /temp-dir',
+        'COPY --from=tool-install /opt/tool-install/ /',
+        'RUN rm -rf /temp-dir && \\',
+        '    ldconfig',
+      ),
+    );
+  });
+
+  test('--strategy mount reaches the transform from the command line', async () => {
+    let out = '';
+    const io: Io = {
+      out: (text) => void (out += text),
+      err: () => undefined,
+      readStdin: async () => Buffer.from(read('Dockerfile')),
+      isTTY: false,
+      env: {},
+    };
+    const code = await main(['node', 'dslim', 'fix', '--stdin', '--strategy', 'mount'], io);
+    expect(code).toBe(0);
+    expect(out).toContain(
+      'RUN --mount=type=bind,from=build,source=/src/greet,target=/temp-dir,rw cd build && make install DESTDIR=/\nRUN rm -rf /temp-dir\n',
+    );
+    expect(out.startsWith('# syntax=docker/dockerfile:1\n')).toBe(true);
+  });
 });
