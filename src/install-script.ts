@@ -59,6 +59,17 @@ export interface InstallCommand {
  * `||`, pipelines, redirections, compound commands) gives a reason instead.
  */
 export function readChain(script: string): Chain | { problem: string } {
+  const known = chains.get(script);
+  if (known) return known;
+  const chain = parseChain(script);
+  if (chains.size > 2000) chains.clear();
+  chains.set(script, chain);
+  return chain;
+}
+
+const chains = new Map<string, Chain | { problem: string }>();
+
+function parseChain(script: string): Chain | { problem: string } {
   return withShellTree(script, (root) => {
     if (root.hasError) return { problem: 'the shell parser cannot read the script' };
     const statements = root.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
