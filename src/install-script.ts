@@ -1,5 +1,7 @@
 import { posix } from 'node:path';
 import type { Node } from 'web-tree-sitter';
+import type { InstructionInfo } from './document';
+import type { Edit } from './types';
 import { commandArgs, commandName, walk, withShellTree } from './shell';
 
 const EXPANSIONS = new Set([
@@ -250,4 +252,37 @@ export function workingDirs(chain: Chain, start: string | null): (string | null)
     else main = resolvePath(cwd, target);
   }
   return dirs;
+}
+
+/**
+ * Edits that delete the given commands from a RUN's chain, with the `&&`
+ * that joined them; 'all' when nothing would be left.
+ */
+export function chainEdits(
+  run: InstructionInfo,
+  chain: Chain,
+  removed: Set<number>,
+): Edit[] | 'all' | 'partial' {
+  const gone = chain.elements.map((_, e) => {
+    const members = [...chain.commands.entries()].filter(([, c]) => c.element === e);
+    const count = members.filter(([i]) => removed.has(i)).length;
+    return count === 0 ? false : count === members.length ? true : null;
+  });
+  if (gone.includes(null)) return 'partial';
+  if (gone.every(Boolean)) return 'all';
+  const start = (e: number) => run.body.toFile(chain.elements[e].start);
+  const end = (e: number) => run.body.toFile(chain.elements[e].end - 1) + 1;
+  const edits: Edit[] = [];
+  for (let first = 0; first < gone.length; first++) {
+    if (!gone[first]) continue;
+    let last = first;
+    while (gone[last + 1]) last++;
+    edits.push(
+      first > 0
+        ? { start: end(first - 1), end: end(last), text: '' }
+        : { start: start(first), end: start(last + 1), text: '' },
+    );
+    first = last;
+  }
+  return edits;
 }

@@ -91,3 +91,27 @@ export function instructionLines(
   const start = instruction.line > 0 ? doc.lineEnd(instruction.line - 1) : 0;
   return { start, end: doc.text.length };
 }
+
+/** Names a new stage could clash with: stage names and any image a FROM or --from names. */
+export function takenNames(doc: DockerDocument): Set<string> {
+  const taken = new Set<string>();
+  for (const instruction of doc.instructions) {
+    if (instruction.stage?.from === instruction) {
+      taken.add(instruction.stage.base.toLowerCase());
+      if (instruction.stage.name) taken.add(instruction.stage.name);
+    }
+    for (const flag of instruction.flags) {
+      const value = (flag.getValue() ?? '').toLowerCase();
+      if (flag.getName().toLowerCase() === 'from') taken.add(value);
+      for (const match of value.matchAll(/(?:^|,)from=([^,]+)/g)) taken.add(match[1]);
+    }
+  }
+  return taken;
+}
+
+export function uniqueName(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+  taken.add(name);
+  return name;
+}
