@@ -49,6 +49,8 @@ const extractInstallStage: Transform = {
     'The builder stage runs the install in the environment of the stage the tree came from; ENV set earlier in the final stage and what its earlier RUNs installed are not there.',
     'A directory a COPY created and a removal left behind is assumed to exist in the base image only when it is a standard directory (like `/tmp` or `/usr/src`) or a WORKDIR.',
     'The COPY source is assumed to be a directory; `ADD` of an archive or a URL is left alone.',
+    "The directories under `/opt/NAME` are copied over the final stage's own, so `/`, `/usr` and the like take their mode from the install stage (normally the same 0755).",
+    'With `strategy: mount`, `RUN --mount` needs BuildKit; a removal of the mount point moves to a RUN of its own.',
   ],
   run(doc, report, options) {
     const stage = doc.stages[doc.stages.length - 1];
@@ -127,8 +129,9 @@ function stageEdits(context: TreeContext, install: Install, keepRemoval: boolean
     const root = resolvePath('/', tree.source)!;
     lines.push(`WORKDIR ${posix.join(root, posix.relative(tree.dest, install.dir))}`);
   }
-  // An install that writes nothing would leave no directory for the COPY to find.
-  lines.push(`RUN mkdir -p ${destdir} && ${installText(install.command, install.spec, target)}`);
+  // No `mkdir -p` first: an install that ignores DESTDIR then fails the build at
+  // the COPY instead of leaving its files out of the image unnoticed.
+  lines.push(`RUN ${installText(install.command, install.spec, target)}`);
   const fromLine = doc.lineStart(stage.from.line);
   const blank = stage.from.line > 0 && doc.lineText(stage.from.line - 1).trim() === '';
   const stageText = lines.map((l) => l + doc.eol).join('') + (blank ? doc.eol : '');

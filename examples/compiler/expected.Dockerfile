@@ -11,7 +11,7 @@ RUN mkdir build && cd build && ../configure --prefix=/usr/local && make
 
 FROM build AS greet-install
 WORKDIR /src/greet/build
-RUN mkdir -p /opt/greet-install && make install DESTDIR=/opt/greet-install
+RUN make install DESTDIR=/opt/greet-install
 
 FROM debian:bookworm-slim
 RUN apt-get update \

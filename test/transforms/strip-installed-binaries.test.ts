@@ -6,7 +6,7 @@ const installStage = (install: string) =>
     'FROM gcc:14 AS build',
     'FROM build AS tool-install',
     'WORKDIR /src/tool',
-    `RUN mkdir -p /opt/tool-install && ${install}`,
+    `RUN ${install}`,
     'FROM debian:bookworm-slim',
     'COPY --from=tool-install /opt/tool-install/ /',
   );
