@@ -37,6 +37,7 @@ interface FixFlags {
   only?: string[];
   skip?: string[];
   safety?: SafetyClass[];
+  strategy?: string;
   format: 'text' | 'json' | 'sarif';
   color: boolean;
   writeDockerignore?: boolean;
@@ -74,6 +75,12 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       new Option('--format <format>', 'report format')
         .choices(['text', 'json', 'sarif'])
         .default('text'),
+    )
+    .addOption(
+      new Option(
+        '--strategy <strategy>',
+        'how extract-install-stage keeps a build tree out',
+      ).choices(installStrategies()),
     )
     .option('--no-color', 'never colour the output')
     .option('--no-config', 'ignore .dslimrc and other configuration files')
@@ -240,7 +247,15 @@ function sarif(outcomes: FileOutcome[]): object {
 }
 
 function engineOptions(flags: FixFlags): FixOptions {
-  return { only: flags.only, skip: flags.skip, safety: flags.safety };
+  const transformOptions = flags.strategy
+    ? { 'extract-install-stage': { strategy: flags.strategy } }
+    : undefined;
+  return { only: flags.only, skip: flags.skip, safety: flags.safety, transformOptions };
+}
+
+function installStrategies(): string[] {
+  const install = listTransforms().find((t) => t.id === 'extract-install-stage');
+  return install?.options.strategy.choices ?? [];
 }
 
 function listText(): string {
