@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main, type Io } from '../src/cli';
+import { runCli } from './cli-harness';
 import { describeError } from '../src/files';
 import { listTransforms } from '../src/index';
 
@@ -16,22 +16,7 @@ interface Run {
   err: string;
 }
 
-async function dslim(
-  args: string[],
-  options: { stdin?: string; tty?: boolean; env?: object } = {},
-): Promise<Run> {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (text) => void (out += text),
-    err: (text) => void (err += text),
-    readStdin: async () => Buffer.from(options.stdin ?? ''),
-    isTTY: options.tty ?? false,
-    env: { ...options.env },
-  };
-  const code = await main(['node', 'dslim', ...args], io);
-  return { code, out, err };
-}
+const dslim = runCli;
 
 let dir: string;
 

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main, type Io } from '../src/cli';
+import { runCli } from './cli-harness';
 import { checkConfig, ConfigError, createConfigLoader, mergeOptions } from '../src/config';
 import { listTransforms } from '../src/index';
 import type { Transform } from '../src/types';
@@ -41,19 +41,7 @@ async function write(name: string, content: string): Promise<string> {
   return file;
 }
 
-async function dslim(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (text) => void (out += text),
-    err: (text) => void (err += text),
-    readStdin: async () => Buffer.from(''),
-    isTTY: false,
-    env: {},
-  };
-  const code = await main(['node', 'dslim', ...args], io);
-  return { code, out, err };
-}
+const dslim = (args: string[]) => runCli(args);
 
 describe('finding the configuration', () => {
   const load = (folder: string) => createConfigLoader(listTransforms())(folder);
@@ -199,18 +187,11 @@ describe('command-line flags and the file', () => {
 
   test('--stdin looks for the file from the folder of --stdin-filepath', async () => {
     await write('svc/.dslimrc', 'skip: merge-runs\n');
-    let out = '';
-    const io: Io = {
-      out: (t) => void (out += t),
-      err: () => {},
-      readStdin: async () => Buffer.from(MERGEABLE),
-      isTTY: false,
-      env: {},
-    };
     const filepath = path.join(dir, 'svc', 'Dockerfile');
-    expect(await main(['node', 'dslim', 'fix', '--stdin', '--stdin-filepath', filepath], io)).toBe(
-      0,
-    );
+    const { code, out } = await runCli(['fix', '--stdin', '--stdin-filepath', filepath], {
+      stdin: MERGEABLE,
+    });
+    expect(code).toBe(0);
     expect(out).toBe(LABELS_MERGED);
   });
 

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as Sarif from 'sarif';
-import { main, type Io } from '../src/cli';
+import { runCli } from './cli-harness';
 import { listTransforms } from '../src/index';
 
 declare global {
@@ -36,19 +36,7 @@ afterEach(async () => {
   await fs.rm(dir, { recursive: true, force: true });
 });
 
-async function dslim(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: Io = {
-    out: (text) => void (out += text),
-    err: (text) => void (err += text),
-    readStdin: async () => Buffer.from(MERGEABLE),
-    isTTY: false,
-    env: {},
-  };
-  const code = await main(['node', 'dslim', ...args], io);
-  return { code, out, err };
-}
+const dslim = (args: string[]) => runCli(args, { stdin: MERGEABLE });
 
 describe('--format json', () => {
   test('gives per file the changes with range, transform, reason and safety, and the notes', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { main, type Io } from '../../src/cli';
+import { runCli } from '../cli-harness';
 import { fix } from '../../src/index';
 import { lines, transformTable } from '../harness';
 
@@ -605,15 +605,9 @@ describe('extract-install-stage in the whole pipeline', () => {
   });
 
   test('--strategy mount reaches the transform from the command line', async () => {
-    let out = '';
-    const io: Io = {
-      out: (text) => void (out += text),
-      err: () => undefined,
-      readStdin: async () => Buffer.from(read('Dockerfile')),
-      isTTY: false,
-      env: {},
-    };
-    const code = await main(['node', 'dslim', 'fix', '--stdin', '--strategy', 'mount'], io);
+    const { code, out } = await runCli(['fix', '--stdin', '--strategy', 'mount'], {
+      stdin: read('Dockerfile'),
+    });
     expect(code).toBe(0);
     expect(out).toContain(
       'RUN --mount=type=bind,from=build,source=/src/greet,target=/temp-dir,rw cd build && make install DESTDIR=/\nRUN rm -rf /temp-dir\n',
