@@ -5,6 +5,8 @@ import { InputError } from '../engine';
 
 /** Largest file kept in memory while looking for an archive's JSON metadata. */
 const MAX_METADATA_BYTES = 4 * 1024 * 1024;
+/** `{` and `[`: how the JSON files of an image start; layer tars never do in practice. */
+const JSON_START = new Set([0x7b, 0x5b]);
 
 /**
  * Where an image's parts are stored: a directory (OCI image layout, or an
@@ -55,7 +57,7 @@ async function archiveStore(file: string): Promise<ImageStore> {
     const chunks: Uint8Array[] = [];
     for await (const chunk of bytes) chunks.push(chunk);
     const content = Buffer.concat(chunks);
-    if (content[0] === 0x7b /* { */ || name === 'oci-layout') metadata.set(name, content);
+    if (JSON_START.has(content[0]) || name === 'oci-layout') metadata.set(name, content);
   });
   return {
     async json(name) {
