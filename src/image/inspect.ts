@@ -88,7 +88,12 @@ function keptCaches(image: Image): KeptCache[] {
   for (const file of image.files.values()) {
     const cache = file.size > 0 ? cacheTransform(file.path) : null;
     if (!cache) continue;
-    const kept = caches.get(cache.what) ?? { ...cache, files: 0, bytes: 0 };
+    const kept = caches.get(cache.what) ?? {
+      what: cache.what,
+      transform: cache.transform,
+      files: 0,
+      bytes: 0,
+    };
     kept.files++;
     kept.bytes += file.size;
     caches.set(cache.what, kept);
