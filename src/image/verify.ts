@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError, type Change } from '../engine';
-import { readDockerfile } from '../files';
+import { describeError, readDockerfile } from '../files';
 import { fix, type FixOptions } from '../index';
 import type { Buildah } from './buildah';
 import { compareImages, type Comparison } from './compare';
@@ -32,6 +32,11 @@ export interface VerifyRequest {
  */
 export async function verifyDockerfile(request: VerifyRequest): Promise<VerifyOutcome> {
   const { dockerfile, buildah } = request;
+  const missing = await fs.stat(dockerfile).then(
+    () => null,
+    (error: NodeJS.ErrnoException) => describeError(error),
+  );
+  if (missing) throw new InputError(`${dockerfile}: ${missing}`);
   const read = await readDockerfile(dockerfile);
   if ('problem' in read) throw new InputError(`${dockerfile}: ${read.problem}`);
   const context = request.context ?? path.dirname(dockerfile);
