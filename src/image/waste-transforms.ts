@@ -25,8 +25,8 @@ export function cacheTransform(path: string): { transform: string; what: string 
  * The transform that removes one kind of waste, from the steps that wrote
  * and removed the file:
  * - a package cache, wherever it is removed: that manager's cache transform;
- * - RUN then the very next step, a RUN, deletes it: `merge-runs`;
- * - RUN, deleted by a RUN further on: `delete-in-creating-layer`;
+ * - RUN, deleted by a later RUN with only RUNs between: `merge-runs`;
+ * - RUN, deleted by a RUN after some other step: `delete-in-creating-layer`;
  * - COPY/ADD, deleted by a RUN that runs `make install`: `extract-install-stage`;
  * - COPY/ADD, deleted by any other RUN: `mount-consumed-copy`.
  * Anything else (an overwrite, a deletion by COPY) has no transform: null.
@@ -44,7 +44,9 @@ export function wasteTransform(
     return null;
   switch (keywordOf(history[writer])) {
     case 'RUN':
-      return remover === writer + 1 ? 'merge-runs' : 'delete-in-creating-layer';
+      return history.slice(writer, remover + 1).every((step) => keywordOf(step) === 'RUN')
+        ? 'merge-runs'
+        : 'delete-in-creating-layer';
     case 'COPY':
     case 'ADD':
       return MAKE_INSTALL.test(history[remover].instruction)

@@ -4,8 +4,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, type Io } from '../../src/cli';
 import { createBuildah, INSTALL_BUILDAH } from '../../src/image/buildah';
+import { compareImages } from '../../src/image/compare';
 import { inspectImage } from '../../src/image/inspect';
-import { readImage } from '../../src/image/read';
+import { readImage, type Image } from '../../src/image/read';
 import { verifyDockerfile } from '../../src/image/verify';
 import { ensureBaseImage } from './base-image';
 
@@ -63,30 +64,43 @@ if (!isRoot) {
 
   it('inspect maps the wasted scratch file of merge-runs to the transform that removes it', async () => {
     const dir = path.join(CASES_DIR, 'merge-runs');
-    const work = await fs.mkdtemp(path.join(os.tmpdir(), 'dslim-e2e-inspect-'));
-    const tag = `localhost/dslim-e2e-inspect:${process.pid}`;
+
+    const report = inspectImage(await buildAndRead(path.join(dir, 'Dockerfile'), dir));
+
+    expect(report.offenders[0]).toMatchObject({
+      path: '/tmp/scratch.bin',
+      bytes: 2048 * 1024,
+      how: 'deleted',
+      transform: 'merge-runs',
+    });
+    expect(report.wastedBytes).toBe(2048 * 1024);
+    expect(report.efficiency).toBeLessThan(1);
+  });
+
+  it('a naive join of the cd-leak RUNs builds an image the comparison tells apart', async () => {
+    const dir = path.join(CASES_DIR, 'cd-leak');
+    const naive = path.join(os.tmpdir(), `dslim-e2e-naive-${process.pid}.Dockerfile`);
+    await fs.writeFile(
+      naive,
+      'FROM localhost/dslim-e2e-base:1\n' +
+        'RUN mkdir -p /build && cd /build && dd if=/dev/zero of=blob bs=1024 count=1024 2>/dev/null && ' +
+        'echo built > marker && rm /build/blob && pwd > where.txt\n',
+    );
     try {
-      const built = await buildah.build({
-        dockerfile: path.join(dir, 'Dockerfile'),
-        context: dir,
-        tag,
-      });
-      expect(built).toEqual({ ok: true });
-      await buildah.exportOci(tag, path.join(work, 'image'));
+      const comparison = compareImages(
+        await buildAndRead(path.join(dir, 'Dockerfile'), dir),
+        await buildAndRead(naive, dir),
+      );
 
-      const report = inspectImage(await readImage(path.join(work, 'image')));
-
-      expect(report.offenders[0]).toMatchObject({
-        path: '/tmp/scratch.bin',
-        bytes: 2048 * 1024,
-        how: 'deleted',
-        transform: 'delete-in-creating-layer',
-      });
-      expect(report.wastedBytes).toBe(2048 * 1024);
-      expect(report.efficiency).toBeLessThan(1);
+      expect(comparison.same).toBe(false);
+      expect(comparison.files).toEqual([
+        { path: '/build/marker', kind: 'rewritten' },
+        { path: '/build/where.txt', kind: 'rewritten' },
+        { path: '/marker', kind: 'original' },
+        { path: '/where.txt', kind: 'original' },
+      ]);
     } finally {
-      await buildah.remove(tag);
-      await fs.rm(work, { recursive: true, force: true });
+      await fs.rm(naive, { force: true });
     }
   });
 
@@ -113,3 +127,18 @@ if (!isRoot) {
     expect(report.original.layers).toBe(report.rewritten.layers);
   });
 });
+
+/** Builds a Dockerfile, exports the image and reads it back. */
+async function buildAndRead(dockerfile: string, context: string): Promise<Image> {
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'dslim-e2e-image-'));
+  const tag = `localhost/dslim-e2e-image:${process.pid}-${path.basename(work)}`.toLowerCase();
+  try {
+    const built = await buildah.build({ dockerfile, context, tag });
+    if (!built.ok) throw new Error(`${dockerfile} failed to build:\n${built.tail.join('\n')}`);
+    await buildah.exportOci(tag, path.join(work, 'image'));
+    return await readImage(path.join(work, 'image'));
+  } finally {
+    await buildah.remove(tag);
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}

@@ -113,7 +113,7 @@ describe('wasteTransform', () => {
 
   it.each([
     ['a RUN file the next RUN deletes', '/b/o', 0, 1, 'merge-runs'],
-    ['a RUN file a later RUN deletes', '/b/o', 0, 3, 'delete-in-creating-layer'],
+    ['a RUN file a RUN after an ENV deletes', '/b/o', 0, 3, 'delete-in-creating-layer'],
     ['a copied file a RUN deletes', '/src/a.c', 4, 5, 'mount-consumed-copy'],
     ['a pip cache however removed', '/root/.cache/pip/wheel', 0, 1, 'pip-no-cache'],
     ['an npm cache', '/root/.npm/_cacache/x', 0, 3, 'clean-node-cache'],
