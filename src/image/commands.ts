@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Io } from '../cli';
+import type { Change } from '../engine';
 import { createBuildah, INSTALL_BUILDAH } from './buildah';
 import type { Comparison, FileDifference } from './compare';
 import { inspectImage, type InspectReport } from './inspect';
@@ -81,7 +82,8 @@ async function verifyCommand(
       );
       return EXIT_ERROR;
     case 'compared':
-      if (flags.format === 'text') io.out(comparisonText(dockerfile, outcome.comparison));
+      if (flags.format === 'text')
+        io.out(comparisonText(dockerfile, outcome.changes, outcome.comparison));
       return outcome.comparison.same ? EXIT_SAME : EXIT_DIFFERENT;
   }
 }
@@ -89,7 +91,11 @@ async function verifyCommand(
 function outcomeJson(outcome: VerifyOutcome): object {
   switch (outcome.kind) {
     case 'compared':
-      return { result: outcome.comparison.same ? 'same' : 'different', ...outcome.comparison };
+      return {
+        result: outcome.comparison.same ? 'same' : 'different',
+        changes: outcome.changes,
+        ...outcome.comparison,
+      };
     case 'build-failed':
       return { result: 'build-failed', variant: outcome.variant, tail: outcome.tail };
     case 'missing-builder':
@@ -99,10 +105,12 @@ function outcomeJson(outcome: VerifyOutcome): object {
   }
 }
 
-function comparisonText(dockerfile: string, c: Comparison): string {
+/** The comparison as the text report of `dslim verify`. */
+export function comparisonText(dockerfile: string, changes: Change[], c: Comparison): string {
   const share = c.original.bytes > 0 ? ` (${percent(c.bytesSaved / c.original.bytes)})` : '';
+  const transforms = [...new Set(changes.map((change) => change.transform))].join(', ');
   const lines = [
-    `${dockerfile}: built the original and the rewritten Dockerfile`,
+    `${dockerfile}: built the original and the rewrite (${count(changes.length, 'change')}: ${transforms})`,
     `  original   ${count(c.original.layers, 'layer')}, ${bytes(c.original.bytes)}`,
     `  rewritten  ${count(c.rewritten.layers, 'layer')}, ${bytes(c.rewritten.bytes)}`,
     `  saved      ${bytes(c.bytesSaved)}${share}`,

@@ -2,6 +2,9 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, type Io } from '../../src/cli';
+import { comparisonText } from '../../src/image/commands';
+import { compareImages } from '../../src/image/compare';
+import { readImage } from '../../src/image/read';
 import { file, whiteout, writeDockerArchive } from './archives';
 
 let work: string;
@@ -133,5 +136,46 @@ describe('dslim verify without building', () => {
 
     expect(code).toBe(2);
     expect(err).toBe(`dslim: ${dockerfile}: the build context is not a directory\n`);
+  });
+});
+
+describe('comparisonText', () => {
+  it('lists each difference and says the images differ', async () => {
+    const history = [{ created_by: '/bin/sh -c true' }];
+    const original = await readImage(
+      await writeDockerArchive(path.join(work, 'before.tar'), {
+        layers: [[file('app/run.sh', 'echo', { mode: 0o755 }), file('app/old', 'o')]],
+        history,
+        config: { Cmd: ['run.sh'] },
+      }),
+    );
+    const rewritten = await readImage(
+      await writeDockerArchive(path.join(work, 'after.tar'), {
+        layers: [[file('app/run.sh', 'echo', { mode: 0o644 })]],
+        history,
+        config: { Cmd: ['sh'] },
+      }),
+    );
+    const changes = [
+      { transform: 'merge-runs', safety: 'layout' as const, line: 2, message: 'Joins.' },
+    ];
+
+    const text = comparisonText('Dockerfile', changes, compareImages(original, rewritten));
+
+    expect(text).toBe(
+      [
+        'Dockerfile: built the original and the rewrite (1 change: merge-runs)',
+        '  original   1 layer, 5 bytes',
+        '  rewritten  1 layer, 4 bytes',
+        '  saved      1 bytes (20.0%)',
+        'files differ:',
+        '  /app/old: only in the original image',
+        '  /app/run.sh: mode 0755 → 0644',
+        'config differs:',
+        '  cmd: ["run.sh"] → ["sh"]',
+        'NOT verified: the images differ',
+        '',
+      ].join('\n'),
+    );
   });
 });

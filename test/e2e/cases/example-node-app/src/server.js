@@ -1,1 +1,1 @@
-console.log("listening");
+console.log('listening');
