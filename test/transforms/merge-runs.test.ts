@@ -10,13 +10,28 @@ transformTable('merge-runs', {
     },
     {
       name: 'heredoc RUNs',
-      input: lines('FROM alpine:3.20', 'RUN <<-EOT', '\techo one', '\tEOT', 'RUN <<EOT', 'echo two', 'EOT'),
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN <<-EOT',
+        '\techo one',
+        '\tEOT',
+        'RUN <<EOT',
+        'echo two',
+        'EOT',
+      ),
       reason: 'a heredoc body has no errexit; an && chain does',
       note: 'heredoc',
     },
     {
       name: 'a heredoc the parser misreads (space before a quoted delimiter)',
-      input: lines('FROM alpine:3.20', 'RUN echo a', "RUN cat << 'EOT' > /x", 'RUN inside', 'EOT', 'RUN echo b'),
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN echo a',
+        "RUN cat << 'EOT' > /x",
+        'RUN inside',
+        'EOT',
+        'RUN echo b',
+      ),
       reason: 'the parser takes the body for instructions, so the region and its neighbours stay',
     },
     {
@@ -83,7 +98,12 @@ transformTable('merge-runs', {
     },
     {
       name: 'errexit from the SHELL with a leak',
-      input: lines('FROM alpine:3.20', 'SHELL ["/bin/bash", "-eo", "pipefail", "-c"]', 'RUN cd /x', 'RUN ls'),
+      input: lines(
+        'FROM alpine:3.20',
+        'SHELL ["/bin/bash", "-eo", "pipefail", "-c"]',
+        'RUN cd /x',
+        'RUN ls',
+      ),
       reason: 'the SHELL turns on errexit, which a subshell followed by `&&` would lose',
       note: 'would carry over',
     },
@@ -126,7 +146,12 @@ transformTable('merge-runs', {
     },
     {
       name: 'a cd that must not leak',
-      input: lines('FROM debian:bookworm-slim', 'WORKDIR /app', 'RUN cd /opt && touch here', 'RUN touch there'),
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'WORKDIR /app',
+        'RUN cd /opt && touch here',
+        'RUN touch there',
+      ),
       output: lines(
         'FROM debian:bookworm-slim',
         'WORKDIR /app',
@@ -148,7 +173,12 @@ transformTable('merge-runs', {
     {
       name: 'a shell comment at the end of the line',
       input: lines('FROM alpine:3.20', 'RUN make # build everything', 'RUN make install'),
-      output: lines('FROM alpine:3.20', 'RUN make && \\', '    # build everything', '    make install'),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN make && \\',
+        '    # build everything',
+        '    make install',
+      ),
     },
     {
       name: 'comments and blank lines between',
