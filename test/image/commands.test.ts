@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, type Io } from '../../src/cli';
+import { fix } from '../../src/index';
 import { comparisonText } from '../../src/image/commands';
 import { compareImages } from '../../src/image/compare';
 import { readImage } from '../../src/image/read';
@@ -156,9 +157,7 @@ describe('comparisonText', () => {
         config: { Cmd: ['sh'] },
       }),
     );
-    const changes = [
-      { transform: 'merge-runs', safety: 'layout' as const, line: 2, message: 'Joins.' },
-    ];
+    const { changes } = await fix('FROM busybox\nRUN touch /a\nRUN rm /a\n');
 
     const text = comparisonText('Dockerfile', changes, compareImages(original, rewritten));
 
