@@ -5,6 +5,7 @@ import { touchedBytes, unifiedDiff } from './diff';
 import { adviseDockerignore } from './dockerignore';
 import { InputError, selectTransforms } from './engine';
 import { describeError, findDockerfiles, readDockerfile, writeAtomically } from './files';
+import { registerImageCommands } from './image/commands';
 import { fix, listTransforms, type FixOptions } from './index';
 import { describeLayerChange } from './layers';
 import { startProgress } from './progress';
@@ -106,6 +107,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
           : listText(),
       );
     });
+
+  registerImageCommands(program, io, (exit) => (code = exit));
 
   try {
     await program.parseAsync(argv);

@@ -1,0 +1,109 @@
+import { createReadStream, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { extract } from 'tar-stream';
+import { InputError } from '../engine';
+
+/** Largest file kept in memory while looking for an archive's JSON metadata. */
+const MAX_METADATA_BYTES = 4 * 1024 * 1024;
+/** `{` and `[`: how the JSON files of an image start; layer tars never do in practice. */
+const JSON_START = new Set([0x7b, 0x5b]);
+
+/**
+ * Where an image's parts are stored: a directory (OCI image layout, or an
+ * unpacked `docker save`) or a tar archive of one.
+ */
+export interface ImageStore {
+  /** A small JSON file by its path inside the store, or undefined. */
+  json(name: string): Promise<unknown>;
+  /**
+   * Calls `visit` once for each named blob with its raw bytes, in whatever
+   * order the store holds them; resolves when every visit has finished.
+   */
+  eachBlob(
+    names: Set<string>,
+    visit: (name: string, bytes: AsyncIterable<Uint8Array>) => Promise<void>,
+  ): Promise<void>;
+}
+
+/** Opens an image directory or archive, or says why it is not one. */
+export async function openStore(location: string): Promise<ImageStore> {
+  const stat = await fs.stat(location).catch(() => null);
+  if (!stat) throw new InputError(`${location}: no such file or directory`);
+  return stat.isDirectory() ? directoryStore(location) : archiveStore(location);
+}
+
+function directoryStore(root: string): ImageStore {
+  const resolve = (name: string) => path.join(root, ...name.split('/'));
+  return {
+    async json(name) {
+      const text = await fs.readFile(resolve(name), 'utf8').catch(() => undefined);
+      return text === undefined ? undefined : parseJson(text, name);
+    },
+    async eachBlob(names, visit) {
+      for (const name of names) await visit(name, createReadStream(resolve(name)));
+    },
+  };
+}
+
+/**
+ * Reads a tar archive twice: once to keep its JSON files (they may come
+ * after the layers, as in `docker save`), once to stream the wanted layers
+ * without holding them in memory.
+ */
+async function archiveStore(file: string): Promise<ImageStore> {
+  const metadata = new Map<string, Buffer>();
+  await walkArchive(file, async (name, size, bytes) => {
+    if (size > MAX_METADATA_BYTES) return;
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of bytes) chunks.push(chunk);
+    const content = Buffer.concat(chunks);
+    if (JSON_START.has(content[0]) || name === 'oci-layout') metadata.set(name, content);
+  });
+  return {
+    async json(name) {
+      const content = metadata.get(normalizeName(name));
+      return content === undefined ? undefined : parseJson(content.toString('utf8'), name);
+    },
+    async eachBlob(names, visit) {
+      const wanted = new Set([...names].map(normalizeName));
+      await walkArchive(file, async (name, _size, bytes) => {
+        if (wanted.has(name)) await visit(name, bytes);
+      });
+    },
+  };
+}
+
+async function walkArchive(
+  file: string,
+  onFile: (name: string, size: number, bytes: AsyncIterable<Uint8Array>) => Promise<unknown>,
+): Promise<void> {
+  const reader = extract();
+  const source = createReadStream(file);
+  source.on('error', (error) => reader.destroy(error));
+  source.pipe(reader);
+  try {
+    for await (const entry of reader) {
+      const { name, type, size } = entry.header;
+      if (type === 'file' || type === 'contiguous-file') {
+        await onFile(normalizeName(name), size ?? 0, entry as AsyncIterable<Uint8Array>);
+      }
+      entry.resume();
+    }
+  } catch (error) {
+    source.destroy();
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${file}: not a readable tar archive (${(error as Error).message})`);
+  }
+}
+
+function normalizeName(name: string): string {
+  return path.posix.normalize(name).replace(/^(\.\/|\/)+/, '');
+}
+
+function parseJson(text: string, name: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InputError(`${name}: not valid JSON`);
+  }
+}

@@ -1,0 +1,215 @@
+import { Option, type Command } from 'commander';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Io } from '../cli';
+import type { Change } from '../engine';
+import { createBuildah, INSTALL_BUILDAH } from './buildah';
+import type { Comparison, FileDifference } from './compare';
+import { inspectImage, type InspectReport } from './inspect';
+import { readImage } from './read';
+import { verifyDockerfile, type Variant, type VerifyOutcome } from './verify';
+
+const EXIT_SAME = 0;
+const EXIT_DIFFERENT = 1;
+const EXIT_ERROR = 2;
+const INSTRUCTION_WIDTH = 70;
+
+interface FormatFlag {
+  format: 'text' | 'json';
+}
+
+/**
+ * Adds `dslim verify` (build before and after, compare) and `dslim inspect`
+ * (where an image's bytes go) to the CLI; `setCode` receives the exit code.
+ */
+export function registerImageCommands(
+  program: Command,
+  io: Io,
+  setCode: (code: number) => void,
+): void {
+  const formatOption = () =>
+    new Option('--format <format>', 'report format').choices(['text', 'json']).default('text');
+
+  program
+    .command('verify')
+    .description('build the Dockerfile and its rewrite with buildah and compare the two images')
+    .argument('[path]', 'the Dockerfile, or a directory holding one', 'Dockerfile')
+    .option('--context <dir>', "build context (default: the Dockerfile's directory)")
+    .addOption(formatOption())
+    .action(async (target: string, flags: FormatFlag & { context?: string }) => {
+      setCode(await verifyCommand(target, flags, io));
+    });
+
+  program
+    .command('inspect')
+    .description('show where the bytes of a saved image go: layers, wasted files, efficiency')
+    .argument('<image>', 'a `docker save` archive, an OCI archive or an OCI layout directory')
+    .addOption(formatOption())
+    .action(async (image: string, flags: FormatFlag) => {
+      const report = inspectImage(await readImage(image));
+      io.out(flags.format === 'json' ? json(report) : inspectText(image, report));
+    });
+}
+
+async function verifyCommand(
+  target: string,
+  flags: FormatFlag & { context?: string },
+  io: Io,
+): Promise<number> {
+  const stat = await fs.stat(target).catch(() => null);
+  const dockerfile = stat?.isDirectory() ? path.join(target, 'Dockerfile') : target;
+  const progress = io.isTTY ? progressLine(io) : undefined;
+  const outcome = await verifyDockerfile({
+    dockerfile,
+    context: flags.context,
+    buildah: createBuildah(io.env),
+    onProgress: progress?.show,
+  }).finally(() => progress?.clear());
+
+  if (flags.format === 'json') io.out(json({ path: dockerfile, ...outcomeJson(outcome) }));
+  switch (outcome.kind) {
+    case 'unchanged':
+      if (flags.format === 'text')
+        io.out(`${dockerfile}: dslim does not change this Dockerfile; nothing to verify\n`);
+      return EXIT_SAME;
+    case 'missing-builder':
+      io.err(`dslim: buildah is not installed; install it with: ${INSTALL_BUILDAH}\n`);
+      return EXIT_ERROR;
+    case 'build-failed':
+      io.err(
+        `dslim: ${dockerfile}: the ${outcome.variant} Dockerfile failed to build; buildah's last lines:\n` +
+          outcome.tail.map((line) => `  ${line}\n`).join(''),
+      );
+      return EXIT_ERROR;
+    case 'compared':
+      if (flags.format === 'text')
+        io.out(comparisonText(dockerfile, outcome.changes, outcome.comparison));
+      return outcome.comparison.same ? EXIT_SAME : EXIT_DIFFERENT;
+  }
+}
+
+function outcomeJson(outcome: VerifyOutcome): object {
+  switch (outcome.kind) {
+    case 'compared':
+      return {
+        result: outcome.comparison.same ? 'same' : 'different',
+        changes: outcome.changes,
+        ...outcome.comparison,
+      };
+    case 'build-failed':
+      return { result: 'build-failed', variant: outcome.variant, tail: outcome.tail };
+    case 'missing-builder':
+      return { result: 'missing-builder', install: INSTALL_BUILDAH };
+    case 'unchanged':
+      return { result: 'unchanged' };
+  }
+}
+
+/** The comparison as the text report of `dslim verify`. */
+export function comparisonText(dockerfile: string, changes: Change[], c: Comparison): string {
+  const share = c.original.bytes > 0 ? ` (${percent(c.bytesSaved / c.original.bytes)})` : '';
+  const transforms = [...new Set(changes.map((change) => change.transform))].join(', ');
+  const lines = [
+    `${dockerfile}: built the original and the rewrite (${count(changes.length, 'change')}: ${transforms})`,
+    `  original   ${count(c.original.layers, 'layer')}, ${bytes(c.original.bytes)}`,
+    `  rewritten  ${count(c.rewritten.layers, 'layer')}, ${bytes(c.rewritten.bytes)}`,
+    `  saved      ${bytes(c.bytesSaved)}${share}`,
+  ];
+  lines.push(c.files.length === 0 ? 'files: same' : 'files differ:');
+  for (const d of c.files) lines.push(`  ${fileDifferenceText(d)}`);
+  lines.push(c.config.length === 0 ? 'config: same' : 'config differs:');
+  for (const d of c.config)
+    lines.push(`  ${d.field}: ${JSON.stringify(d.original)} → ${JSON.stringify(d.rewritten)}`);
+  if (c.workdirDirectories.length > 0) {
+    lines.push('empty WORKDIR directories only one image has (not counted as a difference):');
+    for (const d of c.workdirDirectories) lines.push(`  ${fileDifferenceText(d)}`);
+  }
+  lines.push(c.same ? 'verified: same files and config' : 'NOT verified: the images differ');
+  return lines.join('\n') + '\n';
+}
+
+function fileDifferenceText(d: FileDifference): string {
+  if (d.kind !== 'changed') return `${d.path}: only in the ${d.kind} image`;
+  const fields = (d.fields ?? []).map(
+    (f) => `${f.field} ${fieldValue(f.field, f.original)} → ${fieldValue(f.field, f.rewritten)}`,
+  );
+  return `${d.path}: ${fields.join(', ')}`;
+}
+
+function fieldValue(field: string, value: unknown): string {
+  if (value === undefined) return '(none)';
+  if (field === 'mode' && typeof value === 'number') return '0' + value.toString(8);
+  if (field === 'sha256' && typeof value === 'string') return value.slice(0, 12);
+  return String(value);
+}
+
+function inspectText(image: string, r: InspectReport): string {
+  const lines = [
+    `${image}: ${count(r.layers.length, 'layer')}, ${bytes(r.totalBytes)}; ` +
+      `efficiency ${percent(r.efficiency)} (${bytes(r.wastedBytes)} deleted or overwritten by a later layer)`,
+    'layers:',
+  ];
+  const width = Math.max(...r.layers.map((l) => bytes(l.bytes).length), 0);
+  for (const layer of r.layers)
+    lines.push(
+      `  ${bytes(layer.bytes).padStart(width)}  ${shorten(layer.instruction || '(no history)')}`,
+    );
+  if (r.offenders.length > 0) lines.push('biggest offenders:');
+  for (const o of r.offenders) {
+    const files = o.count > 1 ? `${o.path} and ${count(o.count - 1, 'more file')}` : o.path;
+    const fix = o.transform
+      ? `avoided by the dslim transform \`${o.transform}\``
+      : 'no dslim transform avoids this';
+    lines.push(
+      `  ${bytes(o.bytes)}  ${files}`,
+      `      written by \`${shorten(o.writtenBy)}\``,
+      `      ${o.how} by \`${shorten(o.removedBy)}\``,
+      `      ${fix}`,
+    );
+  }
+  if (r.keptCaches.length > 0) lines.push('package caches kept in the final filesystem:');
+  for (const c of r.keptCaches)
+    lines.push(
+      `  ${bytes(c.bytes)}  ${c.what}, ${count(c.files, 'file')}; removed by \`${c.transform}\``,
+    );
+  return lines.join('\n') + '\n';
+}
+
+/** One line on the terminal that shows which image is building and which step it is at. */
+function progressLine(io: Io): {
+  show: (variant: Variant, step: string) => void;
+  clear: () => void;
+} {
+  let shown = false;
+  return {
+    show(variant, step) {
+      const width = (process.stderr.columns || 80) - 1;
+      io.err(`\r\x1b[K${`building ${variant}: ${step}`.slice(0, width)}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) io.err('\r\x1b[K');
+    },
+  };
+}
+
+function shorten(text: string): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > INSTRUCTION_WIDTH ? line.slice(0, INSTRUCTION_WIDTH - 3) + '...' : line;
+}
+
+function bytes(n: number): string {
+  return `${n.toLocaleString('en-US')} bytes`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+function json(value: unknown): string {
+  return JSON.stringify(value, null, 2) + '\n';
+}

@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { InputError, type Change } from '../engine';
+import { describeError, readDockerfile } from '../files';
+import { fix, type FixOptions } from '../index';
+import type { Buildah } from './buildah';
+import { compareImages, type Comparison } from './compare';
+import { readImage } from './read';
+
+export type Variant = 'original' | 'rewritten';
+
+export type VerifyOutcome =
+  | { kind: 'unchanged' }
+  | { kind: 'missing-builder' }
+  | { kind: 'build-failed'; variant: Variant; tail: string[] }
+  | { kind: 'compared'; changes: Change[]; comparison: Comparison };
+
+export interface VerifyRequest {
+  dockerfile: string;
+  /** Build context; the Dockerfile's directory when not given. */
+  context?: string;
+  buildah: Buildah;
+  fixOptions?: FixOptions;
+  onProgress?: (variant: Variant, step: string) => void;
+}
+
+/**
+ * Builds a Dockerfile and its rewrite with a real builder and compares the
+ * two images: sizes, final filesystems and run configs.
+ */
+export async function verifyDockerfile(request: VerifyRequest): Promise<VerifyOutcome> {
+  const { dockerfile, buildah } = request;
+  const missing = await fs.stat(dockerfile).then(
+    () => null,
+    (error: NodeJS.ErrnoException) => describeError(error),
+  );
+  if (missing) throw new InputError(`${dockerfile}: ${missing}`);
+  const read = await readDockerfile(dockerfile);
+  if ('problem' in read) throw new InputError(`${dockerfile}: ${read.problem}`);
+  const context = request.context ?? path.dirname(dockerfile);
+  const contextStat = await fs.stat(context).catch(() => null);
+  if (!contextStat?.isDirectory())
+    throw new InputError(`${context}: the build context is not a directory`);
+
+  const result = await fix(read.text, request.fixOptions);
+  if (!result.changed) return { kind: 'unchanged' };
+  if (!(await buildah.available())) return { kind: 'missing-builder' };
+
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'dslim-verify-'));
+  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tags = {
+    original: `localhost/dslim-verify-original:${suffix}`,
+    rewritten: `localhost/dslim-verify-rewritten:${suffix}`,
+  };
+  try {
+    const rewrittenFile = path.join(work, 'Dockerfile.rewritten');
+    await fs.writeFile(rewrittenFile, result.output);
+    const files = { original: path.resolve(dockerfile), rewritten: rewrittenFile };
+    const images = [];
+    for (const variant of ['original', 'rewritten'] as const) {
+      const built = await buildah.build({
+        dockerfile: files[variant],
+        context,
+        tag: tags[variant],
+        onStep: (step) => request.onProgress?.(variant, step),
+      });
+      if (!built.ok) return { kind: 'build-failed', variant, tail: built.tail };
+      const exported = path.join(work, variant);
+      await buildah.exportOci(tags[variant], exported);
+      images.push(await readImage(exported));
+    }
+    return {
+      kind: 'compared',
+      changes: result.changes,
+      comparison: compareImages(images[0], images[1]),
+    };
+  } finally {
+    for (const tag of Object.values(tags)) await buildah.remove(tag);
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
