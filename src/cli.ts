@@ -2,13 +2,11 @@ import { Command, CommanderError, Option } from 'commander';
 import * as path from 'node:path';
 import { createConfigLoader, mergeOptions, type LoadedConfig } from './config';
 import { touchedBytes, unifiedDiff } from './diff';
-import { adviseDockerignore } from './dockerignore';
 import { InputError, selectTransforms } from './engine';
 import { describeError, findDockerfiles, readDockerfile, writeAtomically } from './files';
 import { registerImageCommands } from './image/commands';
 import { fix, listTransforms, type FixOptions } from './index';
 import { describeLayerChange } from './layers';
-import { startProgress } from './progress';
 import { outcomeJson, sarifLog, type FileOutcome } from './report';
 import { SAFETY_CLASSES, type SafetyClass } from './types';
 import { decodeDockerfile } from './validate';
@@ -154,7 +152,10 @@ async function fixFiles(paths: string[], flags: FixFlags, io: Io): Promise<numbe
   const loadConfig = flags.config
     ? createConfigLoader(listTransforms())
     : async (): Promise<LoadedConfig | null> => null;
-  const progress = startProgress(files.length, io.progressTerminal);
+  const progress = load<typeof import('./progress')>('./progress').startProgress(
+    files.length,
+    io.progressTerminal,
+  );
   const outcomes: FileOutcome[] = problems.map((p) => ({ path: p.path, problem: p.problem }));
   // One file at a time: fixing is CPU work on this thread, and two worker
   // threads measured slower on a busy two-core machine (690 real Dockerfiles:
@@ -204,6 +205,7 @@ async function fixFile(
     }
   }
   const write = !!flags.write && !!flags.writeDockerignore;
+  const { adviseDockerignore } = load<typeof import('./dockerignore')>('./dockerignore');
   result.notes.push(...(await adviseDockerignore(file, result.output, { write })));
   return { path: file, result, before: read.text };
 }
@@ -330,4 +332,13 @@ function processIo(): Io {
     progressTerminal: process.stderr.isTTY ? process.stderr : undefined,
     env: process.env,
   };
+}
+
+/**
+ * Requires a module on first use. Format-on-save starts a process per save,
+ * so what only the file and image commands need is not loaded up front.
+ */
+function load<T>(id: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(id) as T;
 }

@@ -1,6 +1,5 @@
 import { defaultLoaders, lilconfig, type Loader } from 'lilconfig';
 import * as path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { InputError } from './engine';
 import type { FixOptions } from './index';
 import { SAFETY_CLASSES, type SafetyClass, type Transform, type TransformOptions } from './types';
@@ -56,7 +55,10 @@ export interface LoadedConfig {
 export function createConfigLoader(
   transforms: readonly Transform[],
 ): (folder: string) => Promise<LoadedConfig | null> {
-  const yamlLoader: Loader = (file, content) => parseYaml(content);
+  // Loaded on first use: YAML is the largest module, and most runs find no config.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const yamlLoader: Loader = (file, content) =>
+    (require('yaml') as typeof import('yaml')).parse(content);
   const searcher = lilconfig('dslim', {
     searchPlaces: CONFIG_FILES,
     loaders: {

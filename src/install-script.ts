@@ -1,8 +1,14 @@
 import { posix } from 'node:path';
-import type { Node } from 'web-tree-sitter';
 import type { InstructionInfo } from './document';
 import type { Edit } from './types';
-import { commandArgs, commandName, walk, withShellTree } from './shell';
+import {
+  commandArgs,
+  commandName,
+  memoize,
+  walk,
+  withShellTree,
+  type ShellNode as Node,
+} from './shell';
 
 const EXPANSIONS = new Set([
   'simple_expansion',
@@ -60,16 +66,10 @@ export interface InstallCommand {
  * member may also be a subshell holding such a chain. Anything else (`;`,
  * `||`, pipelines, redirections, compound commands) gives a reason instead.
  */
-export function readChain(script: string): Chain | { problem: string } {
-  const known = chains.get(script);
-  if (known) return known;
-  const chain = parseChain(script);
-  if (chains.size > 2000) chains.clear();
-  chains.set(script, chain);
-  return chain;
-}
-
-const chains = new Map<string, Chain | { problem: string }>();
+export const readChain: (script: string) => Chain | { problem: string } = memoize(
+  (script) => script,
+  (script) => parseChain(script),
+);
 
 function parseChain(script: string): Chain | { problem: string } {
   return withShellTree(script, (root) => {

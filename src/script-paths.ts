@@ -1,8 +1,14 @@
-import type { Node } from 'web-tree-sitter';
 import type { DockerDocument, InstructionInfo } from './document';
 import type { Edit } from './types';
 import { reachedDirectory, pathsOverlap, resolvePath, isWithin } from './paths';
-import { commandArgs, commandName, walk, withShellTree } from './shell';
+import {
+  commandArgs,
+  commandName,
+  memoize,
+  walk,
+  withShellTree,
+  type ShellNode as Node,
+} from './shell';
 
 /** One command of a script, with the paths it names and how to drop it. */
 export interface CommandFacts {
@@ -31,18 +37,11 @@ export interface ScriptPaths {
   finalCwd: string | null;
 }
 
-const cache = new Map<string, ScriptPaths>();
-
-/** Reads the commands of a shell script, following `cd` from `cwd`; cached by both. */
-export function scanScript(text: string, cwd: string | null): ScriptPaths {
-  const key = `${cwd ?? ''}\0${text}`;
-  const known = cache.get(key);
-  if (known) return known;
-  const scan = readScript(text, cwd);
-  if (cache.size > 2000) cache.clear();
-  cache.set(key, scan);
-  return scan;
-}
+/** Reads the commands of a shell script, following `cd` from `cwd`; remembered by both. */
+export const scanScript: (text: string, cwd: string | null) => ScriptPaths = memoize(
+  (text, cwd) => `${cwd ?? ''}\0${text}`,
+  readScript,
+);
 
 function readScript(text: string, cwd: string | null): ScriptPaths {
   return withShellTree(text, (root) => {

@@ -1,5 +1,11 @@
-import type { Node } from 'web-tree-sitter';
-import { commandArgs, commandName, walk, withShellTree } from './shell';
+import {
+  commandArgs,
+  commandName,
+  memoize,
+  walk,
+  withShellTree,
+  type ShellNode as Node,
+} from './shell';
 
 /**
  * Shell state that a script leaves behind for whatever runs after it in the
@@ -90,17 +96,11 @@ const STATEFUL_BUILTINS = new Set([
   'set',
 ]);
 
-const cache = new Map<string, ScriptFacts>();
-
-/** Reads a shell script once; results are cached by text. */
-export function analyzeScript(text: string): ScriptFacts {
-  const known = cache.get(text);
-  if (known) return known;
-  const facts = withShellTree(text, (root) => readFacts(root, text));
-  if (cache.size > 2000) cache.clear();
-  cache.set(text, facts);
-  return facts;
-}
+/** Reads a shell script; remembered by text. */
+export const analyzeScript: (text: string) => ScriptFacts = memoize(
+  (text) => text,
+  (text) => withShellTree(text, (root) => readFacts(root, text)),
+);
 
 function readFacts(root: Node, text: string): ScriptFacts {
   const statements = root.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');

@@ -1,8 +1,37 @@
 import { readFileSync } from 'node:fs';
-import { Language, Parser, type Node } from 'web-tree-sitter';
+import { Language, Parser, type Tree } from 'web-tree-sitter';
 import { createDebug } from './debug';
 
 const debug = createDebug('dslim:shell');
+
+const memos: Map<string, unknown>[] = [];
+const MEMO_LIMIT = 2000;
+
+/**
+ * Remembers what `compute` made of a script, by a key built from its
+ * arguments: the engine reads the same RUN again in every round, and several
+ * transforms read the same text. Bounded: a full memo starts over.
+ */
+export function memoize<A extends unknown[], T>(
+  keyOf: (...args: A) => string,
+  compute: (...args: A) => T,
+): (...args: A) => T {
+  const memo = new Map<string, T>();
+  memos.push(memo);
+  return (...args) => {
+    const key = keyOf(...args);
+    if (memo.has(key)) return memo.get(key)!;
+    const value = compute(...args);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(key, value);
+    return value;
+  };
+}
+
+/** Forgets every memoized script reading, so a benchmark measures cold work. */
+export function clearMemos(): void {
+  for (const memo of memos) memo.clear();
+}
 
 let parser: Parser | null = null;
 let loading: Promise<void> | null = null;
@@ -27,22 +56,117 @@ export function loadShellParser(): Promise<void> {
 }
 
 /**
- * Parses shell text and hands the root node to `read`, which must copy out
- * what it needs: the tree is freed as soon as `read` returns.
+ * A node of a parsed script, copied out of the parser into plain objects in
+ * one pass. Reading a node of the parser's own tree crosses into
+ * WebAssembly on every property, and dslim's analyses read each node many
+ * times; the copy makes that cheap and lets the tree be freed at once. It
+ * offers the part of the parser's node interface that dslim uses.
  */
-export function withShellTree<T>(text: string, read: (root: Node) => T): T {
-  if (!parser) throw new Error('the shell parser is not loaded: call loadShellParser() first');
-  const tree = parser.parse(text);
-  if (!tree) throw new Error('the shell parser returned no tree');
-  try {
-    return read(tree.rootNode);
-  } finally {
-    tree.delete();
+export class ShellNode {
+  readonly children: ShellNode[] = [];
+  parent: ShellNode | null = null;
+  private named: ShellNode[] | null = null;
+
+  constructor(
+    private readonly source: string,
+    readonly type: string,
+    readonly isNamed: boolean,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    /** The field this node fills in its parent (`name`, `argument`…), or null. */
+    readonly fieldName: string | null,
+    readonly hasError: boolean,
+  ) {}
+
+  get text(): string {
+    return this.source.slice(this.startIndex, this.endIndex);
+  }
+
+  get childCount(): number {
+    return this.children.length;
+  }
+
+  get namedChildren(): ShellNode[] {
+    this.named ??= this.children.filter((c) => c.isNamed);
+    return this.named;
+  }
+
+  child(index: number): ShellNode | null {
+    return this.children[index] ?? null;
+  }
+
+  childForFieldName(field: string): ShellNode | null {
+    return this.children.find((c) => c.fieldName === field) ?? null;
+  }
+
+  childrenForFieldName(field: string): ShellNode[] {
+    return this.children.filter((c) => c.fieldName === field);
   }
 }
 
+/** Copies the parser's tree into `ShellNode`s with a cursor: one pass, no parser nodes. */
+function copyTree(source: string, tree: Tree): ShellNode {
+  const cursor = tree.walk();
+  const root = new ShellNode(
+    source,
+    cursor.nodeType,
+    true,
+    cursor.startIndex,
+    cursor.endIndex,
+    null,
+    tree.rootNode.hasError,
+  );
+  let parent = root;
+  try {
+    if (!cursor.gotoFirstChild()) return root;
+    for (;;) {
+      const node = new ShellNode(
+        source,
+        cursor.nodeType,
+        cursor.nodeIsNamed,
+        cursor.startIndex,
+        cursor.endIndex,
+        cursor.currentFieldName,
+        false,
+      );
+      node.parent = parent;
+      parent.children.push(node);
+      if (cursor.gotoFirstChild()) {
+        parent = node;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent() || !parent.parent) return root;
+        parent = parent.parent;
+      }
+    }
+  } finally {
+    cursor.delete();
+  }
+}
+
+/** Parses a script once; every analysis of the same text shares the copy. */
+const parseScript = memoize(
+  (text: string) => text,
+  (text: string): ShellNode => {
+    if (!parser) throw new Error('the shell parser is not loaded: call loadShellParser() first');
+    const tree = parser.parse(text);
+    if (!tree) throw new Error('the shell parser returned no tree');
+    try {
+      return copyTree(text, tree);
+    } finally {
+      tree.delete();
+    }
+  },
+);
+
+/** Parses shell text (or takes the remembered copy) and hands the root node to `read`. */
+export function withShellTree<T>(text: string, read: (root: ShellNode) => T): T {
+  return read(parseScript(text));
+}
+
 /** Calls `visit` on every node below `node`; returning false skips a subtree. */
-export function walk(node: Node, visit: (node: Node) => boolean | void): void {
+export function walk(node: ShellNode, visit: (node: ShellNode) => boolean | void): void {
   for (const child of node.children) {
     if (!child) continue;
     if (visit(child) !== false) walk(child, visit);
@@ -50,13 +174,13 @@ export function walk(node: Node, visit: (node: Node) => boolean | void): void {
 }
 
 /** The command name of a `command` node (`cd`, `apt-get`), or ''. */
-export function commandName(node: Node): string {
+export function commandName(node: ShellNode): string {
   const name = node.childForFieldName('name');
   return name ? unquote(name.text) : '';
 }
 
 /** The argument words of a `command` node, unquoted where simple. */
-export function commandArgs(node: Node): string[] {
+export function commandArgs(node: ShellNode): string[] {
   return node.childrenForFieldName('argument').flatMap((arg) => (arg ? [unquote(arg.text)] : []));
 }
 

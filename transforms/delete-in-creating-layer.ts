@@ -26,6 +26,7 @@ import {
 } from '../src/script-paths';
 import type { Edit, Transform } from '../src/types';
 
+const CREATORS = new Set(['curl', 'wget', 'mkdir', 'touch', 'git', 'unzip']);
 const RM_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose)$/;
 
 type Verdict = { creator: InstructionInfo; paths: string[]; edits: Edit[] } | { reason: string };
@@ -62,6 +63,8 @@ const deleteInCreatingLayer: Transform = {
     for (const stage of doc.stages) {
       const context: Context = { doc, stage, workdirs: stageWorkdirs(stage), created: new Map() };
       for (const run of stage.instructions.filter(isEditableRun)) {
+        // Most RUNs delete nothing: the cheap facts say so before a full read.
+        if (!analyzeScript(run.body.text).commands.includes('rm')) continue;
         const scan = scanScript(run.body.text, context.workdirs.get(run.index) ?? null);
         for (const rm of scan.commands.filter((c) => c.name === 'rm')) {
           const verdict = judge(context, run, rm, scan.commands);
@@ -153,6 +156,7 @@ function reachesCreated(
 
 function createdBy(context: Context, run: InstructionInfo): Set<string> {
   let created = context.created.get(run.index);
+  if (!created && !mayCreate(run)) created = new Set();
   if (!created) {
     const scan = scanScript(run.body.text, context.workdirs.get(run.index) ?? null);
     const paths = scan.commands.flatMap((c) => createdWords(c).map((w) => resolvePath(w, c.cwd)));
@@ -160,6 +164,12 @@ function createdBy(context: Context, run: InstructionInfo): Set<string> {
     context.created.set(run.index, created);
   }
   return created;
+}
+
+/** Whether a RUN runs any command that `createdWords` knows to create a path. */
+function mayCreate(run: InstructionInfo): boolean {
+  const facts = analyzeScript(run.body.text);
+  return facts.hasOutputRedirect || facts.commands.some((name) => CREATORS.has(name));
 }
 
 function removalProblem(rm: CommandFacts): string | null {

@@ -5,9 +5,8 @@ import type { Io } from '../cli';
 import type { Change } from '../engine';
 import { createBuildah, INSTALL_BUILDAH } from './buildah';
 import type { Comparison, FileDifference } from './compare';
-import { inspectImage, type InspectReport } from './inspect';
-import { readImage } from './read';
-import { verifyDockerfile, type Variant, type VerifyOutcome } from './verify';
+import type { InspectReport } from './inspect';
+import type { Variant, VerifyOutcome } from './verify';
 
 const EXIT_SAME = 0;
 const EXIT_DIFFERENT = 1;
@@ -46,6 +45,9 @@ export function registerImageCommands(
     .argument('<image>', 'a `docker save` archive, an OCI archive or an OCI layout directory')
     .addOption(formatOption())
     .action(async (image: string, flags: FormatFlag) => {
+      // The readers load a tar library: required here, not at start-up.
+      const { inspectImage } = require('./inspect') as typeof import('./inspect');
+      const { readImage } = require('./read') as typeof import('./read');
       const report = inspectImage(await readImage(image));
       io.out(flags.format === 'json' ? json(report) : inspectText(image, report));
     });
@@ -59,6 +61,7 @@ async function verifyCommand(
   const stat = await fs.stat(target).catch(() => null);
   const dockerfile = stat?.isDirectory() ? path.join(target, 'Dockerfile') : target;
   const progress = io.isTTY ? progressLine(io) : undefined;
+  const { verifyDockerfile } = require('./verify') as typeof import('./verify');
   const outcome = await verifyDockerfile({
     dockerfile,
     context: flags.context,
