@@ -4,7 +4,7 @@ import {
   type DockerDocument,
   type InstructionInfo,
 } from '../src/document';
-import { continuationStyle, gapBetween, joinEdit } from '../src/join';
+import { continuationStyle, gapBetween, joinEdit, scriptTail } from '../src/join';
 import { analyzeScript, type Leak, type ScriptFacts } from '../src/shell-effects';
 import type { Edit, Reporter, Transform } from '../src/types';
 
@@ -59,12 +59,12 @@ const mergeRuns: Transform = {
         } else {
           if (verdict && !verdict.join)
             report.note(instruction.span.start, 'refused', { reason: verdict.reason });
-          finish(chain, report);
+          finish(doc, chain, report);
           chain = instruction.keyword === 'RUN' ? start(instruction) : null;
         }
         previous = instruction;
       }
-      finish(chain, report);
+      finish(doc, chain, report);
     }
   },
 };
@@ -84,7 +84,7 @@ function start(run: InstructionInfo): Chain {
   };
 }
 
-function finish(chain: Chain | null, report: Reporter): void {
+function finish(doc: DockerDocument, chain: Chain | null, report: Reporter): void {
   if (!chain || chain.count < 2) return;
   const edits = [...chain.edits];
   if (chain.opens > 0) {
@@ -95,7 +95,7 @@ function finish(chain: Chain | null, report: Reporter): void {
     });
   }
   if (chain.lastGrouped) {
-    const end = codeEndInFile(chain.last, analyzeScript(chain.last.body.text));
+    const end = scriptTail(doc, chain.last, analyzeScript(chain.last.body.text)).cut;
     edits.push({ start: end, end, text: ' )' });
   }
   const details = chain.details.length > 0 ? ` ${chain.details.join(' ')}` : '';
@@ -124,11 +124,7 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
         'the RUN before starts a background job (`&`), which would keep running during this one',
     };
   }
-  const tail = analyzeScript(previous.body.text);
-  if (
-    tail.trailingComment &&
-    doc.lineAt(previous.body.toFile(tail.trailingComment.start)) !== doc.lineAt(previous.span.end)
-  ) {
+  if (scriptTail(doc, previous, analyzeScript(previous.body.text)).commentRunsOn) {
     return {
       join: false,
       reason:
@@ -244,19 +240,16 @@ function extend(
   verdict: Verdict & { join: true },
 ): void {
   const previous = chain.last;
-  const tail = analyzeScript(previous.body.text);
+  const tail = scriptTail(doc, previous, analyzeScript(previous.body.text));
   const style = continuationStyle(doc, previous);
   const closes = (chain.lastGrouped ? ' )' : '') + (verdict.wrapChain ? ' )' : '');
-  const comment = tail.trailingComment
-    ? previous.body.text.slice(tail.trailingComment.start, tail.trailingComment.end).trimEnd()
-    : undefined;
   const operator = style.leadingOperator ? '' : ' &&';
   const lead = (style.leadingOperator ? '&& ' : '') + (verdict.groupNext ? '( ' : '');
   chain.edits.push(
     joinEdit(doc, previous, next, style, {
-      cut: codeEndInFile(previous, tail),
+      cut: tail.cut,
       beforeBreak: closes + operator,
-      movedComment: comment,
+      movedComment: tail.comment,
       afterIndent: lead,
     }),
   );
@@ -274,10 +267,4 @@ function extend(
   chain.last = next;
   chain.count++;
   if (verdict.detail) chain.details.push(verdict.detail);
-}
-
-/** File offset just after the last code token of a RUN's script. */
-function codeEndInFile(run: InstructionInfo, facts: ScriptFacts): number {
-  if (facts.codeEnd === 0) return run.bodyStart;
-  return run.body.toFile(facts.codeEnd - 1) + 1;
 }
