@@ -14,8 +14,8 @@ export type Outcome = { edit: Edit } | { reason: string };
  * runs exactly when the script as written succeeds, and the RUN's exit
  * status stays what it was. A RUN written over several lines gets the
  * commands on a new continuation line in the RUN's own style; a one-line
- * RUN gets them on the same line. A comment that ends the script moves onto
- * its own comment line, as when RUNs are joined.
+ * RUN gets them on the same line, before a comment that ends it; in a longer
+ * RUN such a comment moves onto its own comment line, as when RUNs are joined.
  */
 export function appendCommands(
   doc: DockerDocument,
@@ -37,7 +37,7 @@ export function appendCommands(
 
   const added = commands.join(' && ');
   const multiLine = doc.lineAt(run.bodyStart) !== doc.lineAt(run.span.end);
-  if (!multiLine && !tail.comment)
+  if (!multiLine)
     return { edit: { start: tail.cut, end: tail.cut, text: ` && ${added}` } };
   const style = continuationStyle(doc, run);
   const text = continuationText(doc, style, {
