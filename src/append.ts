@@ -37,8 +37,7 @@ export function appendCommands(
 
   const added = commands.join(' && ');
   const multiLine = doc.lineAt(run.bodyStart) !== doc.lineAt(run.span.end);
-  if (!multiLine)
-    return { edit: { start: tail.cut, end: tail.cut, text: ` && ${added}` } };
+  if (!multiLine) return { edit: { start: tail.cut, end: tail.cut, text: ` && ${added}` } };
   const style = continuationStyle(doc, run);
   const text = continuationText(doc, style, {
     beforeBreak: style.leadingOperator ? '' : ' &&',

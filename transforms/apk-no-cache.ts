@@ -20,13 +20,13 @@ const apkNoCache: Transform = {
     '`apk add` keeps the package index it downloads in `/var/cache/apk`; with `--no-cache` it reads the index without storing it. An `apk update` beside it then only stores an index nothing reads.',
   safety: 'cache',
   messages: {
-    flagged:
-      'Adds `--no-cache` to `apk add`: the package index is no longer stored in the layer.',
+    flagged: 'Adds `--no-cache` to `apk add`: the package index is no longer stored in the layer.',
     flaggedDropUpdate:
       'Adds `--no-cache` to `apk add` and drops `apk update`: `--no-cache` fetches a fresh index itself, so the one `apk update` stored was never read.',
     dropUpdate:
       'Drops `apk update`: every `apk add` here uses `--no-cache`, which fetches a fresh index itself, so the one `apk update` stored was never read.',
-    mounted: 'Adds no `--no-cache`: `{target}` is a cache mount, so the index never reaches a layer.',
+    mounted:
+      'Adds no `--no-cache`: `{target}` is a cache mount, so the index never reaches a layer.',
     refused: 'Leaves `apk add` as it is: {reason}.',
   },
   options: {},
@@ -68,7 +68,11 @@ const apkNoCache: Transform = {
         }
         if (edits.length === 0) continue;
         const message =
-          bare.length === 0 ? 'dropUpdate' : edits.length > bare.length ? 'flaggedDropUpdate' : 'flagged';
+          bare.length === 0
+            ? 'dropUpdate'
+            : edits.length > bare.length
+              ? 'flaggedDropUpdate'
+              : 'flagged';
         report.change(run.span.start, message, {}, edits);
       }
     }

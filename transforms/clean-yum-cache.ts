@@ -40,7 +40,8 @@ const cleanYumCache: Transform = {
   messages: {
     cleaned:
       'Adds `{added}` after the install: the metadata and packages `{tool}` keeps in `{dir}` no longer stay in the layer.',
-    mounted: 'Adds no cleanup for `{tool}`: `{target}` is a cache mount, so its cache never reaches a layer.',
+    mounted:
+      'Adds no cleanup for `{tool}`: `{target}` is a cache mount, so its cache never reaches a layer.',
     refused: 'Leaves the `{tool}` cache of this `RUN`: {reason}.',
   },
   options: {},
@@ -51,7 +52,8 @@ const cleanYumCache: Transform = {
   examples: [
     {
       before: 'FROM rockylinux:9\nRUN dnf install -y git\n',
-      after: 'FROM rockylinux:9\nRUN dnf install -y git && dnf clean all && rm -rf /var/cache/dnf\n',
+      after:
+        'FROM rockylinux:9\nRUN dnf install -y git && dnf clean all && rm -rf /var/cache/dnf\n',
     },
   ],
   run(doc, report) {
@@ -94,5 +96,7 @@ function installs(command: ShellCommand): boolean {
 
 function isClean(command: ShellCommand): boolean {
   const words = command.args.map((w) => w.text);
-  return words.includes('clean') && (words.includes('all') || words.some((w) => /^(-a|--all)$/.test(w)));
+  return (
+    words.includes('clean') && (words.includes('all') || words.some((w) => /^(-a|--all)$/.test(w)))
+  );
 }
