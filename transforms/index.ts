@@ -6,6 +6,8 @@ import apkNoCache from './apk-no-cache';
 import cleanYumCache from './clean-yum-cache';
 import pipNoCache from './pip-no-cache';
 import cleanNodeCache from './clean-node-cache';
+import condaClean from './conda-clean';
+import composerNoCache from './composer-no-cache';
 import gemNoDocument from './gem-no-document';
 import aptNoRecommends from './apt-no-recommends';
 
@@ -22,6 +24,8 @@ export const transforms: Transform[] = [
   cleanYumCache,
   pipNoCache,
   cleanNodeCache,
+  condaClean,
+  composerNoCache,
   gemNoDocument,
   aptNoRecommends,
 ];
