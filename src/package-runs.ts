@@ -17,18 +17,27 @@ const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', '/bin/sh', '/bin/bash', '/b
  * under another SHELL (PowerShell, cmd) are left out without a word: the
  * package managers these transforms know do not run there.
  */
-export function runScripts(stage: Stage): RunScript[] {
+export function runScripts(doc: DockerDocument, stage: Stage): RunScript[] {
   return stage.instructions.flatMap((run) => {
     if (run.keyword !== 'RUN' || !isPosixShell(run.shell)) return [];
     if (run.execForm) return [execFormScript(run)];
-    const commands = listCommands(run.body.text);
-    let refusal: string | null = null;
-    if (run.opaque)
-      refusal = 'the RUN has a heredoc (or text that may be one), which is never edited';
-    else if (!analyzeScript(run.body.text).readable)
-      refusal = 'the shell parser cannot read this RUN, so an edit could change its meaning';
-    return [{ run, commands, refusal }];
+    if (run.opaque) return [heredocScript(doc, run)];
+    const refusal = analyzeScript(run.body.text).readable
+      ? null
+      : 'the shell parser cannot read this RUN, so an edit could change its meaning';
+    return [{ run, commands: listCommands(run.body.text), refusal }];
   });
+}
+
+/**
+ * A RUN with a heredoc is never edited. Its first line and the lines after
+ * it (where a script given as a heredoc is) are read only to explain that.
+ */
+function heredocScript(doc: DockerDocument, run: InstructionInfo): RunScript {
+  const raw = doc.text.slice(run.bodyStart, run.span.end).split(/\r?\n/);
+  const commands = [raw[0], raw.slice(1, -1).join('\n')].flatMap((text) => listCommands(text));
+  const refusal = 'the RUN has a heredoc (or text that may be one), which is never edited';
+  return { run, commands, refusal };
 }
 
 /** An exec-form RUN runs no shell: its commands are read only to explain the refusal. */
@@ -72,7 +81,7 @@ export function programName(command: ShellCommand): string {
 export function laterRuns(doc: DockerDocument, run: InstructionInfo): RunScript[] {
   const stage = run.stage;
   if (!stage) return [];
-  const own = runScripts(stage).filter((s) => s.run.index > run.index);
+  const own = runScripts(doc, stage).filter((s) => s.run.index > run.index);
   const children = doc.stages.filter(
     (s) => s.index > stage.index && doc.findStage(s.base, s.from.index) === stage,
   );

@@ -42,7 +42,7 @@ const apkNoCache: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      for (const { run, commands, refusal } of runScripts(stage)) {
+      for (const { run, commands, refusal } of runScripts(doc, stage)) {
         const apk = commands.filter((c) => programName(c) === 'apk');
         const adds = apk.filter((c) => subcommand(c)?.text === 'add');
         if (adds.length === 0) continue;

@@ -30,7 +30,7 @@ const aptNoRecommends: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      for (const { run, commands, refusal } of runScripts(stage)) {
+      for (const { run, commands, refusal } of runScripts(doc, stage)) {
         const installs = commands.filter(needsFlag);
         if (installs.length === 0) continue;
         const command = `${programName(installs[0])} install`;

@@ -40,7 +40,7 @@ const cleanAptLists: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      for (const { run, commands, refusal } of runScripts(stage)) {
+      for (const { run, commands, refusal } of runScripts(doc, stage)) {
         const install = lastInstallAfterUpdate(commands);
         if (!install) continue;
         if (commands.some((c) => c.start > install.start && removes(c, LISTS))) continue;

@@ -46,7 +46,7 @@ const cleanNodeCache: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      for (const { run, commands, refusal } of runScripts(stage)) {
+      for (const { run, commands, refusal } of runScripts(doc, stage)) {
         for (const command of commands) {
           const other = OTHER_MANAGERS[programName(command)];
           if (other?.installs.has(firstOperand(command.args)?.text ?? '')) {

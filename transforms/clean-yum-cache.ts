@@ -58,7 +58,7 @@ const cleanYumCache: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      for (const { run, commands, refusal } of runScripts(stage)) {
+      for (const { run, commands, refusal } of runScripts(doc, stage)) {
         const install = [...commands].reverse().find(installs);
         if (!install) continue;
         const tool = programName(install);

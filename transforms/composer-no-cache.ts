@@ -40,7 +40,7 @@ const composerNoCache: Transform = {
           (i.node as Env).getProperties().some((p) => p.getName() === 'COMPOSER_CACHE_DIR'),
       );
       if (cacheDirSet) continue;
-      for (const { run, commands, refusal } of runScripts(stage)) {
+      for (const { run, commands, refusal } of runScripts(doc, stage)) {
         const installs = commands.filter(needsFlag);
         if (installs.length === 0) continue;
         const command = `composer ${firstOperand(installs[0].args)?.text}`;

@@ -33,7 +33,7 @@ const condaClean: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      for (const { run, commands, refusal } of runScripts(stage)) {
+      for (const { run, commands, refusal } of runScripts(doc, stage)) {
         const installs = commands.filter(isInstall);
         const last = installs[installs.length - 1];
         if (!last) continue;

@@ -40,7 +40,7 @@ const gemNoDocument: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      for (const { run, commands, refusal } of runScripts(stage)) {
+      for (const { run, commands, refusal } of runScripts(doc, stage)) {
         const installs = commands.filter(
           (c) =>
             programName(c) === 'gem' &&

@@ -38,7 +38,7 @@ const pipNoCache: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      for (const { run, commands, refusal } of runScripts(stage)) {
+      for (const { run, commands, refusal } of runScripts(doc, stage)) {
         const installs = commands.flatMap((c) => {
           const install = installWord(c);
           return install &&
