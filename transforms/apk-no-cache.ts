@@ -33,6 +33,7 @@ const apkNoCache: Transform = {
   limitations: [
     '`apk update` is dropped only when it is one element of a chain joined by `&&` and no later `apk` command of the stage other than `add` or `del` could read its index.',
     'An `apk update` in a RUN of its own, apart from the install, is left alone.',
+    '`apk add --no-network` is left alone: it downloads nothing, and `--no-cache` would make it fetch an index it may not reach.',
   ],
   examples: [
     {
@@ -46,7 +47,7 @@ const apkNoCache: Transform = {
         const apk = commands.filter((c) => programName(c) === 'apk');
         const adds = apk.filter((c) => subcommand(c)?.text === 'add');
         if (adds.length === 0) continue;
-        const bare = adds.filter((c) => !hasFlag(c.args, '--no-cache'));
+        const bare = adds.filter((c) => !hasFlag(c.args, '--no-cache', '--no-network'));
         const target = cacheMountFor(run, CACHE_DIRS);
         if (target) {
           if (bare.length > 0) report.note(run.span.start, 'mounted', { target });

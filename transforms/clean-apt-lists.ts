@@ -43,7 +43,7 @@ const cleanAptLists: Transform = {
       for (const { run, commands, refusal } of runScripts(doc, stage)) {
         const install = lastInstallAfterUpdate(commands);
         if (!install) continue;
-        if (commands.some((c) => c.start > install.start && removes(c, LISTS))) continue;
+        if (commands.some((c) => c.start > install.start && removesLists(c))) continue;
         const target = cacheMountFor(run, [LISTS]);
         if (target) {
           report.note(run.span.start, 'mounted', { target });
@@ -70,6 +70,14 @@ const cleanAptLists: Transform = {
 };
 
 export default cleanAptLists;
+
+/** `rm` of the lists, or `apt-get dist-clean` (apt 2.7 and later), which deletes them too. */
+function removesLists(command: ShellCommand): boolean {
+  return (
+    removes(command, LISTS) ||
+    (APT.has(programName(command)) && subcommand(command) === 'dist-clean')
+  );
+}
 
 function subcommand(command: ShellCommand): string | undefined {
   return firstOperand(command.args)?.text;

@@ -33,6 +33,14 @@ transformTable('apk-no-cache', {
       reason: 'no shell reads an exec-form RUN, so its words are passed as they are',
       note: 'exec-form (JSON) RUN',
     },
+    {
+      name: '`--no-network`',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN apk add --no-network --virtual .rundeps so:libc.musl-x86_64.so.1',
+      ),
+      reason: 'it downloads nothing, and `--no-cache` would make it fetch an index without network',
+    },
   ],
   changed: [
     {

@@ -101,6 +101,14 @@ transformTable('clean-apt-lists', {
       ),
       reason: 'no POSIX shell runs the RUN, so no cleanup can be joined to it',
     },
+    {
+      name: '`apt-get dist-clean` after the install',
+      input: lines(
+        'FROM debian:13',
+        'RUN apt-get update; apt-get install -y curl; apt-get dist-clean',
+      ),
+      reason: '`apt-get dist-clean` deletes the lists already',
+    },
   ],
   changed: [
     {
