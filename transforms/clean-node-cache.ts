@@ -49,7 +49,7 @@ const cleanNodeCache: Transform = {
       for (const { run, commands, refusal } of runScripts(doc, stage)) {
         for (const command of commands) {
           const other = OTHER_MANAGERS[programName(command)];
-          if (other?.installs.has(firstOperand(command.args)?.text ?? '')) {
+          if (other && installsWith(command, other.installs)) {
             report.note(run.span.start, 'otherManager', {
               tool: programName(command),
               why: other.why,
@@ -79,6 +79,13 @@ const cleanNodeCache: Transform = {
 };
 
 export default cleanNodeCache;
+
+/** Bare `yarn` installs too, but `yarn --version` and `yarn --help` do not. */
+function installsWith(command: ShellCommand, installs: Set<string>): boolean {
+  const sub = firstOperand(command.args)?.text ?? '';
+  if (sub === '' && hasFlag(command.args, '--version', '-v', '--help', '-h')) return false;
+  return installs.has(sub);
+}
 
 function isNpmInstall(command: ShellCommand): boolean {
   return programName(command) === 'npm' && NPM_INSTALLS.has(firstOperand(command.args)?.text ?? '');

@@ -1,3 +1,4 @@
+import { fix } from '../../src/index';
 import { lines, transformTable } from '../harness';
 
 transformTable('clean-node-cache', {
@@ -35,6 +36,11 @@ transformTable('clean-node-cache', {
       input: lines('FROM node:22', 'RUN npm run build'),
       reason: 'a build downloads nothing into the cache',
     },
+    {
+      name: 'yarn --version',
+      input: lines('FROM node:22', 'RUN yarn --version'),
+      reason: 'it installs nothing, so there is nothing to note either',
+    },
   ],
   changed: [
     {
@@ -63,4 +69,11 @@ transformTable('clean-node-cache', {
       output: 'FROM node:22\r\nRUN npm i && npm cache clean --force\r\n',
     },
   ],
+});
+
+test('`yarn --version` gets no note about the yarn cache', async () => {
+  const result = await fix(lines('FROM node:22', 'RUN yarn --version'), {
+    only: ['clean-node-cache'],
+  });
+  expect(result.notes).toEqual([]);
 });
