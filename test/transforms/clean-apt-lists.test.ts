@@ -1,3 +1,4 @@
+import { fix } from '../../src/index';
 import { lines, transformTable } from '../harness';
 
 const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
@@ -230,4 +231,18 @@ transformTable('clean-apt-lists', {
       ),
     },
   ],
+});
+
+test('an `apt-get update` RUN is joined to the install, then the lists are removed', async () => {
+  const input = lines('FROM debian:12', 'RUN apt-get update', 'RUN apt-get install -y curl');
+  const result = await fix(input, { only: ['merge-runs', 'clean-apt-lists'] });
+  expect(result.output).toBe(
+    lines(
+      'FROM debian:12',
+      'RUN apt-get update && \\',
+      '    apt-get install -y curl && \\',
+      `    ${CLEANUP}`,
+    ),
+  );
+  expect(result.changes.map((c) => c.transform)).toEqual(['merge-runs', 'clean-apt-lists']);
 });
