@@ -1,5 +1,6 @@
 import type { DockerDocument, InstructionInfo } from './document';
 import { continuationStyle, continuationText, scriptTail } from './join';
+import { insertBeforeNext } from './script-paths';
 import { analyzeScript } from './shell-effects';
 import type { Word } from './shell-commands';
 import type { Edit } from './types';
@@ -16,6 +17,8 @@ export type Outcome = { edit: Edit } | { reason: string };
  * commands on a new continuation line in the RUN's own style; a one-line
  * RUN gets them on the same line, before a comment that ends it; in a longer
  * RUN such a comment moves onto its own comment line, as when RUNs are joined.
+ * The edit always covers the text after the script, so that it clashes with a
+ * join of this RUN in the same round and is retried on the joined RUN.
  */
 export function appendCommands(
   doc: DockerDocument,
@@ -37,14 +40,15 @@ export function appendCommands(
 
   const added = commands.join(' && ');
   const multiLine = doc.lineAt(run.bodyStart) !== doc.lineAt(run.span.end);
-  if (!multiLine) return { edit: { start: tail.cut, end: tail.cut, text: ` && ${added}` } };
+  if (!multiLine) return { edit: insertBeforeNext(doc, tail.cut, ` && ${added}`) };
   const style = continuationStyle(doc, run);
   const text = continuationText(doc, style, {
     beforeBreak: style.leadingOperator ? '' : ' &&',
     movedComment: tail.comment,
     afterIndent: `${style.leadingOperator ? '&& ' : ''}${added}`,
   });
-  return { edit: { start: tail.cut, end: tail.comment ? run.span.end : tail.cut, text } };
+  if (!tail.comment) return { edit: insertBeforeNext(doc, tail.cut, text) };
+  return { edit: { start: tail.cut, end: run.span.end, text } };
 }
 
 /** An edit that inserts ` text` right after a word of a RUN's script. */

@@ -1,6 +1,15 @@
-import createDebugLogger from 'debug';
+import type { Debugger } from 'debug';
 
-/** A tracing logger, enabled with `DEBUG=dslim:*`; never user output. */
-export function createDebug(namespace: string): createDebugLogger.Debugger {
-  return createDebugLogger(namespace);
+type Log = (format: string, ...args: unknown[]) => void;
+
+/**
+ * A tracing logger, enabled with `DEBUG=dslim:*`; never user output. The
+ * `debug` package is loaded only when DEBUG is set, to keep start-up fast
+ * for format-on-save.
+ */
+export function createDebug(namespace: string): Log {
+  if (!process.env.DEBUG) return () => undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const logger: Debugger = require('debug')(namespace);
+  return (format, ...args) => logger(format, ...args);
 }

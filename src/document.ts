@@ -5,6 +5,8 @@ const DEFAULT_SHELL = ['/bin/sh', '-c'];
 const WINDOWS_SHELL = ['cmd', '/S', '/C'];
 const WINDOWS_IMAGE = /windows|nanoserver|servercore|ltsc20\d\d/i;
 const HEREDOC_OPENER = /(\d*)<<(-?)\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\3/g;
+/** Instructions that take `--flags`; reading flags is slow, so only these do. */
+const FLAGGED = new Set(['RUN', 'COPY', 'ADD', 'FROM']);
 const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh', 'busybox']);
 
 /** Half-open range of 0-based offsets into `DockerDocument.text`. */

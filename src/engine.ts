@@ -1,6 +1,9 @@
 import { DockerDocument, type Span } from './document';
 import { createDebug } from './debug';
+import { InlineControl } from './inline-control';
+import { countLayers, type StageLayers } from './layers';
 import { loadShellParser } from './shell';
+import { checkDocument } from './validate';
 import type { Edit, Finding, MessageData, SafetyClass, Transform, TransformOptions } from './types';
 
 const debug = createDebug('dslim:engine');
@@ -18,12 +21,20 @@ export interface EngineOptions {
   transformOptions?: Record<string, TransformOptions>;
 }
 
+/** A 1-based line and column; a range's end column is the one after its last character. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
 /** A change that was applied, located in the input. */
 export interface Change {
   transform: string;
   safety: SafetyClass;
   /** 1-based line in the input. */
   line: number;
+  /** The input text the change's edits replace, from the first edit to the last. */
+  range: { start: Position; end: Position };
   message: string;
 }
 
@@ -42,13 +53,18 @@ export interface FixResult {
   notes: Note[];
   /** Parse-and-transform rounds it took to reach a fixed point. */
   passes: number;
+  /** Layer-making instructions per stage in the input and in the output. */
+  layers: { before: StageLayers[]; after: StageLayers[] };
 }
+
+/** Safety classes that stay off unless asked for; their transforms still advise. */
+const OPT_IN_CLASSES: readonly SafetyClass[] = ['content'];
 
 /** Thrown when the input cannot be treated as a Dockerfile. */
 export class InputError extends Error {}
 
 /** Picks the transforms that the options enable, in registry order. */
-export function selectTransforms(all: Transform[], options: EngineOptions): Transform[] {
+export function selectTransforms(all: readonly Transform[], options: EngineOptions): Transform[] {
   const safety = options.safety ?? ['layout', 'cache'];
   const known = new Set(all.map((t) => t.id));
   for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
@@ -63,6 +79,22 @@ export function selectTransforms(all: Transform[], options: EngineOptions): Tran
 }
 
 /**
+ * Picks the transforms that would run if their opt-in safety class were
+ * enabled. They run once over the final text, and what they would change
+ * is reported as a note: the user sees the candidate without the risk.
+ */
+export function selectAdvisory(all: Transform[], options: EngineOptions): Transform[] {
+  const safety = options.safety ?? ['layout', 'cache'];
+  return all.filter(
+    (t) =>
+      OPT_IN_CLASSES.includes(t.safety) &&
+      !safety.includes(t.safety) &&
+      (!options.only || options.only.includes(t.id)) &&
+      !(options.skip ?? []).includes(t.id),
+  );
+}
+
+/**
  * Runs the transforms to a fixed point: each round parses the text, collects
  * every transform's findings, applies the edits that do not overlap, and
  * starts again until a round changes nothing.
@@ -71,35 +103,53 @@ export async function runTransforms(
   source: string,
   transforms: Transform[],
   options: EngineOptions = {},
+  advisory: Transform[] = [],
 ): Promise<FixResult> {
   await loadShellParser();
   const changes: Change[] = [];
   const history: Edit[][] = [];
   let text = source;
+  let before: StageLayers[] = [];
   for (let pass = 1; pass <= MAX_PASSES; pass++) {
     const doc = new DockerDocument(text);
-    const findings = transforms.flatMap((t) => collect(t, doc, options));
+    const problem = pass === 1 ? checkDocument(doc) : null;
+    if (problem) throw new InputError(problem);
+    if (pass === 1) before = countLayers(doc);
+    const control = new InlineControl(doc);
+    const findings = transforms
+      .flatMap((t) => collect(t, doc, options))
+      .map((f) => obeyComments(f, control));
     const applied = pickApplicable(
       findings.filter((f) => f.kind === 'change'),
       opaqueSpans(doc),
     );
     if (applied.length === 0) {
-      const notes = findings
-        .filter((f) => f.kind === 'note')
-        .map((f) => ({
-          transform: f.transform,
-          line: doc.lineAt(f.offset) + 1,
-          message: f.message,
-        }));
-      return { output: text, changed: text !== source, changes, notes, passes: pass };
+      const advice = advisory.flatMap((t) =>
+        collect(t, doc, options)
+          .map((f) => obeyComments(f, control))
+          .map(asAdvice(t)),
+      );
+      const notes = [...findings.filter((f) => f.kind === 'note'), ...advice].map((f) => ({
+        transform: f.transform,
+        line: doc.lineAt(f.offset) + 1,
+        message: f.message,
+      }));
+      const layers = { before, after: countLayers(doc) };
+      return { output: text, changed: text !== source, changes, notes, passes: pass, layers };
     }
     const edits = applied.flatMap((f) => f.edits).sort((a, b) => a.start - b.start);
+    const input = source.startsWith(BOM) ? source.slice(1) : source;
     for (const finding of applied) {
-      const original = mapBack(finding.offset, history);
+      const start = Math.min(finding.offset, ...finding.edits.map((e) => e.start));
+      const end = Math.max(finding.offset, ...finding.edits.map((e) => e.end));
       changes.push({
         transform: finding.transform,
         safety: transforms.find((t) => t.id === finding.transform)!.safety,
-        line: lineOf(source.startsWith(BOM) ? source.slice(1) : source, original) + 1,
+        line: positionOf(input, mapBack(finding.offset, history)).line,
+        range: {
+          start: positionOf(input, mapBack(start, history)),
+          end: positionOf(input, mapBack(end, history)),
+        },
         message: finding.message,
       });
     }
@@ -139,6 +189,32 @@ function collect(transform: Transform, doc: DockerDocument, options: EngineOptio
     settings,
   );
   return findings;
+}
+
+/** Turns a change that an ignore comment forbids into a note that says so. */
+function obeyComments(finding: Finding, control: InlineControl): Finding {
+  if (finding.kind !== 'change') return finding;
+  const rule = control.forbidding(finding.transform, finding.edits);
+  if (!rule) return finding;
+  return {
+    ...finding,
+    kind: 'note',
+    edits: [],
+    message: `Skipped because of the comment \`${rule.comment}\` on line ${rule.line}. Otherwise: ${finding.message}`,
+  };
+}
+
+/** Turns a change of a transform whose class is off into a note that says how to get it. */
+function asAdvice(transform: Transform): (finding: Finding) => Finding {
+  return (finding) =>
+    finding.kind === 'note'
+      ? finding
+      : {
+          ...finding,
+          kind: 'note',
+          edits: [],
+          message: `Not applied, the \`${transform.safety}\` safety class is off (add it with \`--safety\`): ${finding.message}`,
+        };
 }
 
 function defaults(transform: Transform): TransformOptions {
@@ -218,10 +294,14 @@ function mapBack(offset: number, history: Edit[][]): number {
   return result;
 }
 
-function lineOf(text: string, offset: number): number {
-  let line = 0;
+function positionOf(text: string, offset: number): Position {
+  let line = 1;
+  let lineStart = 0;
   for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) line++;
+    if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) {
+      line++;
+      lineStart = i + 1;
+    }
   }
-  return line;
+  return { line, column: Math.min(offset, text.length) - lineStart + 1 };
 }

@@ -1,6 +1,5 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { glob } from 'tinyglobby';
 import { decodeDockerfile } from './validate';
 
 /** Names that mark a file as a Dockerfile when searching a directory. */
@@ -31,10 +30,15 @@ export async function findDockerfiles(
   const files: string[] = [];
   const problems: PathProblem[] = [];
   for (const input of inputs) {
-    const stat = await fs.stat(input).catch((error: NodeJS.ErrnoException) => error);
-    if (stat instanceof Error) {
-      problems.push({ path: input, problem: describeError(stat) });
-    } else if (stat.isDirectory()) {
+    let stat;
+    try {
+      stat = await fs.stat(input);
+    } catch (error) {
+      problems.push({ path: input, problem: describeError(error as NodeJS.ErrnoException) });
+      continue;
+    }
+    if (stat.isDirectory()) {
+      const { glob }: typeof import('tinyglobby') = await import('tinyglobby');
       const found = await glob(DOCKERFILE_PATTERNS, {
         cwd: input,
         ignore: IGNORED,
@@ -55,8 +59,12 @@ export async function findDockerfiles(
 export async function readDockerfile(
   file: string,
 ): Promise<{ text: string } | { problem: string }> {
-  const handle = await fs.open(file, 'r').catch((error: NodeJS.ErrnoException) => error);
-  if (handle instanceof Error) return { problem: describeError(handle) };
+  let handle;
+  try {
+    handle = await fs.open(file, 'r');
+  } catch (error) {
+    return { problem: describeError(error as NodeJS.ErrnoException) };
+  }
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) return { problem: 'not a regular file' };
@@ -100,5 +108,23 @@ export function describeError(error: NodeJS.ErrnoException): string {
       return 'is a directory';
     default:
       return error.message;
+  }
+}
+
+/**
+ * Creates a file that must not exist yet. The text goes to a temporary file
+ * that is then hard-linked to the name, which fails if the name is taken:
+ * an existing file is never overwritten and a crash never leaves half a file.
+ */
+export async function createAtomically(file: string, text: string): Promise<void> {
+  const temporary = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.dslim-${process.pid}.tmp`,
+  );
+  try {
+    await fs.writeFile(temporary, text, { flag: 'wx' });
+    await fs.link(temporary, file);
+  } finally {
+    await fs.rm(temporary, { force: true });
   }
 }

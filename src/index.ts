@@ -1,8 +1,15 @@
 import { transforms } from '../transforms';
-import { runTransforms, selectTransforms, type EngineOptions, type FixResult } from './engine';
+import {
+  runTransforms,
+  selectAdvisory,
+  selectTransforms,
+  type EngineOptions,
+  type FixResult,
+} from './engine';
 import type { Transform } from './types';
 
-export type { Change, EngineOptions, FixResult, Note } from './engine';
+export type { Change, EngineOptions, FixResult, Note, Position } from './engine';
+export type { StageLayers } from './layers';
 export { InputError } from './engine';
 export type { Edit, SafetyClass, Transform, TransformOptions } from './types';
 
@@ -14,7 +21,12 @@ export type FixOptions = EngineOptions;
  * `changes` per applied change and in `notes` per case left alone.
  */
 export function fix(source: string, options: FixOptions = {}): Promise<FixResult> {
-  return runTransforms(source, selectTransforms(transforms, options), options);
+  return runTransforms(
+    source,
+    selectTransforms(transforms, options),
+    options,
+    selectAdvisory(transforms, options),
+  );
 }
 
 /** All transforms with their metadata, in the order they run. */

@@ -25,6 +25,8 @@ export interface ScriptFacts {
   leaks: Leak[];
   /** `set -e` (or `-o errexit`) is on when the script ends. */
   errexit: boolean;
+  /** Some `set` turns errexit on, at any depth (also inside a subshell). */
+  errexitAnywhere: boolean;
   /** Something runs in the background (`&`) and outlives its command. */
   background: boolean;
   /** Number of top-level statements, comments excluded. */
@@ -112,6 +114,7 @@ function readFacts(root: Node, text: string): ScriptFacts {
     readable: !root.hasError,
     leaks: [],
     errexit: false,
+    errexitAnywhere: false,
     background: false,
     statements: statements.length,
     andChainOnly: statements.length === 1 && isAndChain(root, statements[0]),
@@ -147,6 +150,9 @@ function readFacts(root: Node, text: string): ScriptFacts {
         break;
       case 'command':
         facts.commands.push(commandName(node));
+        if (commandName(node) === 'set' && readSetArgs(commandArgs(node)).errexit) {
+          facts.errexitAnywhere = true;
+        }
         break;
       case 'command_substitution':
       case 'process_substitution':

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { Language, Parser, type Node } from 'web-tree-sitter';
 import { createDebug } from './debug';
 
@@ -15,10 +15,10 @@ export function loadShellParser(): Promise<void> {
   loading ??= (async () => {
     const started = Date.now();
     await Parser.init();
-    // Bytes rather than a path: given a path, web-tree-sitter reads it through a
-    // dynamic import, which jest's CommonJS runtime refuses.
-    const wasm = await readFile(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
-    const bash = await Language.load(new Uint8Array(wasm));
+    // Bytes rather than a path: loading by path takes a dynamic import that
+    // some module runners (jest's among them) do not allow.
+    const wasm = readFileSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'));
+    const bash = await Language.load(wasm);
     parser = new Parser();
     parser.setLanguage(bash);
     debug('bash grammar loaded in %d ms', Date.now() - started);

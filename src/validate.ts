@@ -1,5 +1,5 @@
 import { Keyword } from 'dockerfile-ast';
-import { DockerDocument } from './document';
+import type { DockerDocument } from './document';
 
 /** Larger than any real Dockerfile; reading further is a mistake, not a job. */
 export const MAX_BYTES = 1024 * 1024;
@@ -25,19 +25,17 @@ export function decodeDockerfile(bytes: Uint8Array): { text: string } | { proble
   } catch {
     return { problem: 'not valid UTF-8 text' };
   }
-  const problem = checkDockerfileText(text);
-  return problem ? { problem } : { text };
+  return { text };
 }
 
-/** Says why decoded text is not a Dockerfile dslim can rewrite, or null. */
-export function checkDockerfileText(text: string): string | null {
-  if (text.replace(/^\ufeff/, '').trim() === '') return 'empty file';
-  const doc = new DockerDocument(text);
+/** Says why a parsed text is not a Dockerfile dslim can rewrite, or null. */
+export function checkDocument(doc: DockerDocument): string | null {
+  if (doc.text.trim() === '') return 'empty file';
   const instructions = doc.instructions.filter((i) => !i.opaque);
   if (doc.instructions.length === 0) return 'no instructions: only comments or blank lines';
   const unknown = instructions.find((i) => !KEYWORDS.has(i.keyword));
   if (unknown) {
-    return `line ${unknown.line + 1}: \`${shorten(unknown.node.getKeyword())}\` is not a Dockerfile instruction`;
+    return `line ${unknown.line + 1}: \`${shorten(unknown.node.getInstruction())}\` is not a Dockerfile instruction`;
   }
   const first = doc.instructions.find((i) => i.keyword !== 'ARG');
   if (first && first.keyword !== 'FROM') {

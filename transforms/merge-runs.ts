@@ -15,20 +15,27 @@ const LOG_ONLY_OPTIONS = new Set(['x', 'v', 'xtrace', 'verbose']);
 interface Chain {
   first: InstructionInfo;
   last: InstructionInfo;
-  /** The joined script as the shell will read it. */
-  script: string;
+  /** The script of the RUNs before the last one, as joined so far ('' if none). */
+  prefix: string;
+  /** The last RUN's script as it stands in the chain (grouped or not). */
+  tail: string;
   /** `(` to insert before the first RUN's script. */
   opens: number;
-  /** The last RUN's script was wrapped in `( … )`: its `)` is still owed. */
+  /** The last RUN's script was grouped in `( … )`: its `)` is still owed. */
   lastGrouped: boolean;
+  /** The edit that joined the last RUN, where a `(` for it can still go. */
+  lastJoin: Edit | null;
   edits: Edit[];
-  details: string[];
+  /** Commands put in a subshell so their state does not carry over. */
+  contained: Set<string>;
   count: number;
 }
 
+/** Which part of the chain a subshell must contain, if any. */
+type Wrap = 'none' | 'last' | 'chain';
+
 type Verdict =
-  | { join: false; reason: string }
-  | { join: true; wrapChain: boolean; groupNext: boolean; detail: string };
+  { join: false; reason: string } | { join: true; wrap: Wrap; groupNext: boolean; leaks: Leak[] };
 
 const mergeRuns: Transform = {
   id: 'merge-runs',
@@ -75,30 +82,37 @@ function start(run: InstructionInfo): Chain {
   return {
     first: run,
     last: run,
-    script: run.body.text,
+    prefix: '',
+    tail: run.body.text,
     opens: 0,
     lastGrouped: false,
+    lastJoin: null,
     edits: [],
-    details: [],
+    contained: new Set(),
     count: 1,
   };
+}
+
+function script(chain: Chain): string {
+  return chain.prefix ? `${chain.prefix} && ${chain.tail}` : chain.tail;
 }
 
 function finish(doc: DockerDocument, chain: Chain | null, report: Reporter): void {
   if (!chain || chain.count < 2) return;
   const edits = [...chain.edits];
   if (chain.opens > 0) {
-    edits.unshift({
-      start: chain.first.bodyStart,
-      end: chain.first.bodyStart,
-      text: '( '.repeat(chain.opens),
-    });
+    const at = chain.first.bodyStart;
+    edits.unshift({ start: at, end: at, text: '( '.repeat(chain.opens) });
   }
   if (chain.lastGrouped) {
     const end = scriptTail(doc, chain.last, analyzeScript(chain.last.body.text)).cut;
     edits.push({ start: end, end, text: ' )' });
   }
-  const details = chain.details.length > 0 ? ` ${chain.details.join(' ')}` : '';
+  const sources = [...chain.contained];
+  const details =
+    sources.length > 0
+      ? ` State that would carry over (${quoteList(sources)}) stays inside a subshell.`
+      : '';
   report.change(chain.first.span.start, 'joined', { count: chain.count, details }, edits);
 }
 
@@ -108,7 +122,7 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
   const barrier = findBarrier(doc, previous, next);
   if (barrier) return { join: false, reason: barrier };
 
-  const before = analyzeScript(chain.script);
+  const before = analyzeScript(script(chain));
   const after = analyzeScript(next.body.text);
   if (!before.readable || !after.readable) {
     return {
@@ -132,16 +146,21 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
     };
   }
 
-  const errexit = before.errexit || shellHasErrexit(next.shell);
-  const leaks = before.leaks.filter((leak) => leakReaches(leak, after, next.shell));
-  const wrapChain = leaks.length > 0;
-  if (wrapChain && errexit) {
+  // errexit is ignored inside anything that is followed by `&&`, so a chain
+  // that turns it on anywhere can neither be wrapped nor end in a compound.
+  const errexit = before.errexitAnywhere || shellHasErrexit(next.shell);
+  const reaches = (text: string) =>
+    analyzeScript(text).leaks.filter((leak) => leakReaches(leak, after, next.shell));
+  const leaks = reaches(chain.tail);
+  const prefixLeaks = chain.prefix ? reaches(chain.prefix) : [];
+  const wrap: Wrap = prefixLeaks.length > 0 ? 'chain' : leaks.length > 0 ? 'last' : 'none';
+  if (wrap !== 'none' && errexit) {
     return {
       join: false,
-      reason: `${describe(leaks)} would carry over into this RUN, and the subshell that could contain it would switch off \`set -e\``,
+      reason: `${quoteList([...prefixLeaks, ...leaks].map((l) => l.source))} would carry over into this RUN, and the subshell that could contain it would switch off \`set -e\``,
     };
   }
-  if (!wrapChain && errexit && before.lastIsCompound) {
+  if (wrap === 'none' && errexit && before.lastIsCompound) {
     return {
       join: false,
       reason:
@@ -155,10 +174,7 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
       reason: 'this RUN has several commands and ends in a shell comment, so it cannot be grouped',
     };
   }
-  const detail = wrapChain
-    ? `The commands before run in a subshell so that ${describe(leaks)} does not carry over.`
-    : '';
-  return { join: true, wrapChain, groupNext, detail };
+  return { join: true, wrap, groupNext, leaks: [...prefixLeaks, ...leaks] };
 }
 
 function findBarrier(doc: DockerDocument, a: InstructionInfo, b: InstructionInfo): string | null {
@@ -226,11 +242,11 @@ function optionReaches(option: string, next: ScriptFacts, shell: string[]): bool
   }
 }
 
-function describe(leaks: Leak[]): string {
-  const sources = [...new Set(leaks.map((l) => `\`${l.source}\``))];
-  return sources.length === 1
-    ? sources[0]
-    : `${sources.slice(0, -1).join(', ')} and ${sources[sources.length - 1]}`;
+function quoteList(items: string[]): string {
+  const all = [...new Set(items)].map((item) => `\`${item}\``);
+  const shown = all.length > 3 ? [...all.slice(0, 3), `${all.length - 3} more`] : all;
+  if (shown.length === 1) return shown[0];
+  return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
 }
 
 function extend(
@@ -242,29 +258,36 @@ function extend(
   const previous = chain.last;
   const tail = scriptTail(doc, previous, analyzeScript(previous.body.text));
   const style = continuationStyle(doc, previous);
-  const closes = (chain.lastGrouped ? ' )' : '') + (verdict.wrapChain ? ' )' : '');
+  if (verdict.wrap === 'chain') chain.opens++;
+  if (verdict.wrap === 'last') {
+    if (chain.lastJoin) chain.lastJoin.text += '( ';
+    else chain.opens++;
+  }
+  const closes = (chain.lastGrouped ? ' )' : '') + (verdict.wrap !== 'none' ? ' )' : '');
   const operator = style.leadingOperator ? '' : ' &&';
   const lead = (style.leadingOperator ? '&& ' : '') + (verdict.groupNext ? '( ' : '');
-  chain.edits.push(
-    joinEdit(doc, previous, next, style, {
-      cut: tail.cut,
-      beforeBreak: closes + operator,
-      movedComment: tail.comment,
-      afterIndent: lead,
-    }),
-  );
+  const join = joinEdit(doc, previous, next, style, {
+    cut: tail.cut,
+    beforeBreak: closes + operator,
+    movedComment: tail.comment,
+    afterIndent: lead,
+  });
+  chain.edits.push(join);
 
-  const before = analyzeScript(chain.script);
-  const kept = chain.script.slice(0, before.codeEnd);
-  const head = verdict.wrapChain ? `( ${kept} )` : kept;
-  const nextFacts = analyzeScript(next.body.text);
-  const body = verdict.groupNext
-    ? `( ${next.body.text.slice(0, nextFacts.codeEnd)} )${next.body.text.slice(nextFacts.codeEnd)}`
-    : next.body.text;
-  chain.script = `${head} && ${body}`;
-  chain.opens += verdict.wrapChain ? 1 : 0;
+  const code = (text: string) => text.slice(0, analyzeScript(text).codeEnd);
+  if (verdict.wrap === 'chain') chain.prefix = `( ${code(script(chain))} )`;
+  else if (verdict.wrap === 'last') chain.prefix = joined(chain.prefix, `( ${code(chain.tail)} )`);
+  else chain.prefix = code(script(chain));
+  const body = next.body.text;
+  const end = analyzeScript(body).codeEnd;
+  chain.tail = verdict.groupNext ? `( ${body.slice(0, end)} )${body.slice(end)}` : body;
   chain.lastGrouped = verdict.groupNext;
+  chain.lastJoin = join;
   chain.last = next;
   chain.count++;
-  if (verdict.detail) chain.details.push(verdict.detail);
+  for (const leak of verdict.leaks) chain.contained.add(leak.source);
+}
+
+function joined(prefix: string, part: string): string {
+  return prefix ? `${prefix} && ${part}` : part;
 }

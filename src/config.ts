@@ -1,0 +1,187 @@
+import { defaultLoaders, lilconfig, type Loader } from 'lilconfig';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { InputError } from './engine';
+import type { FixOptions } from './index';
+import { SAFETY_CLASSES, type SafetyClass, type Transform, type TransformOptions } from './types';
+
+/** What a configuration file may set; every key is optional. */
+export interface DslimConfig {
+  only?: string[];
+  skip?: string[];
+  safety?: SafetyClass[];
+  /** Options per transform id, e.g. `{ "merge-runs": { "strategy": "..." } }`. */
+  transforms?: Record<string, TransformOptions>;
+}
+
+/** Where dslim looks in each folder, first match wins. */
+export const CONFIG_FILES = [
+  'package.json',
+  '.dslimrc',
+  '.dslimrc.json',
+  '.dslimrc.yaml',
+  '.dslimrc.yml',
+  '.dslimrc.js',
+  '.dslimrc.cjs',
+  '.dslimrc.mjs',
+  'dslim.config.js',
+  'dslim.config.cjs',
+  'dslim.config.mjs',
+];
+
+const KEYS = ['only', 'skip', 'safety', 'transforms'];
+
+/** A configuration file that cannot be used: names the file and the key. */
+export class ConfigError extends InputError {
+  constructor(
+    readonly file: string,
+    readonly key: string | null,
+    readonly problem: string,
+  ) {
+    super(`${displayPath(file)}: ${key === null ? '' : `"${key}": `}${problem}`);
+  }
+}
+
+/** A found and checked configuration, or null when no file applies. */
+export interface LoadedConfig {
+  file: string;
+  config: DslimConfig;
+}
+
+/**
+ * Finds the configuration for files in a folder by searching it and its
+ * parents. Each folder is searched once per loader, so many Dockerfiles in
+ * one tree cost one search.
+ */
+export function createConfigLoader(
+  transforms: readonly Transform[],
+): (folder: string) => Promise<LoadedConfig | null> {
+  const yamlLoader: Loader = (file, content) => parseYaml(content);
+  const searcher = lilconfig('dslim', {
+    searchPlaces: CONFIG_FILES,
+    loaders: {
+      '.json': readable(defaultLoaders['.json']),
+      '.yaml': readable(yamlLoader),
+      '.yml': readable(yamlLoader),
+      noExt: readable(yamlLoader),
+      '.js': readable(defaultLoaders['.js']),
+      '.cjs': readable(defaultLoaders['.cjs']),
+      '.mjs': readable(defaultLoaders['.mjs']),
+    },
+  });
+  return async (folder) => {
+    const found = await searcher.search(folder);
+    if (!found || found.isEmpty) return null;
+    return { file: found.filepath, config: checkConfig(found.config, found.filepath, transforms) };
+  };
+}
+
+/** Wraps a loader so a syntax error names the file. */
+function readable(loader: Loader): Loader {
+  return async (file, content) => {
+    try {
+      return await loader(file, content);
+    } catch (error) {
+      throw new ConfigError(file, null, `cannot be read: ${(error as Error).message}`);
+    }
+  };
+}
+
+/** Checks a loaded value against what dslim understands; throws a ConfigError. */
+export function checkConfig(
+  value: unknown,
+  file: string,
+  transforms: readonly Transform[],
+): DslimConfig {
+  const fail = (key: string | null, problem: string) => new ConfigError(file, key, problem);
+  if (!isRecord(value)) throw fail(null, 'must hold an object of settings');
+  const unknown = Object.keys(value).find((k) => !KEYS.includes(k));
+  if (unknown !== undefined) throw fail(unknown, `unknown key (use ${KEYS.join(', ')})`);
+
+  const ids = new Set(transforms.map((t) => t.id));
+  const config: DslimConfig = {};
+  for (const key of ['only', 'skip'] as const) {
+    if (value[key] === undefined) continue;
+    const list = stringList(value[key]);
+    if (!list) throw fail(key, 'must be a list of transform ids');
+    const bad = list.find((id) => !ids.has(id));
+    if (bad !== undefined) throw fail(key, `unknown transform "${bad}" (see \`dslim list\`)`);
+    config[key] = list;
+  }
+  if (value.safety !== undefined) {
+    const list = stringList(value.safety);
+    if (!list) throw fail('safety', `must be a list of classes (${SAFETY_CLASSES.join(', ')})`);
+    const bad = list.find((c) => !SAFETY_CLASSES.includes(c as SafetyClass));
+    if (bad !== undefined)
+      throw fail('safety', `unknown class "${bad}" (use ${SAFETY_CLASSES.join(', ')})`);
+    config.safety = list as SafetyClass[];
+  }
+  if (value.transforms !== undefined) {
+    config.transforms = checkTransformOptions(value.transforms, transforms, fail);
+  }
+  return config;
+}
+
+function checkTransformOptions(
+  value: unknown,
+  transforms: readonly Transform[],
+  fail: (key: string, problem: string) => ConfigError,
+): Record<string, TransformOptions> {
+  if (!isRecord(value)) throw fail('transforms', 'must map transform ids to their options');
+  const result: Record<string, TransformOptions> = {};
+  for (const [id, options] of Object.entries(value)) {
+    const key = `transforms.${id}`;
+    const transform = transforms.find((t) => t.id === id);
+    if (!transform) throw fail(key, `unknown transform "${id}" (see \`dslim list\`)`);
+    if (!isRecord(options)) throw fail(key, 'must map option names to values');
+    for (const [name, setting] of Object.entries(options)) {
+      const spec = transform.options[name];
+      const known = Object.keys(transform.options);
+      if (!spec) {
+        throw fail(
+          `${key}.${name}`,
+          known.length > 0
+            ? `unknown option (use ${known.join(', ')})`
+            : `unknown option (\`${id}\` has none)`,
+        );
+      }
+      if (typeof setting !== typeof spec.default)
+        throw fail(`${key}.${name}`, `must be a ${typeof spec.default}`);
+      if (spec.choices && !spec.choices.includes(setting as string))
+        throw fail(`${key}.${name}`, `"${setting}" is not one of ${spec.choices.join(', ')}`);
+    }
+    result[id] = options as TransformOptions;
+  }
+  return result;
+}
+
+/**
+ * Combines a file's settings with command-line ones: each setting given on
+ * the command line replaces the file's; transform options merge per option.
+ */
+export function mergeOptions(file: DslimConfig | null, flags: FixOptions): FixOptions {
+  const transformOptions: Record<string, TransformOptions> = { ...file?.transforms };
+  for (const [id, options] of Object.entries(flags.transformOptions ?? {}))
+    transformOptions[id] = { ...transformOptions[id], ...options };
+  return {
+    only: flags.only ?? file?.only,
+    skip: flags.skip ?? file?.skip,
+    safety: flags.safety ?? file?.safety,
+    transformOptions,
+  };
+}
+
+function stringList(value: unknown): string[] | null {
+  if (typeof value === 'string') return value.split(',').map((v) => v.trim());
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
+  return null;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
+}

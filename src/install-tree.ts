@@ -1,0 +1,242 @@
+import { posix } from 'node:path';
+import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } from './document';
+import {
+  isRecursiveRemove,
+  isWithin,
+  operands,
+  readChain,
+  readInstall,
+  resolvePath,
+  workingDirs,
+  type Chain,
+  type ChainCommand,
+  type InstallCommand,
+} from './install-script';
+import { STANDARD_DIRS, lastUser, stageLineage, volumePaths, workdirPaths } from './stage-paths';
+
+/*
+ * Finding a build tree that a stage copies in, installs from and removes,
+ * and deciding whether the install can move to a stage of its own without
+ * changing the image. Every check gives the reason a person reads when the
+ * answer is no.
+ */
+
+/** Commands whose effect does not depend on the directory they run in. */
+const ANYWHERE = new Set(['ldconfig', 'useradd', 'groupadd', 'adduser', 'addgroup', 'usermod']);
+/** Tools that read the directory they run in without being told a path. */
+const READS_CWD = new Set(['make', 'gmake', 'cmake', 'ninja', 'meson', 'ctest']);
+/** Stands for a working directory that only the base image's config knows. */
+export const BASE_WORKDIR = '/<workdir of the base image>';
+const ARCHIVE = /\.(tar|tgz|tbz2?|txz|gz|bz2|xz|zst|lz4)$/i;
+
+/** A COPY or ADD that puts a build tree at `dest`. */
+export interface TreeCopy {
+  copy: InstructionInfo;
+  from: string | null;
+  source: string;
+  dest: string;
+  /** The destination for messages: absolute where known, else as written. */
+  label: string;
+  problem: string | null;
+}
+
+/** An `rm -r` of the tree or of a directory above it. */
+export interface Removal {
+  run: InstructionInfo;
+  chain: Chain;
+  index: number;
+  path: string;
+}
+
+/** The install RUN, read and located. */
+export interface Install {
+  run: InstructionInfo;
+  chain: Chain;
+  dirs: (string | null)[];
+  index: number;
+  command: ChainCommand;
+  spec: InstallCommand;
+  /** The directory it installs from. */
+  dir: string;
+}
+
+/** What the checks need to know about one candidate tree. */
+export interface TreeContext {
+  doc: DockerDocument;
+  stage: Stage;
+  dirs: Map<number, string | null>;
+  tree: TreeCopy;
+  removal: Removal;
+  mount: boolean;
+}
+
+export function readTreeCopy(copy: InstructionInfo, cwd: string): TreeCopy | null {
+  const words = copy.execForm
+    ? (JSON.parse(copy.body.text) as string[])
+    : copy.body.text.trim().split(/\s+/);
+  const dest = words.length >= 2 ? resolvePath(cwd, words[words.length - 1]) : null;
+  if (dest === null || dest === '/') return null;
+  const flags = new Map(copy.flags.map((f) => [f.getName().toLowerCase(), f.getValue() ?? '']));
+  const from = flags.get('from') ?? null;
+  const source = words[0];
+  const extra = [...flags.keys()].find((name) => name !== 'from' && name !== 'link');
+  let problem: string | null = null;
+  if (isWithin(dest, BASE_WORKDIR))
+    problem = 'the destination is relative to a working directory that only the base image knows';
+  else if (copy.opaque) problem = 'the copy is a heredoc, which dslim never edits';
+  else if (extra) problem = `the copy's \`--${extra}\` flag changes the copied files`;
+  else if (words.length !== 2) problem = 'the copy has more than one source';
+  else if (/[$*?[]/.test(source + (from ?? '')))
+    problem = 'the copy source uses a variable or a wildcard';
+  else if (copy.keyword === 'ADD' && (/^[a-z]+:\/\//i.test(source) || ARCHIVE.test(source)))
+    problem = '`ADD` of an archive or URL unpacks or downloads rather than copies';
+  const label = isWithin(dest, BASE_WORKDIR) ? words[words.length - 1] : dest;
+  return { copy, from, source, dest, label, problem };
+}
+
+export function findRemoval(
+  stage: Stage,
+  tree: TreeCopy,
+  dirs: Map<number, string | null>,
+): Removal | null {
+  for (const run of stage.instructions) {
+    if (run.keyword !== 'RUN' || run.index <= tree.copy.index || run.opaque || run.execForm)
+      continue;
+    const chain = readChain(run.body.text);
+    if ('problem' in chain) continue;
+    const cwds = workingDirs(chain, dirs.get(run.index) ?? BASE_WORKDIR);
+    for (const [index, command] of chain.commands.entries()) {
+      if (!isRecursiveRemove(command)) continue;
+      const paths = operands(command).map((p) => resolvePath(cwds[index], p));
+      const path = paths.find((p) => p && p !== '/' && isWithin(tree.dest, p));
+      if (path) return { run, chain, index, path };
+    }
+  }
+  return null;
+}
+
+export function readInstallRun(context: TreeContext): Install | string {
+  const { stage, tree, removal, dirs } = context;
+  const run = stage.instructions.find((i) => i.keyword === 'RUN' && i.index > tree.copy.index)!;
+  const at = `the \`RUN\` at line ${run.line + 1}`;
+  if (run.opaque) return `${at} has a heredoc, which dslim never edits`;
+  if (run.execForm) return `${at} is in exec form, so it cannot be split`;
+  if (!isPosixShell(run.shell)) return `${at} runs under \`${run.shell.join(' ')}\``;
+  const chain = run === removal.run ? removal.chain : readChain(run.body.text);
+  if ('problem' in chain) return `dslim cannot split ${at}: ${chain.problem}`;
+  const cwds = workingDirs(chain, dirs.get(run.index) ?? BASE_WORKDIR);
+  const index = chain.commands.findIndex((c) => readInstall(c) !== null);
+  if (index === -1)
+    return `${at} runs no make, cmake or ninja install, so dslim cannot tell which files it installs`;
+  const command = chain.commands[index];
+  const spec = readInstall(command)!;
+  const dir = resolvePath(cwds[index], spec.dir);
+  if (dir === null || isWithin(dir, BASE_WORKDIR))
+    return `the working directory of \`${command.text}\` cannot be determined`;
+  if (!isWithin(dir, tree.dest)) return `\`${command.text}\` runs in \`${dir}\`, outside the tree`;
+  if (run === removal.run && removal.index < index) return 'the tree is removed before the install';
+  if (!context.mount) {
+    if (command.dynamic || (spec.destdir !== null && !spec.destdir.startsWith('/')))
+      return `\`${command.text}\` uses a variable or a relative \`DESTDIR\`, which a separate stage cannot reproduce`;
+    const before = chain.commands.slice(0, index).find((c) => c.name !== 'cd');
+    if (before)
+      return `\`${before.text}\` runs before the install in the same \`RUN\` and may prepare what it needs`;
+  }
+  return { run, chain, dirs: cwds, index, command, spec, dir };
+}
+
+/** Instructions between the copy and the install that the install could depend on. */
+function checkBetween(context: TreeContext, install: Install): string | null {
+  const { doc, stage, tree, removal, mount } = context;
+  for (const between of stage.instructions) {
+    if (between.index <= tree.copy.index || between.index >= install.run.index) continue;
+    const at = `the \`${between.keyword}\` at line ${between.line + 1}`;
+    if (!mount && ['ENV', 'ARG', 'USER', 'SHELL'].includes(between.keyword))
+      return `${at} sets state the install could depend on, which a separate stage would not have`;
+    if (between.keyword === 'COPY' || between.keyword === 'ADD') {
+      const other = readTreeCopy(between, context.dirs.get(between.index) ?? BASE_WORKDIR);
+      if (!other || isWithin(other.dest, tree.dest)) return `${at} may add files to the tree`;
+    }
+  }
+  const prepared =
+    tree.from === null &&
+    !mount &&
+    stageLineage(doc, stage)
+      .flatMap((s) => s.instructions)
+      .find((i) => i.keyword === 'RUN' && i.index < tree.copy.index);
+  if (prepared)
+    return `the builder stage would start from the same base without what the \`RUN\` at line ${prepared.line + 1} did`;
+  const user = lastUser(doc, stage, install.run.index);
+  if (!mount && user !== null && !/^(root|0)(:(root|0))?$/.test(user))
+    return `the install runs as \`${user}\`, which the builder stage does not reproduce`;
+  for (const volume of stage.instructions) {
+    if (volume.keyword !== 'VOLUME' || volume.index > removal.run.index) continue;
+    const path = volumePaths(volume).find((p) => {
+      const resolved = resolvePath('/', p);
+      return resolved && (isWithin(resolved, tree.dest) || isWithin(tree.dest, resolved));
+    });
+    if (path) return `\`${path}\` is a VOLUME, whose contents Docker handles apart from the layers`;
+  }
+  return null;
+}
+
+/** Directories the copy created above the removed one stay; they must exist anyway. */
+function checkLeftovers(context: TreeContext): string | null {
+  const parent = posix.dirname(context.removal.path);
+  if (parent === '/' || STANDARD_DIRS.has(parent)) return null;
+  if (workdirPaths(context.doc, context.stage).some((w) => isWithin(w, parent))) return null;
+  return `the copy also creates \`${parent}\`, which the removal leaves in the image, and dslim cannot tell whether the base image has it`;
+}
+
+/** Whether anything after the install, up to the removal, reads the tree. */
+function checkLaterUse(context: TreeContext, install: Install): string | null {
+  const { stage, removal, dirs, tree } = context;
+  for (const run of stage.instructions) {
+    if (run.keyword !== 'RUN' || run.index <= install.run.index || run.index > removal.run.index)
+      continue;
+    const chain = run === removal.run ? removal.chain : readChain(run.body.text);
+    if (run.opaque || run.execForm || 'problem' in chain)
+      return `dslim cannot tell whether the \`RUN\` at line ${run.line + 1} uses the tree`;
+    const cwds = workingDirs(chain, dirs.get(run.index) ?? BASE_WORKDIR);
+    const user = chain.commands.find(
+      (c, i) => !(run === removal.run && i === removal.index) && usesTree(c, cwds[i], tree.dest),
+    );
+    if (user) return `\`${user.text}\` uses the tree after the install`;
+  }
+  if (context.mount) return null;
+  const start = dirs.get(install.run.index) ?? BASE_WORKDIR;
+  for (const [i, command] of install.chain.commands.entries()) {
+    if (i <= install.index || command.name === 'cd') continue;
+    if (install.run === removal.run && i === removal.index) continue;
+    if (usesTree(command, install.dirs[i], tree.dest))
+      return `\`${command.text}\` uses the tree after the install`;
+    const absolute = operands(command).every((p) => p.startsWith('/'));
+    if (install.dirs[i] !== start && !ANYWHERE.has(command.name) && !absolute)
+      return `\`${command.text}\` depends on the directory the install's \`cd\` went to`;
+  }
+  return null;
+}
+
+function usesTree(command: ChainCommand, cwd: string | null, tree: string): boolean {
+  const program = command.name.includes('/') ? [command.name] : [];
+  const paths = [...program, ...operands(command)].map((p) => resolvePath(cwd, p));
+  if (paths.some((p) => p === null || isWithin(p, tree))) return true;
+  if (cwd === null || !isWithin(cwd, tree) || ANYWHERE.has(command.name)) return false;
+  return paths.length > 0 || READS_CWD.has(command.name) || command.name.includes('/');
+}
+
+/** True when the removal also deletes something the copy did not bring. */
+export function removalRemovesMore(context: TreeContext): boolean {
+  const { doc, stage, tree, removal } = context;
+  const command = removal.chain.commands[removal.index];
+  if (operands(command).length !== 1 || removal.path !== tree.dest) return true;
+  if (STANDARD_DIRS.has(removal.path)) return true;
+  return workdirPaths(doc, stage).some((w) => isWithin(w, removal.path));
+}
+
+/** The first reason the install cannot leave the stage, or null. */
+export function findProblem(context: TreeContext, install: Install): string | null {
+  return (
+    checkBetween(context, install) ?? checkLeftovers(context) ?? checkLaterUse(context, install)
+  );
+}

@@ -1,0 +1,93 @@
+import { posix } from 'node:path';
+import type { DockerDocument, InstructionInfo, Stage } from './document';
+
+/** Characters that make a word's value depend on the shell or on the file system. */
+const UNRESOLVABLE = /[$`*?[\]{}~"'\\]/;
+
+/**
+ * The absolute, normalized path a word names when run in `cwd`, or null
+ * when it holds a variable, a glob, quotes or escapes, or is relative to an
+ * unknown directory.
+ */
+export function resolvePath(word: string, cwd: string | null): string | null {
+  if (word === '' || UNRESOLVABLE.test(word)) return null;
+  if (word.startsWith('/')) return posix.normalize(word).replace(/(.)\/$/, '$1');
+  if (cwd === null) return null;
+  return posix.join(cwd, word).replace(/(.)\/$/, '$1');
+}
+
+/** True when `inner` is `outer` or lies below it. */
+export function isWithin(inner: string, outer: string): boolean {
+  return inner === outer || outer === '/' || inner.startsWith(`${outer}/`);
+}
+
+/** True when one path is the other or lies below it. */
+export function pathsOverlap(a: string, b: string): boolean {
+  return isWithin(a, b) || isWithin(b, a);
+}
+
+/**
+ * The directory a word reaches into when it cannot be resolved exactly:
+ * `/tmp/*` reaches `/tmp`, `./build-$V` reaches the working directory.
+ * Null when the word has no literal directory part.
+ */
+export function reachedDirectory(word: string, cwd: string | null): string | null {
+  const special = word.search(UNRESOLVABLE);
+  const literal = special === -1 ? word : word.slice(0, special);
+  const slash = literal.lastIndexOf('/');
+  if (slash === -1) return null;
+  return resolvePath(literal.slice(0, slash) || '/', cwd);
+}
+
+/**
+ * The working directory in effect for each instruction of a stage, by
+ * instruction index. Null where it is unknown: the base image sets its own
+ * until the stage's first absolute WORKDIR.
+ */
+export function stageWorkdirs(stage: Stage): Map<number, string | null> {
+  const dirs = new Map<number, string | null>();
+  let cwd: string | null = stage.base.toLowerCase() === 'scratch' ? '/' : null;
+  for (const instruction of stage.instructions) {
+    dirs.set(instruction.index, cwd);
+    if (instruction.keyword === 'WORKDIR') {
+      cwd = resolvePath(instruction.body.text.trim(), cwd);
+    }
+  }
+  return dirs;
+}
+
+/** The argument values of an instruction, flags excluded, as the parser reads them. */
+export function instructionArgs(instruction: InstructionInfo): string[] {
+  const node = instruction.node as unknown as { getArguments(): { getValue(): string }[] };
+  if (instruction.execForm) {
+    try {
+      return JSON.parse(instruction.body.text.trim()) as string[];
+    } catch {
+      return [];
+    }
+  }
+  return node.getArguments().map((a) => a.getValue());
+}
+
+/** The value of a `--name=value` flag, or null. */
+export function flagValue(instruction: InstructionInfo, name: string): string | null {
+  const flag = instruction.flags.find((f) => f.getName().toLowerCase() === name);
+  return flag ? (flag.getValue() ?? '') : null;
+}
+
+/** The `target=` paths of a RUN's `--mount` flags; null for a mount without one. */
+export function mountTargets(run: InstructionInfo, cwd: string | null): (string | null)[] {
+  return run.flags
+    .filter((f) => f.getName().toLowerCase() === 'mount')
+    .map((f) => {
+      const target = f
+        .getOptions()
+        .find((o) => ['target', 'dst', 'destination'].includes(o.getName().toLowerCase()));
+      return target ? resolvePath(target.getValue() ?? '', cwd) : null;
+    });
+}
+
+/** True when the file's parser directives include `# syntax=`. */
+export function hasSyntaxDirective(doc: DockerDocument): boolean {
+  return doc.ast.getDirectives().some((d) => d.getName().toLowerCase() === 'syntax');
+}

@@ -1,0 +1,275 @@
+import type { Node } from 'web-tree-sitter';
+import type { DockerDocument, InstructionInfo } from './document';
+import type { Edit } from './types';
+import { reachedDirectory, pathsOverlap, resolvePath, isWithin } from './paths';
+import { commandArgs, commandName, walk, withShellTree } from './shell';
+
+/** One command of a script, with the paths it names and how to drop it. */
+export interface CommandFacts {
+  name: string;
+  args: string[];
+  /** Logical offsets of the command's text. */
+  start: number;
+  end: number;
+  /** The working directory it runs in, or null when unknown. */
+  cwd: string | null;
+  /** Targets of its output redirections (`> file`), as written. */
+  outputs: string[];
+  /**
+   * The logical range to delete to drop this command and one operator next
+   * to it, when it is a top-level statement or a link of a top-level `&&`
+   * chain. `last`: the range runs from the end of the link before to the
+   * end of this one; otherwise from this one's start to the next's start.
+   * `whole`: the command is the script's only statement.
+   */
+  removal: { start: number; end: number; last: boolean; whole: boolean } | null;
+}
+
+export interface ScriptPaths {
+  commands: CommandFacts[];
+  /** The working directory when the script ends, or null when unknown. */
+  finalCwd: string | null;
+}
+
+const cache = new Map<string, ScriptPaths>();
+
+/** Reads the commands of a shell script, following `cd` from `cwd`; cached by both. */
+export function scanScript(text: string, cwd: string | null): ScriptPaths {
+  const key = `${cwd ?? ''}\0${text}`;
+  const known = cache.get(key);
+  if (known) return known;
+  const scan = readScript(text, cwd);
+  if (cache.size > 2000) cache.clear();
+  cache.set(key, scan);
+  return scan;
+}
+
+function readScript(text: string, cwd: string | null): ScriptPaths {
+  return withShellTree(text, (root) => {
+    const removals = topLevelRemovals(root);
+    const commands: CommandFacts[] = [];
+    let current = cwd;
+    walk(root, (node) => {
+      if (node.type !== 'command') return true;
+      const name = commandName(node);
+      const args = commandArgs(node);
+      commands.push({
+        name,
+        args,
+        start: node.startIndex,
+        end: node.endIndex,
+        cwd: current,
+        outputs: outputsOf(node),
+        removal: removals.get(node.startIndex) ?? null,
+      });
+      if (name === 'cd' || name === 'pushd' || name === 'popd') {
+        const topLevel = removals.has(node.startIndex);
+        current = topLevel && args.length === 1 ? resolvePath(args[0], current) : null;
+      }
+      return true;
+    });
+    return { commands, finalCwd: current };
+  });
+}
+
+/** Removal ranges of plain commands that stand alone or in a top-level `&&` chain. */
+function topLevelRemovals(root: Node): Map<number, NonNullable<CommandFacts['removal']>> {
+  const ranges = new Map<number, NonNullable<CommandFacts['removal']>>();
+  const statements = root.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+  statements.forEach((statement, i) => {
+    if (root.children[root.children.indexOf(statement) + 1]?.type === '&') return;
+    if (statement.type === 'command') {
+      const next = statements[i + 1];
+      const previous = statements[i - 1];
+      ranges.set(statement.startIndex, {
+        start: next ? statement.startIndex : (previous?.endIndex ?? 0),
+        end: next ? next.startIndex : statement.endIndex,
+        last: !next && !!previous,
+        whole: statements.length === 1,
+      });
+    } else if (statement.type === 'list') {
+      const links = andChainLinks(statement);
+      links?.forEach((link, k) => {
+        if (link.type !== 'command') return;
+        const next = links[k + 1];
+        ranges.set(link.startIndex, {
+          start: next ? link.startIndex : links[k - 1].endIndex,
+          end: next ? next.startIndex : link.endIndex,
+          last: !next,
+          whole: false,
+        });
+      });
+    }
+  });
+  return ranges;
+}
+
+/** The links of `a && b && c`, or null when another operator joins them. */
+function andChainLinks(list: Node): Node[] | null {
+  const links: Node[] = [];
+  let node: Node | null = list;
+  while (node?.type === 'list') {
+    if (node.children.some((c) => c?.type !== undefined && c.type !== '&&' && !c.isNamed)) {
+      return null;
+    }
+    const left: Node | null = node.namedChildren[0];
+    const right: Node | null = node.namedChildren[1];
+    if (!left || !right || right.type === 'list') return null;
+    links.unshift(right);
+    node = left;
+  }
+  if (node) links.unshift(node);
+  return links;
+}
+
+function outputsOf(command: Node): string[] {
+  const parent = command.parent;
+  if (parent?.type !== 'redirected_statement') return [];
+  return parent.childrenForFieldName('redirect').flatMap((redirect) => {
+    if (!redirect || redirect.type !== 'file_redirect') return [];
+    if (!/^\d*(>|>>|&>|>\|)$/.test(redirect.children[0]?.text ?? '')) return [];
+    const target = redirect.childForFieldName('destination')?.text ?? '';
+    return target.startsWith('/dev/') ? [] : [target];
+  });
+}
+
+/**
+ * Whether a command may read or write `path`: it runs inside it, or one of
+ * its words names it, a directory above it, or something below it. Words
+ * built from variables count when their literal directory part overlaps.
+ */
+export function commandTouches(command: CommandFacts, path: string): boolean {
+  if (command.cwd !== null && isWithin(command.cwd, path)) return true;
+  const words = [command.name, ...command.args, ...command.outputs];
+  return words.some((word) =>
+    [word, word.slice(word.indexOf('=') + 1)].some((piece) =>
+      wordTouches(piece, command.cwd, path),
+    ),
+  );
+}
+
+function wordTouches(word: string, cwd: string | null, path: string): boolean {
+  if (word === '' || word.startsWith('-')) return false;
+  const exact = resolvePath(word, cwd);
+  if (exact !== null) return pathsOverlap(exact, path);
+  const reached = reachedDirectory(word, cwd);
+  if (reached !== null) return pathsOverlap(reached, path);
+  if (cwd === null && !word.startsWith('/') && !/[$`]/.test(word)) {
+    return path.split('/').pop() === word.split('/').pop();
+  }
+  return false;
+}
+
+/** `git clone` options that take the next word as their value. */
+const GIT_CLONE_VALUE_OPTIONS = new Set([
+  '-b',
+  '--branch',
+  '--depth',
+  '-o',
+  '--origin',
+  '-c',
+  '--config',
+  '--reference',
+  '-j',
+  '--jobs',
+  '--filter',
+  '--template',
+  '-u',
+  '--upload-pack',
+  '--separate-git-dir',
+]);
+
+/**
+ * Paths a command creates, as written: downloads (`curl -o`, `wget -O`),
+ * directories (`mkdir`), clones, `unzip -d`, `touch` and output redirections.
+ */
+export function createdWords(command: CommandFacts): string[] {
+  const { name, args } = command;
+  const created = [...command.outputs];
+  switch (name) {
+    case 'curl':
+      created.push(...optionValues(args, 'o', '--output'));
+      break;
+    case 'wget':
+      created.push(...optionValues(args, 'O', '--output-document').filter((v) => v !== '-'));
+      break;
+    case 'unzip':
+      created.push(...optionValues(args, 'd', '--directory'));
+      break;
+    case 'mkdir':
+    case 'touch':
+      created.push(...args.filter((a, i) => !a.startsWith('-') && args[i - 1] !== '-m'));
+      break;
+    case 'git':
+      created.push(...cloneTarget(args));
+      break;
+  }
+  return created;
+}
+
+/** Values of a short option (also at the end of a cluster: `-fsSLo FILE`) or a long one. */
+function optionValues(args: string[], short: string, long: string): string[] {
+  const values: string[] = [];
+  args.forEach((arg, i) => {
+    if (arg === long && i + 1 < args.length) values.push(args[i + 1]);
+    else if (arg.startsWith(`${long}=`)) values.push(arg.slice(long.length + 1));
+    else if (/^-[A-Za-z0-9]+/.test(arg) && !arg.startsWith('--')) {
+      const at = arg.indexOf(short);
+      if (at === -1) return;
+      const rest = arg.slice(at + 1);
+      if (rest !== '') values.push(rest);
+      else if (i + 1 < args.length) values.push(args[i + 1]);
+    }
+  });
+  return values;
+}
+
+function cloneTarget(args: string[]): string[] {
+  if (args[0] !== 'clone') return [];
+  const positional: string[] = [];
+  for (let i = 1; i < args.length; i++) {
+    if (GIT_CLONE_VALUE_OPTIONS.has(args[i])) i++;
+    else if (!args[i].startsWith('-')) positional.push(args[i]);
+  }
+  if (positional.length >= 2) return [positional[1]];
+  const url = positional[0];
+  if (!url || /[$`]/.test(url)) return [];
+  return [
+    url
+      .replace(/\/+$/, '')
+      .split(/[/:]/)
+      .pop()!
+      .replace(/\.git$/, ''),
+  ];
+}
+
+/** The edit that drops a command from its RUN, or the whole RUN when it is all there is. */
+export function removalEdit(doc: DockerDocument, run: InstructionInfo, rm: CommandFacts): Edit {
+  const removal = rm.removal!;
+  if (removal.whole) return instructionRemoval(doc, run);
+  const body = run.body;
+  return removal.last
+    ? { start: body.toFile(removal.start - 1) + 1, end: body.toFile(removal.end - 1) + 1, text: '' }
+    : { start: body.toFile(removal.start), end: body.toFile(removal.end), text: '' };
+}
+
+/** The edit that deletes an instruction's lines, line break included. */
+export function instructionRemoval(doc: DockerDocument, instruction: InstructionInfo): Edit {
+  const first = doc.lineAt(instruction.span.start);
+  const last = doc.lineAt(instruction.span.end);
+  if (last + 1 < doc.lineCount) {
+    return { start: doc.lineStart(first), end: doc.lineStart(last + 1), text: '' };
+  }
+  return { start: first > 0 ? doc.lineEnd(first - 1) : 0, end: doc.text.length, text: '' };
+}
+
+/**
+ * Inserts `text` at `offset`, written as a replacement of the character
+ * there so that the edit overlaps any edit that joins this instruction to
+ * the next one in the same round: the engine then applies one of them and
+ * retries the other on the joined text.
+ */
+export function insertBeforeNext(doc: DockerDocument, offset: number, text: string): Edit {
+  const end = Math.min(offset + 1, doc.text.length);
+  return { start: offset, end, text: text + doc.text.slice(offset, end) };
+}

@@ -1,0 +1,117 @@
+import type { DockerDocument, InstructionInfo, Stage } from './document';
+import { resolvePath } from './install-script';
+
+/**
+ * Directories every Linux base image has, so removing something inside
+ * them never leaves a directory that only a COPY had made.
+ */
+export const STANDARD_DIRS = new Set([
+  '/tmp',
+  '/var/tmp',
+  '/opt',
+  '/srv',
+  '/home',
+  '/root',
+  '/etc',
+  '/usr',
+  '/usr/local',
+  '/usr/local/src',
+  '/usr/local/lib',
+  '/usr/local/share',
+  '/usr/src',
+  '/usr/share',
+  '/usr/lib',
+  '/var',
+  '/var/lib',
+  '/var/cache',
+]);
+
+/** The stages a stage builds on inside this file, nearest first, itself included. */
+export function stageLineage(doc: DockerDocument, stage: Stage): Stage[] {
+  const lineage: Stage[] = [];
+  for (let s: Stage | undefined = stage; s && !lineage.includes(s);) {
+    lineage.push(s);
+    s = doc.findStage(s.base, s.from.index);
+  }
+  return lineage;
+}
+
+/**
+ * The working directory in effect at each instruction of `stage`, by
+ * instruction index. Null where it depends on a base image's config or on
+ * a variable.
+ */
+export function workingDirectories(doc: DockerDocument, stage: Stage): Map<number, string | null> {
+  const dirs = new Map<number, string | null>();
+  let cwd: string | null = null;
+  for (const ancestor of stageLineage(doc, stage).reverse()) {
+    for (const instruction of ancestor.instructions) {
+      dirs.set(instruction.index, cwd);
+      if (instruction.keyword === 'WORKDIR') cwd = resolvePath(cwd, instruction.body.text.trim());
+    }
+  }
+  return dirs;
+}
+
+/** Every WORKDIR path set in the stage or the stages it builds on. */
+export function workdirPaths(doc: DockerDocument, stage: Stage): string[] {
+  const dirs = workingDirectories(doc, stage);
+  return stageLineage(doc, stage)
+    .flatMap((s) => s.instructions)
+    .filter((i) => i.keyword === 'WORKDIR')
+    .map((i) => resolvePath(dirs.get(i.index) ?? null, i.body.text.trim()))
+    .filter((p): p is string => p !== null);
+}
+
+/** The user the last USER of the stage (or a stage it builds on) names, or null. */
+export function lastUser(doc: DockerDocument, stage: Stage, before: number): string | null {
+  for (const s of stageLineage(doc, stage)) {
+    const users = s.instructions.filter((i) => i.keyword === 'USER' && i.index < before);
+    if (users.length > 0) return users[users.length - 1].body.text.trim();
+  }
+  return null;
+}
+
+/** The paths a VOLUME instruction declares. */
+export function volumePaths(volume: InstructionInfo): string[] {
+  const text = volume.body.text.trim();
+  if (volume.execForm) return JSON.parse(text) as string[];
+  return text.split(/\s+/).filter(Boolean);
+}
+
+/** Whole lines of an instruction, with its line break, for deleting it. */
+export function instructionLines(
+  doc: DockerDocument,
+  instruction: InstructionInfo,
+): { start: number; end: number } {
+  const last = doc.lineAt(instruction.span.end);
+  if (last + 1 < doc.lineCount) {
+    return { start: doc.lineStart(instruction.line), end: doc.lineStart(last + 1) };
+  }
+  const start = instruction.line > 0 ? doc.lineEnd(instruction.line - 1) : 0;
+  return { start, end: doc.text.length };
+}
+
+/** Names a new stage could clash with: stage names and any image a FROM or --from names. */
+export function takenNames(doc: DockerDocument): Set<string> {
+  const taken = new Set<string>();
+  for (const instruction of doc.instructions) {
+    if (instruction.stage?.from === instruction) {
+      taken.add(instruction.stage.base.toLowerCase());
+      if (instruction.stage.name) taken.add(instruction.stage.name);
+    }
+    for (const flag of instruction.flags) {
+      const value = (flag.getValue() ?? '').toLowerCase();
+      if (flag.getName().toLowerCase() === 'from') taken.add(value);
+      for (const match of value.matchAll(/(?:^|,)from=([^,]+)/g)) taken.add(match[1]);
+    }
+  }
+  return taken;
+}
+
+export function uniqueName(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+  taken.add(name);
+  return name;
+}

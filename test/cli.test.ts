@@ -1,0 +1,282 @@
+import { spawnSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main, type Io } from '../src/cli';
+import { describeError } from '../src/files';
+import { listTransforms } from '../src/index';
+
+const MERGEABLE = 'FROM alpine:3.20\nRUN apk add --no-cache curl\nRUN curl --version\n';
+const MERGED = 'FROM alpine:3.20\nRUN apk add --no-cache curl && \\\n    curl --version\n';
+const CLEAN = 'FROM alpine:3.20\nRUN apk add --no-cache curl\n';
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function dslim(
+  args: string[],
+  options: { stdin?: string; tty?: boolean; env?: object } = {},
+): Promise<Run> {
+  let out = '';
+  let err = '';
+  const io: Io = {
+    out: (text) => void (out += text),
+    err: (text) => void (err += text),
+    readStdin: async () => Buffer.from(options.stdin ?? ''),
+    isTTY: options.tty ?? false,
+    env: { ...options.env },
+  };
+  const code = await main(['node', 'dslim', ...args], io);
+  return { code, out, err };
+}
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dslim-cli-'));
+});
+
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+async function write(name: string, content: string | Buffer): Promise<string> {
+  const file = path.join(dir, name);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, content);
+  return file;
+}
+
+describe('dslim fix (dry run)', () => {
+  test('prints a unified diff, then one line per change, and touches nothing', async () => {
+    const file = await write('Dockerfile', MERGEABLE);
+    const run = await dslim(['fix', file]);
+
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(`--- a/${file.slice(1)}\n+++ b/${file.slice(1)}\n@@ -1,3 +1,3 @@\n`);
+    expect(run.out).toContain(
+      '-RUN apk add --no-cache curl\n-RUN curl --version\n+RUN apk add --no-cache curl && \\\n',
+    );
+    expect(run.out).toMatch(new RegExp(`${file}:2:1  merge-runs  Joins 2 \`RUN\``));
+    expect(run.err).toBe(
+      'dslim: 1 file checked, 1 would change, 47 bytes of Dockerfile touched, 0 notes\n',
+    );
+    expect(await fs.readFile(file, 'utf8')).toBe(MERGEABLE);
+  });
+
+  test('its output applies with git apply', async () => {
+    await write('Dockerfile', MERGEABLE);
+    spawnSync('git', ['init', '-q'], { cwd: dir });
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const run = await dslim(['fix', 'Dockerfile']);
+      const applied = spawnSync('git', ['apply', '-'], { cwd: dir, input: run.out });
+      expect(applied.stderr.toString()).toBe('');
+      expect(applied.status).toBe(0);
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(await fs.readFile(path.join(dir, 'Dockerfile'), 'utf8')).toBe(MERGED);
+  });
+
+  test('searches directories for Dockerfile names, skipping node_modules and .git', async () => {
+    for (const name of ['Dockerfile', 'app.Dockerfile', 'Dockerfile.dev', 'sub/Containerfile']) {
+      await write(name, MERGEABLE);
+    }
+    for (const name of [
+      'node_modules/x/Dockerfile',
+      '.git/Dockerfile',
+      'Dockerfile.dockerignore',
+      'README',
+    ]) {
+      await write(name, MERGEABLE);
+    }
+    const run = await dslim(['fix', dir]);
+    const headers = [...run.out.matchAll(/^--- a\/(.*)$/gm)].map((m) =>
+      path.relative(dir, `/${m[1]}`),
+    );
+    expect(headers).toEqual([
+      'Dockerfile',
+      'Dockerfile.dev',
+      'app.Dockerfile',
+      'sub/Containerfile',
+    ]);
+  });
+
+  test('colours only on a terminal, and never with NO_COLOR or --no-color', async () => {
+    const file = await write('Dockerfile', MERGEABLE);
+    const ansi = /\u001b\[/;
+    expect((await dslim(['fix', file], { tty: true })).out).toMatch(ansi);
+    expect((await dslim(['fix', file])).out).not.toMatch(ansi);
+    expect((await dslim(['fix', file], { tty: true, env: { NO_COLOR: '1' } })).out).not.toMatch(
+      ansi,
+    );
+    expect((await dslim(['fix', '--no-color', file], { tty: true })).out).not.toMatch(ansi);
+  });
+});
+
+describe('dslim fix --write', () => {
+  test('writes changed files, keeping the mode, and leaves no temporary file', async () => {
+    const file = await write('Dockerfile', MERGEABLE);
+    await fs.chmod(file, 0o640);
+    const run = await dslim(['fix', '--write', file]);
+
+    expect(run.code).toBe(0);
+    expect(await fs.readFile(file, 'utf8')).toBe(MERGED);
+    expect((await fs.stat(file)).mode & 0o777).toBe(0o640);
+    expect(await fs.readdir(dir)).toEqual(['Dockerfile']);
+    expect(run.out).not.toContain('+++');
+  });
+
+  test('never touches an unchanged file', async () => {
+    const file = await write('Dockerfile', CLEAN);
+    const past = new Date('2020-01-01T00:00:00Z');
+    await fs.utimes(file, past, past);
+    const before = await fs.stat(file);
+    await dslim(['fix', '--write', file]);
+    const after = await fs.stat(file);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+});
+
+describe('dslim fix --check', () => {
+  test('exits 1 when a file would change and 0 when none would', async () => {
+    const changing = await write('a/Dockerfile', MERGEABLE);
+    const clean = await write('b/Dockerfile', CLEAN);
+    expect((await dslim(['fix', '--check', changing])).code).toBe(1);
+    expect((await dslim(['fix', '--check', clean])).code).toBe(0);
+    expect(await fs.readFile(changing, 'utf8')).toBe(MERGEABLE);
+  });
+});
+
+describe('dslim fix --stdin', () => {
+  test('prints the whole rewritten file', async () => {
+    const run = await dslim(['fix', '--stdin', '--stdin-filepath', 'Dockerfile'], {
+      stdin: MERGEABLE,
+    });
+    expect(run).toEqual({ code: 0, out: MERGED, err: '' });
+  });
+
+  test('prints an unchanged file byte for byte', async () => {
+    const text = '\ufeff# a comment\r\nFROM alpine:3.20\r\n\r\nRUN a\t# tab\r\n';
+    const run = await dslim(['fix', '--stdin'], { stdin: text });
+    expect(run.out).toBe(text);
+  });
+
+  test('gives text it cannot use back unchanged, with the reason', async () => {
+    const run = await dslim(['fix', '--stdin', '--stdin-filepath', 'x/Dockerfile'], {
+      stdin: 'hello world\n',
+    });
+    expect(run).toEqual({
+      code: 2,
+      out: 'hello world\n',
+      err: 'dslim: x/Dockerfile: line 1: `hello` is not a Dockerfile instruction\n',
+    });
+  });
+
+  test('--check exits 1 when the text would change', async () => {
+    expect((await dslim(['fix', '--stdin', '--check'], { stdin: MERGEABLE })).code).toBe(1);
+    expect((await dslim(['fix', '--stdin', '--check'], { stdin: CLEAN })).code).toBe(0);
+  });
+});
+
+describe('choosing transforms', () => {
+  test('--only and --skip', async () => {
+    const text = 'FROM alpine:3.20\nRUN a\nRUN b\nLABEL a=1\nLABEL b=2\n';
+    const only = await dslim(['fix', '--stdin', '--only', 'merge-labels'], { stdin: text });
+    expect(only.out).toBe('FROM alpine:3.20\nRUN a\nRUN b\nLABEL a=1 \\\n    b=2\n');
+    const skip = await dslim(['fix', '--stdin', '--skip', 'merge-labels,merge-runs'], {
+      stdin: text,
+    });
+    expect(skip.out).toBe(text);
+  });
+
+  test('an unknown transform id is bad usage', async () => {
+    const run = await dslim(['fix', '--only', 'merge-everything', dir]);
+    expect(run.code).toBe(2);
+    expect(run.err).toBe('dslim: unknown transform `merge-everything` (see `dslim list`)\n');
+  });
+
+  test('an unknown safety class is bad usage', async () => {
+    const run = await dslim(['fix', '--safety', 'layout,risky', dir]);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('unknown safety class `risky`');
+  });
+
+  test('dslim list names every transform with its class', async () => {
+    const run = await dslim(['list']);
+    for (const t of listTransforms())
+      expect(run.out).toMatch(new RegExp(`^${t.id} +${t.safety} `, 'm'));
+    const json = JSON.parse((await dslim(['list', '--format', 'json'])).out);
+    expect(json.map((t: { id: string }) => t.id)).toEqual(listTransforms().map((t) => t.id));
+  });
+});
+
+describe('bad input', () => {
+  const bad: [string, string | Buffer, string][] = [
+    [
+      'binary.Dockerfile',
+      Buffer.from([0x46, 0x52, 0x00, 0x4f]),
+      'binary file (it contains a NUL byte)',
+    ],
+    [
+      'latin1.Dockerfile',
+      Buffer.from('FROM alpine\nLABEL a=\xe9\n', 'latin1'),
+      'not valid UTF-8 text',
+    ],
+    ['empty.Dockerfile', '', 'empty file'],
+    ['blank.Dockerfile', '\n  \n', 'empty file'],
+    ['comments.Dockerfile', '# only a comment\n', 'no instructions'],
+    ['prose.Dockerfile', 'This is not a Dockerfile.\n', '`This` is not a Dockerfile instruction'],
+    ['yaml.Dockerfile', 'services:\n  web:\n    image: x\n', 'is not a Dockerfile instruction'],
+    ['order.Dockerfile', 'RUN a\nFROM alpine\n', 'the first instruction is `RUN`'],
+    ['huge.Dockerfile', 'FROM alpine\n' + '# padding\n'.repeat(300_000), 'MiB is not read'],
+  ];
+
+  test.each(bad)(
+    '%s: one line, exit 2, file untouched, others still fixed',
+    async (name, content, problem) => {
+      const file = await write(name, content);
+      const good = await write('Dockerfile', MERGEABLE);
+      const run = await dslim(['fix', '--write', file, good]);
+
+      expect(run.code).toBe(2);
+      const errors = run.err.split('\n').filter((l) => l.startsWith(`dslim: ${file}:`));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain(problem);
+      expect(Buffer.compare(await fs.readFile(file), Buffer.from(content))).toBe(0);
+      expect(await fs.readFile(good, 'utf8')).toBe(MERGED);
+    },
+  );
+
+  test('a missing path', async () => {
+    const run = await dslim(['fix', path.join(dir, 'nope')]);
+    expect(run).toMatchObject({
+      code: 2,
+      err: expect.stringContaining(`dslim: ${dir}/nope: no such file or directory\n`),
+    });
+  });
+
+  test('a directory without a Dockerfile', async () => {
+    await write('README.md', '# hi\n');
+    const run = await dslim(['fix', dir]);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(`dslim: ${dir}: no Dockerfile in this directory\n`);
+  });
+
+  test('an unreadable file', async () => {
+    const file = await write('Dockerfile', MERGEABLE);
+    await fs.chmod(file, 0);
+    const run = await dslim(['fix', file]);
+    // Root reads any file, so only a normal user sees the refusal itself.
+    if (process.getuid?.() === 0) expect(run.code).toBe(0);
+    else expect(run.err).toContain(`dslim: ${file}: permission denied\n`);
+    expect(describeError(Object.assign(new Error('x'), { code: 'EACCES' }))).toBe(
+      'permission denied',
+    );
+  });
+});

@@ -1,0 +1,240 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main, type Io } from '../src/cli';
+import { checkConfig, ConfigError, createConfigLoader, mergeOptions } from '../src/config';
+import { listTransforms } from '../src/index';
+import type { Transform } from '../src/types';
+
+const MERGEABLE =
+  'FROM alpine\nRUN apk add --no-cache curl\nRUN curl --version\nLABEL a=1\nLABEL b=2\n';
+const RUNS_MERGED =
+  'FROM alpine\nRUN apk add --no-cache curl && \\\n    curl --version\nLABEL a=1\nLABEL b=2\n';
+const BOTH_MERGED =
+  'FROM alpine\nRUN apk add --no-cache curl && \\\n    curl --version\nLABEL a=1 \\\n    b=2\n';
+const LABELS_MERGED =
+  'FROM alpine\nRUN apk add --no-cache curl\nRUN curl --version\nLABEL a=1 \\\n    b=2\n';
+
+/** A transform with options, to check option validation against its specs. */
+const WITH_OPTIONS: Transform = {
+  ...listTransforms()[0],
+  id: 'strategy-demo',
+  options: {
+    strategy: { description: 'how', default: 'safe', choices: ['safe', 'bold'] },
+    root: { description: 'where', default: '/' },
+    enabled: { description: 'on', default: true },
+  },
+};
+
+let dir: string;
+
+beforeEach(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dslim-config-'));
+});
+
+afterEach(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+async function write(name: string, content: string): Promise<string> {
+  const file = path.join(dir, name);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, content);
+  return file;
+}
+
+async function dslim(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: Io = {
+    out: (text) => void (out += text),
+    err: (text) => void (err += text),
+    readStdin: async () => Buffer.from(''),
+    isTTY: false,
+    env: {},
+  };
+  const code = await main(['node', 'dslim', ...args], io);
+  return { code, out, err };
+}
+
+describe('finding the configuration', () => {
+  const load = (folder: string) => createConfigLoader(listTransforms())(folder);
+
+  test.each([
+    ['.dslimrc', 'skip: [merge-runs]\n'],
+    ['.dslimrc.json', '{ "skip": ["merge-runs"] }'],
+    ['.dslimrc.yaml', 'skip:\n  - merge-runs\n'],
+    ['.dslimrc.yml', 'skip: merge-runs\n'],
+    ['.dslimrc.cjs', 'module.exports = { skip: ["merge-runs"] };'],
+    ['dslim.config.js', 'module.exports = { skip: ["merge-runs"] };'],
+    ['dslim.config.cjs', 'module.exports = { skip: ["merge-runs"] };'],
+    ['package.json', '{ "name": "x", "dslim": { "skip": ["merge-runs"] } }'],
+  ])('reads %s from a parent folder of the Dockerfile', async (name, content) => {
+    const file = await write(name, content);
+    const found = await load(path.join(dir, 'services', 'api'));
+    expect(found).toEqual({ file, config: { skip: ['merge-runs'] } });
+  });
+
+  test('the nearest file wins over one further up', async () => {
+    await write('.dslimrc.json', '{ "skip": ["merge-runs"] }');
+    const near = await write('api/.dslimrc.yaml', 'skip: [merge-labels]\n');
+    expect(await load(path.join(dir, 'api'))).toEqual({
+      file: near,
+      config: { skip: ['merge-labels'] },
+    });
+  });
+
+  test('a package.json without a "dslim" key is passed over', async () => {
+    await write('api/package.json', '{ "name": "api" }');
+    const file = await write('.dslimrc.json', '{ "only": ["merge-labels"] }');
+    expect(await load(path.join(dir, 'api'))).toEqual({ file, config: { only: ['merge-labels'] } });
+  });
+
+  test('no file at all gives null', async () => {
+    expect(await load(dir)).toBeNull();
+  });
+
+  test('a file with a syntax error names the file', async () => {
+    const file = await write('.dslimrc.json', '{ "skip": [');
+    await expect(load(dir)).rejects.toThrow(new RegExp(`^${escape(file)}: cannot be read: `));
+  });
+});
+
+describe('checking the configuration', () => {
+  const check = (value: unknown) =>
+    checkConfig(value, '/repo/.dslimrc.json', [...listTransforms(), WITH_OPTIONS]);
+
+  test('accepts every key, and a comma-separated string for a list', () => {
+    expect(
+      check({
+        only: 'merge-runs, merge-labels',
+        skip: ['merge-labels'],
+        safety: ['layout'],
+        transforms: { 'strategy-demo': { strategy: 'bold', root: '/out', enabled: false } },
+      }),
+    ).toEqual({
+      only: ['merge-runs', 'merge-labels'],
+      skip: ['merge-labels'],
+      safety: ['layout'],
+      transforms: { 'strategy-demo': { strategy: 'bold', root: '/out', enabled: false } },
+    });
+  });
+
+  test.each([
+    [{ safety: ['contnet'] }, '"safety": unknown class "contnet" (use layout, cache, content)'],
+    [{ only: ['merge-rnus'] }, '"only": unknown transform "merge-rnus" (see `dslim list`)'],
+    [{ skip: [3] }, '"skip": must be a list of transform ids'],
+    [{ onyl: [] }, '"onyl": unknown key (use only, skip, safety, transforms)'],
+    [
+      { transforms: { nope: {} } },
+      '"transforms.nope": unknown transform "nope" (see `dslim list`)',
+    ],
+    [
+      { transforms: { 'merge-runs': { x: 1 } } },
+      '"transforms.merge-runs.x": unknown option (`merge-runs` has none)',
+    ],
+    [
+      { transforms: { 'strategy-demo': { strategy: 'wild' } } },
+      '"transforms.strategy-demo.strategy": "wild" is not one of safe, bold',
+    ],
+    [
+      { transforms: { 'strategy-demo': { enabled: 'yes' } } },
+      '"transforms.strategy-demo.enabled": must be a boolean',
+    ],
+    [
+      { transforms: { 'strategy-demo': { colour: 'red' } } },
+      '"transforms.strategy-demo.colour": unknown option (use strategy, root, enabled)',
+    ],
+    [['merge-runs'], 'must hold an object of settings'],
+  ])('rejects %j: %s', (value, problem) => {
+    let error: unknown;
+    try {
+      check(value);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(`/repo/.dslimrc.json: ${problem}`);
+  });
+});
+
+describe('command-line flags and the file', () => {
+  test('each flag replaces the same setting of the file; transform options merge', () => {
+    const file = {
+      only: ['merge-runs'],
+      safety: ['layout' as const],
+      transforms: { a: { x: '1', y: '2' } },
+    };
+    expect(
+      mergeOptions(file, { only: ['merge-labels'], transformOptions: { a: { y: '3' } } }),
+    ).toEqual({
+      only: ['merge-labels'],
+      skip: undefined,
+      safety: ['layout'],
+      transformOptions: { a: { x: '1', y: '3' } },
+    });
+  });
+
+  test('the CLI applies the file found beside each Dockerfile', async () => {
+    await write('a/.dslimrc.json', '{ "skip": ["merge-runs"] }');
+    const a = await write('a/Dockerfile', MERGEABLE);
+    const b = await write('b/Dockerfile', MERGEABLE);
+    const run = await dslim(['fix', '--write', dir]);
+    expect(run.code).toBe(0);
+    expect(await fs.readFile(a, 'utf8')).toBe(LABELS_MERGED);
+    expect(await fs.readFile(b, 'utf8')).toBe(BOTH_MERGED);
+  });
+
+  test('--only on the command line wins over the file', async () => {
+    await write('.dslimrc.yaml', 'only: [merge-labels]\n');
+    const file = await write('Dockerfile', MERGEABLE);
+    await dslim(['fix', '--write', '--only', 'merge-runs', file]);
+    expect(await fs.readFile(file, 'utf8')).toBe(RUNS_MERGED);
+  });
+
+  test('--no-config ignores the file', async () => {
+    await write('.dslimrc.yaml', 'only: [merge-labels]\n');
+    const file = await write('Dockerfile', MERGEABLE);
+    await dslim(['fix', '--write', '--no-config', '--skip', 'merge-labels', file]);
+    expect(await fs.readFile(file, 'utf8')).toBe(RUNS_MERGED);
+  });
+
+  test('--stdin looks for the file from the folder of --stdin-filepath', async () => {
+    await write('svc/.dslimrc', 'skip: merge-runs\n');
+    let out = '';
+    const io: Io = {
+      out: (t) => void (out += t),
+      err: () => {},
+      readStdin: async () => Buffer.from(MERGEABLE),
+      isTTY: false,
+      env: {},
+    };
+    const filepath = path.join(dir, 'svc', 'Dockerfile');
+    expect(await main(['node', 'dslim', 'fix', '--stdin', '--stdin-filepath', filepath], io)).toBe(
+      0,
+    );
+    expect(out).toBe(LABELS_MERGED);
+  });
+
+  test('a bad file is one line naming the file and the key, exit 2, nothing written', async () => {
+    await write('.dslimrc.json', '{ "safety": ["contnet"] }');
+    const file = await write('Dockerfile', MERGEABLE);
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const run = await dslim(['fix', '--write', 'Dockerfile']);
+      expect(run).toEqual({
+        code: 2,
+        out: '',
+        err: 'dslim: .dslimrc.json: "safety": unknown class "contnet" (use layout, cache, content)\n',
+      });
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(await fs.readFile(file, 'utf8')).toBe(MERGEABLE);
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,155 @@
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { main, type Io } from '../src/cli';
+import { contextSources, adviseDockerignore, starterEntries } from '../src/dockerignore';
+import { DockerDocument } from '../src/document';
+import { lines } from './harness';
+
+let context: string;
+
+beforeEach(() => {
+  context = mkdtempSync(path.join(tmpdir(), 'dslim-ignore-'));
+});
+afterEach(() => rmSync(context, { recursive: true, force: true }));
+
+function project(files: Record<string, string>): string {
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(context, name)), { recursive: true });
+    writeFileSync(path.join(context, name), text);
+  }
+  return path.join(context, 'Dockerfile');
+}
+
+const copiesAll = lines(
+  'FROM node:20-slim',
+  'WORKDIR /app',
+  'COPY . .',
+  'CMD ["node", "dist/main.js"]',
+);
+
+describe('adviseDockerignore', () => {
+  test('notes a whole-context COPY without an ignore file, at its line', async () => {
+    const dockerfile = project({ Dockerfile: copiesAll, 'dist/main.js': '', 'debug.log': '' });
+    const notes = await adviseDockerignore(dockerfile, copiesAll, { write: false });
+    expect(notes).toHaveLength(1);
+    expect(notes[0].line).toBe(3);
+    expect(notes[0].message).toContain('`.git`, `node_modules`, `dist`, `*.log`');
+  });
+
+  test.each(['.dockerignore', 'Dockerfile.dockerignore'])(
+    'stays silent when %s exists',
+    async (name) => {
+      const dockerfile = project({ Dockerfile: copiesAll, [name]: '.git\n' });
+      expect(await adviseDockerignore(dockerfile, copiesAll, { write: false })).toEqual([]);
+    },
+  );
+
+  test('looks for `<name>.dockerignore` beside a named Dockerfile', async () => {
+    project({ 'app.Dockerfile': copiesAll, 'app.Dockerfile.dockerignore': '.git\n' });
+    const dockerfile = path.join(context, 'app.Dockerfile');
+    expect(await adviseDockerignore(dockerfile, copiesAll, { write: false })).toEqual([]);
+  });
+
+  test('stays silent when only named paths or other stages are copied', async () => {
+    const text = lines('FROM alpine AS b', 'FROM alpine', 'COPY --from=b . /x/', 'COPY src /src/');
+    const dockerfile = project({ Dockerfile: text });
+    expect(await adviseDockerignore(dockerfile, text, { write: false })).toEqual([]);
+  });
+
+  test('creates the starter file when asked, and never overwrites one', async () => {
+    const dockerfile = project({ Dockerfile: copiesAll, 'target/x.class': '' });
+    const notes = await adviseDockerignore(dockerfile, copiesAll, { write: true });
+    expect(notes[0].message).toContain('created');
+    expect(readFileSync(path.join(context, '.dockerignore'), 'utf8')).toBe(
+      '.git\nnode_modules\ntarget\n',
+    );
+    writeFileSync(path.join(context, '.dockerignore'), 'mine\n');
+    expect(await adviseDockerignore(dockerfile, copiesAll, { write: true })).toEqual([]);
+    expect(readFileSync(path.join(context, '.dockerignore'), 'utf8')).toBe('mine\n');
+  });
+});
+
+describe('starterEntries', () => {
+  test('lists build outputs only when they exist', async () => {
+    project({ 'build/out.o': '', 'pkg/__pycache__/m.pyc': '' });
+    expect(await starterEntries(context, [])).toEqual([
+      '.git',
+      'node_modules',
+      'build',
+      '**/__pycache__',
+    ]);
+  });
+
+  test('never lists what the Dockerfile copies, its parents or its children', async () => {
+    project({ 'dist/a.js': '', 'build/b': '', 'target/c': '', 'x.log': '' });
+    const text = lines(
+      'FROM alpine',
+      'COPY . .',
+      'COPY ./dist/a.js /srv/',
+      'COPY node_modules/ /srv/node_modules/',
+      'COPY ["build", "/b/"]',
+      'COPY x.log /logs/',
+    );
+    const sources = contextSources(new DockerDocument(text));
+    expect(sources).toEqual(['dist/a.js', 'node_modules', 'build', 'x.log']);
+    expect(await starterEntries(context, sources)).toEqual(['.git', 'target']);
+  });
+
+  test('a wildcard source keeps what it may match', async () => {
+    project({ 'dist/a.js': '', 'target/c': '' });
+    expect(await starterEntries(context, ['*'])).toEqual([]);
+    expect(await starterEntries(context, ['t*'])).toEqual(['.git', 'node_modules', 'dist']);
+  });
+
+  test('a source named by a variable keeps everything', async () => {
+    project({ 'dist/a.js': '' });
+    expect(await starterEntries(context, ['$APP'])).toEqual([]);
+  });
+});
+
+describe('dslim fix', () => {
+  function io(): Io & { text: () => string } {
+    let out = '';
+    return {
+      out: (t) => void (out += t),
+      err: (t) => void (out += t),
+      readStdin: async () => Buffer.alloc(0),
+      isTTY: false,
+      env: {},
+      text: () => out,
+    };
+  }
+
+  test('ends each file with its layer counts and writes the ignore file only with the flag', async () => {
+    const text = lines(
+      'FROM node:20-slim',
+      'COPY a /app/',
+      'COPY b /app/',
+      'COPY . /app/',
+      'RUN x',
+      'RUN y',
+    );
+    const dockerfile = project({ Dockerfile: text });
+    const first = io();
+    expect(await main(['node', 'dslim', 'fix', '--write', dockerfile], first)).toBe(0);
+    expect(first.text()).toContain(`${dockerfile}: layers per stage: stage 0 5 → 2\n`);
+    expect(first.text()).toContain('--write-dockerignore');
+    expect(() => readFileSync(path.join(context, '.dockerignore'))).toThrow();
+
+    const second = io();
+    await main(['node', 'dslim', 'fix', '--write', '--write-dockerignore', dockerfile], second);
+    expect(readFileSync(path.join(context, '.dockerignore'), 'utf8')).toBe('.git\nnode_modules\n');
+  });
+
+  test('--format json carries the layer counts', async () => {
+    const dockerfile = project({ Dockerfile: lines('FROM alpine AS b', 'RUN a', 'RUN b') });
+    const run = io();
+    await main(['node', 'dslim', 'fix', '--format', 'json', dockerfile], run);
+    const report = JSON.parse(run.text().slice(0, run.text().lastIndexOf('}') + 1));
+    expect(report.files[0].layers).toEqual({
+      before: [{ stage: 'b', layers: 2 }],
+      after: [{ stage: 'b', layers: 1 }],
+    });
+  });
+});

@@ -1,0 +1,40 @@
+import { fix } from '../src/index';
+import { lines } from './harness';
+
+const input = lines('FROM python:3.12', 'RUN pip install flask', 'RUN pip install gunicorn');
+
+describe('transforms of an opt-in safety class that is off', () => {
+  test('report what they would change as notes and change nothing', async () => {
+    const result = await fix(input, { only: ['smaller-base'] });
+    expect(result.output).toBe(input);
+    expect(result.changes).toEqual([]);
+    expect(result.notes).toEqual([
+      {
+        transform: 'smaller-base',
+        line: 1,
+        message: expect.stringMatching(
+          /^Not applied, the `content` safety class is off .*`python:3\.12-slim` instead of `python:3\.12`/,
+        ),
+      },
+    ]);
+  });
+
+  test('advise on the final text, beside the changes of the enabled classes', async () => {
+    const result = await fix(input);
+    expect(result.changes.map((c) => c.transform)).toEqual(['merge-runs']);
+    expect(result.notes.map((n) => [n.transform, n.line])).toEqual([['smaller-base', 1]]);
+  });
+
+  test('apply their changes when the class is enabled', async () => {
+    const result = await fix(input, { safety: ['content'] });
+    expect(result.output).toBe(
+      lines('FROM python:3.12-slim', 'RUN pip install flask', 'RUN pip install gunicorn'),
+    );
+    expect(result.notes).toEqual([]);
+  });
+
+  test('stay silent when skipped', async () => {
+    const result = await fix(input, { skip: ['smaller-base'] });
+    expect(result.notes.filter((n) => n.transform === 'smaller-base')).toEqual([]);
+  });
+});

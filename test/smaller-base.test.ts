@@ -1,0 +1,140 @@
+import { readFileSync } from 'node:fs';
+import slimBases from '../transforms/data/slim-bases.json';
+import { lines, transformTable } from './harness';
+
+const javaApp = (image: string) =>
+  lines(
+    'FROM maven:3-eclipse-temurin-21 AS build',
+    'RUN mvn package',
+    `FROM ${image}`,
+    'RUN useradd app',
+    'COPY --from=build /target/app.jar /app/',
+    'ENTRYPOINT ["java", "-jar", "/app/app.jar"]',
+  );
+
+const switched = (before: string, after: string, name = `${before} → ${after}`) => ({
+  name,
+  input: lines('FROM golang:1.22 AS build', 'RUN go build', `FROM ${before}`, 'CMD ["app"]'),
+  output: lines('FROM golang:1.22 AS build', 'RUN go build', `FROM ${after}`, 'CMD ["app"]'),
+});
+
+transformTable('smaller-base', {
+  unchanged: [
+    {
+      name: 'a builder stage',
+      input: lines(
+        'FROM python:3.12 AS build',
+        'RUN pip wheel .',
+        'FROM gcr.io/distroless/python3',
+      ),
+      reason: 'only the final stage is rewritten; builders need compilers',
+    },
+    {
+      name: 'already slim',
+      input: lines('FROM python:3.12-slim'),
+      reason: 'the slim variant is the goal',
+    },
+    {
+      name: 'no tag',
+      input: lines('FROM python'),
+      reason: 'without a version there is no "same version" to keep',
+    },
+    {
+      name: 'pinned by digest',
+      input: lines(`FROM python:3.12@sha256:${'a'.repeat(64)}`),
+      reason: 'a digest pins exact bytes; the slim variant has another digest',
+      note: 'digest',
+    },
+    {
+      name: 'variable in the tag',
+      input: lines('ARG V=3.12', 'FROM python:${V}'),
+      reason: 'the value is only known at build time',
+    },
+    {
+      name: 'variable in the image',
+      input: lines('ARG PY=python:3.12', 'FROM ${PY}'),
+      reason: 'the image is only known at build time',
+    },
+    {
+      name: '--platform',
+      input: lines('FROM --platform=linux/amd64 node:20'),
+      reason: 'FROM lines with flags are left alone',
+      note: '--platform',
+    },
+    {
+      name: 'another registry',
+      input: lines('FROM registry.example.com/python:3.12'),
+      reason: 'only official Docker Hub images have the published variants',
+    },
+    {
+      name: 'a stage reference',
+      input: lines('FROM python:3.12 AS base', 'FROM base'),
+      reason: 'the final stage builds on a stage, not an image',
+    },
+    {
+      name: 'JDK used by a RUN',
+      input: javaApp('eclipse-temurin:21-jdk').replace(
+        'RUN useradd app',
+        'RUN jlink --output /jre',
+      ),
+      reason: 'jlink exists only in the JDK',
+      note: '`jlink`',
+    },
+    {
+      name: 'JDK stage started by a script',
+      input: javaApp('eclipse-temurin:21').replace(
+        '["java", "-jar", "/app/app.jar"]',
+        '["/app/run.sh"]',
+      ),
+      reason: 'what the script runs is unknown',
+      note: '`/app/run.sh`',
+    },
+    {
+      name: 'JDK stage without ENTRYPOINT or CMD',
+      input: lines('FROM eclipse-temurin:17', 'COPY app.jar /app/'),
+      reason: 'it would start the JDK image default, jshell, which a JRE lacks',
+      note: 'no ENTRYPOINT or CMD',
+    },
+    {
+      name: 'openjdk without a JRE image',
+      input: javaApp('openjdk:17'),
+      reason: 'openjdk published JRE images for 8 and 11 only',
+    },
+  ],
+  changed: [
+    {
+      ...switched('python:3.12', 'python:3.12-slim'),
+      message: 'instead of `python:3.12`',
+    },
+    switched('python:3.11.9-bookworm', 'python:3.11.9-slim-bookworm'),
+    switched('docker.io/library/python:3.12', 'docker.io/library/python:3.12-slim'),
+    switched('node:20', 'node:20-slim'),
+    switched('node:20.11.1-bookworm', 'node:20.11.1-bookworm-slim'),
+    switched('debian:bookworm', 'debian:bookworm-slim'),
+    switched('debian:12', 'debian:12-slim'),
+    switched('debian:bookworm-20240612', 'debian:bookworm-20240612-slim'),
+    switched('ruby:3.3', 'ruby:3.3-slim'),
+    switched('ruby:3.3.1-bullseye', 'ruby:3.3.1-slim-bullseye'),
+    {
+      name: 'eclipse-temurin JDK → JRE for a stage that only runs java',
+      input: javaApp('eclipse-temurin:21-jdk'),
+      output: javaApp('eclipse-temurin:21-jre'),
+      message: 'without the compiler and development tools of the JDK',
+    },
+    {
+      name: 'eclipse-temurin default tag with an OS',
+      input: javaApp('eclipse-temurin:17.0.11_9-jdk-jammy'),
+      output: javaApp('eclipse-temurin:17.0.11_9-jre-jammy'),
+    },
+    {
+      name: 'openjdk 11 JDK → JRE, shell-form CMD',
+      input: lines('FROM openjdk:11-jdk-slim', 'COPY app.jar /', 'CMD java -jar /app.jar'),
+      output: lines('FROM openjdk:11-jre-slim', 'COPY app.jar /', 'CMD java -jar /app.jar'),
+    },
+  ],
+});
+
+test('every family in the data file has a table case', () => {
+  const source = readFileSync(__filename, 'utf8');
+  for (const family of slimBases.families) expect(source).toContain(`${family.family}:`);
+});

@@ -1,0 +1,244 @@
+import { fix } from '../../src/index';
+import { lines, transformTable } from '../harness';
+
+const syntax = '# syntax=docker/dockerfile:1';
+const install = 'RUN sh /tmp/install.sh && rm /tmp/install.sh';
+const mounted = 'RUN --mount=type=bind,source=install.sh,target=/tmp/install.sh sh /tmp/install.sh';
+
+transformTable('mount-consumed-copy', {
+  unchanged: [
+    {
+      name: '--chown changes ownership a mount does not have',
+      input: lines('FROM debian', 'COPY --chown=app install.sh /tmp/', install),
+      reason: 'a bind mount keeps the build context owner, not the one --chown sets',
+      note: '`--chown` sets ownership, mode or layering',
+    },
+    {
+      name: '--link',
+      input: lines('FROM debian', 'COPY --link install.sh /tmp/', install),
+      reason: '--link layering has no bind-mount equivalent to prove',
+      note: '`--link`',
+    },
+    {
+      name: 'the COPY creates the directory it writes into',
+      input: lines(
+        'FROM debian',
+        'COPY install.sh /opt/setup/',
+        'RUN sh /opt/setup/install.sh && rm /opt/setup/install.sh',
+      ),
+      reason: 'the image keeps /opt/setup after the rm; with a mount it would not exist',
+      note: 'may create `/opt/setup`, which would then be missing',
+    },
+    {
+      name: 'a scratch stage has no /tmp',
+      input: lines('FROM scratch', 'COPY install.sh /tmp/', install),
+      reason: 'COPY would have created /tmp',
+      note: 'may create `/tmp`',
+    },
+    {
+      name: 'the file is kept',
+      input: lines('FROM debian', 'COPY app.conf /tmp/', 'RUN cat /tmp/app.conf'),
+      reason: 'a file nobody deletes belongs in the image',
+    },
+    {
+      name: 'another instruction between them',
+      input: lines('FROM debian', 'COPY install.sh /tmp/', 'ENV A=1', install),
+      reason: 'only the RUN right after the COPY is considered',
+    },
+    {
+      name: 'ADD of an archive that is extracted again by hand',
+      input: lines(
+        'FROM debian',
+        'ADD app.tar.gz /tmp/',
+        'RUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz',
+      ),
+      reason: 'ADD already unpacked the archive into /tmp; a mount would not unpack it',
+      note: '`ADD` unpacks a local tar archive',
+    },
+    {
+      name: 'ADD of a URL',
+      input: lines('FROM debian', 'ADD https://example.com/install.sh /tmp/', install),
+      reason: 'a bind mount cannot download',
+      note: '`ADD` downloads a URL',
+    },
+    {
+      name: 'the rm deletes more than the file',
+      input: lines(
+        'FROM debian',
+        'COPY install.sh /tmp/',
+        'RUN sh /tmp/install.sh && rm -rf /tmp/install.sh /var/cache/x',
+      ),
+      reason: 'dropping the rm would keep /var/cache/x',
+      note: 'the `rm` also deletes `/var/cache/x`',
+    },
+    {
+      name: 'the RUN moves the file',
+      input: lines(
+        'FROM debian',
+        'COPY app.bin /tmp/',
+        'RUN mv /tmp/app.bin /usr/local/bin/app && /usr/local/bin/app --version && rm -f /tmp/app.bin',
+      ),
+      reason: 'a mount point cannot be moved',
+      note: 'moves, unlinks or replaces the file',
+    },
+    {
+      name: 'a numeric stage reference',
+      input: lines(
+        'FROM debian AS build',
+        'RUN touch /out.deb',
+        'FROM debian',
+        'COPY --from=0 /out.deb /tmp/',
+        'RUN dpkg -i /tmp/out.deb && rm /tmp/out.deb',
+      ),
+      reason: 'a numeric --from is not carried over to a mount',
+      note: 'is a number or holds a variable',
+    },
+    {
+      name: 'sed -i replaces the file',
+      input: lines(
+        'FROM debian',
+        'COPY app.conf /tmp/',
+        "RUN sed -i 's/a/b/' /tmp/app.conf && cp /tmp/app.conf /etc/ && rm /tmp/app.conf",
+      ),
+      reason: 'sed -i renames a new file over the old one, which a mount point does not allow',
+      note: 'moves, unlinks or replaces the file',
+    },
+    {
+      name: 'an rm beside `||`',
+      input: lines(
+        'FROM debian',
+        'COPY install.sh /tmp/',
+        'RUN sh /tmp/install.sh; rm /tmp/install.sh || true',
+      ),
+      reason: 'the rm cannot be dropped without changing what `|| true` applies to',
+      note: 'cannot be dropped alone',
+    },
+    {
+      name: 'a heredoc COPY',
+      input: lines('FROM debian', 'COPY <<EOF /tmp/install.sh', 'echo hi', 'EOF', install),
+      reason: 'heredoc instructions are never edited',
+    },
+  ],
+  changed: [
+    {
+      name: 'an installer copied, run and deleted',
+      input: lines('FROM debian', 'COPY install.sh /tmp/', `${install} && echo done`),
+      output: lines(syntax, 'FROM debian', `${mounted} && echo done`),
+      message: 'Mounts `install.sh` at `/tmp/install.sh`',
+    },
+    {
+      name: 'an existing syntax directive is kept as it is',
+      input: lines(
+        '# syntax=docker/dockerfile:1.7',
+        'FROM debian',
+        'COPY install.sh /tmp/install.sh',
+        install,
+      ),
+      output: lines('# syntax=docker/dockerfile:1.7', 'FROM debian', mounted),
+    },
+    {
+      name: 'the syntax line goes before an escape directive, and backticks stay',
+      input: lines(
+        '# escape=`',
+        'FROM debian',
+        'COPY install.sh /tmp/',
+        'RUN sh /tmp/install.sh `',
+        '    && rm /tmp/install.sh',
+      ),
+      output: lines(syntax, '# escape=`', 'FROM debian', mounted),
+    },
+    {
+      name: 'a BOM stays first',
+      input: `\ufeff${lines('FROM debian', 'COPY install.sh /tmp/', install)}`,
+      output: `\ufeff${lines(syntax, 'FROM debian', mounted)}`,
+    },
+    {
+      name: 'CRLF line endings are kept',
+      input: ['FROM debian', 'COPY install.sh /tmp/', install, ''].join('\r\n'),
+      output: [syntax, 'FROM debian', mounted, ''].join('\r\n'),
+    },
+    {
+      name: 'a wheel from another stage',
+      input: lines(
+        'FROM python:3 AS build',
+        'RUN pip wheel -w /out .',
+        'FROM python:3-slim',
+        'COPY --from=build /out/app.whl /tmp/',
+        'RUN pip install /tmp/app.whl && rm /tmp/app.whl',
+      ),
+      output: lines(
+        syntax,
+        'FROM python:3 AS build',
+        'RUN pip wheel -w /out .',
+        'FROM python:3-slim',
+        'RUN --mount=type=bind,from=build,source=/out/app.whl,target=/tmp/app.whl pip install /tmp/app.whl',
+      ),
+    },
+    {
+      name: 'a chmod needs a writable mount',
+      input: lines(
+        'FROM debian',
+        'COPY install.sh /tmp/',
+        'RUN chmod +x /tmp/install.sh && /tmp/install.sh && rm /tmp/install.sh',
+      ),
+      output: lines(
+        syntax,
+        'FROM debian',
+        'RUN --mount=type=bind,source=install.sh,target=/tmp/install.sh,rw chmod +x /tmp/install.sh && /tmp/install.sh',
+      ),
+    },
+    {
+      name: 'a requirements file in the WORKDIR, and an ADD of a .deb',
+      input: lines(
+        'FROM python:3',
+        'WORKDIR /app',
+        'COPY requirements.txt .',
+        'RUN pip install -r requirements.txt && rm requirements.txt',
+        'ADD tool.deb /tmp/',
+        'RUN dpkg -i /tmp/tool.deb && rm -f /tmp/tool.deb',
+      ),
+      output: lines(
+        syntax,
+        'FROM python:3',
+        'WORKDIR /app',
+        'RUN --mount=type=bind,source=requirements.txt,target=/app/requirements.txt pip install -r requirements.txt',
+        'RUN --mount=type=bind,source=tool.deb,target=/tmp/tool.deb dpkg -i /tmp/tool.deb',
+      ),
+    },
+    {
+      name: 'a heredoc neighbour is untouched',
+      input: lines(
+        'FROM debian',
+        'RUN <<EOF',
+        '\tcat /tmp/install.sh',
+        'EOF',
+        'COPY install.sh /tmp/',
+        install,
+      ),
+      output: lines(syntax, 'FROM debian', 'RUN <<EOF', '\tcat /tmp/install.sh', 'EOF', mounted),
+    },
+  ],
+});
+
+describe('mount-consumed-copy beside merge-runs', () => {
+  test('the mount is added only once the RUNs it would cover are known', async () => {
+    const input = lines(
+      'FROM debian',
+      'COPY install.sh /tmp/',
+      'RUN sh /tmp/install.sh && rm /tmp/install.sh',
+      'RUN rm -rf /tmp/*',
+    );
+    const result = await fix(input, { only: ['merge-runs', 'mount-consumed-copy'] });
+    expect(result.output).toBe(
+      lines(
+        'FROM debian',
+        'COPY install.sh /tmp/',
+        'RUN sh /tmp/install.sh && rm /tmp/install.sh && \\',
+        '    rm -rf /tmp/*',
+      ),
+    );
+    expect(result.notes.map((n) => n.message).join('\n')).toContain(
+      'the `RUN` also moves, unlinks or replaces the file',
+    );
+  });
+});

@@ -1,0 +1,273 @@
+import {
+  isPosixShell,
+  shellHasErrexit,
+  type DockerDocument,
+  type InstructionInfo,
+  type Stage,
+} from '../src/document';
+import { continuationStyle } from '../src/join';
+import {
+  instructionArgs,
+  mountTargets,
+  pathsOverlap,
+  reachedDirectory,
+  resolvePath,
+  stageWorkdirs,
+  isWithin,
+} from '../src/paths';
+import { analyzeScript } from '../src/shell-effects';
+import {
+  commandTouches,
+  createdWords,
+  insertBeforeNext,
+  removalEdit,
+  scanScript,
+  type CommandFacts,
+} from '../src/script-paths';
+import type { Edit, Transform } from '../src/types';
+
+const RM_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose)$/;
+
+type Verdict = { creator: InstructionInfo; paths: string[]; edits: Edit[] } | { reason: string };
+
+interface Context {
+  doc: DockerDocument;
+  stage: Stage;
+  workdirs: Map<number, string | null>;
+  /** Paths each earlier RUN creates, by instruction index. */
+  created: Map<number, Set<string>>;
+}
+
+const deleteInCreatingLayer: Transform = {
+  id: 'delete-in-creating-layer',
+  title: 'Delete files in the RUN that creates them',
+  rationale:
+    'A file written by one RUN and deleted by a later one still costs its full size in the first layer. Deleting it at the end of the RUN that writes it keeps it out of every layer; the final file system is the same.',
+  safety: 'layout',
+  messages: {
+    moved:
+      'Moves `{command}` into the `RUN` at line {creator}, which creates {paths}: deleted in the layer that writes them, the files no longer take space in any layer.',
+    refused: 'Leaves `{command}` where it is: {reason}.',
+  },
+  options: {},
+  limitations: [
+    'Only paths created by `curl -o`, `wget -O`, `mkdir`, `touch`, `git clone`, `unzip -d` or an output redirection are recognized, and the `rm` must name exactly such a path.',
+    'A path built from a variable or a glob is never moved; nor is a directory a `mktemp -d` made, since only a variable knows its name.',
+    'A command that reads the path without naming it (a build script with the path written inside it) is not seen; only commands that name the path, a directory above it or below it, or run inside it count as readers.',
+    'RUNs with nothing but comments between them are left to `merge-runs`.',
+    'Files that the base image or an instruction before the creating RUN put at the same path are then deleted at the end of the creating RUN instead of later; nothing in between may use the path, so the final file system is the same.',
+    'The `rm` must stand alone or in a chain of `&&`; one inside `if`, a loop, a subshell or beside `||` stays.',
+  ],
+  run(doc, report) {
+    for (const stage of doc.stages) {
+      const context: Context = { doc, stage, workdirs: stageWorkdirs(stage), created: new Map() };
+      for (const run of stage.instructions.filter(isEditableRun)) {
+        const scan = scanScript(run.body.text, context.workdirs.get(run.index) ?? null);
+        for (const rm of scan.commands.filter((c) => c.name === 'rm')) {
+          const verdict = judge(context, run, rm, scan.commands);
+          if (!verdict) continue;
+          const command = run.body.text.slice(rm.start, rm.end).replace(/\s+/g, ' ');
+          if ('reason' in verdict) {
+            report.note(run.span.start, 'refused', { command, reason: verdict.reason });
+            continue;
+          }
+          const creator = doc.lineAt(verdict.creator.span.start) + 1;
+          const paths = verdict.paths.map((p) => `\`${p}\``).join(', ');
+          report.change(run.span.start, 'moved', { command, creator, paths }, verdict.edits);
+          break;
+        }
+      }
+    }
+  },
+};
+
+export default deleteInCreatingLayer;
+
+function isEditableRun(instruction: InstructionInfo): boolean {
+  return (
+    instruction.keyword === 'RUN' &&
+    !instruction.execForm &&
+    !instruction.opaque &&
+    isPosixShell(instruction.shell)
+  );
+}
+
+/** Null when `rm` deletes nothing an earlier RUN created; otherwise a move or a reason. */
+function judge(
+  context: Context,
+  run: InstructionInfo,
+  rm: CommandFacts,
+  commands: CommandFacts[],
+): Verdict | null {
+  const operands = rm.args.filter((a) => !RM_OPTION.test(a) && a !== '--');
+  if (rm.args.some((a) => a.startsWith('-') && !RM_OPTION.test(a) && a !== '--')) return null;
+  const earlier = context.stage.instructions.filter((i) => i.index < run.index && isEditableRun(i));
+  const paths = operands.map((word) => resolvePath(word, rm.cwd));
+  const creators = paths.map((path) => (path ? latestCreator(context, earlier, path) : undefined));
+  const creator = creators.find((c) => c !== undefined);
+  if (!creator) {
+    const vague = operands.find(
+      (word, i) => !paths[i] && reachesCreated(context, earlier, word, rm),
+    );
+    return vague
+      ? {
+          reason: `\`${vague}\` holds a variable, a glob or a relative path that cannot be resolved`,
+        }
+      : null;
+  }
+  if (creator.index + 1 === run.index) return null;
+  const strange = operands.find((_, i) => creators[i] !== creator);
+  if (strange) {
+    return {
+      reason: `\`${strange}\` is not created by the \`RUN\` at line ${lineOf(context, creator)}`,
+    };
+  }
+  const exact = paths as string[];
+  const problem =
+    removalProblem(rm) ??
+    readerInRun(rm, commands, exact) ??
+    readerBetween(context, creator, run, exact) ??
+    creatorProblem(context, creator, run, rm, exact);
+  if (problem) return { reason: problem };
+  return { creator, paths: exact, edits: moveEdits(context.doc, creator, run, rm) };
+}
+
+function latestCreator(
+  context: Context,
+  earlier: InstructionInfo[],
+  path: string,
+): InstructionInfo | undefined {
+  return [...earlier].reverse().find((run) => createdBy(context, run).has(path));
+}
+
+function reachesCreated(
+  context: Context,
+  earlier: InstructionInfo[],
+  word: string,
+  rm: CommandFacts,
+): boolean {
+  const reached = reachedDirectory(word, rm.cwd);
+  if (reached === null) return false;
+  return earlier.some((run) => [...createdBy(context, run)].some((p) => isWithin(p, reached)));
+}
+
+function createdBy(context: Context, run: InstructionInfo): Set<string> {
+  let created = context.created.get(run.index);
+  if (!created) {
+    const scan = scanScript(run.body.text, context.workdirs.get(run.index) ?? null);
+    const paths = scan.commands.flatMap((c) => createdWords(c).map((w) => resolvePath(w, c.cwd)));
+    created = new Set(paths.filter((p): p is string => p !== null));
+    context.created.set(run.index, created);
+  }
+  return created;
+}
+
+function removalProblem(rm: CommandFacts): string | null {
+  if (rm.removal) return null;
+  return 'it is inside a compound command, a subshell, a pipeline or a chain with `||` or `;` links, so it cannot be taken out alone';
+}
+
+function readerInRun(rm: CommandFacts, commands: CommandFacts[], paths: string[]): string | null {
+  const reader = commands.find(
+    (c) => c.end <= rm.start && paths.some((path) => commandTouches(c, path)),
+  );
+  return reader ? `\`${reader.name}\` uses the path earlier in this \`RUN\`` : null;
+}
+
+/** Why an instruction between the two RUNs may see or change the paths. */
+function readerBetween(
+  context: Context,
+  creator: InstructionInfo,
+  run: InstructionInfo,
+  paths: string[],
+): string | null {
+  const overlaps = (path: string | null) =>
+    path === null || paths.some((p) => pathsOverlap(p, path));
+  for (const mid of context.stage.instructions) {
+    const cwd = context.workdirs.get(mid.index) ?? null;
+    const at = `the \`${mid.keyword}\` at line ${lineOf(context, mid)}`;
+    if (mid.keyword === 'VOLUME' && mid.index < run.index) {
+      if (instructionArgs(mid).some((v) => overlaps(resolvePath(v, cwd))))
+        return `${at} declares a volume over the path`;
+    }
+    if (mid.index <= creator.index || mid.index >= run.index) continue;
+    if (mid.keyword === 'USER') return `${at} changes the user that deletes it`;
+    if (mid.keyword === 'WORKDIR' && overlaps(resolvePath(mid.body.text.trim(), cwd))) {
+      return `${at} may create a directory inside the path`;
+    }
+    if (['COPY', 'ADD'].includes(mid.keyword)) {
+      const dest = instructionArgs(mid).pop() ?? '';
+      if (mid.opaque || overlaps(resolvePath(dest, cwd))) return `${at} may write into the path`;
+    }
+    if (mid.keyword === 'RUN') {
+      if (!isEditableRun(mid)) return `${at} cannot be read, so it may use the path`;
+      const reads = scanScript(mid.body.text, cwd).commands.some((c) =>
+        paths.some((p) => commandTouches(c, p)),
+      );
+      if (reads || mountTargets(mid, cwd).some(overlaps)) return `${at} uses the path`;
+    }
+  }
+  return null;
+}
+
+/** Why the rm cannot be appended to the creating RUN. */
+function creatorProblem(
+  context: Context,
+  creator: InstructionInfo,
+  run: InstructionInfo,
+  rm: CommandFacts,
+  paths: string[],
+): string | null {
+  const doc = context.doc;
+  const facts = analyzeScript(creator.body.text);
+  const line = lineOf(context, creator);
+  if (!facts.readable) return `the shell parser cannot read the \`RUN\` at line ${line}`;
+  if (facts.background) return `the \`RUN\` at line ${line} starts a background job`;
+  if (facts.trailingComment) return `the \`RUN\` at line ${line} ends in a shell comment`;
+  if (facts.commands.some((c) => c === 'exit' || c === 'exec'))
+    return `the \`RUN\` at line ${line} may stop before its end (\`exit\` or \`exec\`)`;
+  if (doc.lineText(doc.lineAt(creator.span.end)).trimEnd().endsWith(doc.escape))
+    return `the \`RUN\` at line ${line} ends in a line continuation`;
+  for (const instruction of [creator, run]) {
+    const cwd = context.workdirs.get(instruction.index) ?? null;
+    const mounts = mountTargets(instruction, cwd);
+    if (mounts.some((m) => m === null || paths.some((p) => pathsOverlap(p, m))))
+      return `a \`--mount\` of the \`RUN\` at line ${lineOf(context, instruction)} may cover the path`;
+  }
+  const finalCwd = scanScript(
+    creator.body.text,
+    context.workdirs.get(creator.index) ?? null,
+  ).finalCwd;
+  const relative = rm.args.find((a) => !a.startsWith('/') && !a.startsWith('-'));
+  if (relative && resolvePath(relative, finalCwd) !== resolvePath(relative, rm.cwd))
+    return `\`${relative}\` is relative, and the \`RUN\` at line ${line} may end in another directory`;
+  return null;
+}
+
+/** Appends the `rm` to the creating RUN and takes it out of its own. */
+function moveEdits(
+  doc: DockerDocument,
+  creator: InstructionInfo,
+  run: InstructionInfo,
+  rm: CommandFacts,
+): Edit[] {
+  const body = run.body;
+  const text = doc.text.slice(body.toFile(rm.start), body.toFile(rm.end - 1) + 1);
+  const facts = analyzeScript(creator.body.text);
+  const at = creator.body.toFile(facts.codeEnd - 1) + 1;
+  const errexit = facts.errexit || shellHasErrexit(creator.shell);
+  const operator = errexit ? ';' : ' &&';
+  let insert = `${operator} ${text}`;
+  if (doc.lineAt(creator.span.start) !== doc.lineAt(creator.span.end)) {
+    const style = continuationStyle(doc, creator);
+    insert =
+      style.leadingOperator && !errexit
+        ? ` ${doc.escape}${doc.eol}${style.indent}&& ${text}`
+        : `${operator} ${doc.escape}${doc.eol}${style.indent}${text}`;
+  }
+  return [insertBeforeNext(doc, at, insert), removalEdit(doc, run, rm)];
+}
+
+function lineOf(context: Context, instruction: InstructionInfo): number {
+  return context.doc.lineAt(instruction.span.start) + 1;
+}

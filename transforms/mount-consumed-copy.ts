@@ -1,0 +1,208 @@
+import { posix } from 'node:path';
+import {
+  isPosixShell,
+  type DockerDocument,
+  type InstructionInfo,
+  type Stage,
+} from '../src/document';
+import {
+  flagValue,
+  hasSyntaxDirective,
+  instructionArgs,
+  isWithin,
+  mountTargets,
+  pathsOverlap,
+  resolvePath,
+  stageWorkdirs,
+} from '../src/paths';
+import {
+  commandTouches,
+  createdWords,
+  insertBeforeNext,
+  instructionRemoval,
+  removalEdit,
+  scanScript,
+  type CommandFacts,
+} from '../src/script-paths';
+import { analyzeScript } from '../src/shell-effects';
+import type { Edit, Transform } from '../src/types';
+
+const RM_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose|--)$/;
+/** Commands that move, unlink or replace the file: that fails on a mount point. */
+const UNLINKERS = new Set(['mv', 'rm', 'unlink', 'shred', 'sed', 'perl', 'dos2unix', 'patch']);
+/** Commands that change the file in place: they need a writable mount. */
+const WRITERS = new Set(['chmod', 'chown', 'chgrp', 'touch', 'truncate']);
+/** Local files ADD copies as they are; any other file might be a tar archive ADD unpacks. */
+const ADD_KEEPS =
+  /\.(sh|bash|py|pl|rb|deb|rpm|apk|whl|zip|jar|war|txt|json|ya?ml|toml|cfg|conf|ini|pem|crt|key|sql|patch|diff|run|bin|exe|msi|js)$/i;
+const SAFE_WORD = /^[^\s,="'$`*?[\]{}\\]+$/;
+
+type Plan = { source: string; target: string; edits: Edit[] } | { reason: string };
+
+const mountConsumedCopy: Transform = {
+  id: 'mount-consumed-copy',
+  title: 'Bind-mount a file that the next RUN uses and deletes',
+  rationale:
+    'A file that `COPY` or `ADD` puts in a layer keeps its size in the image even when the next RUN deletes it. Mounting it into that RUN with `--mount=type=bind` gives the RUN the same file without writing it to any layer.',
+  safety: 'layout',
+  messages: {
+    mounted:
+      'Mounts `{source}` at `{target}` in the next `RUN` instead of copying it: the `RUN` deleted it anyway, so it now never takes space in a layer.',
+    refused: 'Leaves this `{keyword}` as it is: {reason}.',
+  },
+  options: {},
+  limitations: [
+    'Needs BuildKit: the rewrite adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive.',
+    'Only a single file consumed by the RUN right after it is handled, and only when its directory is known to exist already (`/`, `/tmp`, or made earlier in the stage); otherwise the COPY would have created that directory and the image would differ.',
+    'A mounted file keeps the mode and owner it has in the build context, while `COPY` makes it owned by root; a RUN that checks ownership could see the difference.',
+    'Builders other than BuildKit (buildah) may leave an empty mount point at the target path.',
+    '`ADD` is only rewritten for local files whose name shows they are not tar archives, since ADD unpacks those.',
+  ],
+  run(doc, report) {
+    for (const stage of doc.stages) {
+      const workdirs = stageWorkdirs(stage);
+      stage.instructions.forEach((copy, k) => {
+        const run = stage.instructions[k + 1];
+        if (!['COPY', 'ADD'].includes(copy.keyword) || copy.opaque || !run) return;
+        if (run.keyword !== 'RUN' || run.opaque || run.execForm || !isPosixShell(run.shell)) return;
+        const plan = planMount(doc, stage, workdirs, copy, run);
+        if (!plan) return;
+        if ('reason' in plan) {
+          report.note(copy.span.start, 'refused', { keyword: copy.keyword, reason: plan.reason });
+        } else {
+          const { source, target, edits } = plan;
+          report.change(copy.span.start, 'mounted', { source, target }, edits);
+        }
+      });
+    }
+  },
+};
+
+export default mountConsumedCopy;
+
+/** Null when the RUN does not use and delete the copied file; otherwise the rewrite or a reason. */
+function planMount(
+  doc: DockerDocument,
+  stage: Stage,
+  workdirs: Map<number, string | null>,
+  copy: InstructionInfo,
+  run: InstructionInfo,
+): Plan | null {
+  const args = instructionArgs(copy);
+  if (args.length !== 2) return null;
+  const [source, dest] = args;
+  const cwd = workdirs.get(copy.index) ?? null;
+  const target = targetPath(source, dest, cwd);
+  const scan = scanScript(run.body.text, workdirs.get(run.index) ?? null);
+  const rm = scan.commands.find(
+    (c) => c.name === 'rm' && c.args.some((a) => target && resolvePath(a, c.cwd) === target),
+  );
+  if (!target || !rm) return null;
+  const users = scan.commands.filter((c) => c !== rm && commandTouches(c, target));
+  if (!users.some((c) => c.end <= rm.start)) return null;
+
+  const reason =
+    copyProblem(copy, source) ??
+    rmProblem(rm, target) ??
+    (users.find((c) => UNLINKERS.has(c.name)) &&
+      'the `RUN` also moves, unlinks or replaces the file (`mv`, `sed -i`…), which fails on a mount point') ??
+    (mountTargets(run, workdirs.get(run.index) ?? null).some((m) => !m || pathsOverlap(m, target))
+      ? 'the `RUN` already mounts something over the path'
+      : null) ??
+    missingDirectory(stage, workdirs, copy, target);
+  if (reason) return { reason };
+
+  const writable = users.some((c) => WRITERS.has(c.name) || c.outputs.length > 0);
+  const from = flagValue(copy, 'from');
+  const options = [
+    'type=bind',
+    ...(from !== null ? [`from=${from}`] : []),
+    `source=${source}`,
+    `target=${target}`,
+    ...(writable ? ['rw'] : []),
+  ];
+  const keywordEnd = doc.offsetAt(run.node.getInstructionRange().end);
+  const edits: Edit[] = [
+    instructionRemoval(doc, copy),
+    { start: keywordEnd, end: keywordEnd, text: ` --mount=${options.join(',')}` },
+    removalEdit(doc, run, rm),
+    insertBeforeNext(doc, codeEndInFile(run), ''),
+  ];
+  if (!hasSyntaxDirective(doc)) {
+    edits.unshift({ start: 0, end: 0, text: `# syntax=docker/dockerfile:1${doc.eol}` });
+  }
+  return { source, target, edits };
+}
+
+/** Where the copied file lands, or null when that depends on what exists. */
+function targetPath(source: string, dest: string, cwd: string | null): string | null {
+  const name = posix.basename(source);
+  const into = dest.endsWith('/') || dest === '.' || resolvePath(dest, cwd) === '/tmp';
+  if (into) return resolvePath(posix.join(dest, name), cwd);
+  return posix.basename(dest) === name ? resolvePath(dest, cwd) : null;
+}
+
+function copyProblem(copy: InstructionInfo, source: string): string | null {
+  const other = copy.flags.find((f) => f.getName().toLowerCase() !== 'from');
+  if (other) {
+    return `\`--${other.getName()}\` sets ownership, mode or layering that a bind mount does not reproduce`;
+  }
+  const from = flagValue(copy, 'from');
+  if (from !== null && (!SAFE_WORD.test(from) || /^\d+$/.test(from))) {
+    return `the stage \`--from=${from}\` is a number or holds a variable`;
+  }
+  if (!SAFE_WORD.test(source) || source.endsWith('/') || source === '.') {
+    return `the source \`${source}\` holds characters a mount option cannot carry, a variable, a glob or a directory`;
+  }
+  if (copy.keyword === 'ADD') {
+    if (source.includes('://')) return '`ADD` downloads a URL, which a bind mount cannot do';
+    if (from === null && !ADD_KEEPS.test(source)) {
+      return `\`ADD\` unpacks a local tar archive, and \`${source}\` may be one, while a bind mount would not unpack it`;
+    }
+  }
+  return null;
+}
+
+function rmProblem(rm: CommandFacts, target: string): string | null {
+  const others = rm.args.filter((a) => !RM_OPTION.test(a) && resolvePath(a, rm.cwd) !== target);
+  if (others.length > 0)
+    return `the \`rm\` also deletes ${others.map((o) => `\`${o}\``).join(', ')}`;
+  if (!rm.removal)
+    return 'the `rm` is inside a compound command or a chain with `||`, so it cannot be dropped alone';
+  return null;
+}
+
+/** Why the directory the COPY writes into may not exist without it. */
+function missingDirectory(
+  stage: Stage,
+  workdirs: Map<number, string | null>,
+  copy: InstructionInfo,
+  target: string,
+): string | null {
+  const parent = posix.dirname(target);
+  const known = ['/', ...(stage.base.toLowerCase() === 'scratch' ? [] : ['/tmp'])];
+  for (const earlier of stage.instructions.filter((i) => i.index < copy.index)) {
+    const cwd = workdirs.get(earlier.index) ?? null;
+    if (earlier.keyword === 'WORKDIR')
+      known.push(resolvePath(earlier.body.text.trim(), cwd) ?? '/');
+    if (['COPY', 'ADD'].includes(earlier.keyword)) {
+      const dest = instructionArgs(earlier).pop() ?? '';
+      const dir = resolvePath(dest.endsWith('/') ? dest : posix.dirname(dest), cwd);
+      if (dir) known.push(dir);
+    }
+    if (earlier.keyword === 'RUN' && !earlier.opaque && !earlier.execForm) {
+      for (const command of scanScript(earlier.body.text, cwd).commands) {
+        if (command.name !== 'mkdir') continue;
+        for (const word of createdWords(command)) known.push(resolvePath(word, command.cwd) ?? '/');
+      }
+    }
+  }
+  if (known.some((dir) => isWithin(dir, parent))) return null;
+  return `the \`${copy.keyword}\` may create \`${parent}\`, which would then be missing from the image`;
+}
+
+/** Just after the RUN's last code token, where a join with the next RUN would cut. */
+function codeEndInFile(run: InstructionInfo): number {
+  const facts = analyzeScript(run.body.text);
+  return run.body.toFile(facts.codeEnd - 1) + 1;
+}

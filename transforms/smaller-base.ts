@@ -1,0 +1,108 @@
+import type { From } from 'dockerfile-ast';
+import type { DockerDocument, Stage } from '../src/document';
+import { analyzeScript } from '../src/shell-effects';
+import type { Transform } from '../src/types';
+import slimBases from './data/slim-bases.json';
+
+/** One row of `data/slim-bases.json`. */
+interface Family {
+  family: string;
+  images: string[];
+  tag: string;
+  slim: string;
+  requires: 'nothing' | 'java-only';
+  drops: string;
+}
+
+const FAMILIES = slimBases.families as Family[];
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+/** Programs that a JDK has and a JRE lacks, and build tools that need them. */
+const JDK_ONLY = new Set(
+  'javac jar jarsigner javadoc jlink jdeps jshell jpackage jcmd jstack jmap jstat jinfo jps jdb jhsdb jfr jconsole serialver mvn mvnw gradle gradlew sbt lein ant'.split(
+    ' ',
+  ),
+);
+
+const smallerBase: Transform = {
+  id: 'smaller-base',
+  title: 'Start the final stage from the slim variant of its official image',
+  rationale:
+    'Official images publish a slim variant of the same version (or a JRE beside the JDK) that leaves out compilers, headers and documentation, often hundreds of megabytes. A final stage that only runs the program rarely needs them.',
+  safety: 'content',
+  messages: {
+    switched:
+      'Starts the final stage from `{candidate}` instead of `{image}`: the same {family} version without {drops}. Check that nothing in this stage builds code or needs what was dropped.',
+    refused: 'Leaves `{image}` alone although `{candidate}` exists: {reason}.',
+  },
+  options: {},
+  limitations: [
+    'Only the last stage is rewritten; builder stages usually need the compilers the slim variants leave out.',
+    'Images pinned by digest, named through variables, with `--platform`, or from another registry are left alone.',
+    'A JDK becomes a JRE only when the stage has an ENTRYPOINT or CMD that runs `java` directly and no RUN uses a JDK tool or a build tool.',
+    'Whether the program needs a library that only the full image has is not checked: that is why this transform is in the `content` class.',
+  ],
+  run(doc, report) {
+    const stage = doc.stages[doc.stages.length - 1];
+    if (!stage || doc.findStage(stage.base, stage.from.index)) return;
+    const from = stage.from.node as From;
+    const tag = from.getImageTag();
+    const tagRange = from.getImageTagRange();
+    const registry = from.getRegistry();
+    if (!tag || !tagRange || (registry && !DOCKER_HUB.has(registry))) return;
+    const name = (from.getImageName() ?? '').replace(/^library\//, '');
+    const family = FAMILIES.find((f) => f.images.includes(name));
+    const match = family && new RegExp(family.tag).exec(tag);
+    if (!family || !match) return;
+
+    const candidate = `${name}:${family.slim.replace(/\{(\w+)\}/g, (_, key: string) => match.groups?.[key] ?? '')}`;
+    const image = `${name}:${tag}`;
+    const reason = refusal(doc, stage, family);
+    if (reason) {
+      report.note(stage.from.span.start, 'refused', { image, candidate, reason });
+      return;
+    }
+    const start = doc.offsetAt(tagRange.start);
+    report.change(
+      stage.from.span.start,
+      'switched',
+      { image, candidate, family: family.family, drops: family.drops },
+      [{ start, end: doc.offsetAt(tagRange.end), text: candidate.slice(name.length + 1) }],
+    );
+  },
+};
+
+export default smallerBase;
+
+function refusal(doc: DockerDocument, stage: Stage, family: Family): string | null {
+  const from = stage.from.node as From;
+  const image = doc.text.slice(stage.from.bodyStart, stage.from.span.end);
+  if (from.getImageDigest())
+    return 'the image is pinned by digest, and the slim variant has its own';
+  if (image.includes('$')) return 'the image is named through a variable';
+  if (stage.from.flags.length > 0) return 'the FROM has flags (`--platform`), which are left alone';
+  if (family.requires === 'java-only') return javaOnlyProblem(stage);
+  return null;
+}
+
+/** Why a JRE might not be enough for this stage, or null when it only runs `java`. */
+function javaOnlyProblem(stage: Stage): string | null {
+  for (const run of stage.instructions.filter((i) => i.keyword === 'RUN')) {
+    if (run.execForm || run.opaque) return 'a RUN in this stage may use the JDK';
+    const tool = analyzeScript(run.body.text)
+      .commands.map((c) => c.split('/').pop()!)
+      .find((c) => JDK_ONLY.has(c));
+    if (tool) return `\`${tool}\` runs in this stage and needs the JDK`;
+  }
+  const starts = ['ENTRYPOINT', 'CMD']
+    .map((k) => stage.instructions.filter((i) => i.keyword === k).pop())
+    .find((i) => i !== undefined);
+  if (!starts)
+    return 'the stage sets no ENTRYPOINT or CMD of its own, so it starts what the JDK image starts';
+  const text = starts.body.text.trim();
+  const program = starts.execForm
+    ? ((JSON.parse(text) as string[])[0] ?? '')
+    : text.split(/\s+/)[0];
+  if (program.split('/').pop() !== 'java')
+    return `the stage starts \`${program}\`, not \`java\` directly, so what it needs is unknown`;
+  return null;
+}
