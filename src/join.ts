@@ -1,4 +1,5 @@
 import type { DockerDocument, InstructionInfo } from './document';
+import type { ScriptFacts } from './shell-effects';
 import type { Edit } from './types';
 
 /** Comments that tools read as instructions about the next line. */
@@ -81,12 +82,54 @@ export function joinEdit(
   style: ContinuationStyle,
   parts: JoinParts,
 ): Edit {
-  const lines = gapBetween(doc, a, b).comments.map((c) => `${c}${doc.eol}`);
-  if (parts.movedComment) lines.unshift(`${style.indent}${parts.movedComment}${doc.eol}`);
   return {
     start: parts.cut,
     end: b.bodyStart,
-    text: `${parts.beforeBreak} ${doc.escape}${doc.eol}${lines.join('')}${style.indent}${parts.afterIndent}`,
+    text: continuationText(doc, style, {
+      ...parts,
+      comments: gapBetween(doc, a, b).comments,
+    }),
+  };
+}
+
+/**
+ * The text that ends a line with `beforeBreak` and the escape character and
+ * starts a continuation line with `afterIndent`; a moved comment and the
+ * given comment lines go between them as comment lines, which Docker drops.
+ */
+export function continuationText(
+  doc: DockerDocument,
+  style: ContinuationStyle,
+  parts: { beforeBreak: string; movedComment?: string; comments?: string[]; afterIndent: string },
+): string {
+  const lines = (parts.comments ?? []).map((c) => `${c}${doc.eol}`);
+  if (parts.movedComment) lines.unshift(`${style.indent}${parts.movedComment}${doc.eol}`);
+  return `${parts.beforeBreak} ${doc.escape}${doc.eol}${lines.join('')}${style.indent}${parts.afterIndent}`;
+}
+
+/** Where a RUN's shell code ends, and the comment that follows it, if any. */
+export interface ScriptTail {
+  /** File offset just after the last code token. */
+  cut: number;
+  /** A shell comment after the code, trimmed, to move onto its own line. */
+  comment?: string;
+  /** The comment starts on an earlier line and runs over a continuation. */
+  commentRunsOn: boolean;
+}
+
+/** Reads how a RUN's script ends, for edits that add text after it. */
+export function scriptTail(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  facts: ScriptFacts,
+): ScriptTail {
+  const cut = facts.codeEnd === 0 ? run.bodyStart : run.body.toFile(facts.codeEnd - 1) + 1;
+  const comment = facts.trailingComment;
+  if (!comment) return { cut, commentRunsOn: false };
+  return {
+    cut,
+    comment: run.body.text.slice(comment.start, comment.end).trimEnd(),
+    commentRunsOn: doc.lineAt(run.body.toFile(comment.start)) !== doc.lineAt(run.span.end),
   };
 }
 

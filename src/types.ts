@@ -65,5 +65,15 @@ export interface Transform {
   options: Record<string, OptionSpec>;
   /** What the transform knowingly does not handle, in plain words. */
   limitations: string[];
+  /** Inputs and the exact text the transform makes of them, shown in its docs page. */
+  examples?: TransformExample[];
   run(doc: DockerDocument, report: Reporter, options: TransformOptions): void;
+}
+
+/** A Dockerfile before and after one transform; a test checks the transform does this. */
+export interface TransformExample {
+  before: string;
+  after: string;
+  /** Options to run the transform with, when not the defaults. */
+  options?: TransformOptions;
 }

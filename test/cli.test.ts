@@ -6,8 +6,8 @@ import { runCli } from './cli-harness';
 import { describeError } from '../src/files';
 import { listTransforms } from '../src/index';
 
-const MERGEABLE = 'FROM alpine:3.20\nRUN apk add curl\nRUN curl --version\n';
-const MERGED = 'FROM alpine:3.20\nRUN apk add curl && \\\n    curl --version\n';
+const MERGEABLE = 'FROM alpine:3.20\nRUN apk add --no-cache curl\nRUN curl --version\n';
+const MERGED = 'FROM alpine:3.20\nRUN apk add --no-cache curl && \\\n    curl --version\n';
 const CLEAN = 'FROM alpine:3.20\nRUN apk add --no-cache curl\n';
 
 interface Run {
@@ -42,10 +42,12 @@ describe('dslim fix (dry run)', () => {
 
     expect(run.code).toBe(0);
     expect(run.out).toContain(`--- a/${file.slice(1)}\n+++ b/${file.slice(1)}\n@@ -1,3 +1,3 @@\n`);
-    expect(run.out).toContain('-RUN apk add curl\n-RUN curl --version\n+RUN apk add curl && \\\n');
+    expect(run.out).toContain(
+      '-RUN apk add --no-cache curl\n-RUN curl --version\n+RUN apk add --no-cache curl && \\\n',
+    );
     expect(run.out).toMatch(new RegExp(`${file}:2:1  merge-runs  Joins 2 \`RUN\``));
     expect(run.err).toBe(
-      'dslim: 1 file checked, 1 would change, 36 bytes of Dockerfile touched, 0 notes\n',
+      'dslim: 1 file checked, 1 would change, 47 bytes of Dockerfile touched, 0 notes\n',
     );
     expect(await fs.readFile(file, 'utf8')).toBe(MERGEABLE);
   });

@@ -6,12 +6,14 @@ import { checkConfig, ConfigError, createConfigLoader, mergeOptions } from '../s
 import { listTransforms } from '../src/index';
 import type { Transform } from '../src/types';
 
-const MERGEABLE = 'FROM alpine\nRUN apk add curl\nRUN curl --version\nLABEL a=1\nLABEL b=2\n';
+const MERGEABLE =
+  'FROM alpine\nRUN apk add --no-cache curl\nRUN curl --version\nLABEL a=1\nLABEL b=2\n';
 const RUNS_MERGED =
-  'FROM alpine\nRUN apk add curl && \\\n    curl --version\nLABEL a=1\nLABEL b=2\n';
+  'FROM alpine\nRUN apk add --no-cache curl && \\\n    curl --version\nLABEL a=1\nLABEL b=2\n';
 const BOTH_MERGED =
-  'FROM alpine\nRUN apk add curl && \\\n    curl --version\nLABEL a=1 \\\n    b=2\n';
-const LABELS_MERGED = 'FROM alpine\nRUN apk add curl\nRUN curl --version\nLABEL a=1 \\\n    b=2\n';
+  'FROM alpine\nRUN apk add --no-cache curl && \\\n    curl --version\nLABEL a=1 \\\n    b=2\n';
+const LABELS_MERGED =
+  'FROM alpine\nRUN apk add --no-cache curl\nRUN curl --version\nLABEL a=1 \\\n    b=2\n';
 
 /** A transform with options, to check option validation against its specs. */
 const WITH_OPTIONS: Transform = {

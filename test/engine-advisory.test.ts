@@ -1,7 +1,11 @@
 import { fix } from '../src/index';
 import { lines } from './harness';
 
-const input = lines('FROM python:3.12', 'RUN pip install flask', 'RUN pip install gunicorn');
+const input = lines(
+  'FROM python:3.12',
+  'RUN pip install --no-cache-dir flask',
+  'RUN pip install --no-cache-dir gunicorn',
+);
 
 describe('transforms of an opt-in safety class that is off', () => {
   test('report what they would change as notes and change nothing', async () => {
@@ -28,7 +32,11 @@ describe('transforms of an opt-in safety class that is off', () => {
   test('apply their changes when the class is enabled', async () => {
     const result = await fix(input, { safety: ['content'] });
     expect(result.output).toBe(
-      lines('FROM python:3.12-slim', 'RUN pip install flask', 'RUN pip install gunicorn'),
+      lines(
+        'FROM python:3.12-slim',
+        'RUN pip install --no-cache-dir flask',
+        'RUN pip install --no-cache-dir gunicorn',
+      ),
     );
     expect(result.notes).toEqual([]);
   });

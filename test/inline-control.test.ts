@@ -2,8 +2,8 @@ import { HADOLINT_RULES } from '../src/inline-control';
 import { fix, listTransforms } from '../src/index';
 import { lines } from './harness';
 
-const RUNS = ['RUN apk add curl', 'RUN curl --version'];
-const MERGED_RUNS = ['RUN apk add curl && \\', '    curl --version'];
+const RUNS = ['RUN apk add --no-cache curl', 'RUN curl --version'];
+const MERGED_RUNS = ['RUN apk add --no-cache curl && \\', '    curl --version'];
 const LABELS = ['LABEL a=1', 'LABEL b=2'];
 const MERGED_LABELS = ['LABEL a=1 \\', '    b=2'];
 

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { format } from 'prettier/standalone';
 import * as dslim from '../src/prettier';
 
-const MERGEABLE = 'FROM alpine\nRUN apk add curl\nRUN curl --version\n';
-const MERGED = 'FROM alpine\nRUN apk add curl && \\\n    curl --version\n';
+const MERGEABLE = 'FROM alpine\nRUN apk add --no-cache curl\nRUN curl --version\n';
+const MERGED = 'FROM alpine\nRUN apk add --no-cache curl && \\\n    curl --version\n';
 
 const plugins = [dslim];
 

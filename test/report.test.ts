@@ -17,7 +17,7 @@ declare global {
 }
 
 const MERGEABLE =
-  'FROM alpine\n# dslim-ignore\nLABEL a=1\nLABEL b=2\nRUN apk add curl\nRUN curl --version\n';
+  'FROM alpine\n# dslim-ignore\nLABEL a=1\nLABEL b=2\nRUN apk add --no-cache curl\nRUN curl --version\n';
 
 let dir: string;
 let cwd: string;
@@ -173,7 +173,7 @@ describe('summary line', () => {
     const run = await dslim(['fix', '.']);
     // The two RUN lines: 17 + 19 bytes.
     expect(run.err).toBe(
-      'dslim: 1 file checked, 1 would change, 36 bytes of Dockerfile touched, 1 note\n',
+      'dslim: 1 file checked, 1 would change, 47 bytes of Dockerfile touched, 1 note\n',
     );
   });
 });

@@ -7,6 +7,15 @@ import mergeRuns from './merge-runs';
 import mountConsumedCopy from './mount-consumed-copy';
 import smallerBase from './smaller-base';
 import stripInstalledBinaries from './strip-installed-binaries';
+import cleanAptLists from './clean-apt-lists';
+import apkNoCache from './apk-no-cache';
+import cleanYumCache from './clean-yum-cache';
+import pipNoCache from './pip-no-cache';
+import cleanNodeCache from './clean-node-cache';
+import condaClean from './conda-clean';
+import composerNoCache from './composer-no-cache';
+import gemNoDocument from './gem-no-document';
+import aptNoRecommends from './apt-no-recommends';
 
 /**
  * Every transform, in the order the engine runs them. When two transforms'
@@ -24,4 +33,13 @@ export const transforms: Transform[] = [
   smallerBase,
   deleteInCreatingLayer,
   mountConsumedCopy,
+  cleanAptLists,
+  apkNoCache,
+  cleanYumCache,
+  pipNoCache,
+  cleanNodeCache,
+  condaClean,
+  composerNoCache,
+  gemNoDocument,
+  aptNoRecommends,
 ];

@@ -4,7 +4,7 @@ import {
   type DockerDocument,
   type InstructionInfo,
 } from '../src/document';
-import { continuationStyle, gapBetween, joinEdit } from '../src/join';
+import { continuationStyle, gapBetween, joinEdit, scriptTail } from '../src/join';
 import { analyzeScript, type Leak, type ScriptFacts } from '../src/shell-effects';
 import type { Edit, Reporter, Transform } from '../src/types';
 
@@ -66,12 +66,12 @@ const mergeRuns: Transform = {
         } else {
           if (verdict && !verdict.join)
             report.note(instruction.span.start, 'refused', { reason: verdict.reason });
-          finish(chain, report);
+          finish(doc, chain, report);
           chain = instruction.keyword === 'RUN' ? start(instruction) : null;
         }
         previous = instruction;
       }
-      finish(chain, report);
+      finish(doc, chain, report);
     }
   },
 };
@@ -97,7 +97,7 @@ function script(chain: Chain): string {
   return chain.prefix ? `${chain.prefix} && ${chain.tail}` : chain.tail;
 }
 
-function finish(chain: Chain | null, report: Reporter): void {
+function finish(doc: DockerDocument, chain: Chain | null, report: Reporter): void {
   if (!chain || chain.count < 2) return;
   const edits = [...chain.edits];
   if (chain.opens > 0) {
@@ -105,7 +105,7 @@ function finish(chain: Chain | null, report: Reporter): void {
     edits.unshift({ start: at, end: at, text: '( '.repeat(chain.opens) });
   }
   if (chain.lastGrouped) {
-    const end = codeEndInFile(chain.last, analyzeScript(chain.last.body.text));
+    const end = scriptTail(doc, chain.last, analyzeScript(chain.last.body.text)).cut;
     edits.push({ start: end, end, text: ' )' });
   }
   const sources = [...chain.contained];
@@ -138,11 +138,7 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
         'the RUN before starts a background job (`&`), which would keep running during this one',
     };
   }
-  const tail = analyzeScript(previous.body.text);
-  if (
-    tail.trailingComment &&
-    doc.lineAt(previous.body.toFile(tail.trailingComment.start)) !== doc.lineAt(previous.span.end)
-  ) {
+  if (scriptTail(doc, previous, analyzeScript(previous.body.text)).commentRunsOn) {
     return {
       join: false,
       reason:
@@ -260,7 +256,7 @@ function extend(
   verdict: Verdict & { join: true },
 ): void {
   const previous = chain.last;
-  const tail = analyzeScript(previous.body.text);
+  const tail = scriptTail(doc, previous, analyzeScript(previous.body.text));
   const style = continuationStyle(doc, previous);
   if (verdict.wrap === 'chain') chain.opens++;
   if (verdict.wrap === 'last') {
@@ -268,15 +264,12 @@ function extend(
     else chain.opens++;
   }
   const closes = (chain.lastGrouped ? ' )' : '') + (verdict.wrap !== 'none' ? ' )' : '');
-  const comment = tail.trailingComment
-    ? previous.body.text.slice(tail.trailingComment.start, tail.trailingComment.end).trimEnd()
-    : undefined;
   const operator = style.leadingOperator ? '' : ' &&';
   const lead = (style.leadingOperator ? '&& ' : '') + (verdict.groupNext ? '( ' : '');
   const join = joinEdit(doc, previous, next, style, {
-    cut: codeEndInFile(previous, tail),
+    cut: tail.cut,
     beforeBreak: closes + operator,
-    movedComment: comment,
+    movedComment: tail.comment,
     afterIndent: lead,
   });
   chain.edits.push(join);
@@ -297,10 +290,4 @@ function extend(
 
 function joined(prefix: string, part: string): string {
   return prefix ? `${prefix} && ${part}` : part;
-}
-
-/** File offset just after the last code token of a RUN's script. */
-function codeEndInFile(run: InstructionInfo, facts: ScriptFacts): number {
-  if (facts.codeEnd === 0) return run.bodyStart;
-  return run.body.toFile(facts.codeEnd - 1) + 1;
 }

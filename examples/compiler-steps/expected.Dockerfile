@@ -7,7 +7,8 @@ FROM debian:bookworm-slim
 ARG TCC_VERSION=0.9.27
 
 RUN apt-get update && \
-    apt-get install -y --no-install-recommends ca-certificates curl gcc libc6-dev make
+    apt-get install -y --no-install-recommends ca-certificates curl gcc libc6-dev make && \
+    rm -rf /var/lib/apt/lists/*
 
 WORKDIR /usr/src
 RUN curl -fsSLO https://download.savannah.gnu.org/releases/tinycc/tcc-${TCC_VERSION}.tar.bz2 && \

@@ -1,0 +1,95 @@
+import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } from './document';
+import { analyzeScript } from './shell-effects';
+import { listCommands, type ShellCommand, type Word } from './shell-commands';
+
+/** A RUN with the commands it runs, and why it cannot be edited, if so. */
+export interface RunScript {
+  run: InstructionInfo;
+  commands: ShellCommand[];
+  /** Set when the RUN must not be edited; a transform reports it as a note. */
+  refusal: string | null;
+}
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', '/bin/sh', '/bin/bash', '/bin/ash']);
+
+/**
+ * The RUNs of a stage that a POSIX shell runs, with their commands. RUNs
+ * under another SHELL (PowerShell, cmd) are left out without a word: the
+ * package managers these transforms know do not run there.
+ */
+export function runScripts(doc: DockerDocument, stage: Stage): RunScript[] {
+  return stage.instructions.flatMap((run) => {
+    if (run.keyword !== 'RUN' || !isPosixShell(run.shell)) return [];
+    if (run.execForm) return [execFormScript(run)];
+    if (run.opaque) return [heredocScript(doc, run)];
+    const refusal = analyzeScript(run.body.text).readable
+      ? null
+      : 'the shell parser cannot read this RUN, so an edit could change its meaning';
+    return [{ run, commands: listCommands(run.body.text), refusal }];
+  });
+}
+
+/**
+ * A RUN with a heredoc is never edited. Its first line and the lines after
+ * it (where a script given as a heredoc is) are read only to explain that.
+ */
+function heredocScript(doc: DockerDocument, run: InstructionInfo): RunScript {
+  const raw = doc.text.slice(run.bodyStart, run.span.end).split(/\r?\n/);
+  const commands = [raw[0], raw.slice(1, -1).join('\n')].flatMap((text) => listCommands(text));
+  const refusal = 'the RUN has a heredoc (or text that may be one), which is never edited';
+  return { run, commands, refusal };
+}
+
+/** An exec-form RUN runs no shell: its commands are read only to explain the refusal. */
+function execFormScript(run: InstructionInfo): RunScript {
+  const argv = JSON.parse(run.body.text.trim()) as string[];
+  const refusal = 'it is an exec-form (JSON) RUN, so no shell command can be added or changed';
+  if (SHELLS.has(argv[0]) && argv[1] === '-c' && argv[2] !== undefined)
+    return { run, commands: listCommands(argv[2]), refusal };
+  const args: Word[] = argv.slice(1).map((text) => ({ text, start: 0, end: 0 }));
+  const name = argv[0] ?? '';
+  return {
+    run,
+    commands: [{ name, args, assignments: [], start: 0, end: 0, andElement: null }],
+    refusal,
+  };
+}
+
+/** The target of a `--mount=type=cache` on the RUN that holds `dir`, or null. */
+export function cacheMountFor(run: InstructionInfo, dirs: string[]): string | null {
+  for (const flag of run.flags) {
+    if (flag.getName() !== 'mount' || flag.getOption('type')?.getValue() !== 'cache') continue;
+    const target = ['target', 'dst', 'destination']
+      .map((key) => flag.getOption(key)?.getValue())
+      .find((value) => value);
+    if (!target) continue;
+    const base = target.replace(/\/+$/, '');
+    if (dirs.some((dir) => dir === base || dir.startsWith(`${base}/`))) return target;
+  }
+  return null;
+}
+
+/** The program name without its directory: `/usr/bin/pip3` → `pip3`. */
+export function programName(command: ShellCommand): string {
+  return command.name.split('/').pop() ?? '';
+}
+
+/**
+ * The RUNs that come after `run` in its stage and in every stage built
+ * from it, in order: they see the files `run` leaves.
+ */
+export function laterRuns(doc: DockerDocument, run: InstructionInfo): RunScript[] {
+  const stage = run.stage;
+  if (!stage) return [];
+  const own = runScripts(doc, stage).filter((s) => s.run.index > run.index);
+  const children = doc.stages.filter(
+    (s) => s.index > stage.index && doc.findStage(s.base, s.from.index) === stage,
+  );
+  return [...own, ...children.flatMap((child) => laterRuns(doc, child.from))];
+}
+
+/** True when a word is an `rm` operand at or below `dir`. */
+export function removes(command: ShellCommand, dir: string): boolean {
+  if (programName(command) !== 'rm') return false;
+  return command.args.some((word) => word.text === dir || word.text.startsWith(`${dir}/`));
+}

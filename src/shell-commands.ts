@@ -1,0 +1,94 @@
+import type { Node } from 'web-tree-sitter';
+import { commandArgs, commandName, walk, withShellTree } from './shell';
+
+/** A word of a command, with its offsets in the script text. */
+export interface Word {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** One simple command of a script, as the package-manager transforms need it. */
+export interface ShellCommand {
+  /** The program run, after a leading `sudo` (and its options) is skipped. */
+  name: string;
+  /** The words after the name. */
+  args: Word[];
+  /** Names of `NAME=value` assignments written before the command. */
+  assignments: string[];
+  start: number;
+  end: number;
+  /**
+   * The script range to delete to drop this command from a chain joined
+   * only by `&&` (with the operator next to it), or null when the command is
+   * not such an element.
+   */
+  andElement: { start: number; end: number } | null;
+}
+
+const cache = new Map<string, ShellCommand[]>();
+
+/** Every simple command of a script in source order; results are cached by text. */
+export function listCommands(script: string): ShellCommand[] {
+  const known = cache.get(script);
+  if (known) return known;
+  const commands = withShellTree(script, (root) => {
+    const found: ShellCommand[] = [];
+    walk(root, (node) => {
+      if (node.type === 'command') found.push(readCommand(node));
+    });
+    return found;
+  });
+  if (cache.size > 2000) cache.clear();
+  cache.set(script, commands);
+  return commands;
+}
+
+/** The first word that is not an option (`-y`, `--quiet`), starting at `from`. */
+export function firstOperand(args: Word[], from = 0): Word | undefined {
+  return args.slice(from).find((word) => !word.text.startsWith('-'));
+}
+
+/** True when a word equals `flag` or sets it (`--flag=value`). */
+export function hasFlag(args: Word[], ...flags: string[]): boolean {
+  return args.some((word) => flags.some((f) => word.text === f || word.text.startsWith(`${f}=`)));
+}
+
+function readCommand(node: Node): ShellCommand {
+  let name = commandName(node);
+  let args: Word[] = node
+    .childrenForFieldName('argument')
+    .flatMap((arg, i) =>
+      arg ? [{ text: commandArgs(node)[i], start: arg.startIndex, end: arg.endIndex }] : [],
+    );
+  if (name === 'sudo') {
+    const program = args.findIndex((word) => !word.text.startsWith('-'));
+    name = program === -1 ? '' : args[program].text;
+    args = program === -1 ? [] : args.slice(program + 1);
+  }
+  const assignments = node.namedChildren.flatMap((child) =>
+    child?.type === 'variable_assignment' ? [child.childForFieldName('name')?.text ?? ''] : [],
+  );
+  return {
+    name,
+    args,
+    assignments,
+    start: node.startIndex,
+    end: node.endIndex,
+    andElement: andElementRange(node),
+  };
+}
+
+/** See `ShellCommand.andElement`. */
+function andElementRange(node: Node): { start: number; end: number } | null {
+  const parent = node.parent;
+  if (parent?.type !== 'list') return null;
+  for (let list: Node | null = parent; list?.type === 'list'; list = list.parent) {
+    if (list.children.some((c) => c?.type === '||')) return null;
+    if (list.parent?.type !== 'list' && list.parent?.type !== 'program') return null;
+  }
+  const [left, , right] = parent.children;
+  if (!left || !right) return null;
+  if (right.id === node.id) return { start: left.endIndex, end: node.endIndex };
+  return { start: node.startIndex, end: right.startIndex };
+}

@@ -1,0 +1,98 @@
+import { lines, transformTable } from '../harness';
+
+transformTable('apk-no-cache', {
+  unchanged: [
+    {
+      name: 'already `--no-cache`',
+      input: lines('FROM alpine:3.20', 'RUN apk add --no-cache curl'),
+      reason: 'nothing to add, and no `apk update` to drop',
+    },
+    {
+      name: 'apk cache on a cache mount',
+      input: lines('FROM alpine:3.20', 'RUN --mount=type=cache,target=/var/cache/apk apk add curl'),
+      reason: 'the index never reaches a layer and the mount is there to keep it',
+      note: '`/var/cache/apk` is a cache mount',
+    },
+    {
+      name: '`apk update` read by a later `apk search`',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN apk update && apk add --no-cache curl',
+        'RUN apk search git',
+      ),
+      reason: 'the later command reads the index that `apk update` stored',
+    },
+    {
+      name: '`apk update` joined by `||`',
+      input: lines('FROM alpine:3.20', 'RUN apk update || true && apk add --no-cache curl'),
+      reason: 'dropping it would change which commands the `||` chooses between',
+    },
+    {
+      name: 'exec form',
+      input: lines('FROM alpine:3.20', 'RUN ["apk", "add", "curl"]'),
+      reason: 'no shell reads an exec-form RUN, so its words are passed as they are',
+      note: 'exec-form (JSON) RUN',
+    },
+    {
+      name: '`--no-network`',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN apk add --no-network --virtual .rundeps so:libc.musl-x86_64.so.1',
+      ),
+      reason: 'it downloads nothing, and `--no-cache` would make it fetch an index without network',
+    },
+  ],
+  changed: [
+    {
+      name: 'one add',
+      input: lines('FROM alpine:3.20', 'RUN apk add curl'),
+      output: lines('FROM alpine:3.20', 'RUN apk add --no-cache curl'),
+      message: 'Adds `--no-cache` to `apk add`',
+    },
+    {
+      name: 'update dropped beside it',
+      input: lines('FROM alpine:3.20', 'RUN apk update && apk add curl'),
+      output: lines('FROM alpine:3.20', 'RUN apk add --no-cache curl'),
+      message: 'drops `apk update`',
+    },
+    {
+      name: 'update on its own line in the middle of a chain',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN set -eux && \\',
+        '    apk update && \\',
+        '    apk add --no-cache --virtual .build gcc && \\',
+        '    apk del .build',
+      ),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN set -eux && \\',
+        '    apk add --no-cache --virtual .build gcc && \\',
+        '    apk del .build',
+      ),
+      message: 'Drops `apk update`',
+    },
+    {
+      name: 'flags on continuation lines stay once and in order',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN --mount=type=bind,source=a,target=/a \\',
+        '    --mount=type=ssh \\',
+        '    apk add \\',
+        '      git',
+      ),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN --mount=type=bind,source=a,target=/a \\',
+        '    --mount=type=ssh \\',
+        '    apk add --no-cache \\',
+        '      git',
+      ),
+    },
+    {
+      name: 'CRLF and a later `apk search` keeping the update',
+      input: 'FROM alpine:3.20\r\nRUN apk update && apk add curl && apk search x\r\n',
+      output: 'FROM alpine:3.20\r\nRUN apk update && apk add --no-cache curl && apk search x\r\n',
+    },
+  ],
+});

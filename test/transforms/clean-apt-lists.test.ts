@@ -1,0 +1,248 @@
+import { fix } from '../../src/index';
+import { lines, transformTable } from '../harness';
+
+const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
+
+transformTable('clean-apt-lists', {
+  unchanged: [
+    {
+      name: 'lists already removed after the install',
+      input: lines('FROM debian:12', `RUN apt-get update && apt-get install -y curl && ${CLEANUP}`),
+      reason: 'the RUN already removes the lists',
+    },
+    {
+      name: 'install without an update of its own',
+      input: lines('FROM debian:12', 'RUN apt-get install -y curl'),
+      reason: 'the lists come from an earlier layer; removing them here frees nothing',
+    },
+    {
+      name: 'update alone',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update',
+        'ENV A=1',
+        'RUN apt-get install -y curl',
+      ),
+      reason: 'the RUN that updates installs nothing, and the one that installs has no update',
+    },
+    {
+      name: 'lists on a cache mount',
+      input: lines(
+        'FROM ubuntu:24.04',
+        'RUN --mount=type=cache,target=/var/lib/apt,sharing=locked \\',
+        '    apt-get update && apt-get install -y gcc',
+      ),
+      reason: 'a cache mount never reaches a layer, and cleaning it would empty the cache',
+      note: '`/var/lib/apt` is a cache mount',
+    },
+    {
+      name: 'a later RUN installs without updating',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        'COPY . /src',
+        'RUN apt-get install -y git',
+      ),
+      reason: 'the later install reads the lists',
+      note: 'the `RUN` on line 4 runs `apt-get install`',
+    },
+    {
+      name: 'a stage built from this one reads the lists',
+      input: lines(
+        'FROM debian:12 AS base',
+        'RUN apt-get update && apt-get install -y curl',
+        'FROM base',
+        'RUN apt-cache policy curl',
+      ),
+      reason: 'stages built from this one inherit the lists and read them',
+      note: 'line 4 runs `apt-cache policy`',
+    },
+    {
+      name: 'exec form',
+      input: lines(
+        'FROM debian:12',
+        'RUN ["/bin/sh", "-c", "apt-get update && apt-get install -y curl"]',
+      ),
+      reason: 'an exec-form RUN cannot take a shell command',
+      note: 'exec-form (JSON) RUN',
+    },
+    {
+      name: 'heredoc',
+      input: lines(
+        'FROM debian:12',
+        'RUN <<EOF',
+        'apt-get update && apt-get install -y curl',
+        'EOF',
+      ),
+      reason: 'heredocs are never edited',
+      note: 'heredoc',
+    },
+    {
+      name: 'background job',
+      input: lines('FROM debian:12', 'RUN apt-get update && apt-get install -y curl &'),
+      reason: 'a command after `&` would race the background job',
+      note: 'background job',
+    },
+    {
+      name: 'comment that runs over a continuation',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl # fetch \\',
+        '    tools',
+      ),
+      reason: 'text added after the comment would be commented out',
+      note: 'runs over a line continuation',
+    },
+    {
+      name: 'PowerShell',
+      input: lines(
+        'FROM mcr.microsoft.com/windows/servercore:ltsc2022',
+        'SHELL ["powershell", "-Command"]',
+        'RUN apt-get update; apt-get install -y curl',
+      ),
+      reason: 'no POSIX shell runs the RUN, so no cleanup can be joined to it',
+    },
+    {
+      name: '`apt-get dist-clean` after the install',
+      input: lines(
+        'FROM debian:13',
+        'RUN apt-get update; apt-get install -y curl; apt-get dist-clean',
+      ),
+      reason: '`apt-get dist-clean` deletes the lists already',
+    },
+  ],
+  changed: [
+    {
+      name: 'one-line RUN',
+      input: lines('FROM debian:12', 'RUN apt-get update && apt-get install -y curl'),
+      output: lines(
+        'FROM debian:12',
+        `RUN apt-get update && apt-get install -y curl && ${CLEANUP}`,
+      ),
+      message: 'no longer stay in the layer',
+    },
+    {
+      name: 'operators at line ends',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && \\',
+        '    apt-get install -y \\',
+        '      curl',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'RUN apt-get update && \\',
+        '    apt-get install -y \\',
+        '      curl && \\',
+        `    ${CLEANUP}`,
+      ),
+    },
+    {
+      name: 'operators at line starts',
+      input: lines('FROM debian:12', 'RUN apt-get update \\', '  && apt-get install -y curl'),
+      output: lines(
+        'FROM debian:12',
+        'RUN apt-get update \\',
+        '  && apt-get install -y curl \\',
+        `  && ${CLEANUP}`,
+      ),
+    },
+    {
+      name: '`|| true` keeps its meaning: `(a || true) && cleanup`',
+      input: lines('FROM debian:12', 'RUN apt-get update && apt-get install -y curl || true'),
+      output: lines(
+        'FROM debian:12',
+        `RUN apt-get update && apt-get install -y curl || true && ${CLEANUP}`,
+      ),
+    },
+    {
+      name: 'commands after `;` and sudo',
+      input: lines('FROM debian:12', 'RUN sudo apt-get update; sudo apt-get install -y curl;'),
+      output: lines(
+        'FROM debian:12',
+        `RUN sudo apt-get update; sudo apt-get install -y curl && ${CLEANUP};`,
+      ),
+    },
+    {
+      name: 'a comment ending a one-line RUN stays at the end',
+      input: lines('FROM debian:12', 'RUN apt-get update && apt-get install -y curl # tools'),
+      output: lines(
+        'FROM debian:12',
+        `RUN apt-get update && apt-get install -y curl && ${CLEANUP} # tools`,
+      ),
+    },
+    {
+      name: 'a comment ending a longer RUN moves onto its own line',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && \\',
+        '    apt-get install -y curl # tools',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'RUN apt-get update && \\',
+        '    apt-get install -y curl && \\',
+        '    # tools',
+        `    ${CLEANUP}`,
+      ),
+    },
+    {
+      name: 'a later RUN updates again before installing',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        'COPY . /src',
+        'RUN apt-get update && apt-get install -y git',
+      ),
+      output: lines(
+        'FROM debian:12',
+        `RUN apt-get update && apt-get install -y curl && ${CLEANUP}`,
+        'COPY . /src',
+        `RUN apt-get update && apt-get install -y git && ${CLEANUP}`,
+      ),
+    },
+    {
+      name: 'lists removed before the update do not count',
+      input: lines('FROM debian:12', `RUN ${CLEANUP} && apt-get update && apt install -y curl`),
+      output: lines(
+        'FROM debian:12',
+        `RUN ${CLEANUP} && apt-get update && apt install -y curl && ${CLEANUP}`,
+      ),
+    },
+    {
+      name: 'CRLF line endings',
+      input: 'FROM debian:12\r\nRUN apt-get update && \\\r\n    apt-get install -y curl\r\n',
+      output: `FROM debian:12\r\nRUN apt-get update && \\\r\n    apt-get install -y curl && \\\r\n    ${CLEANUP}\r\n`,
+    },
+    {
+      name: 'backtick escape character',
+      input: lines(
+        '# escape=`',
+        'FROM debian:12',
+        'RUN apt-get update && `',
+        '    apt-get install -y curl',
+      ),
+      output: lines(
+        '# escape=`',
+        'FROM debian:12',
+        'RUN apt-get update && `',
+        '    apt-get install -y curl && `',
+        `    ${CLEANUP}`,
+      ),
+    },
+  ],
+});
+
+test('an `apt-get update` RUN is joined to the install, then the lists are removed', async () => {
+  const input = lines('FROM debian:12', 'RUN apt-get update', 'RUN apt-get install -y curl');
+  const result = await fix(input, { only: ['merge-runs', 'clean-apt-lists'] });
+  expect(result.output).toBe(
+    lines(
+      'FROM debian:12',
+      'RUN apt-get update && \\',
+      '    apt-get install -y curl && \\',
+      `    ${CLEANUP}`,
+    ),
+  );
+  expect(result.changes.map((c) => c.transform)).toEqual(['merge-runs', 'clean-apt-lists']);
+});

@@ -1,0 +1,79 @@
+import { fix } from '../../src/index';
+import { lines, transformTable } from '../harness';
+
+transformTable('clean-node-cache', {
+  unchanged: [
+    {
+      name: 'already cleaned',
+      input: lines('FROM node:22', 'RUN npm ci && npm cache clean --force'),
+      reason: 'the cleanup is there',
+    },
+    {
+      name: 'yarn gets a note only',
+      input: lines('FROM node:22', 'RUN yarn install --frozen-lockfile'),
+      reason: "from Yarn 2 on the cache is what Plug'n'Play runs from",
+      note: 'Leaves the yarn cache of this `RUN` as it is',
+    },
+    {
+      name: 'pnpm gets a note only',
+      input: lines('FROM node:22', 'RUN pnpm install'),
+      reason: 'the store is hard-linked into node_modules',
+      note: 'Leaves the pnpm cache',
+    },
+    {
+      name: 'a cache directory chosen on purpose',
+      input: lines('FROM node:22', 'RUN npm ci --cache /tmp/npm'),
+      reason: '`npm cache clean` would clean another cache',
+    },
+    {
+      name: 'cache mount',
+      input: lines('FROM node:22', 'RUN --mount=type=cache,target=/root/.npm npm ci'),
+      reason: 'the cache never reaches a layer',
+      note: '`/root/.npm` is a cache mount',
+    },
+    {
+      name: 'not an install',
+      input: lines('FROM node:22', 'RUN npm run build'),
+      reason: 'a build downloads nothing into the cache',
+    },
+    {
+      name: 'yarn --version',
+      input: lines('FROM node:22', 'RUN yarn --version'),
+      reason: 'it installs nothing, so there is nothing to note either',
+    },
+  ],
+  changed: [
+    {
+      name: 'npm ci',
+      input: lines('FROM node:22', 'WORKDIR /app', 'RUN npm ci --omit=dev'),
+      output: lines(
+        'FROM node:22',
+        'WORKDIR /app',
+        'RUN npm ci --omit=dev && npm cache clean --force',
+      ),
+      message: 'after `npm ci`',
+    },
+    {
+      name: 'global install over several lines, leading operators',
+      input: lines('FROM node:22', 'RUN npm install -g pm2 \\', '  && pm2 --version'),
+      output: lines(
+        'FROM node:22',
+        'RUN npm install -g pm2 \\',
+        '  && pm2 --version \\',
+        '  && npm cache clean --force',
+      ),
+    },
+    {
+      name: 'CRLF',
+      input: 'FROM node:22\r\nRUN npm i\r\n',
+      output: 'FROM node:22\r\nRUN npm i && npm cache clean --force\r\n',
+    },
+  ],
+});
+
+test('`yarn --version` gets no note about the yarn cache', async () => {
+  const result = await fix(lines('FROM node:22', 'RUN yarn --version'), {
+    only: ['clean-node-cache'],
+  });
+  expect(result.notes).toEqual([]);
+});

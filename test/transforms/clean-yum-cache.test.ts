@@ -1,0 +1,83 @@
+import { lines, transformTable } from '../harness';
+
+transformTable('clean-yum-cache', {
+  unchanged: [
+    {
+      name: 'already cleaned',
+      input: lines(
+        'FROM rockylinux:9',
+        'RUN dnf install -y git && dnf clean all && rm -rf /var/cache/dnf',
+      ),
+      reason: 'both the cleanup and the removal are there',
+    },
+    {
+      name: 'no install',
+      input: lines('FROM rockylinux:9', 'RUN dnf --version'),
+      reason: 'nothing was downloaded',
+    },
+    {
+      name: 'cache mount',
+      input: lines(
+        'FROM fedora:40',
+        'RUN --mount=type=cache,target=/var/cache/dnf dnf install -y git',
+      ),
+      reason: 'the cache never reaches a layer',
+      note: '`/var/cache/dnf` is a cache mount',
+    },
+    {
+      name: 'exec form',
+      input: lines('FROM centos:7', 'RUN ["yum", "install", "-y", "git"]'),
+      reason: 'an exec-form RUN cannot take a shell command',
+      note: 'Leaves the `yum` cache of this `RUN`: it is an exec-form',
+    },
+  ],
+  changed: [
+    {
+      name: 'yum',
+      input: lines('FROM centos:7', 'RUN yum -y install git'),
+      output: lines(
+        'FROM centos:7',
+        'RUN yum -y install git && yum clean all && rm -rf /var/cache/yum',
+      ),
+      message: 'Adds `yum clean all && rm -rf /var/cache/yum`',
+    },
+    {
+      name: 'dnf already cleaning gets the removal only',
+      input: lines('FROM fedora:40', 'RUN dnf install -y git && dnf clean all'),
+      output: lines(
+        'FROM fedora:40',
+        'RUN dnf install -y git && dnf clean all && rm -rf /var/cache/dnf',
+      ),
+    },
+    {
+      name: 'microdnf over several lines with `;`',
+      input: lines(
+        'FROM ubi9-minimal',
+        'RUN set -e; \\',
+        '    microdnf install -y tar; \\',
+        '    tar --version',
+      ),
+      output: lines(
+        'FROM ubi9-minimal',
+        'RUN set -e; \\',
+        '    microdnf install -y tar; \\',
+        '    tar --version && \\',
+        '    microdnf clean all && rm -rf /var/cache/yum',
+      ),
+    },
+    {
+      name: 'zypper short subcommand',
+      input: lines('FROM opensuse/leap', 'RUN zypper -n in curl'),
+      output: lines(
+        'FROM opensuse/leap',
+        'RUN zypper -n in curl && zypper clean --all && rm -rf /var/cache/zypp',
+      ),
+    },
+    {
+      name: 'CRLF',
+      input: 'FROM fedora:40\r\nRUN dnf install -y git\r\n',
+      output:
+        'FROM fedora:40\r\nRUN dnf install -y git && dnf clean all && rm -rf /var/cache/dnf\r\n',
+    },
+  ],
+});

@@ -1,0 +1,44 @@
+import { lines, transformTable } from '../harness';
+
+transformTable('conda-clean', {
+  unchanged: [
+    {
+      name: 'already cleaned',
+      input: lines('FROM continuumio/miniconda3', 'RUN conda install -y numpy && conda clean -afy'),
+      reason: 'the cleanup is there',
+    },
+    {
+      name: 'pkgs on a cache mount',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'RUN --mount=type=cache,target=/opt/conda/pkgs conda install -y numpy',
+      ),
+      reason: 'the package cache never reaches a layer',
+      note: '`/opt/conda/pkgs` is a cache mount',
+    },
+    {
+      name: 'not an install',
+      input: lines('FROM continuumio/miniconda3', 'RUN conda info'),
+      reason: 'nothing was downloaded',
+    },
+  ],
+  changed: [
+    {
+      name: 'conda install',
+      input: lines('FROM continuumio/miniconda3', 'RUN conda install -y numpy'),
+      output: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy && conda clean --all --yes',
+      ),
+      message: 'Adds `conda clean --all --yes` after `conda install`',
+    },
+    {
+      name: 'micromamba env create',
+      input: lines('FROM mambaorg/micromamba', 'RUN micromamba create -y -n app -f env.yml'),
+      output: lines(
+        'FROM mambaorg/micromamba',
+        'RUN micromamba create -y -n app -f env.yml && micromamba clean --all --yes',
+      ),
+    },
+  ],
+});

@@ -1,0 +1,101 @@
+import { lines, transformTable } from '../harness';
+
+transformTable('pip-no-cache', {
+  unchanged: [
+    {
+      name: 'already `--no-cache-dir`',
+      input: lines('FROM python:3.12', 'RUN pip install --no-cache-dir flask'),
+      reason: 'the flag is there',
+    },
+    {
+      name: 'PIP_NO_CACHE_DIR set by ENV',
+      input: lines('FROM python:3.12', 'ENV PIP_NO_CACHE_DIR=1', 'RUN pip install flask'),
+      reason: 'the environment already turns the cache off',
+    },
+    {
+      name: 'PIP_NO_CACHE_DIR set by ENV in the stage built from',
+      input: lines(
+        'FROM python:3.12 AS base',
+        'ENV PIP_NO_CACHE_DIR=1',
+        'FROM base',
+        'RUN pip install flask',
+      ),
+      reason: 'the stage inherits the environment',
+    },
+    {
+      name: 'PIP_NO_CACHE_DIR on the command',
+      input: lines('FROM python:3.12', 'RUN PIP_NO_CACHE_DIR=1 pip install flask'),
+      reason: 'the command already turns the cache off',
+    },
+    {
+      name: 'a cache directory chosen on purpose',
+      input: lines('FROM python:3.12', 'RUN pip install --cache-dir=/wheels flask'),
+      reason: 'the user wants that cache',
+    },
+    {
+      name: 'not an install',
+      input: lines('FROM python:3.12', 'RUN pip freeze && python -m pip download x'),
+      reason: 'only installs write the cache this flag turns off',
+    },
+    {
+      name: 'cache mount',
+      input: lines(
+        'FROM python:3.12',
+        'RUN --mount=type=cache,target=/root/.cache pip install flask',
+      ),
+      reason: 'the cache never reaches a layer',
+      note: '`/root/.cache` is a cache mount',
+    },
+    {
+      name: 'heredoc',
+      input: lines('FROM python:3.12', 'RUN <<EOF', 'pip install flask', 'EOF'),
+      reason: 'heredocs are never edited',
+      note: 'Leaves `pip install` as it is: the RUN has a heredoc',
+    },
+  ],
+  changed: [
+    {
+      name: 'pip',
+      input: lines('FROM python:3.12', 'RUN pip install flask'),
+      output: lines('FROM python:3.12', 'RUN pip install --no-cache-dir flask'),
+      message: 'Adds `--no-cache-dir` to `pip install`',
+    },
+    {
+      name: 'python -m pip, pip3 and a versioned pip in one RUN',
+      input: lines(
+        'FROM python:3.12',
+        'RUN python3 -m pip install -U pip && pip3 install a; /usr/bin/pip3.12 install b',
+      ),
+      output: lines(
+        'FROM python:3.12',
+        'RUN python3 -m pip install --no-cache-dir -U pip && pip3 install --no-cache-dir a; /usr/bin/pip3.12 install --no-cache-dir b',
+      ),
+      message: '`python3 -m pip install`',
+    },
+    {
+      name: 'mount flags on continuation lines stay once and in order',
+      input: lines(
+        'FROM python:3.12-slim',
+        'RUN --mount=type=bind,source=reqs.lock,target=/tmp/reqs.lock \\',
+        '    --mount=type=ssh \\',
+        '    pip install -r /tmp/reqs.lock',
+      ),
+      output: lines(
+        'FROM python:3.12-slim',
+        'RUN --mount=type=bind,source=reqs.lock,target=/tmp/reqs.lock \\',
+        '    --mount=type=ssh \\',
+        '    pip install --no-cache-dir -r /tmp/reqs.lock',
+      ),
+    },
+    {
+      name: 'install at the end of a line',
+      input: lines('FROM python:3.12', 'RUN pip install \\', '      flask'),
+      output: lines('FROM python:3.12', 'RUN pip install --no-cache-dir \\', '      flask'),
+    },
+    {
+      name: 'CRLF and the backtick escape',
+      input: '# escape=`\r\nFROM python:3.12\r\nRUN pip install `\r\n    flask\r\n',
+      output: '# escape=`\r\nFROM python:3.12\r\nRUN pip install --no-cache-dir `\r\n    flask\r\n',
+    },
+  ],
+});

@@ -1,0 +1,99 @@
+import { deleteScriptRange, insertAfterWord } from '../src/append';
+import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
+import {
+  cacheMountFor,
+  laterRuns,
+  programName,
+  runScripts,
+  type RunScript,
+} from '../src/package-runs';
+import type { Edit, Transform } from '../src/types';
+
+const CACHE_DIRS = ['/var/cache/apk', '/etc/apk/cache'];
+/** apk subcommands that need no package index, or fetch their own with `--no-cache`. */
+const INDEX_FREE = new Set(['add', 'del']);
+
+const apkNoCache: Transform = {
+  id: 'apk-no-cache',
+  title: 'Install Alpine packages with `apk add --no-cache`',
+  rationale:
+    '`apk add` keeps the package index it downloads in `/var/cache/apk`; with `--no-cache` it reads the index without storing it. An `apk update` beside it then only stores an index nothing reads.',
+  safety: 'cache',
+  messages: {
+    flagged: 'Adds `--no-cache` to `apk add`: the package index is no longer stored in the layer.',
+    flaggedDropUpdate:
+      'Adds `--no-cache` to `apk add` and drops `apk update`: `--no-cache` fetches a fresh index itself, so the one `apk update` stored was never read.',
+    dropUpdate:
+      'Drops `apk update`: every `apk add` here uses `--no-cache`, which fetches a fresh index itself, so the one `apk update` stored was never read.',
+    mounted:
+      'Adds no `--no-cache`: `{target}` is a cache mount, so the index never reaches a layer.',
+    refused: 'Leaves `apk add` as it is: {reason}.',
+  },
+  options: {},
+  limitations: [
+    '`apk update` is dropped only when it is one element of a chain joined by `&&` and no later `apk` command of the stage other than `add` or `del` could read its index.',
+    'An `apk update` in a RUN of its own, apart from the install, is left alone.',
+    '`apk add --no-network` is left alone: it downloads nothing, and `--no-cache` would make it fetch an index it may not reach.',
+  ],
+  examples: [
+    {
+      before: 'FROM alpine:3.20\nRUN apk update && apk add curl\n',
+      after: 'FROM alpine:3.20\nRUN apk add --no-cache curl\n',
+    },
+  ],
+  run(doc, report) {
+    for (const stage of doc.stages) {
+      for (const { run, commands, refusal } of runScripts(doc, stage)) {
+        const apk = commands.filter((c) => programName(c) === 'apk');
+        const adds = apk.filter((c) => subcommand(c)?.text === 'add');
+        if (adds.length === 0) continue;
+        const bare = adds.filter((c) => !hasFlag(c.args, '--no-cache', '--no-network'));
+        const target = cacheMountFor(run, CACHE_DIRS);
+        if (target) {
+          if (bare.length > 0) report.note(run.span.start, 'mounted', { target });
+          continue;
+        }
+        if (refusal) {
+          if (bare.length > 0) report.note(run.span.start, 'refused', { reason: refusal });
+          continue;
+        }
+
+        const edits: Edit[] = bare.map((c) => insertAfterWord(run, subcommand(c)!, '--no-cache'));
+        const update = apk.find((c) => subcommand(c)?.text === 'update' && c.andElement);
+        const read = (later: RunScript) =>
+          later.commands.some((c) => programName(c) === 'apk' && readsIndex(c, later));
+        const readers = apk.filter((c) => update && c.start > update.start && !indexFree(c));
+        if (update && readers.length === 0 && !laterRuns(doc, run).some(read)) {
+          const drop = deleteScriptRange(doc, run, update.andElement!);
+          if (drop) edits.push(drop);
+        }
+        if (edits.length === 0) continue;
+        const message =
+          bare.length === 0
+            ? 'dropUpdate'
+            : edits.length > bare.length
+              ? 'flaggedDropUpdate'
+              : 'flagged';
+        report.change(run.span.start, message, {}, edits);
+      }
+    }
+  },
+};
+
+export default apkNoCache;
+
+function subcommand(command: ShellCommand) {
+  return firstOperand(command.args);
+}
+
+/** True when a later `apk` command reads the stored index, being left as it is. */
+function readsIndex(command: ShellCommand, later: RunScript): boolean {
+  if (!indexFree(command)) return true;
+  const kept = later.refusal !== null || cacheMountFor(later.run, CACHE_DIRS) !== null;
+  return kept && subcommand(command)?.text === 'add' && !hasFlag(command.args, '--no-cache');
+}
+
+/** True for an `apk` command that reads no stored index once `--no-cache` is added. */
+function indexFree(command: ShellCommand): boolean {
+  return INDEX_FREE.has(subcommand(command)?.text ?? '');
+}

@@ -1,0 +1,107 @@
+import { appendCommands } from '../src/append';
+import { firstOperand, type ShellCommand } from '../src/shell-commands';
+import { cacheMountFor, laterRuns, programName, removes, runScripts } from '../src/package-runs';
+import type { Transform } from '../src/types';
+
+const LISTS = '/var/lib/apt/lists';
+const CLEANUP = `rm -rf ${LISTS}/*`;
+const APT = new Set(['apt-get', 'apt']);
+const INSTALLS = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep']);
+/** Subcommands that need no package lists. */
+const LIST_FREE = new Set(['update', 'clean', 'autoclean', 'remove', 'purge', 'autoremove']);
+
+const cleanAptLists: Transform = {
+  id: 'clean-apt-lists',
+  title: 'Remove the apt package lists in the RUN that downloads them',
+  rationale:
+    '`apt-get update` downloads package lists of tens of megabytes to `/var/lib/apt/lists`, and they stay in the layer after the install that needed them. Removing them in the same RUN keeps them out of the image.',
+  safety: 'cache',
+  messages: {
+    cleaned:
+      'Adds `rm -rf /var/lib/apt/lists/*` after the install: the package lists that `apt-get update` downloaded no longer stay in the layer.',
+    neededLater:
+      'Keeps the apt package lists of this `RUN`: the `RUN` on line {line} runs `{command}` without its own `apt-get update` and reads them.',
+    mounted:
+      'Adds no cleanup of the apt package lists: `{target}` is a cache mount, so they never reach a layer.',
+    refused: 'Leaves the apt package lists of this `RUN`: {reason}.',
+  },
+  options: {},
+  limitations: [
+    "Only a RUN that runs `apt-get update` (or `apt update`) before installing is cleaned; lists downloaded by an earlier RUN stay in that RUN's layer.",
+    'Commands other than `apt-get`, `apt`, `apt-cache` and `aptitude` that read the lists in a later RUN are not recognised.',
+    '`apt-get clean` is not added: the official Debian and Ubuntu images already delete downloaded packages after each install.',
+  ],
+  examples: [
+    {
+      before: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\n',
+      after:
+        'FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n',
+    },
+  ],
+  run(doc, report) {
+    for (const stage of doc.stages) {
+      for (const { run, commands, refusal } of runScripts(doc, stage)) {
+        const install = lastInstallAfterUpdate(commands);
+        if (!install) continue;
+        if (commands.some((c) => c.start > install.start && removesLists(c))) continue;
+        const target = cacheMountFor(run, [LISTS]);
+        if (target) {
+          report.note(run.span.start, 'mounted', { target });
+          continue;
+        }
+        if (refusal) {
+          report.note(run.span.start, 'refused', { reason: refusal });
+          continue;
+        }
+        const reader = laterRuns(doc, run)
+          .map((later) => ({ later, command: firstListReader(later.commands) }))
+          .find((found) => found.command);
+        if (reader?.command) {
+          const command = `${reader.command.name} ${subcommand(reader.command) ?? ''}`.trim();
+          report.note(run.span.start, 'neededLater', { line: reader.later.run.line + 1, command });
+          continue;
+        }
+        const outcome = appendCommands(doc, run, [CLEANUP]);
+        if ('reason' in outcome) report.note(run.span.start, 'refused', { reason: outcome.reason });
+        else report.change(run.span.start, 'cleaned', {}, [outcome.edit]);
+      }
+    }
+  },
+};
+
+export default cleanAptLists;
+
+/** `rm` of the lists, or `apt-get dist-clean` (apt 2.7 and later), which deletes them too. */
+function removesLists(command: ShellCommand): boolean {
+  return (
+    removes(command, LISTS) ||
+    (APT.has(programName(command)) && subcommand(command) === 'dist-clean')
+  );
+}
+
+function subcommand(command: ShellCommand): string | undefined {
+  return firstOperand(command.args)?.text;
+}
+
+/** The last install of the script when an `update` comes before it. */
+function lastInstallAfterUpdate(commands: ShellCommand[]): ShellCommand | undefined {
+  const apt = commands.filter((c) => APT.has(programName(c)));
+  const update = apt.findIndex((c) => subcommand(c) === 'update');
+  if (update === -1) return undefined;
+  return apt
+    .slice(update + 1)
+    .reverse()
+    .find((c) => INSTALLS.has(subcommand(c) ?? ''));
+}
+
+/** The first command that reads the package lists before any `update` of its own. */
+function firstListReader(commands: ShellCommand[]): ShellCommand | undefined {
+  for (const command of commands) {
+    const program = programName(command);
+    const sub = subcommand(command);
+    if (APT.has(program) && sub === 'update') return undefined;
+    if (program === 'apt-cache' || program === 'aptitude') return command;
+    if (APT.has(program) && sub && !LIST_FREE.has(sub)) return command;
+  }
+  return undefined;
+}

@@ -1,0 +1,101 @@
+import { appendCommands } from '../src/append';
+import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
+import { cacheMountFor, programName, runScripts } from '../src/package-runs';
+import type { Transform } from '../src/types';
+
+const CLEANUP = 'npm cache clean --force';
+const NPM_INSTALLS = new Set(['install', 'i', 'ci', 'add', 'update', 'rebuild']);
+const NPM_CACHE = ['/root/.npm'];
+/** Why the yarn and pnpm caches are reported rather than cleaned. */
+const OTHER_MANAGERS: Record<string, { installs: Set<string>; why: string }> = {
+  yarn: {
+    installs: new Set(['', 'install', 'add', 'global']),
+    why: "from Yarn 2 on, `yarn cache clean` deletes the project cache that Plug'n'Play installs run from, and which Yarn a RUN uses cannot be told from the Dockerfile",
+  },
+  pnpm: {
+    installs: new Set(['install', 'i', 'add']),
+    why: '`node_modules` is hard-linked from the pnpm store, so pruning the store frees little; a cache mount for the store, or `pnpm install --store-dir` inside a directory removed afterwards, does',
+  },
+};
+
+const cleanNodeCache: Transform = {
+  id: 'clean-node-cache',
+  title: 'Clean the npm cache in the RUN that installs',
+  rationale:
+    'npm keeps a copy of every package it downloads in `~/.npm/_cacache`, often as large as `node_modules` itself, and nothing in the image reads it. `npm cache clean --force` in the installing RUN keeps it out of the layer.',
+  safety: 'cache',
+  messages: {
+    cleaned:
+      'Adds `npm cache clean --force` after `{command}`: the copies npm keeps of the packages it downloaded no longer stay in the layer.',
+    mounted:
+      'Adds no `npm cache clean`: `{target}` is a cache mount, so the npm cache never reaches a layer.',
+    refused: 'Leaves the npm cache of this `RUN`: {reason}.',
+    otherManager: 'Leaves the {tool} cache of this `RUN` as it is: {why}.',
+  },
+  options: {},
+  limitations: [
+    "Only npm's cache is cleaned. Yarn and pnpm installs get a note: their cleanup commands either delete what a Yarn 2+ project runs from or free little.",
+    "An install given `--cache DIR`, or a cache moved by an `.npmrc`, is left alone or cleaned where the final working directory's config says.",
+    'A later RUN that installs with `--offline` would find the cache gone; such RUNs are not looked for.',
+  ],
+  examples: [
+    {
+      before: 'FROM node:22\nWORKDIR /app\nRUN npm ci\n',
+      after: 'FROM node:22\nWORKDIR /app\nRUN npm ci && npm cache clean --force\n',
+    },
+  ],
+  run(doc, report) {
+    for (const stage of doc.stages) {
+      for (const { run, commands, refusal } of runScripts(doc, stage)) {
+        for (const command of commands) {
+          const other = OTHER_MANAGERS[programName(command)];
+          if (other && installsWith(command, other.installs)) {
+            report.note(run.span.start, 'otherManager', {
+              tool: programName(command),
+              why: other.why,
+            });
+            break;
+          }
+        }
+        const installs = commands.filter(isNpmInstall);
+        const last = installs[installs.length - 1];
+        if (!last || installs.some((c) => hasFlag(c.args, '--cache'))) continue;
+        if (commands.some((c) => c.start > last.start && isNpmCacheClean(c))) continue;
+
+        const target = cacheMountFor(run, NPM_CACHE);
+        if (target) {
+          report.note(run.span.start, 'mounted', { target });
+          continue;
+        }
+        const outcome = refusal ? { reason: refusal } : appendCommands(doc, run, [CLEANUP]);
+        if ('reason' in outcome) report.note(run.span.start, 'refused', { reason: outcome.reason });
+        else {
+          const command = `npm ${firstOperand(last.args)?.text}`;
+          report.change(run.span.start, 'cleaned', { command }, [outcome.edit]);
+        }
+      }
+    }
+  },
+};
+
+export default cleanNodeCache;
+
+/** Bare `yarn` installs too, but `yarn --version` and `yarn --help` do not. */
+function installsWith(command: ShellCommand, installs: Set<string>): boolean {
+  const sub = firstOperand(command.args)?.text ?? '';
+  if (sub === '' && hasFlag(command.args, '--version', '-v', '--help', '-h')) return false;
+  return installs.has(sub);
+}
+
+function isNpmInstall(command: ShellCommand): boolean {
+  return programName(command) === 'npm' && NPM_INSTALLS.has(firstOperand(command.args)?.text ?? '');
+}
+
+function isNpmCacheClean(command: ShellCommand): boolean {
+  const words = command.args.map((w) => w.text);
+  return (
+    programName(command) === 'npm' &&
+    words[0] === 'cache' &&
+    ['clean', 'clear', 'rm'].includes(words[1])
+  );
+}

@@ -1,0 +1,69 @@
+import { appendCommands } from '../src/append';
+import { firstOperand, type ShellCommand } from '../src/shell-commands';
+import { cacheMountFor, programName, runScripts } from '../src/package-runs';
+import type { Transform } from '../src/types';
+
+const TOOLS = new Set(['conda', 'mamba', 'micromamba']);
+const INSTALLS = new Set(['install', 'create', 'update', 'upgrade', 'env']);
+const PKGS_DIRS = ['/opt/conda/pkgs', '/root/.conda/pkgs', '/root/micromamba/pkgs'];
+
+const condaClean: Transform = {
+  id: 'conda-clean',
+  title: 'Clean the conda package cache in the RUN that installs',
+  rationale:
+    'conda keeps the archive of every package it downloads, and its index cache, in the `pkgs` directory of the installation. `conda clean --all --yes` in the installing RUN removes them before the layer is written.',
+  safety: 'cache',
+  messages: {
+    cleaned:
+      'Adds `{cleanup}` after `{command}`: the package archives and index cache it downloaded no longer stay in the layer.',
+    mounted:
+      'Adds no `{tool} clean`: `{target}` is a cache mount, so the package cache never reaches a layer.',
+    refused: 'Leaves the {tool} package cache of this `RUN`: {reason}.',
+  },
+  options: {},
+  limitations: [
+    '`--force-pkgs-dirs` (`-f`) is not added: it also deletes the unpacked packages that environments link to, which breaks an installation configured to use symbolic links, and frees nothing when they are hard links.',
+    'Package directories moved by `CONDA_PKGS_DIRS` or a `.condarc` are cleaned by the tool itself but not recognised as cache mounts.',
+  ],
+  examples: [
+    {
+      before: 'FROM continuumio/miniconda3\nRUN conda install -y numpy\n',
+      after: 'FROM continuumio/miniconda3\nRUN conda install -y numpy && conda clean --all --yes\n',
+    },
+  ],
+  run(doc, report) {
+    for (const stage of doc.stages) {
+      for (const { run, commands, refusal } of runScripts(doc, stage)) {
+        const installs = commands.filter(isInstall);
+        const last = installs[installs.length - 1];
+        if (!last) continue;
+        const tool = programName(last);
+        if (commands.some((c) => c.start > last.start && isClean(c))) continue;
+
+        const target = cacheMountFor(run, PKGS_DIRS);
+        if (target) {
+          report.note(run.span.start, 'mounted', { tool, target });
+          continue;
+        }
+        const cleanup = `${tool} clean --all --yes`;
+        const outcome = refusal ? { reason: refusal } : appendCommands(doc, run, [cleanup]);
+        if ('reason' in outcome) {
+          report.note(run.span.start, 'refused', { tool, reason: outcome.reason });
+          continue;
+        }
+        const command = `${tool} ${firstOperand(last.args)?.text}`;
+        report.change(run.span.start, 'cleaned', { cleanup, command }, [outcome.edit]);
+      }
+    }
+  },
+};
+
+export default condaClean;
+
+function isInstall(command: ShellCommand): boolean {
+  return TOOLS.has(programName(command)) && INSTALLS.has(firstOperand(command.args)?.text ?? '');
+}
+
+function isClean(command: ShellCommand): boolean {
+  return TOOLS.has(programName(command)) && firstOperand(command.args)?.text === 'clean';
+}

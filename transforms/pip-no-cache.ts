@@ -1,0 +1,101 @@
+import type { Env } from 'dockerfile-ast';
+import { insertAfterWord } from '../src/append';
+import type { DockerDocument, InstructionInfo } from '../src/document';
+import { hasFlag, type ShellCommand, type Word } from '../src/shell-commands';
+import { cacheMountFor, programName, runScripts } from '../src/package-runs';
+import type { Transform } from '../src/types';
+
+const FLAG = '--no-cache-dir';
+const SETTING = 'PIP_NO_CACHE_DIR';
+const CACHE_DIRS = ['/root/.cache/pip'];
+const PIP = /^pip(\d+(\.\d+)?)?$/;
+const PYTHON = /^python(\d+(\.\d+)?)?$/;
+
+const pipNoCache: Transform = {
+  id: 'pip-no-cache',
+  title: 'Install Python packages with `pip install --no-cache-dir`',
+  rationale:
+    '`pip install` keeps every wheel it downloads or builds in `~/.cache/pip`, which stays in the layer although nothing in the image reads it. `--no-cache-dir` keeps it from being written.',
+  safety: 'cache',
+  messages: {
+    flagged:
+      'Adds `--no-cache-dir` to `{command}`: the wheels pip downloads are no longer kept in the layer.',
+    mounted:
+      'Adds no `--no-cache-dir`: `{target}` is a cache mount, so the pip cache never reaches a layer.',
+    refused: 'Leaves `{command}` as it is: {reason}.',
+  },
+  options: {},
+  limitations: [
+    '`PIP_NO_CACHE_DIR` is recognised when an ENV of the stage (or of a stage it is built from) sets it, or when it is set on the command; a pip config file that turns the cache off is not read.',
+    'A cache mount is recognised at `/root/.cache/pip` or a directory above it; a RUN under another USER with a mount at its own home is still changed, which is harmless.',
+    'Installers that wrap pip (`pipenv`, `poetry`, `uv`) are left alone.',
+  ],
+  examples: [
+    {
+      before: 'FROM python:3.12-slim\nRUN pip install -r requirements.txt\n',
+      after: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir -r requirements.txt\n',
+    },
+  ],
+  run(doc, report) {
+    for (const stage of doc.stages) {
+      for (const { run, commands, refusal } of runScripts(doc, stage)) {
+        const installs = commands.flatMap((c) => {
+          const install = installWord(c);
+          return install &&
+            !hasFlag(c.args, FLAG, '--cache-dir') &&
+            !c.assignments.includes(SETTING)
+            ? [{ command: c, install }]
+            : [];
+        });
+        if (installs.length === 0 || settingInEnv(doc, run)) continue;
+        if (
+          commands.some(
+            (c) => programName(c) === 'export' && c.args.some((w) => w.text.startsWith(SETTING)),
+          )
+        )
+          continue;
+        const command = installs[0].command.args
+          .slice(0, installs[0].command.args.indexOf(installs[0].install) + 1)
+          .reduce((text, word) => `${text} ${word.text}`, installs[0].command.name);
+        const target = cacheMountFor(run, CACHE_DIRS);
+        if (target) {
+          report.note(run.span.start, 'mounted', { target });
+          continue;
+        }
+        if (refusal) {
+          report.note(run.span.start, 'refused', { command, reason: refusal });
+          continue;
+        }
+        const edits = installs.map(({ install }) => insertAfterWord(run, install, FLAG));
+        report.change(run.span.start, 'flagged', { command }, edits);
+      }
+    }
+  },
+};
+
+export default pipNoCache;
+
+/** The `install` word of `pip install` or `python -m pip install`, else undefined. */
+function installWord(command: ShellCommand): Word | undefined {
+  const program = programName(command);
+  let rest = command.args;
+  if (PYTHON.test(program)) {
+    const module = rest.findIndex((w) => w.text === '-m');
+    if (module === -1 || rest[module + 1]?.text !== 'pip') return undefined;
+    rest = rest.slice(module + 2);
+  } else if (!PIP.test(program)) {
+    return undefined;
+  }
+  const sub = rest.find((w) => !w.text.startsWith('-'));
+  return sub?.text === 'install' ? sub : undefined;
+}
+
+/** True when an ENV before the RUN, in its stage or a stage it is built from, sets the setting. */
+function settingInEnv(doc: DockerDocument, run: InstructionInfo): boolean {
+  for (let stage = run.stage; stage; stage = doc.findStage(stage.base, stage.from.index) ?? null) {
+    const envs = stage.instructions.filter((i) => i.keyword === 'ENV' && i.index < run.index);
+    const names = envs.flatMap((env) => (env.node as Env).getProperties().map((p) => p.getName()));
+    if (names.includes(SETTING)) return true;
+  }
+  return false;
+}
