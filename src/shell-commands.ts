@@ -1,5 +1,11 @@
-import type { Node } from 'web-tree-sitter';
-import { commandArgs, commandName, walk, withShellTree } from './shell';
+import {
+  commandArgs,
+  commandName,
+  memoize,
+  walk,
+  withShellTree,
+  type ShellNode as Node,
+} from './shell';
 
 /** A word of a command, with its offsets in the script text. */
 export interface Word {
@@ -26,23 +32,18 @@ export interface ShellCommand {
   andElement: { start: number; end: number } | null;
 }
 
-const cache = new Map<string, ShellCommand[]>();
-
-/** Every simple command of a script in source order; results are cached by text. */
-export function listCommands(script: string): ShellCommand[] {
-  const known = cache.get(script);
-  if (known) return known;
-  const commands = withShellTree(script, (root) => {
-    const found: ShellCommand[] = [];
-    walk(root, (node) => {
-      if (node.type === 'command') found.push(readCommand(node));
-    });
-    return found;
-  });
-  if (cache.size > 2000) cache.clear();
-  cache.set(script, commands);
-  return commands;
-}
+/** Every simple command of a script in source order; remembered by text. */
+export const listCommands: (script: string) => ShellCommand[] = memoize(
+  (script) => script,
+  (script) =>
+    withShellTree(script, (root) => {
+      const found: ShellCommand[] = [];
+      walk(root, (node) => {
+        if (node.type === 'command') found.push(readCommand(node));
+      });
+      return found;
+    }),
+);
 
 /** The first word that is not an option (`-y`, `--quiet`), starting at `from`. */
 export function firstOperand(args: Word[], from = 0): Word | undefined {
@@ -89,6 +90,6 @@ function andElementRange(node: Node): { start: number; end: number } | null {
   }
   const [left, , right] = parent.children;
   if (!left || !right) return null;
-  if (right.id === node.id) return { start: left.endIndex, end: node.endIndex };
+  if (right === node) return { start: left.endIndex, end: node.endIndex };
   return { start: node.startIndex, end: right.startIndex };
 }
