@@ -27,6 +27,8 @@ import {
 import type { Edit, Transform } from '../src/types';
 
 const CREATORS = new Set(['curl', 'wget', 'mkdir', 'touch', 'git', 'unzip']);
+/** A quick look before reading the script: no such word, no creator. */
+const CREATOR_WORD = /\b(curl|wget|mkdir|touch|git|unzip)\b|>/;
 const RM_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose)$/;
 
 type Verdict = { creator: InstructionInfo; paths: string[]; edits: Edit[] } | { reason: string };
@@ -64,7 +66,12 @@ const deleteInCreatingLayer: Transform = {
       const context: Context = { doc, stage, workdirs: stageWorkdirs(stage), created: new Map() };
       for (const run of stage.instructions.filter(isEditableRun)) {
         // Most RUNs delete nothing: the cheap facts say so before a full read.
-        if (!analyzeScript(run.body.text).commands.includes('rm')) continue;
+        if (
+          !/\brm\b/.test(run.body.text) ||
+          !analyzeScript(run.body.text).commands.includes('rm')
+        ) {
+          continue;
+        }
         const scan = scanScript(run.body.text, context.workdirs.get(run.index) ?? null);
         for (const rm of scan.commands.filter((c) => c.name === 'rm')) {
           const verdict = judge(context, run, rm, scan.commands);
@@ -168,6 +175,7 @@ function createdBy(context: Context, run: InstructionInfo): Set<string> {
 
 /** Whether a RUN runs any command that `createdWords` knows to create a path. */
 function mayCreate(run: InstructionInfo): boolean {
+  if (!CREATOR_WORD.test(run.body.text)) return false;
   const facts = analyzeScript(run.body.text);
   return facts.hasOutputRedirect || facts.commands.some((name) => CREATORS.has(name));
 }
