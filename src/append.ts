@@ -1,4 +1,4 @@
-import type { DockerDocument, InstructionInfo } from './document';
+import { shellHasErrexit, type DockerDocument, type InstructionInfo } from './document';
 import { continuationStyle, continuationText, scriptTail } from './join';
 import { insertBeforeNext } from './script-paths';
 import { analyzeScript } from './shell-effects';
@@ -30,6 +30,12 @@ export function appendCommands(
     return {
       reason: 'it starts a background job (`&`), which a command added after it would race',
     };
+  if (facts.lastIsCompound && (facts.errexitAnywhere || shellHasErrexit(run.shell))) {
+    return {
+      reason:
+        'it ends in a compound command under `set -e`, and errexit stops applying inside anything followed by `&&`',
+    };
+  }
   const tail = scriptTail(doc, run, facts);
   if (tail.commentRunsOn) {
     return {

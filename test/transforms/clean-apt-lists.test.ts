@@ -6,6 +6,25 @@ const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
 transformTable('clean-apt-lists', {
   unchanged: [
     {
+      name: 'a compound command last, under set -e',
+      input: lines(
+        'FROM debian:12',
+        'RUN set -e; if true; then apt-get update; apt-get install -y curl; fi',
+      ),
+      reason: 'followed by `&&`, the if would no longer stop at a failing command',
+      note: 'compound command under `set -e`',
+    },
+    {
+      name: 'a compound command last, under a SHELL with -e',
+      input: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-eo", "pipefail", "-c"]',
+        'RUN for p in curl git; do apt-get update && apt-get install -y "$p"; done',
+      ),
+      reason: 'errexit comes from the SHELL and would stop applying inside the loop',
+      note: 'compound command under `set -e`',
+    },
+    {
       name: 'lists already removed after the install',
       input: lines('FROM debian:12', `RUN apt-get update && apt-get install -y curl && ${CLEANUP}`),
       reason: 'the RUN already removes the lists',
