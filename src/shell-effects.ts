@@ -68,8 +68,24 @@ const COMPOUND = new Set([
   'function_definition',
 ]);
 
+/** Arithmetic operators that assign to a variable (`x=1`, `x+=2`). */
+const ASSIGNING_OPERATORS = new Set([
+  '=',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '<<=',
+  '>>=',
+  '&=',
+  '^=',
+  '|=',
+]);
+
 /** Builtins whose effect outlives the command, in the shell that ran it. */
 const STATEFUL_BUILTINS = new Set([
+  'printf',
   'umask',
   'ulimit',
   'alias',
@@ -233,6 +249,17 @@ function collectLeaks(root: Node, facts: ScriptFacts): void {
           add({ kind: 'variable', source: node.text, names: [] });
         }
         return true;
+      case 'binary_expression':
+        if (node.children.some((c) => ASSIGNING_OPERATORS.has(c.type))) {
+          add({ kind: 'variable', source: node.text, names: [] });
+        }
+        return true;
+      case 'postfix_expression':
+      case 'unary_expression':
+        if (node.children.some((c) => c.type === '++' || c.type === '--')) {
+          add({ kind: 'variable', source: node.text, names: [] });
+        }
+        return true;
       case 'arithmetic_expansion':
       case 'compound_statement':
         return true;
@@ -251,6 +278,8 @@ function recordCommand(node: Node, facts: ScriptFacts, add: (leak: Leak) => void
     [name, ...args] = args;
   }
   if (!STATEFUL_BUILTINS.has(name)) return;
+  // printf only sets state with `-v NAME`; otherwise it only prints.
+  if (name === 'printf' && !args.some((arg) => arg.startsWith('-v'))) return;
   if (name === 'set') {
     const change = readSetArgs(args);
     if (change.errexit !== undefined) facts.errexit = change.errexit;
@@ -258,7 +287,10 @@ function recordCommand(node: Node, facts: ScriptFacts, add: (leak: Leak) => void
       add({ kind: 'option', source: node.text, options: change.options });
   } else if (name === 'cd' || name === 'pushd' || name === 'popd') {
     add({ kind: 'cwd', source: node.text });
-  } else if (['read', 'getopts', 'mapfile', 'readarray', 'let'].includes(name)) {
+  } else if (
+    ['read', 'getopts', 'mapfile', 'readarray', 'let'].includes(name) ||
+    (name === 'printf' && args.some((arg) => arg.startsWith('-v')))
+  ) {
     add({ kind: 'variable', source: node.text, names: [] });
   } else {
     add({ kind: 'other', source: node.text });

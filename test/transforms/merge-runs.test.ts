@@ -295,6 +295,26 @@ transformTable('merge-runs', {
       ),
     },
     {
+      name: 'an arithmetic assignment',
+      input: lines('FROM alpine:3.20', 'RUN echo $((X=5))', 'RUN echo "[$X]" > /f'),
+      output: lines('FROM alpine:3.20', 'RUN ( echo $((X=5)) ) && \\', '    echo "[$X]" > /f'),
+    },
+    {
+      name: 'an arithmetic increment',
+      input: lines('FROM alpine:3.20', 'RUN ((i++))', 'RUN echo $i'),
+      output: lines('FROM alpine:3.20', 'RUN ( ((i++)) ) && \\', '    echo $i'),
+    },
+    {
+      name: 'printf -v',
+      input: lines('FROM alpine:3.20', 'RUN printf -v X %s 5', 'RUN echo "$X"'),
+      output: lines('FROM alpine:3.20', 'RUN ( printf -v X %s 5 ) && \\', '    echo "$X"'),
+    },
+    {
+      name: 'a plain printf leaks nothing',
+      input: lines('FROM alpine:3.20', 'RUN printf %s 5 > /a', 'RUN cat /a'),
+      output: lines('FROM alpine:3.20', 'RUN printf %s 5 > /a && \\', '    cat /a'),
+    },
+    {
       name: 'no final newline',
       input: 'FROM alpine:3.20\nRUN a\nRUN b',
       output: 'FROM alpine:3.20\nRUN a && \\\n    b',
