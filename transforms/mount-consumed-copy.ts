@@ -30,8 +30,6 @@ import type { Edit, Transform } from '../src/types';
 const RM_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose|--)$/;
 /** Commands that move, unlink or replace the file: that fails on a mount point. */
 const UNLINKERS = new Set(['mv', 'rm', 'unlink', 'shred', 'sed', 'perl', 'dos2unix', 'patch']);
-/** Commands that change the file in place: they need a writable mount. */
-const WRITERS = new Set(['chmod', 'chown', 'chgrp', 'touch', 'truncate']);
 /** Local files ADD copies as they are; any other file might be a tar archive ADD unpacks. */
 const ADD_KEEPS =
   /\.(sh|bash|py|pl|rb|deb|rpm|apk|whl|zip|jar|war|txt|json|ya?ml|toml|cfg|conf|ini|pem|crt|key|sql|patch|diff|run|bin|exe|msi|js)$/i;
@@ -112,14 +110,16 @@ function planMount(
     missingDirectory(stage, workdirs, copy, target);
   if (reason) return { reason };
 
-  const writable = users.some((c) => WRITERS.has(c.name) || c.outputs.length > 0);
   const from = flagValue(copy, 'from');
   const options = [
     'type=bind',
     ...(from !== null ? [`from=${from}`] : []),
     `source=${source}`,
     `target=${target}`,
-    ...(writable ? ['rw'] : []),
+    // Always writable: the RUN may write into the file or tree without naming
+    // it (a build in a copied directory), as it could into the copy; the
+    // writes are dropped with the mount, as the copy was deleted.
+    'rw',
   ];
   const keywordEnd = doc.offsetAt(run.node.getInstructionRange().end);
   const edits: Edit[] = [

@@ -3,7 +3,7 @@ import { lines, transformTable } from '../harness';
 
 const syntax = '# syntax=docker/dockerfile:1';
 const install = 'RUN sh /tmp/install.sh && rm /tmp/install.sh';
-const mounted = 'RUN --mount=type=bind,source=install.sh,target=/tmp/install.sh sh /tmp/install.sh';
+const mounted = 'RUN --mount=type=bind,source=install.sh,target=/tmp/install.sh,rw sh /tmp/install.sh';
 
 transformTable('mount-consumed-copy', {
   unchanged: [
@@ -171,7 +171,7 @@ transformTable('mount-consumed-copy', {
         'FROM python:3 AS build',
         'RUN pip wheel -w /out .',
         'FROM python:3-slim',
-        'RUN --mount=type=bind,from=build,source=/out/app.whl,target=/tmp/app.whl pip install /tmp/app.whl',
+        'RUN --mount=type=bind,from=build,source=/out/app.whl,target=/tmp/app.whl,rw pip install /tmp/app.whl',
       ),
     },
     {
@@ -201,8 +201,8 @@ transformTable('mount-consumed-copy', {
         syntax,
         'FROM python:3',
         'WORKDIR /app',
-        'RUN --mount=type=bind,source=requirements.txt,target=/app/requirements.txt pip install -r requirements.txt',
-        'RUN --mount=type=bind,source=tool.deb,target=/tmp/tool.deb dpkg -i /tmp/tool.deb',
+        'RUN --mount=type=bind,source=requirements.txt,target=/app/requirements.txt,rw pip install -r requirements.txt',
+        'RUN --mount=type=bind,source=tool.deb,target=/tmp/tool.deb,rw dpkg -i /tmp/tool.deb',
       ),
     },
     {
