@@ -148,6 +148,16 @@ export function readInstallRun(context: TreeContext): Install | string {
 /** Instructions between the copy and the install that the install could depend on. */
 function checkBetween(context: TreeContext, install: Install): string | null {
   const { doc, stage, tree, removal, mount } = context;
+  // The builder stage starts from where the tree came from, so state the final
+  // stage set before the copy (an ENV PREFIX, say) would be missing there too.
+  const earlier = stageLineage(doc, stage)
+    .flatMap((s) => s.instructions)
+    .find(
+      (i) => !mount && i.index < tree.copy.index && ['ENV', 'ARG', 'SHELL'].includes(i.keyword),
+    );
+  if (earlier) {
+    return `the \`${earlier.keyword}\` at line ${earlier.line + 1} sets state the install could depend on, which a separate stage would not have`;
+  }
   for (const between of stage.instructions) {
     if (between.index <= tree.copy.index || between.index >= install.run.index) continue;
     const at = `the \`${between.keyword}\` at line ${between.line + 1}`;

@@ -9,6 +9,18 @@ const mount = { transformOptions: { 'extract-install-stage': { strategy: 'mount'
 transformTable('extract-install-stage', {
   unchanged: [
     {
+      name: 'an ENV of the final stage before the copy',
+      input: lines(
+        'FROM gcc:14 AS build',
+        'FROM debian:bookworm-slim',
+        'ENV PREFIX=/opt/app',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+      ),
+      reason: 'make reads PREFIX from the environment; a builder stage would install elsewhere',
+      note: 'the `ENV` at line 3 sets state the install could depend on',
+    },
+    {
       name: 'a tree that stays in the image',
       input: lines(
         'FROM gcc:14 AS build',
