@@ -53,6 +53,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     )
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .version(packageJson.version)
     .showHelpAfterError();
 
   program
@@ -227,7 +228,8 @@ function printText(outcomes: FileOutcome[], flags: FixFlags, color: boolean, io:
     if (before.length + after.length > 0)
       io.out(`${path}: layers per stage: ${describeLayerChange(before, after)}\n`);
   }
-  io.err(summary(done, flags.write ?? false));
+  // A run where no file could be read says only what was wrong, one line each.
+  if (done.length > 0) io.err(summary(done, flags.write ?? false));
 }
 
 /** One line: files scanned, changed, bytes of Dockerfile on changed lines, notes. */

@@ -84,7 +84,9 @@ function readable(loader: Loader): Loader {
     try {
       return await loader(file, content);
     } catch (error) {
-      throw new ConfigError(file, null, `cannot be read: ${(error as Error).message}`);
+      // Parsers explain over several lines; the first says what is wrong.
+      const reason = (error as Error).message.split('\n')[0].trim();
+      throw new ConfigError(file, null, `cannot be read: ${reason}`);
     }
   };
 }
@@ -165,9 +167,11 @@ export function mergeOptions(file: DslimConfig | null, flags: FixOptions): FixOp
   const transformOptions: Record<string, TransformOptions> = { ...file?.transforms };
   for (const [id, options] of Object.entries(flags.transformOptions ?? {}))
     transformOptions[id] = { ...transformOptions[id], ...options };
+  // Naming transforms with --only asks for them, whatever the file skips.
+  const skip = flags.skip ?? file?.skip?.filter((id) => !flags.only?.includes(id));
   return {
     only: flags.only ?? file?.only,
-    skip: flags.skip ?? file?.skip,
+    skip,
     safety: flags.safety ?? file?.safety,
     transformOptions,
   };

@@ -43,6 +43,7 @@ export async function findDockerfiles(
         cwd: input,
         ignore: IGNORED,
         dot: true,
+        followSymbolicLinks: false,
         onlyFiles: true,
       });
       if (found.length === 0)
@@ -81,7 +82,9 @@ export async function readDockerfile(
  * file beside it with the same mode, which is then renamed over it, so a
  * crash never leaves half a Dockerfile.
  */
-export async function writeAtomically(file: string, text: string): Promise<void> {
+export async function writeAtomically(link: string, text: string): Promise<void> {
+  // Through a symbolic link to the file it names: the link stays a link.
+  const file = await fs.realpath(link);
   const stat = await fs.stat(file);
   const temporary = path.join(
     path.dirname(file),
@@ -106,6 +109,10 @@ export function describeError(error: NodeJS.ErrnoException): string {
       return 'permission denied';
     case 'EISDIR':
       return 'is a directory';
+    case 'EIO':
+      return 'could not be read (input/output error)';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
     default:
       return error.message;
   }

@@ -117,6 +117,15 @@ describe('dslim fix --write', () => {
     expect(run.out).not.toContain('+++');
   });
 
+  test('writes through a symbolic link, which stays a link', async () => {
+    const target = await write('real.Dockerfile', MERGEABLE);
+    const link = path.join(dir, 'Dockerfile');
+    await fs.symlink('real.Dockerfile', link);
+    await dslim(['fix', '--write', link]);
+    expect((await fs.lstat(link)).isSymbolicLink()).toBe(true);
+    expect(await fs.readFile(target, 'utf8')).toBe(MERGED);
+  });
+
   test('never touches an unchanged file', async () => {
     const file = await write('Dockerfile', CLEAN);
     const past = new Date('2020-01-01T00:00:00Z');
@@ -166,6 +175,15 @@ describe('dslim fix --stdin', () => {
   test('--check exits 1 when the text would change', async () => {
     expect((await dslim(['fix', '--stdin', '--check'], { stdin: MERGEABLE })).code).toBe(1);
     expect((await dslim(['fix', '--stdin', '--check'], { stdin: CLEAN })).code).toBe(0);
+  });
+});
+
+describe('dslim --version', () => {
+  test('prints the package version', async () => {
+    const { version } = JSON.parse(
+      await fs.readFile(path.join(__dirname, '..', 'package.json'), 'utf8'),
+    );
+    expect(await dslim(['--version'])).toEqual({ code: 0, out: `${version}\n`, err: '' });
   });
 });
 
@@ -237,6 +255,16 @@ describe('bad input', () => {
       expect(await fs.readFile(good, 'utf8')).toBe(MERGED);
     },
   );
+
+  test('a bad file alone gets exactly one line', async () => {
+    const file = await write('notes.Dockerfile', 'hello\n');
+    const run = await dslim(['fix', file]);
+    expect(run).toEqual({
+      code: 2,
+      out: '',
+      err: `dslim: ${file}: line 1: \`hello\` is not a Dockerfile instruction\n`,
+    });
+  });
 
   test('a missing path', async () => {
     const run = await dslim(['fix', path.join(dir, 'nope')]);

@@ -187,6 +187,13 @@ describe('command-line flags and the file', () => {
     expect(await fs.readFile(file, 'utf8')).toBe(RUNS_MERGED);
   });
 
+  test('--only names a transform the file skips, and it runs', async () => {
+    await write('.dslimrc', 'skip: [merge-labels]\n');
+    const file = await write('Dockerfile', MERGEABLE);
+    await dslim(['fix', '--write', '--only', 'merge-labels', file]);
+    expect(await fs.readFile(file, 'utf8')).toBe(LABELS_MERGED);
+  });
+
   test('--stdin looks for the file from the folder of --stdin-filepath', async () => {
     await write('svc/.dslimrc', 'skip: merge-runs\n');
     const filepath = path.join(dir, 'svc', 'Dockerfile');

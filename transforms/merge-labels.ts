@@ -48,7 +48,7 @@ export default mergeLabels;
 function refusal(doc: DockerDocument, a: InstructionInfo, b: InstructionInfo): string | null {
   if (a.index + 1 !== b.index) return 'another instruction stands between them';
   const pragma = gapBetween(doc, a, b).pragma;
-  if (pragma) return `the comment \`${pragma}\` applies to this LABEL alone`;
+  if (pragma) return `the directive comment \`${pragma}\` stands between them`;
   for (const label of [a, b]) {
     const problem = legacyRewrites(doc, label).problem;
     if (problem) return problem;

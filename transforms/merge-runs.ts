@@ -8,6 +8,13 @@ import { continuationStyle, gapBetween, joinEdit, scriptTail } from '../src/join
 import { analyzeScript, type Leak, type ScriptFacts } from '../src/shell-effects';
 import type { Edit, Reporter, Transform } from '../src/types';
 
+/**
+ * RUNs joined in one round. Each join reads the chain so far again, so the
+ * cost grows with the square of its length; the next round joins the
+ * joined RUNs, so a longer run of RUNs still ends up as one.
+ */
+const MAX_CHAIN = 40;
+
 /** Options whose only effect is on what the build log shows. */
 const LOG_ONLY_OPTIONS = new Set(['x', 'v', 'xtrace', 'verbose']);
 
@@ -60,7 +67,8 @@ const mergeRuns: Transform = {
       let previous: InstructionInfo | null = null;
       for (const instruction of stage.instructions) {
         const adjacent = previous?.keyword === 'RUN' && instruction.keyword === 'RUN';
-        const verdict = adjacent && chain ? judge(doc, chain, instruction) : null;
+        const full = chain !== null && chain.count >= MAX_CHAIN;
+        const verdict = adjacent && chain && !full ? judge(doc, chain, instruction) : null;
         if (verdict?.join && chain) {
           extend(doc, chain, instruction, verdict);
         } else {
@@ -188,7 +196,7 @@ function findBarrier(doc: DockerDocument, a: InstructionInfo, b: InstructionInfo
   if (b.body.text.trim() === '' || a.body.text.trim() === '')
     return 'one of the RUNs has no command';
   const pragma = gapBetween(doc, a, b).pragma;
-  if (pragma) return `the comment \`${pragma}\` applies to this RUN alone`;
+  if (pragma) return `the directive comment \`${pragma}\` stands between them`;
   const lastLine = doc.lineText(doc.lineAt(a.span.end));
   if (lastLine.trimEnd().endsWith(doc.escape)) return 'the RUN before ends in a line continuation';
   return null;

@@ -3,7 +3,8 @@ import { lines, transformTable } from '../harness';
 
 const syntax = '# syntax=docker/dockerfile:1';
 const install = 'RUN sh /tmp/install.sh && rm /tmp/install.sh';
-const mounted = 'RUN --mount=type=bind,source=install.sh,target=/tmp/install.sh,rw sh /tmp/install.sh';
+const mounted =
+  'RUN --mount=type=bind,source=install.sh,target=/tmp/install.sh,rw sh /tmp/install.sh';
 
 transformTable('mount-consumed-copy', {
   unchanged: [
