@@ -61,7 +61,7 @@ const apkNoCache: Transform = {
         const edits: Edit[] = bare.map((c) => insertAfterWord(run, subcommand(c)!, '--no-cache'));
         const update = apk.find((c) => subcommand(c)?.text === 'update' && c.andElement);
         const read = (later: RunScript) =>
-          later.commands.some((c) => programName(c) === 'apk' && readsIndex(c, later));
+          later.commands.some((c) => programName(c) === 'apk' && readsIndex(c));
         const readers = apk.filter((c) => update && c.start > update.start && !indexFree(c));
         if (update && readers.length === 0 && !laterRuns(doc, run).some(read)) {
           const drop = deleteScriptRange(doc, run, update.andElement!);
@@ -86,11 +86,15 @@ function subcommand(command: ShellCommand) {
   return firstOperand(command.args);
 }
 
-/** True when a later `apk` command reads the stored index, being left as it is. */
-function readsIndex(command: ShellCommand, later: RunScript): boolean {
+/**
+ * True when a later `apk` command reads the stored index as it stands now. A
+ * later `apk add` counts until it has `--no-cache`, even if this transform
+ * will add it: a comment may keep that RUN as it is, and the next round drops
+ * the update once it is safe.
+ */
+function readsIndex(command: ShellCommand): boolean {
   if (!indexFree(command)) return true;
-  const kept = later.refusal !== null || cacheMountFor(later.run, CACHE_DIRS) !== null;
-  return kept && subcommand(command)?.text === 'add' && !hasFlag(command.args, '--no-cache');
+  return subcommand(command)?.text === 'add' && !hasFlag(command.args, '--no-cache');
 }
 
 /** True for an `apk` command that reads no stored index once `--no-cache` is added. */

@@ -44,6 +44,21 @@ transformTable('apk-no-cache', {
   ],
   changed: [
     {
+      name: 'an update kept while an ignored later RUN still reads its index',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN apk update && apk add curl',
+        '# dslim-ignore',
+        'RUN apk add vim',
+      ),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN apk update && apk add --no-cache curl',
+        '# dslim-ignore',
+        'RUN apk add vim',
+      ),
+    },
+    {
       name: 'one add',
       input: lines('FROM alpine:3.20', 'RUN apk add curl'),
       output: lines('FROM alpine:3.20', 'RUN apk add --no-cache curl'),
