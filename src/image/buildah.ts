@@ -30,6 +30,8 @@ export interface Buildah {
     dockerfile: string;
     context: string;
     tag: string;
+    /** Build every step again instead of reusing cached layers. */
+    noCache?: boolean;
     onStep?: (step: string) => void;
   }): Promise<{ ok: true } | { ok: false; tail: string[] }>;
   /** Writes an image as an OCI image layout directory. */
@@ -56,7 +58,7 @@ export function createBuildah(env: NodeJS.ProcessEnv): Buildah {
     async available() {
       return (await runCommand('buildah', ['--version'], childEnv)).code === 0;
     },
-    async build({ dockerfile, context, tag, onStep }) {
+    async build({ dockerfile, context, tag, noCache, onStep }) {
       const tail: string[] = [];
       const result = await run(
         [
@@ -64,6 +66,7 @@ export function createBuildah(env: NodeJS.ProcessEnv): Buildah {
           '--isolation',
           'chroot',
           '--layers',
+          ...(noCache ? ['--no-cache'] : []),
           '--pull=never',
           '-f',
           dockerfile,
