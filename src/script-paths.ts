@@ -21,6 +21,8 @@ export interface CommandFacts {
   cwd: string | null;
   /** Targets of its output redirections (`> file`), as written. */
   outputs: string[];
+  /** Targets of every redirection that may apply to it, input ones too. */
+  redirects: string[];
   /**
    * The logical range to delete to drop this command and one operator next
    * to it, when it is a top-level statement or a link of a top-level `&&`
@@ -58,7 +60,8 @@ function readScript(text: string, cwd: string | null): ScriptPaths {
         start: node.startIndex,
         end: node.endIndex,
         cwd: current,
-        outputs: outputsOf(node),
+        outputs: redirectTargets(node, true),
+        redirects: redirectTargets(node, false),
         removal: removals.get(node.startIndex) ?? null,
       });
       if (name === 'cd' || name === 'pushd' || name === 'popd') {
@@ -121,15 +124,29 @@ function andChainLinks(list: Node): Node[] | null {
   return links;
 }
 
-function outputsOf(command: Node): string[] {
-  const parent = command.parent;
-  if (parent?.type !== 'redirected_statement') return [];
-  return parent.childrenForFieldName('redirect').flatMap((redirect) => {
-    if (!redirect || redirect.type !== 'file_redirect') return [];
-    if (!/^\d*(>|>>|&>|>\|)$/.test(redirect.children[0]?.text ?? '')) return [];
-    const target = redirect.childForFieldName('destination')?.text ?? '';
-    return target.startsWith('/dev/') ? [] : [target];
-  });
+/**
+ * Files redirected for a command. The parser hangs a redirection that ends a
+ * chain (`a && b > f`) or a pipeline on the whole chain, though the shell
+ * gives it to the last command only; so the chains and pipelines around a
+ * command are searched too. With `outputsOnly`, only `>`-style targets of
+ * redirections that surely apply to this command (it ends what they wrap);
+ * otherwise every target that may apply, for deciding who reads a path.
+ */
+function redirectTargets(command: Node, outputsOnly: boolean): string[] {
+  const targets: string[] = [];
+  for (let node = command.parent; node; node = node.parent) {
+    if (!['redirected_statement', 'list', 'pipeline'].includes(node.type)) break;
+    if (node.type !== 'redirected_statement') continue;
+    const body = node.children[0];
+    if (outputsOnly && body && body.endIndex !== command.endIndex) continue;
+    for (const redirect of node.childrenForFieldName('redirect')) {
+      if (redirect.type !== 'file_redirect') continue;
+      const output = /^\d*(>|>>|&>|>\|)$/.test(redirect.children[0]?.text ?? '');
+      const target = redirect.childForFieldName('destination')?.text ?? '';
+      if ((output || !outputsOnly) && !target.startsWith('/dev/')) targets.push(target);
+    }
+  }
+  return targets;
 }
 
 /**
@@ -139,7 +156,7 @@ function outputsOf(command: Node): string[] {
  */
 export function commandTouches(command: CommandFacts, path: string): boolean {
   if (command.cwd !== null && isWithin(command.cwd, path)) return true;
-  const words = [command.name, ...command.args, ...command.outputs];
+  const words = [command.name, ...command.args, ...command.redirects];
   return words.some((word) =>
     [word, word.slice(word.indexOf('=') + 1)].some((piece) =>
       wordTouches(piece, command.cwd, path),

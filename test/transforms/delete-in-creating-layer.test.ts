@@ -6,6 +6,19 @@ const download = 'RUN curl -fsSLo /tmp/app.tgz https://example.com/app.tgz';
 transformTable('delete-in-creating-layer', {
   unchanged: [
     {
+      name: 'a RUN between that reads the file through an input redirection',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'RUN curl -o /tmp/x.tgz https://example.test/x',
+        'ENV A=1',
+        'RUN tar xz -C /opt < /tmp/x.tgz && echo ok',
+        'ENV B=1',
+        'RUN rm /tmp/x.tgz',
+      ),
+      reason: 'moving the rm would delete the file before the RUN that reads it',
+      note: 'the `RUN` at line 4 uses the path',
+    },
+    {
       name: 'a heredoc COPY between them',
       input: lines(
         'FROM debian',
@@ -163,6 +176,20 @@ transformTable('delete-in-creating-layer', {
     },
   ],
   changed: [
+    {
+      name: 'a file created by a redirection that ends a chain',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'RUN mkdir -p /opt && head -c 9 /dev/zero > /tmp/x.bin',
+        'ENV A=1',
+        'RUN rm /tmp/x.bin',
+      ),
+      output: lines(
+        'FROM debian:bookworm-slim',
+        'RUN mkdir -p /opt && head -c 9 /dev/zero > /tmp/x.bin && rm /tmp/x.bin',
+        'ENV A=1',
+      ),
+    },
     {
       name: 'a download deleted after an ENV, in the middle of a chain',
       input: lines(
