@@ -65,17 +65,11 @@ export class InputError extends Error {}
 
 /** Picks the transforms that the options enable, in registry order. */
 export function selectTransforms(all: readonly Transform[], options: EngineOptions): Transform[] {
-  const safety = options.safety ?? ['layout', 'cache'];
   const known = new Set(all.map((t) => t.id));
   for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
     if (!known.has(id)) throw new InputError(`unknown transform \`${id}\` (see \`dslim list\`)`);
   }
-  return all.filter(
-    (t) =>
-      safety.includes(t.safety) &&
-      (!options.only || options.only.includes(t.id)) &&
-      !(options.skip ?? []).includes(t.id),
-  );
+  return all.filter((t) => named(t, options) && allowed(options).includes(t.safety));
 }
 
 /**
@@ -83,14 +77,25 @@ export function selectTransforms(all: readonly Transform[], options: EngineOptio
  * enabled. They run once over the final text, and what they would change
  * is reported as a note: the user sees the candidate without the risk.
  */
-export function selectAdvisory(all: Transform[], options: EngineOptions): Transform[] {
-  const safety = options.safety ?? ['layout', 'cache'];
+export function selectAdvisory(all: readonly Transform[], options: EngineOptions): Transform[] {
   return all.filter(
     (t) =>
+      named(t, options) &&
       OPT_IN_CLASSES.includes(t.safety) &&
-      !safety.includes(t.safety) &&
-      (!options.only || options.only.includes(t.id)) &&
-      !(options.skip ?? []).includes(t.id),
+      !allowed(options).includes(t.safety),
+  );
+}
+
+/** The safety classes allowed to run: `layout` and `cache` unless told. */
+function allowed(options: EngineOptions): SafetyClass[] {
+  return options.safety ?? ['layout', 'cache'];
+}
+
+/** Not left out by `only` or `skip`. */
+function named(transform: Transform, options: EngineOptions): boolean {
+  return (
+    (!options.only || options.only.includes(transform.id)) &&
+    !(options.skip ?? []).includes(transform.id)
   );
 }
 
