@@ -176,8 +176,15 @@ export class DockerDocument {
       const range = node.getRange();
       const keyword = node.getKeyword().toUpperCase();
       const start = this.offsetAt(range.start);
+      const args = this.logical(
+        this.offsetAt(node.getInstructionRange().end),
+        this.offsetAt(range.end),
+      );
+      // Reading flags is slow in the parser: only where there can be some.
       const flags =
-        'getFlags' in node ? (node as unknown as { getFlags(): Flag[] }).getFlags() : [];
+        FLAGGED.has(keyword) && args.text.trimStart().startsWith('--')
+          ? (node as unknown as { getFlags(): Flag[] }).getFlags()
+          : [];
       const info: InstructionInfo = {
         index: this.instructions.length,
         keyword,
@@ -192,7 +199,7 @@ export class DockerDocument {
         opaque: false,
         shell,
       };
-      this.locateBody(info);
+      this.locateBody(info, args);
       if (keyword === 'FROM') {
         if (stage) finalShells.set(stage, shell);
         stage = this.startStage(info);
@@ -223,9 +230,7 @@ export class DockerDocument {
   }
 
   /** Finds where the arguments start once the keyword and flags are skipped. */
-  private locateBody(info: InstructionInfo): void {
-    const keywordEnd = this.offsetAt(info.node.getInstructionRange().end);
-    const args = this.logical(keywordEnd, info.span.end);
+  private locateBody(info: InstructionInfo, args: LogicalText): void {
     let skip = 0;
     const text = args.text;
     const wordCount = info.flags.length;
