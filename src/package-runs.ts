@@ -1,6 +1,7 @@
 import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } from './document';
 import { analyzeScript } from './shell-effects';
 import { listCommands, type ShellCommand, type Word } from './shell-commands';
+import type { MessageData, Reporter } from './types';
 
 /** A RUN with the commands it runs, and why it cannot be edited, if so. */
 export interface RunScript {
@@ -92,4 +93,22 @@ export function laterRuns(doc: DockerDocument, run: InstructionInfo): RunScript[
 export function removes(command: ShellCommand, dir: string): boolean {
   if (programName(command) !== 'rm') return false;
   return command.args.some((word) => word.text === dir || word.text.startsWith(`${dir}/`));
+}
+
+/**
+ * Says, as a note, why a cache transform leaves a RUN alone: a cache mount
+ * over one of `cacheDirs` already keeps the cache out of every layer
+ * (message `mounted`), or the RUN cannot be edited (message `refused`).
+ * True when it is left alone; `data` fills the messages' other placeholders.
+ */
+export function leaveAlone(
+  report: Reporter,
+  { run, refusal }: RunScript,
+  cacheDirs: string[],
+  data: MessageData = {},
+): boolean {
+  const target = cacheMountFor(run, cacheDirs);
+  if (target) report.note(run.span.start, 'mounted', { ...data, target });
+  else if (refusal) report.note(run.span.start, 'refused', { ...data, reason: refusal });
+  return target !== null || refusal !== null;
 }

@@ -1,6 +1,6 @@
 import { appendCommands } from '../src/append';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
-import { cacheMountFor, laterRuns, programName, removes, runScripts } from '../src/package-runs';
+import { laterRuns, leaveAlone, programName, removes, runScripts } from '../src/package-runs';
 import type { Transform } from '../src/types';
 
 const LISTS = '/var/lib/apt/lists';
@@ -40,19 +40,12 @@ const cleanAptLists: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      for (const { run, commands, refusal } of runScripts(doc, stage)) {
+      for (const script of runScripts(doc, stage)) {
+        const { run, commands } = script;
         const install = lastInstallAfterUpdate(commands);
         if (!install) continue;
         if (commands.some((c) => c.start > install.start && removesLists(c))) continue;
-        const target = cacheMountFor(run, [LISTS]);
-        if (target) {
-          report.note(run.span.start, 'mounted', { target });
-          continue;
-        }
-        if (refusal) {
-          report.note(run.span.start, 'refused', { reason: refusal });
-          continue;
-        }
+        if (leaveAlone(report, script, [LISTS])) continue;
         const reader = laterRuns(doc, run)
           .map((later) => ({ later, command: firstListReader(later.commands) }))
           .find((found) => found.command);

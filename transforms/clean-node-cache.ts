@@ -1,6 +1,6 @@
 import { appendCommands } from '../src/append';
 import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
-import { cacheMountFor, programName, runScripts } from '../src/package-runs';
+import { leaveAlone, programName, runScripts } from '../src/package-runs';
 import type { Transform } from '../src/types';
 
 const CLEANUP = 'npm cache clean --force';
@@ -46,7 +46,8 @@ const cleanNodeCache: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      for (const { run, commands, refusal } of runScripts(doc, stage)) {
+      for (const script of runScripts(doc, stage)) {
+        const { run, commands } = script;
         for (const command of commands) {
           const other = OTHER_MANAGERS[programName(command)];
           if (other && installsWith(command, other.installs)) {
@@ -62,12 +63,8 @@ const cleanNodeCache: Transform = {
         if (!last || installs.some((c) => hasFlag(c.args, '--cache'))) continue;
         if (commands.some((c) => c.start > last.start && isNpmCacheClean(c))) continue;
 
-        const target = cacheMountFor(run, NPM_CACHE);
-        if (target) {
-          report.note(run.span.start, 'mounted', { target });
-          continue;
-        }
-        const outcome = refusal ? { reason: refusal } : appendCommands(doc, run, [CLEANUP]);
+        if (leaveAlone(report, script, NPM_CACHE)) continue;
+        const outcome = appendCommands(doc, run, [CLEANUP]);
         if ('reason' in outcome) report.note(run.span.start, 'refused', { reason: outcome.reason });
         else {
           const command = `npm ${firstOperand(last.args)?.text}`;

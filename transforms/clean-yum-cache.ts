@@ -1,6 +1,6 @@
 import { appendCommands } from '../src/append';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
-import { cacheMountFor, programName, removes, runScripts } from '../src/package-runs';
+import { leaveAlone, programName, removes, runScripts } from '../src/package-runs';
 import type { Transform } from '../src/types';
 
 interface Manager {
@@ -58,7 +58,8 @@ const cleanYumCache: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      for (const { run, commands, refusal } of runScripts(doc, stage)) {
+      for (const script of runScripts(doc, stage)) {
+        const { run, commands } = script;
         const install = [...commands].reverse().find(installs);
         if (!install) continue;
         const tool = programName(install);
@@ -70,12 +71,8 @@ const cleanYumCache: Transform = {
         ].filter((c): c is string => c !== null);
         if (added.length === 0) continue;
 
-        const target = cacheMountFor(run, [manager.cacheDir]);
-        if (target) {
-          report.note(run.span.start, 'mounted', { tool, target });
-          continue;
-        }
-        const outcome = refusal ? { reason: refusal } : appendCommands(doc, run, added);
+        if (leaveAlone(report, script, [manager.cacheDir], { tool })) continue;
+        const outcome = appendCommands(doc, run, added);
         if ('reason' in outcome) {
           report.note(run.span.start, 'refused', { tool, reason: outcome.reason });
           continue;

@@ -1,7 +1,7 @@
 import type { Env } from 'dockerfile-ast';
 import { insertAfterWord } from '../src/append';
 import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
-import { cacheMountFor, programName, runScripts } from '../src/package-runs';
+import { leaveAlone, programName, runScripts } from '../src/package-runs';
 import type { Transform } from '../src/types';
 
 const FLAG = '--no-cache';
@@ -40,19 +40,12 @@ const composerNoCache: Transform = {
           (i.node as Env).getProperties().some((p) => p.getName() === 'COMPOSER_CACHE_DIR'),
       );
       if (cacheDirSet) continue;
-      for (const { run, commands, refusal } of runScripts(doc, stage)) {
+      for (const script of runScripts(doc, stage)) {
+        const { run, commands } = script;
         const installs = commands.filter(needsFlag);
         if (installs.length === 0) continue;
         const command = `composer ${firstOperand(installs[0].args)?.text}`;
-        const target = cacheMountFor(run, CACHE_DIRS);
-        if (target) {
-          report.note(run.span.start, 'mounted', { target });
-          continue;
-        }
-        if (refusal) {
-          report.note(run.span.start, 'refused', { command, reason: refusal });
-          continue;
-        }
+        if (leaveAlone(report, script, CACHE_DIRS, { command })) continue;
         const edits = installs.map((c) => insertAfterWord(run, firstOperand(c.args)!, FLAG));
         report.change(run.span.start, 'flagged', { command }, edits);
       }

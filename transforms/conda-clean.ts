@@ -1,6 +1,6 @@
 import { appendCommands } from '../src/append';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
-import { cacheMountFor, programName, runScripts } from '../src/package-runs';
+import { leaveAlone, programName, runScripts } from '../src/package-runs';
 import type { Transform } from '../src/types';
 
 const TOOLS = new Set(['conda', 'mamba', 'micromamba']);
@@ -33,20 +33,17 @@ const condaClean: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      for (const { run, commands, refusal } of runScripts(doc, stage)) {
+      for (const script of runScripts(doc, stage)) {
+        const { run, commands } = script;
         const installs = commands.filter(isInstall);
         const last = installs[installs.length - 1];
         if (!last) continue;
         const tool = programName(last);
         if (commands.some((c) => c.start > last.start && isClean(c))) continue;
 
-        const target = cacheMountFor(run, PKGS_DIRS);
-        if (target) {
-          report.note(run.span.start, 'mounted', { tool, target });
-          continue;
-        }
+        if (leaveAlone(report, script, PKGS_DIRS, { tool })) continue;
         const cleanup = `${tool} clean --all --yes`;
-        const outcome = refusal ? { reason: refusal } : appendCommands(doc, run, [cleanup]);
+        const outcome = appendCommands(doc, run, [cleanup]);
         if ('reason' in outcome) {
           report.note(run.span.start, 'refused', { tool, reason: outcome.reason });
           continue;

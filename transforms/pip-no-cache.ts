@@ -2,7 +2,7 @@ import type { Env } from 'dockerfile-ast';
 import { insertAfterWord } from '../src/append';
 import type { DockerDocument, InstructionInfo } from '../src/document';
 import { hasFlag, type ShellCommand, type Word } from '../src/shell-commands';
-import { cacheMountFor, programName, runScripts } from '../src/package-runs';
+import { leaveAlone, programName, runScripts } from '../src/package-runs';
 import type { Transform } from '../src/types';
 
 const FLAG = '--no-cache-dir';
@@ -38,7 +38,8 @@ const pipNoCache: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      for (const { run, commands, refusal } of runScripts(doc, stage)) {
+      for (const script of runScripts(doc, stage)) {
+        const { run, commands } = script;
         const installs = commands.flatMap((c) => {
           const install = installWord(c);
           return install &&
@@ -57,15 +58,7 @@ const pipNoCache: Transform = {
         const command = installs[0].command.args
           .slice(0, installs[0].command.args.indexOf(installs[0].install) + 1)
           .reduce((text, word) => `${text} ${word.text}`, installs[0].command.name);
-        const target = cacheMountFor(run, CACHE_DIRS);
-        if (target) {
-          report.note(run.span.start, 'mounted', { target });
-          continue;
-        }
-        if (refusal) {
-          report.note(run.span.start, 'refused', { command, reason: refusal });
-          continue;
-        }
+        if (leaveAlone(report, script, CACHE_DIRS, { command })) continue;
         const edits = installs.map(({ install }) => insertAfterWord(run, install, FLAG));
         report.change(run.span.start, 'flagged', { command }, edits);
       }
