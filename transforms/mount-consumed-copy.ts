@@ -50,6 +50,7 @@ const mountConsumedCopy: Transform = {
   },
   options: {},
   limitations: [
+    "A recursive `rm` (the source may be a directory) and an `rm` that ends the script after `;` (its exit status is the RUN's) keep the COPY.",
     'Needs BuildKit: the rewrite adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive.',
     'Only a single file consumed by the RUN right after it is handled, and only when its directory is known to exist already (`/`, `/tmp`, or made earlier in the stage); otherwise the COPY would have created that directory and the image would differ.',
     'A mounted file keeps the mode and owner it has in the build context, while `COPY` makes it owned by root; a RUN that checks ownership could see the difference.',
@@ -101,7 +102,7 @@ function planMount(
 
   const reason =
     copyProblem(copy, source) ??
-    rmProblem(rm, target) ??
+    rmProblem(rm, target, run.body.text) ??
     (users.find((c) => UNLINKERS.has(c.name)) &&
       'the `RUN` also moves, unlinks or replaces the file (`mv`, `sed -i`…), which fails on a mount point') ??
     (mountTargets(run, workdirs.get(run.index) ?? null).some((m) => !m || pathsOverlap(m, target))
@@ -163,12 +164,18 @@ function copyProblem(copy: InstructionInfo, source: string): string | null {
   return null;
 }
 
-function rmProblem(rm: CommandFacts, target: string): string | null {
+function rmProblem(rm: CommandFacts, target: string, script: string): string | null {
   const others = rm.args.filter((a) => !RM_OPTION.test(a) && resolvePath(a, rm.cwd) !== target);
   if (others.length > 0)
     return `the \`rm\` also deletes ${others.map((o) => `\`${o}\``).join(', ')}`;
+  if (rm.args.some((a) => /^-[a-zA-Z]*[rR]/.test(a) || a === '--recursive'))
+    return 'the `rm` is recursive, so the source may be a directory, and only a single file is mounted';
   if (!rm.removal)
     return 'the `rm` is inside a compound command or a chain with `||`, so it cannot be dropped alone';
+  const { start, last, whole } = rm.removal;
+  const final = script.slice(rm.end).replace(/[\s;]/g, '') === '';
+  if (last && !whole && final && !script.slice(start, rm.start).includes('&&'))
+    return "the `rm` ends the script after `;`, so its exit status is the RUN's, and dropping it would change whether the build fails";
   return null;
 }
 

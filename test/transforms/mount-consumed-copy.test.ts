@@ -9,6 +9,27 @@ const mounted =
 transformTable('mount-consumed-copy', {
   unchanged: [
     {
+      name: 'an rm after `;` that decides the exit status',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'COPY x.sh /tmp/x.sh',
+        'RUN sh /tmp/x.sh; rm /tmp/x.sh',
+      ),
+      reason: 'a failing x.sh does not fail this build; without the rm it would',
+      note: 'exit status',
+    },
+    {
+      name: 'a recursive rm of a tree from another stage',
+      input: lines(
+        'FROM gcc:14 AS build',
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+      ),
+      reason: "the source may be a directory; a mounted tree is the install-stage transform's job",
+      note: 'recursive',
+    },
+    {
       name: '--chown changes ownership a mount does not have',
       input: lines('FROM debian', 'COPY --chown=app install.sh /tmp/', install),
       reason: 'a bind mount keeps the build context owner, not the one --chown sets',
