@@ -134,7 +134,9 @@ async function fixStdin(flags: FixFlags, io: Io): Promise<number> {
   const folder = path.dirname(path.resolve(flags.stdinFilepath ?? 'Dockerfile'));
   const config = flags.config ? await createConfigLoader(listTransforms())(folder) : null;
   const options = mergeOptions(config?.config ?? null, engineOptions(flags));
-  const result = await fix(decoded.text, options).catch((e: Error) => e);
+  // Plain text output carries no notes, so the advice for classes that are off is not worked out.
+  const advice = flags.format !== 'text';
+  const result = await fix(decoded.text, { ...options, advice }).catch((e: Error) => e);
   if (result instanceof InputError) {
     io.out(decoded.text);
     io.err(`dslim: ${name}: ${result.message}\n`);

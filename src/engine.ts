@@ -19,6 +19,12 @@ export interface EngineOptions {
   safety?: SafetyClass[];
   /** Options per transform id; unset ones take the transform's defaults. */
   transformOptions?: Record<string, TransformOptions>;
+  /**
+   * Whether transforms whose class is off still say, as notes, what they
+   * would change (true by default). Format-on-save shows no notes and saves
+   * the time.
+   */
+  advice?: boolean;
 }
 
 /** A 1-based line and column; a range's end column is the one after its last character. */

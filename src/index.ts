@@ -25,7 +25,7 @@ export function fix(source: string, options: FixOptions = {}): Promise<FixResult
     source,
     selectTransforms(transforms, options),
     options,
-    selectAdvisory(transforms, options),
+    options.advice === false ? [] : selectAdvisory(transforms, options),
   );
 }
 

@@ -19,6 +19,18 @@ const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', '/bin/sh', '/bin/bash', '/b
  * package managers these transforms know do not run there.
  */
 export function runScripts(doc: DockerDocument, stage: Stage): RunScript[] {
+  let scripts = scriptsByStage.get(stage);
+  if (!scripts) {
+    scripts = readRunScripts(doc, stage);
+    scriptsByStage.set(stage, scripts);
+  }
+  return scripts;
+}
+
+/** Every cache transform reads the same stages: each is read once per parse. */
+const scriptsByStage = new WeakMap<Stage, RunScript[]>();
+
+function readRunScripts(doc: DockerDocument, stage: Stage): RunScript[] {
   return stage.instructions.flatMap((run) => {
     if (run.keyword !== 'RUN' || !isPosixShell(run.shell)) return [];
     if (run.execForm) return [execFormScript(run)];
@@ -72,7 +84,7 @@ export function cacheMountFor(run: InstructionInfo, dirs: string[]): string | nu
 
 /** The program name without its directory: `/usr/bin/pip3` → `pip3`. */
 export function programName(command: ShellCommand): string {
-  return command.name.split('/').pop() ?? '';
+  return command.name.slice(command.name.lastIndexOf('/') + 1);
 }
 
 /**

@@ -75,7 +75,7 @@ async function rewrite(text: string, filepath: string | undefined): Promise<Rewr
   const options = mergeOptions(found?.config ?? null, {});
   const safety = (options.safety ?? ON_SAVE).filter((c) => ON_SAVE.includes(c));
   try {
-    const result = await fix(text, { ...options, safety });
+    const result = await fix(text, { ...options, safety, advice: false });
     return { type: 'dockerfile', output: result.output };
   } catch (error) {
     process.stderr.write(`dslim: ${name}: ${(error as Error).message}; left unchanged\n`);

@@ -57,11 +57,10 @@ export function hasFlag(args: Word[], ...flags: string[]): boolean {
 
 function readCommand(node: Node): ShellCommand {
   let name = commandName(node);
+  const texts = commandArgs(node);
   let args: Word[] = node
     .childrenForFieldName('argument')
-    .flatMap((arg, i) =>
-      arg ? [{ text: commandArgs(node)[i], start: arg.startIndex, end: arg.endIndex }] : [],
-    );
+    .map((arg, i) => ({ text: texts[i], start: arg.startIndex, end: arg.endIndex }));
   if (name === 'sudo') {
     const program = args.findIndex((word) => !word.text.startsWith('-'));
     name = program === -1 ? '' : args[program].text;

@@ -41,6 +41,13 @@ describe('transforms of an opt-in safety class that is off', () => {
     expect(result.notes).toEqual([]);
   });
 
+  test('stay silent with `advice: false`, which format-on-save passes, and change the same', async () => {
+    const advised = await fix(input);
+    const silent = await fix(input, { advice: false });
+    expect(silent.output).toBe(advised.output);
+    expect(silent.notes.filter((n) => n.transform === 'smaller-base')).toEqual([]);
+  });
+
   test('stay silent when skipped', async () => {
     const result = await fix(input, { skip: ['smaller-base'] });
     expect(result.notes.filter((n) => n.transform === 'smaller-base')).toEqual([]);
