@@ -1,4 +1,5 @@
 import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } from './document';
+import { heirs, readByLaterStage } from './later-stages';
 import { analyzeScript } from './shell-effects';
 import { listCommands, type ShellCommand, type Word } from './shell-commands';
 import type { MessageData, Reporter } from './types';
@@ -88,17 +89,22 @@ export function programName(command: ShellCommand): string {
 }
 
 /**
- * The RUNs that come after `run` in its stage and in every stage built
- * from it, in order: they see the files `run` leaves.
+ * The RUNs that see the files `run` leaves, in order: those after it in its
+ * stage and in every stage built from it, and, for files in `dirs`, in
+ * every stage that copies them back to the same paths (see `heirs`).
  */
-export function laterRuns(doc: DockerDocument, run: InstructionInfo): RunScript[] {
-  const stage = run.stage;
-  if (!stage) return [];
-  const own = runScripts(doc, stage).filter((s) => s.run.index > run.index);
-  const children = doc.stages.filter(
-    (s) => s.index > stage.index && doc.findStage(s.base, s.from.index) === stage,
-  );
-  return [...own, ...children.flatMap((child) => laterRuns(doc, child.from))];
+export function laterRuns(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  dirs: string[] = [],
+): RunScript[] {
+  const seen = new Map<number, RunScript>();
+  for (const { stage, after } of heirs(doc, run, dirs)) {
+    for (const script of runScripts(doc, stage)) {
+      if (script.run.index > after) seen.set(script.run.index, script);
+    }
+  }
+  return [...seen.values()].sort((a, b) => a.run.index - b.run.index);
 }
 
 /** True when a word is an `rm` operand at or below `dir`. */
@@ -110,17 +116,23 @@ export function removes(command: ShellCommand, dir: string): boolean {
 /**
  * Says, as a note, why a cache transform leaves a RUN alone: a cache mount
  * over one of `cacheDirs` already keeps the cache out of every layer
- * (message `mounted`), or the RUN cannot be edited (message `refused`).
+ * (message `mounted`), or the RUN cannot be edited, or a later stage reads
+ * the cache as files (message `refused`, see `readByLaterStage`).
  * True when it is left alone; `data` fills the messages' other placeholders.
  */
 export function leaveAlone(
+  doc: DockerDocument,
   report: Reporter,
   { run, refusal }: RunScript,
   cacheDirs: string[],
   data: MessageData = {},
 ): boolean {
   const target = cacheMountFor(run, cacheDirs);
-  if (target) report.note(run.span.start, 'mounted', { ...data, target });
-  else if (refusal) report.note(run.span.start, 'refused', { ...data, reason: refusal });
-  return target !== null || refusal !== null;
+  if (target) {
+    report.note(run.span.start, 'mounted', { ...data, target });
+    return true;
+  }
+  const reason = refusal ?? readByLaterStage(doc, run, cacheDirs);
+  if (reason) report.note(run.span.start, 'refused', { ...data, reason });
+  return reason !== null;
 }

@@ -1,8 +1,10 @@
 import { deleteScriptRange, insertAfterWord } from '../src/append';
 import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
+import type { DockerDocument, InstructionInfo } from '../src/document';
+import { readByLaterStageLimitation } from '../src/later-stages';
 import {
-  cacheMountFor,
   laterRuns,
+  leaveAlone,
   programName,
   runScripts,
   type RunScript,
@@ -26,7 +28,7 @@ const apkNoCache: Transform = {
     dropUpdate:
       'Drops `apk update`: every `apk add` here uses `--no-cache`, which fetches a fresh index itself, so the one `apk update` stored was never read.',
     mounted:
-      'Adds no `--no-cache`: `{target}` is a cache mount, so the index never reaches a layer.',
+      'Leaves `apk` as it is: `{target}` is a cache mount, so the index never reaches a layer.',
     refused: 'Leaves `apk add` as it is: {reason}.',
   },
   options: {},
@@ -34,6 +36,7 @@ const apkNoCache: Transform = {
     '`apk update` is dropped only when it is one element of a chain joined by `&&` and no later `apk` command of the stage other than `add` or `del` could read its index.',
     'An `apk update` in a RUN of its own, apart from the install, is left alone.',
     '`apk add --no-network` is left alone: it downloads nothing, and `--no-cache` would make it fetch an index it may not reach.',
+    readByLaterStageLimitation(CACHE_DIRS),
   ],
   examples: [
     {
@@ -43,30 +46,19 @@ const apkNoCache: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      for (const { run, commands, refusal } of runScripts(doc, stage)) {
+      for (const script of runScripts(doc, stage)) {
+        const { run, commands } = script;
         const apk = commands.filter((c) => programName(c) === 'apk');
         const adds = apk.filter((c) => subcommand(c)?.text === 'add');
         if (adds.length === 0) continue;
         const bare = adds.filter((c) => !hasFlag(c.args, '--no-cache', '--no-network'));
-        const target = cacheMountFor(run, CACHE_DIRS);
-        if (target) {
-          if (bare.length > 0) report.note(run.span.start, 'mounted', { target });
-          continue;
-        }
-        if (refusal) {
-          if (bare.length > 0) report.note(run.span.start, 'refused', { reason: refusal });
-          continue;
-        }
+        const update = droppableUpdate(doc, run, apk);
+        if (bare.length === 0 && !update) continue;
+        if (leaveAlone(doc, report, script, CACHE_DIRS)) continue;
 
         const edits: Edit[] = bare.map((c) => insertAfterWord(run, subcommand(c)!, '--no-cache'));
-        const update = apk.find((c) => subcommand(c)?.text === 'update' && c.andElement);
-        const read = (later: RunScript) =>
-          later.commands.some((c) => programName(c) === 'apk' && readsIndex(c));
-        const readers = apk.filter((c) => update && c.start > update.start && !indexFree(c));
-        if (update && readers.length === 0 && !laterRuns(doc, run).some(read)) {
-          const drop = deleteScriptRange(doc, run, update.andElement!);
-          if (drop) edits.push(drop);
-        }
+        const drop = update && deleteScriptRange(doc, run, update.andElement!);
+        if (drop) edits.push(drop);
         if (edits.length === 0) continue;
         const message =
           bare.length === 0
@@ -81,6 +73,23 @@ const apkNoCache: Transform = {
 };
 
 export default apkNoCache;
+
+/**
+ * The `apk update` joined by `&&` that no later `apk` command of the RUN,
+ * or of a RUN that sees its layer, reads the index of.
+ */
+function droppableUpdate(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  apk: ShellCommand[],
+): ShellCommand | undefined {
+  const update = apk.find((c) => subcommand(c)?.text === 'update' && c.andElement);
+  if (!update) return undefined;
+  const read = (later: RunScript) =>
+    later.commands.some((c) => programName(c) === 'apk' && readsIndex(c));
+  const readers = apk.filter((c) => c.start > update.start && !indexFree(c));
+  return readers.length === 0 && !laterRuns(doc, run, CACHE_DIRS).some(read) ? update : undefined;
+}
 
 function subcommand(command: ShellCommand) {
   return firstOperand(command.args);

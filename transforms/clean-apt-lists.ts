@@ -1,5 +1,6 @@
 import { appendCommands } from '../src/append';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
+import { readByLaterStageLimitation } from '../src/later-stages';
 import { laterRuns, leaveAlone, programName, removes, runScripts } from '../src/package-runs';
 import type { Transform } from '../src/types';
 
@@ -30,6 +31,7 @@ const cleanAptLists: Transform = {
     "Only a RUN that runs `apt-get update` (or `apt update`) before installing is cleaned; lists downloaded by an earlier RUN stay in that RUN's layer.",
     'Commands other than `apt-get`, `apt`, `apt-cache` and `aptitude` that read the lists in a later RUN are not recognised.',
     '`apt-get clean` is not added: the official Debian and Ubuntu images already delete downloaded packages after each install.',
+    readByLaterStageLimitation([LISTS]),
   ],
   examples: [
     {
@@ -45,8 +47,8 @@ const cleanAptLists: Transform = {
         const install = lastInstallAfterUpdate(commands);
         if (!install) continue;
         if (commands.some((c) => c.start > install.start && removesLists(c))) continue;
-        if (leaveAlone(report, script, [LISTS])) continue;
-        const reader = laterRuns(doc, run)
+        if (leaveAlone(doc, report, script, [LISTS])) continue;
+        const reader = laterRuns(doc, run, [LISTS])
           .map((later) => ({ later, command: firstListReader(later.commands) }))
           .find((found) => found.command);
         if (reader?.command) {

@@ -1,9 +1,9 @@
 import { appendCommands } from '../src/append';
 import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
+import { readByLaterStageLimitation } from '../src/later-stages';
 import { leaveAlone, programName, runScripts } from '../src/package-runs';
 import type { Transform } from '../src/types';
 
-const CLEANUP = 'npm cache clean --force';
 const NPM_INSTALLS = new Set(['install', 'i', 'ci', 'add', 'update', 'rebuild']);
 const NPM_CACHE = ['/root/.npm'];
 /** Why the yarn and pnpm caches are reported rather than cleaned. */
@@ -26,7 +26,7 @@ const cleanNodeCache: Transform = {
   safety: 'cache',
   messages: {
     cleaned:
-      'Adds `npm cache clean --force` after `{command}`: the copies npm keeps of the packages it downloaded no longer stay in the layer.',
+      'Adds `{cleanup}` after `{command}`: the copies npm keeps of the packages it downloaded no longer stay in the layer.',
     mounted:
       'Adds no `npm cache clean`: `{target}` is a cache mount, so the npm cache never reaches a layer.',
     refused: 'Leaves the npm cache of this `RUN`: {reason}.',
@@ -37,6 +37,7 @@ const cleanNodeCache: Transform = {
     "Only npm's cache is cleaned. Yarn and pnpm installs get a note: their cleanup commands either delete what a Yarn 2+ project runs from or free little.",
     "An install given `--cache DIR`, or a cache moved by an `.npmrc`, is left alone or cleaned where the final working directory's config says.",
     'A later RUN that installs with `--offline` would find the cache gone; such RUNs are not looked for.',
+    readByLaterStageLimitation(NPM_CACHE),
   ],
   examples: [
     {
@@ -63,12 +64,14 @@ const cleanNodeCache: Transform = {
         if (!last || installs.some((c) => hasFlag(c.args, '--cache'))) continue;
         if (commands.some((c) => c.start > last.start && isNpmCacheClean(c))) continue;
 
-        if (leaveAlone(report, script, NPM_CACHE)) continue;
-        const outcome = appendCommands(doc, run, [CLEANUP]);
+        if (leaveAlone(doc, report, script, NPM_CACHE)) continue;
+        // The program as the install names it, which need not be on PATH.
+        const cleanup = `${last.name} cache clean --force`;
+        const outcome = appendCommands(doc, run, [cleanup]);
         if ('reason' in outcome) report.note(run.span.start, 'refused', { reason: outcome.reason });
         else {
           const command = `npm ${firstOperand(last.args)?.text}`;
-          report.change(run.span.start, 'cleaned', { command }, [outcome.edit]);
+          report.change(run.span.start, 'cleaned', { cleanup, command }, [outcome.edit]);
         }
       }
     }

@@ -1,9 +1,11 @@
 import { appendCommands } from '../src/append';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
+import { readByLaterStageLimitation } from '../src/later-stages';
 import { leaveAlone, programName, removes, runScripts } from '../src/package-runs';
 import type { Transform } from '../src/types';
 
 interface Manager {
+  /** The arguments that clean everything it keeps. */
   clean: string;
   /** Where it keeps downloaded metadata and packages. */
   cacheDir: string;
@@ -21,11 +23,11 @@ const RPM_INSTALLS = new Set([
 ]);
 
 const MANAGERS: Record<string, Manager> = {
-  yum: { clean: 'yum clean all', cacheDir: '/var/cache/yum', installs: RPM_INSTALLS },
-  dnf: { clean: 'dnf clean all', cacheDir: '/var/cache/dnf', installs: RPM_INSTALLS },
-  microdnf: { clean: 'microdnf clean all', cacheDir: '/var/cache/yum', installs: RPM_INSTALLS },
+  yum: { clean: 'clean all', cacheDir: '/var/cache/yum', installs: RPM_INSTALLS },
+  dnf: { clean: 'clean all', cacheDir: '/var/cache/dnf', installs: RPM_INSTALLS },
+  microdnf: { clean: 'clean all', cacheDir: '/var/cache/yum', installs: RPM_INSTALLS },
   zypper: {
-    clean: 'zypper clean --all',
+    clean: 'clean --all',
     cacheDir: '/var/cache/zypp',
     installs: new Set(['install', 'in', 'update', 'up', 'dist-upgrade', 'dup', 'patch']),
   },
@@ -48,6 +50,7 @@ const cleanYumCache: Transform = {
   limitations: [
     'When one RUN uses several of these tools, only the one that installs last is cleaned.',
     'A cache moved elsewhere by `--setopt=cachedir=` or a config file is not found.',
+    readByLaterStageLimitation([...new Set(Object.values(MANAGERS).map((m) => m.cacheDir))]),
   ],
   examples: [
     {
@@ -66,12 +69,14 @@ const cleanYumCache: Transform = {
         const manager = MANAGERS[tool];
         const after = commands.filter((c) => c.start > install.start);
         const added = [
-          after.some((c) => programName(c) === tool && isClean(c)) ? null : manager.clean,
+          after.some((c) => programName(c) === tool && isClean(c))
+            ? null
+            : `${install.name} ${manager.clean}`,
           after.some((c) => removes(c, manager.cacheDir)) ? null : `rm -rf ${manager.cacheDir}`,
         ].filter((c): c is string => c !== null);
         if (added.length === 0) continue;
 
-        if (leaveAlone(report, script, [manager.cacheDir], { tool })) continue;
+        if (leaveAlone(doc, report, script, [manager.cacheDir], { tool })) continue;
         const outcome = appendCommands(doc, run, added);
         if ('reason' in outcome) {
           report.note(run.span.start, 'refused', { tool, reason: outcome.reason });

@@ -1,6 +1,7 @@
 import type { Env } from 'dockerfile-ast';
 import { insertAfterWord } from '../src/append';
 import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
+import { readByLaterStageLimitation } from '../src/later-stages';
 import { leaveAlone, programName, runScripts } from '../src/package-runs';
 import type { Transform } from '../src/types';
 
@@ -25,6 +26,7 @@ const composerNoCache: Transform = {
   limitations: [
     'An ENV `COMPOSER_CACHE_DIR` in the stage is taken to mean the cache is handled, and the RUN is left alone.',
     'Composer run through a wrapper (`php composer.phar`) is not recognised.',
+    readByLaterStageLimitation(CACHE_DIRS),
   ],
   examples: [
     {
@@ -45,7 +47,7 @@ const composerNoCache: Transform = {
         const installs = commands.filter(needsFlag);
         if (installs.length === 0) continue;
         const command = `composer ${firstOperand(installs[0].args)?.text}`;
-        if (leaveAlone(report, script, CACHE_DIRS, { command })) continue;
+        if (leaveAlone(doc, report, script, CACHE_DIRS, { command })) continue;
         const edits = installs.map((c) => insertAfterWord(run, firstOperand(c.args)!, FLAG));
         report.change(run.span.start, 'flagged', { command }, edits);
       }

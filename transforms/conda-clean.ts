@@ -1,5 +1,6 @@
 import { appendCommands } from '../src/append';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
+import { readByLaterStageLimitation } from '../src/later-stages';
 import { leaveAlone, programName, runScripts } from '../src/package-runs';
 import type { Transform } from '../src/types';
 
@@ -24,6 +25,7 @@ const condaClean: Transform = {
   limitations: [
     '`--force-pkgs-dirs` (`-f`) is not added: it also deletes the unpacked packages that environments link to, which breaks an installation configured to use symbolic links, and frees nothing when they are hard links.',
     'Package directories moved by `CONDA_PKGS_DIRS` or a `.condarc` are cleaned by the tool itself but not recognised as cache mounts.',
+    readByLaterStageLimitation(PKGS_DIRS),
   ],
   examples: [
     {
@@ -41,8 +43,9 @@ const condaClean: Transform = {
         const tool = programName(last);
         if (commands.some((c) => c.start > last.start && isClean(c))) continue;
 
-        if (leaveAlone(report, script, PKGS_DIRS, { tool })) continue;
-        const cleanup = `${tool} clean --all --yes`;
+        if (leaveAlone(doc, report, script, PKGS_DIRS, { tool })) continue;
+        // The program as the install names it: `/opt/conda/bin/conda` need not be on PATH.
+        const cleanup = `${last.name} clean --all --yes`;
         const outcome = appendCommands(doc, run, [cleanup]);
         if ('reason' in outcome) {
           report.note(run.span.start, 'refused', { tool, reason: outcome.reason });

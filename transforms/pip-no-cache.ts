@@ -2,6 +2,7 @@ import type { Env } from 'dockerfile-ast';
 import { insertAfterWord } from '../src/append';
 import type { DockerDocument, InstructionInfo } from '../src/document';
 import { hasFlag, type ShellCommand, type Word } from '../src/shell-commands';
+import { readByLaterStageLimitation } from '../src/later-stages';
 import { leaveAlone, programName, runScripts } from '../src/package-runs';
 import type { Transform } from '../src/types';
 
@@ -29,6 +30,7 @@ const pipNoCache: Transform = {
     '`PIP_NO_CACHE_DIR` is recognised when an ENV of the stage (or of a stage it is built from) sets it, or when it is set on the command; a pip config file that turns the cache off is not read.',
     'A cache mount is recognised at `/root/.cache/pip` or a directory above it; a RUN under another USER with a mount at its own home is still changed, which is harmless.',
     'Installers that wrap pip (`pipenv`, `poetry`, `uv`) are left alone.',
+    readByLaterStageLimitation(CACHE_DIRS),
   ],
   examples: [
     {
@@ -58,7 +60,7 @@ const pipNoCache: Transform = {
         const command = installs[0].command.args
           .slice(0, installs[0].command.args.indexOf(installs[0].install) + 1)
           .reduce((text, word) => `${text} ${word.text}`, installs[0].command.name);
-        if (leaveAlone(report, script, CACHE_DIRS, { command })) continue;
+        if (leaveAlone(doc, report, script, CACHE_DIRS, { command })) continue;
         const edits = installs.map(({ install }) => insertAfterWord(run, install, FLAG));
         report.change(run.span.start, 'flagged', { command }, edits);
       }

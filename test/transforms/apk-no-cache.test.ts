@@ -41,6 +41,28 @@ transformTable('apk-no-cache', {
       ),
       reason: 'it downloads nothing, and `--no-cache` would make it fetch an index without network',
     },
+    {
+      name: 'a later stage copies a directory above the cache',
+      input: lines(
+        'FROM alpine:3.20 AS base',
+        'RUN apk add curl',
+        'FROM scratch',
+        'COPY --from=base /etc/apk /etc-apk',
+      ),
+      reason: '`/etc/apk/cache` is inside the copy, where it is data, not a cache',
+      note: 'the `COPY --from=base` on line 4 copies `/etc/apk` from this stage',
+    },
+    {
+      name: 'an update a later stage would copy the index of',
+      input: lines(
+        'FROM alpine:3.20 AS base',
+        'RUN apk update && apk add --no-cache curl',
+        'FROM scratch',
+        'COPY --from=base /var/cache/apk /index',
+      ),
+      reason: 'dropping `apk update` would leave the copied directory without its index',
+      note: 'copies `/var/cache/apk` from this stage',
+    },
   ],
   changed: [
     {
@@ -108,6 +130,21 @@ transformTable('apk-no-cache', {
       name: 'CRLF and a later `apk search` keeping the update',
       input: 'FROM alpine:3.20\r\nRUN apk update && apk add curl && apk search x\r\n',
       output: 'FROM alpine:3.20\r\nRUN apk update && apk add --no-cache curl && apk search x\r\n',
+    },
+    {
+      name: 'a later stage copies the installed files only',
+      input: lines(
+        'FROM alpine:3.20 AS base',
+        'RUN apk update && apk add curl',
+        'FROM scratch',
+        'COPY --from=base /usr/bin/curl /usr/bin/curl',
+      ),
+      output: lines(
+        'FROM alpine:3.20 AS base',
+        'RUN apk add --no-cache curl',
+        'FROM scratch',
+        'COPY --from=base /usr/bin/curl /usr/bin/curl',
+      ),
     },
   ],
 });

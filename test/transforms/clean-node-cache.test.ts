@@ -41,6 +41,17 @@ transformTable('clean-node-cache', {
       input: lines('FROM node:22', 'RUN yarn --version'),
       reason: 'it installs nothing, so there is nothing to note either',
     },
+    {
+      name: 'a later stage copies the npm cache out',
+      input: lines(
+        'FROM node:22 AS deps',
+        'RUN npm ci',
+        'FROM node:22-slim',
+        'COPY --from=deps /root/.npm /npm-cache',
+      ),
+      reason: 'the cache becomes files of the final image under `/npm-cache`',
+      note: 'the `COPY --from=deps` on line 4 copies `/root/.npm` from this stage',
+    },
   ],
   changed: [
     {
@@ -67,6 +78,32 @@ transformTable('clean-node-cache', {
       name: 'CRLF',
       input: 'FROM node:22\r\nRUN npm i\r\n',
       output: 'FROM node:22\r\nRUN npm i && npm cache clean --force\r\n',
+    },
+    {
+      name: 'a later stage copies node_modules only',
+      input: lines(
+        'FROM node:22 AS deps',
+        'WORKDIR /app',
+        'RUN npm ci',
+        'FROM node:22-slim',
+        'COPY --from=deps /app/node_modules ./node_modules',
+      ),
+      output: lines(
+        'FROM node:22 AS deps',
+        'WORKDIR /app',
+        'RUN npm ci && npm cache clean --force',
+        'FROM node:22-slim',
+        'COPY --from=deps /app/node_modules ./node_modules',
+      ),
+    },
+    {
+      name: 'npm run by its path cleans by the same path',
+      input: lines('FROM node:22', 'RUN /usr/local/bin/npm ci'),
+      output: lines(
+        'FROM node:22',
+        'RUN /usr/local/bin/npm ci && /usr/local/bin/npm cache clean --force',
+      ),
+      message: 'Adds `/usr/local/bin/npm cache clean --force` after `npm ci`',
     },
   ],
 });

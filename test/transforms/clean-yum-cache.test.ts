@@ -30,6 +30,17 @@ transformTable('clean-yum-cache', {
       reason: 'an exec-form RUN cannot take a shell command',
       note: 'Leaves the `yum` cache of this `RUN`: it is an exec-form',
     },
+    {
+      name: 'a later stage copies `/var/cache` out',
+      input: lines(
+        'FROM rockylinux:9 AS build',
+        'RUN dnf install -y git',
+        'FROM scratch',
+        'COPY --from=build /var/cache /cache',
+      ),
+      reason: 'the dnf cache becomes files of the final image under `/cache`',
+      note: 'the `COPY --from=build` on line 4 copies `/var/cache` from this stage',
+    },
   ],
   changed: [
     {
@@ -78,6 +89,29 @@ transformTable('clean-yum-cache', {
       input: 'FROM fedora:40\r\nRUN dnf install -y git\r\n',
       output:
         'FROM fedora:40\r\nRUN dnf install -y git && dnf clean all && rm -rf /var/cache/dnf\r\n',
+    },
+    {
+      name: "a later stage copies another tool's cache directory",
+      input: lines(
+        'FROM rockylinux:9 AS build',
+        'RUN dnf install -y git',
+        'FROM scratch',
+        'COPY --from=build /var/cache/yum /yum',
+      ),
+      output: lines(
+        'FROM rockylinux:9 AS build',
+        'RUN dnf install -y git && dnf clean all && rm -rf /var/cache/dnf',
+        'FROM scratch',
+        'COPY --from=build /var/cache/yum /yum',
+      ),
+    },
+    {
+      name: 'dnf run by its path cleans by the same path',
+      input: lines('FROM rockylinux:9', 'RUN /usr/bin/dnf install -y git'),
+      output: lines(
+        'FROM rockylinux:9',
+        'RUN /usr/bin/dnf install -y git && /usr/bin/dnf clean all && rm -rf /var/cache/dnf',
+      ),
     },
   ],
 });

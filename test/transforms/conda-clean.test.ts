@@ -21,6 +21,28 @@ transformTable('conda-clean', {
       input: lines('FROM continuumio/miniconda3', 'RUN conda info'),
       reason: 'nothing was downloaded',
     },
+    {
+      name: 'a later stage copies the installation to another path',
+      input: lines(
+        'FROM continuumio/miniconda3 AS build',
+        'RUN conda install -y numpy',
+        'FROM debian:12-slim',
+        'COPY --from=build /opt/conda /usr/local/conda',
+      ),
+      reason: 'the package cache would be files of the final image under `/usr/local/conda/pkgs`',
+      note: 'copies `/opt/conda` from this stage',
+    },
+    {
+      name: 'a later stage copies the package cache itself back in place',
+      input: lines(
+        'FROM continuumio/miniconda3 AS build',
+        'RUN conda install -y numpy',
+        'FROM debian:12-slim',
+        'COPY --from=build /opt/conda/pkgs/numpy-1.26.4-py312h0_0 /opt/conda/pkgs/numpy-1.26.4-py312h0_0',
+      ),
+      reason: 'a copy of a path inside the cache asks for those files by name',
+      note: 'copies `/opt/conda/pkgs/numpy-1.26.4-py312h0_0` from this stage',
+    },
   ],
   changed: [
     {
@@ -39,6 +61,30 @@ transformTable('conda-clean', {
         'FROM mambaorg/micromamba',
         'RUN micromamba create -y -n app -f env.yml && micromamba clean --all --yes',
       ),
+    },
+    {
+      name: 'a later stage copies the installation back in place',
+      input: lines(
+        'FROM continuumio/miniconda3 AS build',
+        'RUN conda install -y numpy',
+        'FROM debian:12-slim',
+        'COPY --from=build /opt/conda /opt/conda',
+      ),
+      output: lines(
+        'FROM continuumio/miniconda3 AS build',
+        'RUN conda install -y numpy && conda clean --all --yes',
+        'FROM debian:12-slim',
+        'COPY --from=build /opt/conda /opt/conda',
+      ),
+    },
+    {
+      name: 'conda run by its path cleans by the same path',
+      input: lines('FROM debian:12', 'RUN /opt/conda/bin/conda install -y numpy'),
+      output: lines(
+        'FROM debian:12',
+        'RUN /opt/conda/bin/conda install -y numpy && /opt/conda/bin/conda clean --all --yes',
+      ),
+      message: 'Adds `/opt/conda/bin/conda clean --all --yes` after `conda install`',
     },
   ],
 });

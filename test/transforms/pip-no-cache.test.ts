@@ -52,6 +52,18 @@ transformTable('pip-no-cache', {
       reason: 'heredocs are never edited',
       note: 'Leaves `pip install` as it is: the RUN has a heredoc',
     },
+    {
+      name: "a later RUN mounts root's home",
+      input: lines(
+        'FROM python:3.12 AS build',
+        'RUN pip install flask',
+        'FROM python:3.12',
+        'RUN --mount=type=bind,from=build,source=/root,target=/build-root \\',
+        '    cp -r /build-root/.cache/pip /wheels',
+      ),
+      reason: 'the later RUN reads the wheels the cache holds',
+      note: 'the `RUN --mount=from=build` on line 4 mounts `/root` from this stage',
+    },
   ],
   changed: [
     {
@@ -96,6 +108,21 @@ transformTable('pip-no-cache', {
       name: 'CRLF and the backtick escape',
       input: '# escape=`\r\nFROM python:3.12\r\nRUN pip install `\r\n    flask\r\n',
       output: '# escape=`\r\nFROM python:3.12\r\nRUN pip install --no-cache-dir `\r\n    flask\r\n',
+    },
+    {
+      name: 'a later stage copies the installed packages only',
+      input: lines(
+        'FROM python:3.12 AS build',
+        'RUN pip install --user flask',
+        'FROM python:3.12-slim',
+        'COPY --from=build /root/.local /root/.local',
+      ),
+      output: lines(
+        'FROM python:3.12 AS build',
+        'RUN pip install --no-cache-dir --user flask',
+        'FROM python:3.12-slim',
+        'COPY --from=build /root/.local /root/.local',
+      ),
     },
   ],
 });

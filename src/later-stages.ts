@@ -1,0 +1,149 @@
+import { copyOperands, flagValue } from './copy-args';
+import type { DockerDocument, InstructionInfo, Stage } from './document';
+import { isWithin, pathsOverlap, reachedDirectory, resolvePath } from './paths';
+import { workingDirectories } from './stage-paths';
+
+/** Flags that leave a `COPY --from` putting files where they were. */
+const IN_PLACE_FLAGS = new Set(['from', 'chown', 'chmod', 'link']);
+
+/** A stage that has the files a RUN leaves, from the instruction on which it has them. */
+export interface Heir {
+  stage: Stage;
+  /** Index of the instruction after which the stage has the files. */
+  after: number;
+}
+
+/** A path one instruction reads out of another stage, and how it names that stage. */
+interface StageRead {
+  instruction: InstructionInfo;
+  /** The instruction as a reader would recognise it: `COPY --from=base`. */
+  how: string;
+  verb: 'copies' | 'mounts';
+  from: string;
+  /** Paths in the other stage, as written; relative ones start at its root. */
+  paths: string[];
+}
+
+/**
+ * The stages that have the files `run` leaves at the paths it left them:
+ * its own stage after it, every stage built on one of these, and, for the
+ * files in `dirs`, every stage that copies a directory holding them back
+ * to the same path (`COPY --from=build /opt/conda /opt/conda`), from that
+ * COPY on. A cache there is still a cache, so the stage counts as built on
+ * the RUN's.
+ */
+export function heirs(doc: DockerDocument, run: InstructionInfo, dirs: string[]): Heir[] {
+  const found: Heir[] = [];
+  const queue: Heir[] = run.stage ? [{ stage: run.stage, after: run.index }] : [];
+  for (let heir = queue.shift(); heir; heir = queue.shift()) {
+    const { stage, after } = heir;
+    if (found.some((f) => f.stage === stage && f.after <= after)) continue;
+    found.push(heir);
+    for (const child of doc.stages.filter((s) => s.index > stage.index)) {
+      if (doc.findStage(child.base, child.from.index) === stage)
+        queue.push({ stage: child, after: child.from.index });
+    }
+    for (const read of laterReads(doc, stage.from.index)) {
+      const copy = read.instruction;
+      if (copy.stage && namedStage(doc, read) === stage && copiesInPlace(doc, copy, dirs))
+        queue.push({ stage: copy.stage, after: copy.index });
+    }
+  }
+  return found;
+}
+
+/**
+ * Why the cache in `dirs` that `run` leaves must stay: a later `COPY
+ * --from` or `RUN --mount=...,from=` reads a path at, above or below one of
+ * `dirs` out of a stage that has it (see `heirs`), other than to copy it
+ * back to the same place. There the files are data that stage copies or
+ * reads, not a cache, so removing them would change it. A `--from` holding
+ * a variable may name such a stage and counts. Null when no reader does.
+ */
+export function readByLaterStage(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  dirs: string[],
+): string | null {
+  const held = new Set(heirs(doc, run, dirs).map((h) => h.stage));
+  for (const read of laterReads(doc, run.index)) {
+    const path = read.paths.find((p) => dirs.some((dir) => pathsOverlap(rootPath(p), dir)));
+    if (path === undefined) continue;
+    const stage = namedStage(doc, read);
+    if (stage === undefined) continue;
+    if (stage && (!held.has(stage) || copiesInPlace(doc, read.instruction, dirs))) continue;
+    const whose =
+      stage === null
+        ? 'a stage named by a variable, which may be this one'
+        : stage === run.stage
+          ? 'this stage'
+          : `stage \`${stage.name ?? stage.index}\`, which has this stage's files`;
+    const line = read.instruction.line + 1;
+    const what = read.verb === 'copies' ? 'copies' : 'reads';
+    return `the \`${read.how}\` on line ${line} ${read.verb} \`${path}\` from ${whose}, so removing the cache would change what it ${what}`;
+  }
+  return null;
+}
+
+/** The `COPY --from` and `RUN --mount=...,from=` reads of the instructions after `after`. */
+function laterReads(doc: DockerDocument, after: number): StageRead[] {
+  return doc.instructions.filter((i) => i.index > after).flatMap((i) => stageReads(doc, i));
+}
+
+function stageReads(doc: DockerDocument, instruction: InstructionInfo): StageRead[] {
+  const from = instruction.keyword === 'COPY' ? flagValue(instruction, 'from') : null;
+  if (from !== null) {
+    const paths = copyOperands(doc, instruction)?.sources.map((s) => s.value) ?? ['/'];
+    return [{ instruction, how: `COPY --from=${from}`, verb: 'copies', from, paths }];
+  }
+  if (instruction.keyword !== 'RUN') return [];
+  return instruction.flags
+    .filter((flag) => flag.getName().toLowerCase() === 'mount')
+    .flatMap((flag) => {
+      const option = (name: string) =>
+        flag
+          .getOptions()
+          .find((o) => o.getName().toLowerCase() === name)
+          ?.getValue() ?? null;
+      const mountFrom = option('from');
+      if (mountFrom === null) return [];
+      const source = option('source') ?? option('src') ?? '/';
+      const how = `RUN --mount=from=${mountFrom}`;
+      return [{ instruction, how, verb: 'mounts' as const, from: mountFrom, paths: [source] }];
+    });
+}
+
+/** The stage a read names, undefined for an image, null when a variable may name any. */
+function namedStage(doc: DockerDocument, read: StageRead): Stage | undefined | null {
+  if (read.from.includes('$')) return null;
+  return doc.findStage(read.from, read.instruction.index);
+}
+
+/**
+ * True for a `COPY --from` of one directory that holds every one of `dirs`
+ * it reaches, to the same path: the files land where they were.
+ */
+function copiesInPlace(doc: DockerDocument, copy: InstructionInfo, dirs: string[]): boolean {
+  if (copy.keyword !== 'COPY' || !copy.stage) return false;
+  if (copy.flags.some((f) => !IN_PLACE_FLAGS.has(f.getName().toLowerCase()))) return false;
+  const operands = copyOperands(doc, copy);
+  if (!operands || operands.sources.length !== 1) return false;
+  const source = resolvePath(operands.sources[0].value, '/');
+  const cwd = workingDirectories(doc, copy.stage).get(copy.index) ?? null;
+  if (source === null || resolvePath(operands.destination.value, cwd) !== source) return false;
+  const reached = dirs.filter((dir) => pathsOverlap(dir, source));
+  return reached.length > 0 && reached.every((dir) => isWithin(dir, source));
+}
+
+/** The directory a path read out of another stage reaches, from that stage's root. */
+function rootPath(path: string): string {
+  return resolvePath(path, '/') ?? reachedDirectory(path, '/') ?? '/';
+}
+
+/** The limitation each cache transform states for `readByLaterStage`, naming its cache directories. */
+export function readByLaterStageLimitation(dirs: string[]): string {
+  const named = dirs.map((dir) => `\`${dir}\``);
+  const list = named.length > 1 ? `${named.slice(0, -1).join(', ')} or ${named.at(-1)}` : named[0];
+  const them = named.length > 1 ? 'one of them' : 'it';
+  return `A later \`COPY --from\` or \`RUN --mount=...,from=\` that reads ${list} (or a directory above ${them}, or a path inside ${them}) out of the RUN's stage or a stage that has its files keeps the RUN as it is; a \`--from\` holding a variable counts. Only a COPY of one directory back to the same path (\`COPY --from=build / /\`) is followed, like a stage built on it.`;
+}
