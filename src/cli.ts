@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as path from 'node:path';
+import { CACHE_MODES, type CacheMode } from './cache-mounts';
 import { createConfigLoader, mergeOptions, type LoadedConfig } from './config';
 import { touchedBytes, unifiedDiff } from './diff';
 import { InputError, selectTransforms } from './engine';
@@ -37,6 +38,7 @@ interface FixFlags {
   skip?: string[];
   safety?: SafetyClass[];
   strategy?: string;
+  caches?: CacheMode;
   format: 'text' | 'json' | 'sarif';
   color: boolean;
   writeDockerignore?: boolean;
@@ -81,6 +83,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
         '--strategy <strategy>',
         'how extract-install-stage keeps a build tree out',
       ).choices(installStrategies()),
+    )
+    .option(
+      '--caches <mode>',
+      'clean package caches up in the installing RUN, or mount them (clean,mount)',
+      cacheMode,
     )
     .option('--no-color', 'never colour the output')
     .option('--no-config', 'ignore .dslimrc and other configuration files')
@@ -259,7 +266,8 @@ function engineOptions(flags: FixFlags): FixOptions {
   const transformOptions = flags.strategy
     ? { 'extract-install-stage': { strategy: flags.strategy } }
     : undefined;
-  return { only: flags.only, skip: flags.skip, safety: flags.safety, transformOptions };
+  const { only, skip, safety, caches } = flags;
+  return { only, skip, safety, caches, transformOptions };
 }
 
 function installStrategies(): string[] {
@@ -298,6 +306,12 @@ function safetyList(value: string): SafetyClass[] {
   if (bad)
     throw new InputError(`unknown safety class \`${bad}\` (use ${SAFETY_CLASSES.join(', ')})`);
   return classes as SafetyClass[];
+}
+
+function cacheMode(value: string): CacheMode {
+  if (!CACHE_MODES.includes(value as CacheMode))
+    throw new InputError(`unknown cache mode \`${value}\` (use ${CACHE_MODES.join(', ')})`);
+  return value as CacheMode;
 }
 
 const STYLES = { bold: [1, 22], red: [31, 39], green: [32, 39], cyan: [36, 39] } as const;

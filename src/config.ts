@@ -1,5 +1,6 @@
 import { defaultLoaders, lilconfig, type Loader } from 'lilconfig';
 import * as path from 'node:path';
+import { CACHE_MODES, type CacheMode } from './cache-mounts';
 import { InputError } from './engine';
 import type { FixOptions } from './index';
 import { SAFETY_CLASSES, type SafetyClass, type Transform, type TransformOptions } from './types';
@@ -9,6 +10,8 @@ export interface DslimConfig {
   only?: string[];
   skip?: string[];
   safety?: SafetyClass[];
+  /** The `caches` option of every cache transform: `clean` or `mount`. */
+  caches?: CacheMode;
   /** Options per transform id, e.g. `{ "merge-runs": { "strategy": "..." } }`. */
   transforms?: Record<string, TransformOptions>;
 }
@@ -28,7 +31,7 @@ export const CONFIG_FILES = [
   'dslim.config.mjs',
 ];
 
-const KEYS = ['only', 'skip', 'safety', 'transforms'];
+const KEYS = ['only', 'skip', 'safety', 'caches', 'transforms'];
 
 /** A configuration file that cannot be used: names the file and the key. */
 export class ConfigError extends InputError {
@@ -120,6 +123,11 @@ export function checkConfig(
       throw fail('safety', `unknown class "${bad}" (use ${SAFETY_CLASSES.join(', ')})`);
     config.safety = list as SafetyClass[];
   }
+  if (value.caches !== undefined) {
+    if (!CACHE_MODES.includes(value.caches as CacheMode))
+      throw fail('caches', `must be one of ${CACHE_MODES.join(', ')}`);
+    config.caches = value.caches as CacheMode;
+  }
   if (value.transforms !== undefined) {
     config.transforms = checkTransformOptions(value.transforms, transforms, fail);
   }
@@ -162,9 +170,13 @@ function checkTransformOptions(
 /**
  * Combines a file's settings with command-line ones: each setting given on
  * the command line replaces the file's; transform options merge per option.
+ * A `caches` on the command line also replaces the file's `caches` of each
+ * transform, which would otherwise override it.
  */
 export function mergeOptions(file: DslimConfig | null, flags: FixOptions): FixOptions {
-  const transformOptions: Record<string, TransformOptions> = { ...file?.transforms };
+  const transformOptions: Record<string, TransformOptions> = {};
+  for (const [id, options] of Object.entries(file?.transforms ?? {}))
+    transformOptions[id] = flags.caches ? withoutCaches(options) : options;
   for (const [id, options] of Object.entries(flags.transformOptions ?? {}))
     transformOptions[id] = { ...transformOptions[id], ...options };
   // Naming transforms with --only asks for them, whatever the file skips.
@@ -173,8 +185,13 @@ export function mergeOptions(file: DslimConfig | null, flags: FixOptions): FixOp
     only: flags.only ?? file?.only,
     skip,
     safety: flags.safety ?? file?.safety,
+    caches: flags.caches ?? file?.caches,
     transformOptions,
   };
+}
+
+function withoutCaches(options: TransformOptions): TransformOptions {
+  return Object.fromEntries(Object.entries(options).filter(([name]) => name !== 'caches'));
 }
 
 function stringList(value: unknown): string[] | null {

@@ -1,3 +1,4 @@
+import type { CacheMode } from './cache-mounts';
 import { DockerDocument, type Span } from './document';
 import { createDebug } from './debug';
 import { InlineControl } from './inline-control';
@@ -17,6 +18,11 @@ export interface EngineOptions {
   skip?: string[];
   /** Safety classes allowed to run; `layout` and `cache` by default. */
   safety?: SafetyClass[];
+  /**
+   * The `caches` option of every transform that has one: clean a package
+   * manager's cache up, or mount it. A transform's own options override it.
+   */
+  caches?: CacheMode;
   /** Options per transform id; unset ones take the transform's defaults. */
   transformOptions?: Record<string, TransformOptions>;
   /**
@@ -173,7 +179,13 @@ export async function runTransforms(
 
 function collect(transform: Transform, doc: DockerDocument, options: EngineOptions): Finding[] {
   const findings: Finding[] = [];
-  const settings = { ...defaults(transform), ...options.transformOptions?.[transform.id] };
+  const caches: TransformOptions =
+    options.caches && 'caches' in transform.options ? { caches: options.caches } : {};
+  const settings = {
+    ...defaults(transform),
+    ...caches,
+    ...options.transformOptions?.[transform.id],
+  };
   const push = (
     kind: Finding['kind'],
     offset: number,

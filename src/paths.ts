@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { DockerDocument, InstructionInfo, Stage } from './document';
+import type { Edit } from './types';
 
 /** Characters that make a word's value depend on the shell or on the file system. */
 const UNRESOLVABLE = /[$`*?[\]{}~"'\\]/;
@@ -87,7 +88,12 @@ export function mountTargets(run: InstructionInfo, cwd: string | null): (string 
     });
 }
 
-/** True when the file's parser directives include `# syntax=`. */
-export function hasSyntaxDirective(doc: DockerDocument): boolean {
-  return doc.ast.getDirectives().some((d) => d.getName().toLowerCase() === 'syntax');
+/**
+ * The edit that puts `# syntax=docker/dockerfile:1` first in a file that has
+ * no `syntax` directive, or none: `RUN --mount` needs a Dockerfile frontend
+ * that knows it, and a directive already there is the user's choice.
+ */
+export function syntaxDirectiveEdits(doc: DockerDocument): Edit[] {
+  if (doc.ast.getDirectives().some((d) => d.getName().toLowerCase() === 'syntax')) return [];
+  return [{ start: 0, end: 0, text: `# syntax=docker/dockerfile:1${doc.eol}` }];
 }

@@ -210,6 +210,26 @@ describe('choosing transforms', () => {
     expect(run.err).toContain('unknown safety class `risky`');
   });
 
+  test('--caches mount puts cache mounts where the cleanup would go', async () => {
+    const text = 'FROM python:3.12\nRUN pip install flask\n';
+    const clean = await dslim(['fix', '--stdin'], { stdin: text });
+    expect(clean.out).toBe('FROM python:3.12\nRUN pip install --no-cache-dir flask\n');
+    const mount = await dslim(['fix', '--stdin', '--caches', 'mount'], { stdin: text });
+    expect(mount.code).toBe(0);
+    expect(mount.out).toBe(
+      '# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n',
+    );
+  });
+
+  test('an unknown cache mode is bad usage, in one line', async () => {
+    const run = await dslim(['fix', '--caches', 'volume', dir]);
+    expect(run).toEqual({
+      code: 2,
+      out: '',
+      err: 'dslim: unknown cache mode `volume` (use clean, mount)\n',
+    });
+  });
+
   test('dslim list names every transform with its class', async () => {
     const run = await dslim(['list']);
     for (const t of listTransforms())

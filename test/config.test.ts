@@ -15,6 +15,9 @@ const BOTH_MERGED =
 const LABELS_MERGED =
   'FROM alpine\nRUN apk add --no-cache curl\nRUN curl --version\nLABEL a=1 \\\n    b=2\n';
 
+const CACHES =
+  'FROM python:3.12\nRUN apt-get update && apt-get install -y git\nRUN pip install flask\n';
+
 /** A transform with options, to check option validation against its specs. */
 const WITH_OPTIONS: Transform = {
   ...listTransforms()[0],
@@ -98,12 +101,14 @@ describe('checking the configuration', () => {
         only: 'merge-runs, merge-labels',
         skip: ['merge-labels'],
         safety: ['layout'],
+        caches: 'mount',
         transforms: { 'strategy-demo': { strategy: 'bold', root: '/out', enabled: false } },
       }),
     ).toEqual({
       only: ['merge-runs', 'merge-labels'],
       skip: ['merge-labels'],
       safety: ['layout'],
+      caches: 'mount',
       transforms: { 'strategy-demo': { strategy: 'bold', root: '/out', enabled: false } },
     });
   });
@@ -112,7 +117,7 @@ describe('checking the configuration', () => {
     [{ safety: ['contnet'] }, '"safety": unknown class "contnet" (use layout, cache, content)'],
     [{ only: ['merge-rnus'] }, '"only": unknown transform "merge-rnus" (see `dslim list`)'],
     [{ skip: [3] }, '"skip": must be a list of transform ids'],
-    [{ onyl: [] }, '"onyl": unknown key (use only, skip, safety, transforms)'],
+    [{ onyl: [] }, '"onyl": unknown key (use only, skip, safety, caches, transforms)'],
     [
       { transforms: { nope: {} } },
       '"transforms.nope": unknown transform "nope" (see `dslim list`)',
@@ -132,6 +137,12 @@ describe('checking the configuration', () => {
     [
       { transforms: { 'strategy-demo': { colour: 'red' } } },
       '"transforms.strategy-demo.colour": unknown option (use strategy, root, enabled)',
+    ],
+    [{ caches: 'volume' }, '"caches": must be one of clean, mount'],
+    [{ caches: true }, '"caches": must be one of clean, mount'],
+    [
+      { transforms: { 'pip-no-cache': { caches: 'volume' } } },
+      '"transforms.pip-no-cache.caches": "volume" is not one of clean, mount',
     ],
     [['merge-runs'], 'must hold an object of settings'],
   ])('rejects %j: %s', (value, problem) => {
@@ -161,6 +172,47 @@ describe('command-line flags and the file', () => {
       safety: ['layout'],
       transformOptions: { a: { x: '1', y: '3' } },
     });
+  });
+
+  test("a transform's own `caches` wins over the file's, and `--caches` over both", () => {
+    const file = {
+      caches: 'mount' as const,
+      transforms: { 'pip-no-cache': { caches: 'clean' }, 'strategy-demo': { strategy: 'bold' } },
+    };
+    expect(mergeOptions(file, {})).toEqual({
+      caches: 'mount',
+      transformOptions: {
+        'pip-no-cache': { caches: 'clean' },
+        'strategy-demo': { strategy: 'bold' },
+      },
+    });
+    expect(mergeOptions(file, { caches: 'mount' })).toEqual({
+      caches: 'mount',
+      transformOptions: { 'pip-no-cache': {}, 'strategy-demo': { strategy: 'bold' } },
+    });
+  });
+
+  test('`caches: mount` in the file mounts every cache but the ones its transforms keep clean', async () => {
+    await write('.dslimrc.yaml', 'caches: mount\ntransforms:\n  pip-no-cache: { caches: clean }\n');
+    const file = await write('Dockerfile', CACHES);
+    const run = await dslim(['fix', '--write', '--skip', 'merge-runs', file]);
+    expect(run.code).toBe(0);
+    expect(await fs.readFile(file, 'utf8')).toBe(
+      '# syntax=docker/dockerfile:1\nFROM python:3.12\n' +
+        'RUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get update && apt-get install -y git\n' +
+        'RUN pip install --no-cache-dir flask\n',
+    );
+  });
+
+  test('`--caches clean` on the command line wins over the file', async () => {
+    await write('.dslimrc.json', '{ "caches": "mount" }');
+    const file = await write('Dockerfile', CACHES);
+    await dslim(['fix', '--write', '--skip', 'merge-runs', '--caches', 'clean', file]);
+    expect(await fs.readFile(file, 'utf8')).toBe(
+      'FROM python:3.12\n' +
+        'RUN apt-get update && apt-get install -y git && rm -rf /var/lib/apt/lists/*\n' +
+        'RUN pip install --no-cache-dir flask\n',
+    );
   });
 
   test('the CLI applies the file found beside each Dockerfile', async () => {
@@ -220,6 +272,23 @@ describe('command-line flags and the file', () => {
       process.chdir(cwd);
     }
     expect(await fs.readFile(file, 'utf8')).toBe(MERGEABLE);
+  });
+
+  test('a bad `caches` in the file is one line and exit 2', async () => {
+    await write('.dslimrc.yaml', 'caches: volume\n');
+    const file = await write('Dockerfile', CACHES);
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(await dslim(['fix', 'Dockerfile'])).toEqual({
+        code: 2,
+        out: '',
+        err: 'dslim: .dslimrc.yaml: "caches": must be one of clean, mount\n',
+      });
+    } finally {
+      process.chdir(cwd);
+    }
+    expect(await fs.readFile(file, 'utf8')).toBe(CACHES);
   });
 });
 

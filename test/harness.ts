@@ -23,13 +23,15 @@ export interface ChangedCase {
 /**
  * Runs table tests for one transform: each case runs through the whole
  * engine with only that transform, and every output must be a fixed point.
+ * `options` apply to the whole table, and are named in its title.
  */
 export function transformTable(
   id: string,
   table: { unchanged: UnchangedCase[]; changed: ChangedCase[] },
   options: FixOptions = {},
 ): void {
-  describe(id, () => {
+  const title = Object.keys(options).length > 0 ? `${id} with ${JSON.stringify(options)}` : id;
+  describe(title, () => {
     const run = (input: string, extra?: FixOptions) =>
       fix(input, { safety: ['layout', 'cache', 'content'], ...options, ...extra, only: [id] });
 

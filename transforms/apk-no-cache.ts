@@ -1,4 +1,5 @@
 import { deleteScriptRange, insertAfterWord } from '../src/append';
+import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount, type CacheMount } from '../src/cache-mounts';
 import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
 import type { DockerDocument, InstructionInfo } from '../src/document';
 import { readByLaterStageLimitation } from '../src/later-stages';
@@ -12,8 +13,15 @@ import {
 import type { Edit, Transform } from '../src/types';
 
 const CACHE_DIRS = ['/var/cache/apk', '/etc/apk/cache'];
+/** A directory at `/etc/apk/cache` turns apk's cache on; the index may also go to `/var/cache/apk`. */
+const MOUNTS: CacheMount[] = [
+  { target: '/etc/apk/cache', locked: true },
+  { target: '/var/cache/apk', locked: true },
+];
 /** apk subcommands that need no package index, or fetch their own with `--no-cache`. */
 const INDEX_FREE = new Set(['add', 'del']);
+/** Options that make an apk command fetch a fresh index. */
+const FETCHING = ['-U', '--update-cache', '--update'];
 
 const apkNoCache: Transform = {
   id: 'apk-no-cache',
@@ -27,24 +35,36 @@ const apkNoCache: Transform = {
       'Adds `--no-cache` to `apk add` and drops `apk update`: `--no-cache` fetches a fresh index itself, so the one `apk update` stored was never read.',
     dropUpdate:
       'Drops `apk update`: every `apk add` here uses `--no-cache`, which fetches a fresh index itself, so the one `apk update` stored was never read.',
+    cacheMounted:
+      "Mounts build caches at `/etc/apk/cache` and `/var/cache/apk` for `apk add`: the package index and the packages apk downloads stay in BuildKit's cache, not in the layer, and the next build reuses them.",
+    flaggedNotMounted:
+      'Adds `--no-cache` to `apk add`{dropped} instead of a cache mount, because {reason}: the package index is no longer stored in the layer.',
     mounted:
       'Leaves `apk` as it is: `{target}` is a cache mount, so the index never reaches a layer.',
     refused: 'Leaves `apk add` as it is: {reason}.',
   },
-  options: {},
+  options: { caches: CACHES_OPTION },
   limitations: [
     '`apk update` is dropped only when it is one element of a chain joined by `&&` and no later `apk` command of the stage other than `add` or `del` could read its index.',
     'An `apk update` in a RUN of its own, apart from the install, is left alone.',
     '`apk add --no-network` is left alone: it downloads nothing, and `--no-cache` would make it fetch an index it may not reach.',
     readByLaterStageLimitation(CACHE_DIRS),
+    'With `caches: mount`, the mounts are added only where each `apk add` fetches a fresh index (after `apk update`, or with `--update-cache`), so an old index in the cache is never read, and where no later RUN reads the index this one would have stored.',
+    ...MOUNT_LIMITATIONS,
   ],
   examples: [
     {
       before: 'FROM alpine:3.20\nRUN apk update && apk add curl\n',
       after: 'FROM alpine:3.20\nRUN apk add --no-cache curl\n',
     },
+    {
+      before: 'FROM alpine:3.20\nRUN apk update && apk add curl\n',
+      after:
+        '# syntax=docker/dockerfile:1\nFROM alpine:3.20\nRUN --mount=type=cache,target=/etc/apk/cache,sharing=locked --mount=type=cache,target=/var/cache/apk,sharing=locked apk update && apk add curl\n',
+      options: { caches: 'mount' },
+    },
   ],
-  run(doc, report) {
+  run(doc, report, options) {
     for (const stage of doc.stages) {
       for (const script of runScripts(doc, stage)) {
         const { run, commands } = script;
@@ -56,16 +76,27 @@ const apkNoCache: Transform = {
         if (bare.length === 0 && !update) continue;
         if (leaveAlone(doc, report, script, CACHE_DIRS)) continue;
 
+        const mount =
+          bare.length > 0
+            ? planMount(options, doc, script, MOUNTS, () => mountProblem(doc, script, bare))
+            : { reason: null };
+        if ('edits' in mount) {
+          report.change(run.span.start, 'cacheMounted', {}, mount.edits);
+          continue;
+        }
+
         const edits: Edit[] = bare.map((c) => insertAfterWord(run, subcommand(c)!, '--no-cache'));
         const drop = update && deleteScriptRange(doc, run, update.andElement!);
         if (drop) edits.push(drop);
         if (edits.length === 0) continue;
+        const dropped = edits.length > bare.length;
+        if (mount.reason) {
+          const data = { dropped: dropped ? ' and drops `apk update`' : '', reason: mount.reason };
+          report.change(run.span.start, 'flaggedNotMounted', data, edits);
+          continue;
+        }
         const message =
-          bare.length === 0
-            ? 'dropUpdate'
-            : edits.length > bare.length
-              ? 'flaggedDropUpdate'
-              : 'flagged';
+          bare.length === 0 ? 'dropUpdate' : dropped ? 'flaggedDropUpdate' : 'flagged';
         report.change(run.span.start, message, {}, edits);
       }
     }
@@ -89,6 +120,43 @@ function droppableUpdate(
     later.commands.some((c) => programName(c) === 'apk' && readsIndex(c));
   const readers = apk.filter((c) => c.start > update.start && !indexFree(c));
   return readers.length === 0 && !laterRuns(doc, run, CACHE_DIRS).some(read) ? update : undefined;
+}
+
+/** Why the RUN's `apk add`s may not have a cache mount, or null. */
+function mountProblem(
+  doc: DockerDocument,
+  { run, commands }: RunScript,
+  bare: ShellCommand[],
+): string | null {
+  const stale = bare.find(
+    (add) =>
+      !hasFlag(add.args, ...FETCHING) &&
+      !commands.some((c) => programName(c) === 'apk' && c.start < add.start && isUpdate(c)),
+  );
+  if (stale)
+    return 'an `apk add` here fetches no fresh index (no `apk update` before it, no `--update-cache`), so it could read an old one from the cache';
+  const reader = laterRuns(doc, run, CACHE_DIRS).find((later) => readsStoredIndex(later.commands));
+  if (reader)
+    return `the \`RUN\` on line ${reader.run.line + 1} reads the package index this one stores, which a mount would keep out of the layer`;
+  return null;
+}
+
+/**
+ * True when a RUN's `apk` commands read a stored index before fetching one:
+ * with a mount, the index an earlier RUN stores is in the cache, not the layer.
+ */
+function readsStoredIndex(commands: ShellCommand[]): boolean {
+  for (const command of commands.filter((c) => programName(c) === 'apk')) {
+    if (isUpdate(command)) return false;
+    if (hasFlag(command.args, '--no-cache', ...FETCHING) || subcommand(command)?.text === 'del')
+      continue;
+    return true;
+  }
+  return false;
+}
+
+function isUpdate(command: ShellCommand): boolean {
+  return subcommand(command)?.text === 'update';
 }
 
 function subcommand(command: ShellCommand) {

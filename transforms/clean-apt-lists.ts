@@ -1,4 +1,5 @@
 import { appendCommands } from '../src/append';
+import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount, type CacheMount } from '../src/cache-mounts';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import { laterRuns, leaveAlone, programName, removes, runScripts } from '../src/package-runs';
@@ -6,6 +7,11 @@ import type { Transform } from '../src/types';
 
 const LISTS = '/var/lib/apt/lists';
 const CLEANUP = `rm -rf ${LISTS}/*`;
+/** Never all of `/var/lib/apt`: its `extended_states` is part of the image. */
+const MOUNTS: CacheMount[] = [
+  { target: LISTS, locked: true },
+  { target: '/var/cache/apt', locked: true },
+];
 const APT = new Set(['apt-get', 'apt']);
 const INSTALLS = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep']);
 /** Subcommands that need no package lists. */
@@ -20,18 +26,24 @@ const cleanAptLists: Transform = {
   messages: {
     cleaned:
       'Adds `rm -rf /var/lib/apt/lists/*` after the install: the package lists that `apt-get update` downloaded no longer stay in the layer.',
+    cacheMounted:
+      "Mounts build caches at `/var/lib/apt/lists` and `/var/cache/apt` for `{command}`: the package lists and downloaded packages stay in BuildKit's cache, not in the layer, and the next `apt-get update` only fetches what changed.",
+    cleanedNotMounted:
+      'Adds `rm -rf /var/lib/apt/lists/*` after the install instead of cache mounts, because {reason}: the package lists that `apt-get update` downloaded no longer stay in the layer.',
     neededLater:
       'Keeps the apt package lists of this `RUN`: the `RUN` on line {line} runs `{command}` without its own `apt-get update` and reads them.',
     mounted:
       'Adds no cleanup of the apt package lists: `{target}` is a cache mount, so they never reach a layer.',
     refused: 'Leaves the apt package lists of this `RUN`: {reason}.',
   },
-  options: {},
+  options: { caches: CACHES_OPTION },
   limitations: [
     "Only a RUN that runs `apt-get update` (or `apt update`) before installing is cleaned; lists downloaded by an earlier RUN stay in that RUN's layer.",
     'Commands other than `apt-get`, `apt`, `apt-cache` and `aptitude` that read the lists in a later RUN are not recognised.',
     '`apt-get clean` is not added: the official Debian and Ubuntu images already delete downloaded packages after each install.',
     readByLaterStageLimitation([LISTS]),
+    'With `caches: mount`, the mounts hide what the image already has in `/var/lib/apt/lists` and `/var/cache/apt` while the RUN runs, so they are added only where `apt-get update` runs before any command that reads the lists. The official Debian and Ubuntu images delete downloaded packages after each install, so there the `/var/cache/apt` mount keeps little; the lists mount is what spares downloads.',
+    ...MOUNT_LIMITATIONS,
   ],
   examples: [
     {
@@ -39,8 +51,14 @@ const cleanAptLists: Transform = {
       after:
         'FROM debian:12\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n',
     },
+    {
+      before: 'FROM debian:12\nRUN apt-get update && apt-get install -y curl\n',
+      after:
+        '# syntax=docker/dockerfile:1\nFROM debian:12\nRUN --mount=type=cache,target=/var/lib/apt/lists,sharing=locked --mount=type=cache,target=/var/cache/apt,sharing=locked apt-get update && apt-get install -y curl\n',
+      options: { caches: 'mount' },
+    },
   ],
-  run(doc, report) {
+  run(doc, report, options) {
     for (const stage of doc.stages) {
       for (const script of runScripts(doc, stage)) {
         const { run, commands } = script;
@@ -52,12 +70,26 @@ const cleanAptLists: Transform = {
           .map((later) => ({ later, command: firstListReader(later.commands) }))
           .find((found) => found.command);
         if (reader?.command) {
-          const command = `${reader.command.name} ${subcommand(reader.command) ?? ''}`.trim();
+          const command = commandText(reader.command);
           report.note(run.span.start, 'neededLater', { line: reader.later.run.line + 1, command });
+          continue;
+        }
+        const mount = planMount(options, doc, script, MOUNTS, () => readerBeforeUpdate(commands));
+        if ('edits' in mount) {
+          report.change(
+            run.span.start,
+            'cacheMounted',
+            { command: commandText(install) },
+            mount.edits,
+          );
           continue;
         }
         const outcome = appendCommands(doc, run, [CLEANUP]);
         if ('reason' in outcome) report.note(run.span.start, 'refused', { reason: outcome.reason });
+        else if (mount.reason)
+          report.change(run.span.start, 'cleanedNotMounted', { reason: mount.reason }, [
+            outcome.edit,
+          ]);
         else report.change(run.span.start, 'cleaned', {}, [outcome.edit]);
       }
     }
@@ -78,6 +110,11 @@ function subcommand(command: ShellCommand): string | undefined {
   return firstOperand(command.args)?.text;
 }
 
+/** `apt-get install`: the program and its subcommand. */
+function commandText(command: ShellCommand): string {
+  return `${command.name} ${subcommand(command) ?? ''}`.trim();
+}
+
 /** The last install of the script when an `update` comes before it. */
 function lastInstallAfterUpdate(commands: ShellCommand[]): ShellCommand | undefined {
   const apt = commands.filter((c) => APT.has(programName(c)));
@@ -87,6 +124,13 @@ function lastInstallAfterUpdate(commands: ShellCommand[]): ShellCommand | undefi
     .slice(update + 1)
     .reverse()
     .find((c) => INSTALLS.has(subcommand(c) ?? ''));
+}
+
+/** Why the lists may not be mounted: a command reads the image's lists before `update` replaces them. */
+function readerBeforeUpdate(commands: ShellCommand[]): string | null {
+  const reader = firstListReader(commands);
+  if (!reader) return null;
+  return `\`${commandText(reader)}\` reads the package lists before \`apt-get update\`, and a mount would hide the ones the image has`;
 }
 
 /** The first command that reads the package lists before any `update` of its own. */

@@ -1,11 +1,19 @@
 import { appendCommands } from '../src/append';
+import {
+  CACHES_OPTION,
+  MOUNT_LIMITATIONS,
+  movedCacheProblem,
+  planMount,
+} from '../src/cache-mounts';
 import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import { leaveAlone, programName, runScripts } from '../src/package-runs';
 import type { Transform } from '../src/types';
 
 const NPM_INSTALLS = new Set(['install', 'i', 'ci', 'add', 'update', 'rebuild']);
-const NPM_CACHE = ['/root/.npm'];
+const NPM_CACHE = '/root/.npm';
+/** Variables that move npm's cache, as npm reads its config from the environment. */
+const NPM_SETTINGS = ['npm_config_cache', 'NPM_CONFIG_CACHE'];
 /** Why the yarn and pnpm caches are reported rather than cleaned. */
 const OTHER_MANAGERS: Record<string, { installs: Set<string>; why: string }> = {
   yarn: {
@@ -27,25 +35,37 @@ const cleanNodeCache: Transform = {
   messages: {
     cleaned:
       'Adds `{cleanup}` after `{command}`: the copies npm keeps of the packages it downloaded no longer stay in the layer.',
+    cacheMounted:
+      "Mounts a build cache at `/root/.npm` for `{command}`: the packages npm downloads stay in BuildKit's cache, not in the layer, and the next build reuses them.",
+    cleanedNotMounted:
+      'Adds `{cleanup}` after `{command}` instead of a cache mount, because {reason}: the copies npm keeps of the packages it downloaded no longer stay in the layer.',
     mounted:
       'Adds no `npm cache clean`: `{target}` is a cache mount, so the npm cache never reaches a layer.',
     refused: 'Leaves the npm cache of this `RUN`: {reason}.',
     otherManager: 'Leaves the {tool} cache of this `RUN` as it is: {why}.',
   },
-  options: {},
+  options: { caches: CACHES_OPTION },
   limitations: [
     "Only npm's cache is cleaned. Yarn and pnpm installs get a note: their cleanup commands either delete what a Yarn 2+ project runs from or free little.",
     "An install given `--cache DIR`, or a cache moved by an `.npmrc`, is left alone or cleaned where the final working directory's config says.",
     'A later RUN that installs with `--offline` would find the cache gone; such RUNs are not looked for.',
-    readByLaterStageLimitation(NPM_CACHE),
+    readByLaterStageLimitation([NPM_CACHE]),
+    "With `caches: mount`, the mount is at root's home, so it is added only when the RUN runs as root (no `USER` naming another user) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `npm_config_cache` (an ENV, an ARG or the RUN itself); elsewhere the cleanup is added, and the message says why. The base image's own `USER`, environment and `.npmrc` are not known: one that moves the cache keeps it in the layer.",
+    ...MOUNT_LIMITATIONS,
   ],
   examples: [
     {
       before: 'FROM node:22\nWORKDIR /app\nRUN npm ci\n',
       after: 'FROM node:22\nWORKDIR /app\nRUN npm ci && npm cache clean --force\n',
     },
+    {
+      before: 'FROM node:22\nWORKDIR /app\nRUN npm ci\n',
+      after:
+        '# syntax=docker/dockerfile:1\nFROM node:22\nWORKDIR /app\nRUN --mount=type=cache,target=/root/.npm npm ci\n',
+      options: { caches: 'mount' },
+    },
   ],
-  run(doc, report) {
+  run(doc, report, options) {
     for (const stage of doc.stages) {
       for (const script of runScripts(doc, stage)) {
         const { run, commands } = script;
@@ -64,14 +84,23 @@ const cleanNodeCache: Transform = {
         if (!last || installs.some((c) => hasFlag(c.args, '--cache'))) continue;
         if (commands.some((c) => c.start > last.start && isNpmCacheClean(c))) continue;
 
-        if (leaveAlone(doc, report, script, NPM_CACHE)) continue;
+        if (leaveAlone(doc, report, script, [NPM_CACHE])) continue;
+        const command = `npm ${firstOperand(last.args)?.text}`;
+        const mount = planMount(options, doc, script, [{ target: NPM_CACHE }], () =>
+          movedCacheProblem(doc, run, commands, NPM_SETTINGS),
+        );
+        if ('edits' in mount) {
+          report.change(run.span.start, 'cacheMounted', { command }, mount.edits);
+          continue;
+        }
         // The program as the install names it, which need not be on PATH.
         const cleanup = `${last.name} cache clean --force`;
         const outcome = appendCommands(doc, run, [cleanup]);
         if ('reason' in outcome) report.note(run.span.start, 'refused', { reason: outcome.reason });
         else {
-          const command = `npm ${firstOperand(last.args)?.text}`;
-          report.change(run.span.start, 'cleaned', { cleanup, command }, [outcome.edit]);
+          const message = mount.reason ? 'cleanedNotMounted' : 'cleaned';
+          const data = { cleanup, command, reason: mount.reason ?? '' };
+          report.change(run.span.start, message, data, [outcome.edit]);
         }
       }
     }

@@ -1,4 +1,5 @@
 import { appendCommands } from '../src/append';
+import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount } from '../src/cache-mounts';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import { leaveAlone, programName, removes, runScripts } from '../src/package-runs';
@@ -42,15 +43,21 @@ const cleanYumCache: Transform = {
   messages: {
     cleaned:
       'Adds `{added}` after the install: the metadata and packages `{tool}` keeps in `{dir}` no longer stay in the layer.',
+    cacheMounted:
+      "Mounts a build cache at `{dir}` for `{command}`: the metadata and packages it keeps there stay in BuildKit's cache, not in the layer, and the next build reuses them.",
+    cleanedNotMounted:
+      'Adds `{added}` after the install instead of a cache mount, because {reason}: the metadata and packages `{tool}` keeps in `{dir}` no longer stay in the layer.',
     mounted:
       'Adds no cleanup for `{tool}`: `{target}` is a cache mount, so its cache never reaches a layer.',
     refused: 'Leaves the `{tool}` cache of this `RUN`: {reason}.',
   },
-  options: {},
+  options: { caches: CACHES_OPTION },
   limitations: [
     'When one RUN uses several of these tools, only the one that installs last is cleaned.',
     'A cache moved elsewhere by `--setopt=cachedir=` or a config file is not found.',
     readByLaterStageLimitation([...new Set(Object.values(MANAGERS).map((m) => m.cacheDir))]),
+    'With `caches: mount`, the tool reuses the repository metadata in the mount until it expires (`metadata_expire`), so a build can install packages up to that age where one without the mount would fetch the newest; `--refresh` on the install makes it check every time.',
+    ...MOUNT_LIMITATIONS,
   ],
   examples: [
     {
@@ -58,8 +65,14 @@ const cleanYumCache: Transform = {
       after:
         'FROM rockylinux:9\nRUN dnf install -y git && dnf clean all && rm -rf /var/cache/dnf\n',
     },
+    {
+      before: 'FROM rockylinux:9\nRUN dnf install -y git\n',
+      after:
+        '# syntax=docker/dockerfile:1\nFROM rockylinux:9\nRUN --mount=type=cache,target=/var/cache/dnf,sharing=locked dnf install -y git\n',
+      options: { caches: 'mount' },
+    },
   ],
-  run(doc, report) {
+  run(doc, report, options) {
     for (const stage of doc.stages) {
       for (const script of runScripts(doc, stage)) {
         const { run, commands } = script;
@@ -77,13 +90,21 @@ const cleanYumCache: Transform = {
         if (added.length === 0) continue;
 
         if (leaveAlone(doc, report, script, [manager.cacheDir], { tool })) continue;
+        const dir = manager.cacheDir;
+        const mount = planMount(options, doc, script, [{ target: dir, locked: true }]);
+        if ('edits' in mount) {
+          const command = `${tool} ${firstOperand(install.args)?.text}`;
+          report.change(run.span.start, 'cacheMounted', { dir, command }, mount.edits);
+          continue;
+        }
         const outcome = appendCommands(doc, run, added);
         if ('reason' in outcome) {
           report.note(run.span.start, 'refused', { tool, reason: outcome.reason });
           continue;
         }
-        const data = { added: added.join(' && '), tool, dir: manager.cacheDir };
-        report.change(run.span.start, 'cleaned', data, [outcome.edit]);
+        const data = { added: added.join(' && '), tool, dir, reason: mount.reason ?? '' };
+        const message = mount.reason ? 'cleanedNotMounted' : 'cleaned';
+        report.change(run.span.start, message, data, [outcome.edit]);
       }
     }
   },

@@ -1,13 +1,24 @@
 import type { Env } from 'dockerfile-ast';
 import { insertAfterWord } from '../src/append';
+import {
+  CACHES_OPTION,
+  MOUNT_LIMITATIONS,
+  movedCacheProblem,
+  planMount,
+} from '../src/cache-mounts';
+import type { DockerDocument, Stage } from '../src/document';
 import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import { leaveAlone, programName, runScripts } from '../src/package-runs';
+import { stageLineage } from '../src/stage-paths';
 import type { Transform } from '../src/types';
 
 const FLAG = '--no-cache';
 const INSTALLS = new Set(['install', 'require', 'update', 'create-project']);
 const CACHE_DIRS = ['/root/.composer/cache', '/root/.cache/composer', '/tmp/cache'];
+/** Where the official `composer` image, which sets `COMPOSER_HOME=/tmp`, keeps the cache. */
+const IMAGE_CACHE = '/tmp/cache';
+const COMPOSER_IMAGE = /^(docker\.io\/)?(library\/)?composer(:[^@]*)?(@.*)?$/i;
 
 const composerNoCache: Transform = {
   id: 'composer-no-cache',
@@ -18,23 +29,35 @@ const composerNoCache: Transform = {
   messages: {
     flagged:
       'Adds `--no-cache` to `{command}`: the package archives Composer downloads are no longer kept in the layer.',
+    cacheMounted:
+      "Mounts a build cache at `/tmp/cache` for `{command}`: the package archives Composer downloads stay in BuildKit's cache, not in the layer, and the next build reuses them.",
+    flaggedNotMounted:
+      'Adds `--no-cache` to `{command}` instead of a cache mount, because {reason}: the package archives Composer downloads are no longer kept in the layer.',
     mounted:
       'Adds no `--no-cache`: `{target}` is a cache mount, so the Composer cache never reaches a layer.',
     refused: 'Leaves `{command}` as it is: {reason}.',
   },
-  options: {},
+  options: { caches: CACHES_OPTION },
   limitations: [
     'An ENV `COMPOSER_CACHE_DIR` in the stage is taken to mean the cache is handled, and the RUN is left alone.',
     'Composer run through a wrapper (`php composer.phar`) is not recognised.',
     readByLaterStageLimitation(CACHE_DIRS),
+    'With `caches: mount`, a cache mount is added only in stages built from the official `composer` image, whose `COMPOSER_HOME=/tmp` puts the cache at `/tmp/cache`, and only when the RUN runs as root and nothing before it sets `COMPOSER_HOME`, `HOME` or `XDG_CACHE_HOME`; elsewhere the cache directory depends on the base image, so `--no-cache` is added, and the message says why.',
+    ...MOUNT_LIMITATIONS,
   ],
   examples: [
     {
       before: 'FROM composer:2\nRUN composer install --no-dev\n',
       after: 'FROM composer:2\nRUN composer install --no-cache --no-dev\n',
     },
+    {
+      before: 'FROM composer:2\nRUN composer install --no-dev\n',
+      after:
+        '# syntax=docker/dockerfile:1\nFROM composer:2\nRUN --mount=type=cache,target=/tmp/cache composer install --no-dev\n',
+      options: { caches: 'mount' },
+    },
   ],
-  run(doc, report) {
+  run(doc, report, options) {
     for (const stage of doc.stages) {
       const cacheDirSet = stage.instructions.some(
         (i) =>
@@ -48,8 +71,18 @@ const composerNoCache: Transform = {
         if (installs.length === 0) continue;
         const command = `composer ${firstOperand(installs[0].args)?.text}`;
         if (leaveAlone(doc, report, script, CACHE_DIRS, { command })) continue;
+        const mount = planMount(options, doc, script, [{ target: IMAGE_CACHE }], () =>
+          fromComposerImage(doc, stage)
+            ? movedCacheProblem(doc, run, commands, ['COMPOSER_HOME'])
+            : 'where Composer keeps its cache depends on the base image, and only that of the `composer` image is known',
+        );
+        if ('edits' in mount) {
+          report.change(run.span.start, 'cacheMounted', { command }, mount.edits);
+          continue;
+        }
         const edits = installs.map((c) => insertAfterWord(run, firstOperand(c.args)!, FLAG));
-        report.change(run.span.start, 'flagged', { command }, edits);
+        const message = mount.reason ? 'flaggedNotMounted' : 'flagged';
+        report.change(run.span.start, message, { command, reason: mount.reason ?? '' }, edits);
       }
     }
   },
@@ -61,4 +94,10 @@ function needsFlag(command: ShellCommand): boolean {
   if (programName(command) !== 'composer' && programName(command) !== 'composer.phar') return false;
   if (!INSTALLS.has(firstOperand(command.args)?.text ?? '')) return false;
   return !hasFlag(command.args, FLAG) && !command.assignments.includes('COMPOSER_CACHE_DIR');
+}
+
+/** True when the stage is built, in the end, from the official `composer` image. */
+function fromComposerImage(doc: DockerDocument, stage: Stage): boolean {
+  const lineage = stageLineage(doc, stage);
+  return COMPOSER_IMAGE.test(lineage[lineage.length - 1].base);
 }

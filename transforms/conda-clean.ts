@@ -1,4 +1,5 @@
 import { appendCommands } from '../src/append';
+import { CACHES_OPTION, mountsCaches } from '../src/cache-mounts';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import { leaveAlone, programName, runScripts } from '../src/package-runs';
@@ -17,15 +18,18 @@ const condaClean: Transform = {
   messages: {
     cleaned:
       'Adds `{cleanup}` after `{command}`: the package archives and index cache it downloaded no longer stay in the layer.',
+    cleanedNotMounted:
+      'Adds `{cleanup}` after `{command}` instead of a cache mount, because the `pkgs` directory is inside the installation, which the Dockerfile does not name, and holds the unpacked packages its environments may link to, which a mount would hide: the package archives and index cache it downloaded no longer stay in the layer.',
     mounted:
       'Adds no `{tool} clean`: `{target}` is a cache mount, so the package cache never reaches a layer.',
     refused: 'Leaves the {tool} package cache of this `RUN`: {reason}.',
   },
-  options: {},
+  options: { caches: CACHES_OPTION },
   limitations: [
     '`--force-pkgs-dirs` (`-f`) is not added: it also deletes the unpacked packages that environments link to, which breaks an installation configured to use symbolic links, and frees nothing when they are hard links.',
     'Package directories moved by `CONDA_PKGS_DIRS` or a `.condarc` are cleaned by the tool itself but not recognised as cache mounts.',
     readByLaterStageLimitation(PKGS_DIRS),
+    '`caches: mount` adds no cache mount here: the package cache is the `pkgs` directory of an installation the base image chooses, and an environment may link to the unpacked packages in it, which a mount would hide while the RUN runs. The cleanup is added instead, and the message says so.',
   ],
   examples: [
     {
@@ -33,7 +37,7 @@ const condaClean: Transform = {
       after: 'FROM continuumio/miniconda3\nRUN conda install -y numpy && conda clean --all --yes\n',
     },
   ],
-  run(doc, report) {
+  run(doc, report, options) {
     for (const stage of doc.stages) {
       for (const script of runScripts(doc, stage)) {
         const { run, commands } = script;
@@ -52,7 +56,8 @@ const condaClean: Transform = {
           continue;
         }
         const command = `${tool} ${firstOperand(last.args)?.text}`;
-        report.change(run.span.start, 'cleaned', { cleanup, command }, [outcome.edit]);
+        const message = mountsCaches(options) ? 'cleanedNotMounted' : 'cleaned';
+        report.change(run.span.start, message, { cleanup, command }, [outcome.edit]);
       }
     }
   },

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { DockerDocument, Stage } from '../src/document';
 import { chainEdits, installText, operands, resolvePath } from '../src/install-script';
+import { syntaxDirectiveEdits } from '../src/paths';
 import {
   BASE_WORKDIR,
   findProblem,
@@ -181,8 +182,7 @@ function mountEdits(context: TreeContext, install: Install, keepRemoval: boolean
   } else if (!keepRemoval) {
     edits.push(...dropRemoval(doc, removal));
   }
-  const hasSyntax = doc.ast.getDirectives().some((d) => d.getName().toLowerCase() === 'syntax');
-  if (!hasSyntax) edits.push(insertAt(0, `# syntax=docker/dockerfile:1${doc.eol}`));
+  edits.push(...syntaxDirectiveEdits(doc));
   return { stage: '', edits };
 }
 

@@ -7,13 +7,13 @@ import {
 } from '../src/document';
 import {
   flagValue,
-  hasSyntaxDirective,
   instructionArgs,
   isWithin,
   mountTargets,
   pathsOverlap,
   resolvePath,
   stageWorkdirs,
+  syntaxDirectiveEdits,
 } from '../src/paths';
 import {
   commandTouches,
@@ -124,14 +124,12 @@ function planMount(
   ];
   const keywordEnd = doc.offsetAt(run.node.getInstructionRange().end);
   const edits: Edit[] = [
+    ...syntaxDirectiveEdits(doc),
     instructionRemoval(doc, copy),
     { start: keywordEnd, end: keywordEnd, text: ` --mount=${options.join(',')}` },
     removalEdit(doc, run, rm),
     insertBeforeNext(doc, codeEndInFile(run), ''),
   ];
-  if (!hasSyntaxDirective(doc)) {
-    edits.unshift({ start: 0, end: 0, text: `# syntax=docker/dockerfile:1${doc.eol}` });
-  }
   return { source, target, edits };
 }
 

@@ -1,5 +1,11 @@
 import type { Env } from 'dockerfile-ast';
 import { insertAfterWord } from '../src/append';
+import {
+  CACHES_OPTION,
+  MOUNT_LIMITATIONS,
+  movedCacheProblem,
+  planMount,
+} from '../src/cache-mounts';
 import type { DockerDocument, InstructionInfo } from '../src/document';
 import { hasFlag, type ShellCommand, type Word } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
@@ -8,7 +14,7 @@ import type { Transform } from '../src/types';
 
 const FLAG = '--no-cache-dir';
 const SETTING = 'PIP_NO_CACHE_DIR';
-const CACHE_DIRS = ['/root/.cache/pip'];
+const CACHE_DIR = '/root/.cache/pip';
 const PIP = /^pip(\d+(\.\d+)?)?$/;
 const PYTHON = /^python(\d+(\.\d+)?)?$/;
 
@@ -21,24 +27,36 @@ const pipNoCache: Transform = {
   messages: {
     flagged:
       'Adds `--no-cache-dir` to `{command}`: the wheels pip downloads are no longer kept in the layer.',
+    cacheMounted:
+      "Mounts a build cache at `/root/.cache/pip` for `{command}`: the wheels stay in BuildKit's cache, not in the layer, and the next build reuses them.",
+    flaggedNotMounted:
+      'Adds `--no-cache-dir` to `{command}` instead of a cache mount, because {reason}: the wheels pip downloads are no longer kept in the layer.',
     mounted:
       'Adds no `--no-cache-dir`: `{target}` is a cache mount, so the pip cache never reaches a layer.',
     refused: 'Leaves `{command}` as it is: {reason}.',
   },
-  options: {},
+  options: { caches: CACHES_OPTION },
   limitations: [
     '`PIP_NO_CACHE_DIR` is recognised when an ENV of the stage (or of a stage it is built from) sets it, or when it is set on the command; a pip config file that turns the cache off is not read.',
     'A cache mount is recognised at `/root/.cache/pip` or a directory above it; a RUN under another USER with a mount at its own home is still changed, which is harmless.',
     'Installers that wrap pip (`pipenv`, `poetry`, `uv`) are left alone.',
-    readByLaterStageLimitation(CACHE_DIRS),
+    readByLaterStageLimitation([CACHE_DIR]),
+    "With `caches: mount`, the mount is at root's home, so it is added only when the RUN runs as root (no `USER` naming another user) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `PIP_CACHE_DIR` (an ENV, an ARG or the RUN itself); elsewhere `--no-cache-dir` is added, and the message says why. The base image's own `USER`, environment and pip config are not known: one that moves the cache keeps it in the layer.",
+    ...MOUNT_LIMITATIONS,
   ],
   examples: [
     {
       before: 'FROM python:3.12-slim\nRUN pip install -r requirements.txt\n',
       after: 'FROM python:3.12-slim\nRUN pip install --no-cache-dir -r requirements.txt\n',
     },
+    {
+      before: 'FROM python:3.12-slim\nRUN pip install -r requirements.txt\n',
+      after:
+        '# syntax=docker/dockerfile:1\nFROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt\n',
+      options: { caches: 'mount' },
+    },
   ],
-  run(doc, report) {
+  run(doc, report, options) {
     for (const stage of doc.stages) {
       for (const script of runScripts(doc, stage)) {
         const { run, commands } = script;
@@ -60,9 +78,18 @@ const pipNoCache: Transform = {
         const command = installs[0].command.args
           .slice(0, installs[0].command.args.indexOf(installs[0].install) + 1)
           .reduce((text, word) => `${text} ${word.text}`, installs[0].command.name);
-        if (leaveAlone(doc, report, script, CACHE_DIRS, { command })) continue;
+        if (leaveAlone(doc, report, script, [CACHE_DIR], { command })) continue;
+        const mount = planMount(options, doc, script, [{ target: CACHE_DIR }], () =>
+          movedCacheProblem(doc, run, commands, ['PIP_CACHE_DIR']),
+        );
+        if ('edits' in mount) {
+          report.change(run.span.start, 'cacheMounted', { command }, mount.edits);
+          continue;
+        }
         const edits = installs.map(({ install }) => insertAfterWord(run, install, FLAG));
-        report.change(run.span.start, 'flagged', { command }, edits);
+        const { reason } = mount;
+        const message = reason ? 'flaggedNotMounted' : 'flagged';
+        report.change(run.span.start, message, { command, reason: reason ?? '' }, edits);
       }
     }
   },

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { createDebug } from '../debug';
 
@@ -50,9 +51,15 @@ export function createBuildah(env: NodeJS.ProcessEnv): Buildah {
     '--storage-driver',
     'vfs',
   ];
-  const childEnv = { ...env, BUILDAH_ISOLATION: 'chroot' };
-  const run = (args: string[], onLine?: (line: string) => void) =>
-    runCommand('buildah', [...global, ...args], childEnv, onLine);
+  // buildah keeps the caches of `RUN --mount=type=cache` in
+  // `$TMPDIR/buildah-cache` (/var/tmp by default), shared by every use of
+  // buildah on the machine; here they stay in dslim's storage, as the images do.
+  const tmp = path.join(root, 'tmp');
+  const childEnv = { ...env, BUILDAH_ISOLATION: 'chroot', TMPDIR: tmp };
+  const run = (args: string[], onLine?: (line: string) => void) => {
+    mkdirSync(tmp, { recursive: true });
+    return runCommand('buildah', [...global, ...args], childEnv, onLine);
+  };
 
   return {
     async available() {

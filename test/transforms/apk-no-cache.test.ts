@@ -148,3 +148,83 @@ transformTable('apk-no-cache', {
     },
   ],
 });
+
+const APK_MOUNTS =
+  '--mount=type=cache,target=/etc/apk/cache,sharing=locked --mount=type=cache,target=/var/cache/apk,sharing=locked';
+
+transformTable(
+  'apk-no-cache',
+  {
+    unchanged: [
+      {
+        name: 'a cache mount over the apk cache already',
+        input: lines(
+          'FROM alpine:3.20',
+          'RUN --mount=type=cache,target=/etc/apk/cache apk add -U curl',
+        ),
+        reason: 'the index never reaches a layer, so a second run adds nothing',
+        note: 'Leaves `apk` as it is: `/etc/apk/cache` is a cache mount',
+      },
+      {
+        name: 'already `--no-cache`',
+        input: lines('FROM alpine:3.20', 'RUN apk add --no-cache curl'),
+        reason: 'nothing is stored, and nothing would go into a mount',
+      },
+    ],
+    changed: [
+      {
+        name: 'update, then add: mounted, and the update stays',
+        input: lines('FROM alpine:3.20', 'RUN apk update && apk add curl'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM alpine:3.20',
+          `RUN ${APK_MOUNTS} apk update && apk add curl`,
+        ),
+        message:
+          "Mounts build caches at `/etc/apk/cache` and `/var/cache/apk` for `apk add`: the package index and the packages apk downloads stay in BuildKit's cache, not in the layer, and the next build reuses them.",
+      },
+      {
+        name: '`apk add --update-cache` fetches its own index',
+        input: lines('FROM alpine:3.20', 'RUN apk --update-cache add curl && apk add -U git'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM alpine:3.20',
+          `RUN ${APK_MOUNTS} apk --update-cache add curl && apk add -U git`,
+        ),
+      },
+      {
+        name: 'a later RUN refreshes before it reads',
+        input: lines(
+          'FROM alpine:3.20',
+          'RUN apk update && apk add curl',
+          'RUN apk del curl && apk update && apk upgrade',
+        ),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM alpine:3.20',
+          `RUN ${APK_MOUNTS} apk update && apk add curl`,
+          'RUN apk del curl && apk update && apk upgrade',
+        ),
+      },
+      {
+        name: 'no fresh index: `--no-cache` instead',
+        input: lines('FROM alpine:3.20', 'RUN apk add curl'),
+        output: lines('FROM alpine:3.20', 'RUN apk add --no-cache curl'),
+        message:
+          'Adds `--no-cache` to `apk add` instead of a cache mount, because an `apk add` here fetches no fresh index (no `apk update` before it, no `--update-cache`), so it could read an old one from the cache: the package index is no longer stored in the layer.',
+      },
+      {
+        name: 'a later RUN reads the stored index: `--no-cache` instead, the update kept',
+        input: lines('FROM alpine:3.20', 'RUN apk update && apk add curl', 'RUN apk search git'),
+        output: lines(
+          'FROM alpine:3.20',
+          'RUN apk update && apk add --no-cache curl',
+          'RUN apk search git',
+        ),
+        message:
+          'because the `RUN` on line 3 reads the package index this one stores, which a mount would keep out of the layer:',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);

@@ -474,3 +474,165 @@ test('an `apt-get update` RUN is joined to the install, then the lists are remov
   );
   expect(result.changes.map((c) => c.transform)).toEqual(['merge-runs', 'clean-apt-lists']);
 });
+
+const MOUNTS =
+  '--mount=type=cache,target=/var/lib/apt/lists,sharing=locked --mount=type=cache,target=/var/cache/apt,sharing=locked';
+const SYNTAX = '# syntax=docker/dockerfile:1';
+
+transformTable(
+  'clean-apt-lists',
+  {
+    unchanged: [
+      {
+        name: 'lists already on a cache mount',
+        input: lines(
+          'FROM debian:12',
+          'RUN --mount=type=cache,target=/var/lib/apt apt-get update && apt-get install -y curl',
+        ),
+        reason: 'the lists never reach a layer',
+        note: 'Adds no cleanup of the apt package lists: `/var/lib/apt` is a cache mount',
+      },
+      {
+        name: 'lists already removed after the install',
+        input: lines(
+          'FROM debian:12',
+          `RUN apt-get update && apt-get install -y curl && ${CLEANUP}`,
+        ),
+        reason: 'the lists are gone from the layer already, and a mount would add nothing to it',
+      },
+      {
+        name: 'a later RUN installs without updating',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y curl',
+          'RUN apt-get install -y git',
+        ),
+        reason: 'with a mount the lists would be missing from the layer the later RUN reads',
+        note: 'the `RUN` on line 3 runs `apt-get install`',
+      },
+      {
+        name: 'heredoc',
+        input: lines(
+          'FROM debian:12',
+          'RUN <<EOF',
+          'apt-get update && apt-get install -y curl',
+          'EOF',
+        ),
+        reason: 'heredocs are never edited',
+        note: 'Leaves the apt package lists of this `RUN`: the RUN has a heredoc',
+      },
+    ],
+    changed: [
+      {
+        name: 'update and install: both caches are mounted, and BuildKit is asked for',
+        input: lines('FROM debian:12', 'RUN apt-get update && apt-get install -y curl'),
+        output: lines(
+          SYNTAX,
+          'FROM debian:12',
+          `RUN ${MOUNTS} apt-get update && apt-get install -y curl`,
+        ),
+        message:
+          "Mounts build caches at `/var/lib/apt/lists` and `/var/cache/apt` for `apt-get install`: the package lists and downloaded packages stay in BuildKit's cache, not in the layer, and the next `apt-get update` only fetches what changed.",
+      },
+      {
+        name: 'after the flags the RUN has, on their line; a syntax directive there stays',
+        input: lines(
+          '# syntax=docker/dockerfile:1.7',
+          'FROM debian:12',
+          'RUN --mount=type=secret,id=netrc \\',
+          '    apt-get update && \\',
+          '    apt-get install -y curl',
+        ),
+        output: lines(
+          '# syntax=docker/dockerfile:1.7',
+          'FROM debian:12',
+          `RUN --mount=type=secret,id=netrc ${MOUNTS} \\`,
+          '    apt-get update && \\',
+          '    apt-get install -y curl',
+        ),
+      },
+      {
+        name: 'CRLF line endings and the backtick escape',
+        input:
+          '# escape=`\r\nFROM debian:12\r\nRUN apt-get update && `\r\n    apt-get install -y curl\r\n',
+        output: `${SYNTAX}\r\n# escape=\`\r\nFROM debian:12\r\nRUN ${MOUNTS} apt-get update && \`\r\n    apt-get install -y curl\r\n`,
+      },
+      {
+        name: 'the lists are read before the update: cleaned up instead',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-cache policy curl && apt-get update && apt-get install -y curl',
+        ),
+        output: lines(
+          'FROM debian:12',
+          `RUN apt-cache policy curl && apt-get update && apt-get install -y curl && ${CLEANUP}`,
+        ),
+        message:
+          'Adds `rm -rf /var/lib/apt/lists/*` after the install instead of cache mounts, because `apt-cache policy` reads the package lists before `apt-get update`, and a mount would hide the ones the image has: the package lists that `apt-get update` downloaded no longer stay in the layer.',
+      },
+      {
+        name: 'the RUN removes a directory that would be a mount point: cleaned up instead',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y curl && rm -rf /var/cache/apt',
+        ),
+        output: lines(
+          'FROM debian:12',
+          `RUN apt-get update && apt-get install -y curl && rm -rf /var/cache/apt && ${CLEANUP}`,
+        ),
+        message:
+          'instead of cache mounts, because its `rm` removes `/var/cache/apt` or a directory above it, which fails on a mount point:',
+      },
+      {
+        name: 'something else is mounted there already: cleaned up instead',
+        input: lines(
+          'FROM debian:12',
+          'RUN --mount=type=tmpfs,target=/var/cache apt-get update && apt-get install -y curl',
+        ),
+        output: lines(
+          'FROM debian:12',
+          `RUN --mount=type=tmpfs,target=/var/cache apt-get update && apt-get install -y curl && ${CLEANUP}`,
+        ),
+        message: 'because the `RUN` already mounts something at `/var/cache`:',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);
+
+test('with cache mounts, an `apt-get update` RUN is joined to the install, then mounted', async () => {
+  const input = lines(
+    'FROM debian:12',
+    'RUN apt-get update',
+    'RUN apt-get install -y curl',
+    'RUN rm -rf /var/cache/apt/archives/partial',
+  );
+  const result = await fix(input, { only: ['merge-runs', 'clean-apt-lists'], caches: 'mount' });
+  expect(result.output).toBe(
+    lines(
+      SYNTAX,
+      'FROM debian:12',
+      `RUN ${MOUNTS} apt-get update && \\`,
+      '    apt-get install -y curl && \\',
+      '    rm -rf /var/cache/apt/archives/partial',
+    ),
+  );
+  expect(result.changes.map((c) => c.transform)).toEqual(['merge-runs', 'clean-apt-lists']);
+});
+
+test('with cache mounts, a RUN joined after the install is judged with it', async () => {
+  const input = lines(
+    'FROM debian:12',
+    'RUN apt-get update && apt-get install -y curl',
+    'RUN rm -rf /var/cache/apt',
+  );
+  const result = await fix(input, { only: ['merge-runs', 'clean-apt-lists'], caches: 'mount' });
+  expect(result.output).toBe(
+    lines(
+      'FROM debian:12',
+      'RUN apt-get update && apt-get install -y curl && \\',
+      '    rm -rf /var/cache/apt && \\',
+      `    ${CLEANUP}`,
+    ),
+  );
+});

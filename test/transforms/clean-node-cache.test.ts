@@ -114,3 +114,60 @@ test('`yarn --version` gets no note about the yarn cache', async () => {
   });
   expect(result.notes).toEqual([]);
 });
+
+transformTable(
+  'clean-node-cache',
+  {
+    unchanged: [
+      {
+        name: 'a cache mount over the npm cache already',
+        input: lines('FROM node:22', 'RUN --mount=type=cache,target=/root/.npm npm ci'),
+        reason: 'the cache never reaches a layer, so a second run adds nothing',
+        note: 'Adds no `npm cache clean`: `/root/.npm` is a cache mount',
+      },
+      {
+        name: 'an install with its own `--cache`',
+        input: lines('FROM node:22', 'RUN npm ci --cache /tmp/npm'),
+        reason: 'the user chose where the cache goes',
+      },
+    ],
+    changed: [
+      {
+        name: 'npm ci gets the mount',
+        input: lines('FROM node:22', 'WORKDIR /app', 'RUN npm ci && npm run build'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM node:22',
+          'WORKDIR /app',
+          'RUN --mount=type=cache,target=/root/.npm npm ci && npm run build',
+        ),
+        message:
+          "Mounts a build cache at `/root/.npm` for `npm ci`: the packages npm downloads stay in BuildKit's cache, not in the layer, and the next build reuses them.",
+      },
+      {
+        name: 'the `node` user: the cleanup instead',
+        input: lines('FROM node:22', 'USER node', 'RUN npm ci'),
+        output: lines('FROM node:22', 'USER node', 'RUN npm ci && npm cache clean --force'),
+        message:
+          'Adds `npm cache clean --force` after `npm ci` instead of a cache mount, because it runs as `USER node`, whose home may not be `/root`: the copies npm keeps of the packages it downloaded no longer stay in the layer.',
+      },
+      {
+        name: 'npm_config_cache set by ENV: the cleanup instead',
+        input: lines('FROM node:22', 'ENV npm_config_cache=/tmp/npm', 'RUN npm install'),
+        output: lines(
+          'FROM node:22',
+          'ENV npm_config_cache=/tmp/npm',
+          'RUN npm install && npm cache clean --force',
+        ),
+        message: 'because the `ENV` on line 2 sets `npm_config_cache`:',
+      },
+      {
+        name: 'HOME set on the command: the cleanup instead',
+        input: lines('FROM node:22', 'RUN HOME=/app npm install'),
+        output: lines('FROM node:22', 'RUN HOME=/app npm install && npm cache clean --force'),
+        message: 'because the `RUN` sets `HOME`:',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);

@@ -115,3 +115,77 @@ transformTable('clean-yum-cache', {
     },
   ],
 });
+
+transformTable(
+  'clean-yum-cache',
+  {
+    unchanged: [
+      {
+        name: 'a cache mount over the dnf cache already',
+        input: lines(
+          'FROM fedora:40',
+          'RUN --mount=type=cache,target=/var/cache/dnf,sharing=locked dnf install -y git',
+        ),
+        reason: 'the cache never reaches a layer, so a second run adds nothing',
+        note: 'Adds no cleanup for `dnf`: `/var/cache/dnf` is a cache mount',
+      },
+      {
+        name: 'cleaned up already',
+        input: lines(
+          'FROM fedora:40',
+          'RUN dnf install -y git && dnf clean all && rm -rf /var/cache/dnf',
+        ),
+        reason: 'the cache is out of the layer already',
+      },
+    ],
+    changed: [
+      {
+        name: 'dnf gets a locked mount',
+        input: lines('FROM fedora:40', 'RUN dnf install -y git'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM fedora:40',
+          'RUN --mount=type=cache,target=/var/cache/dnf,sharing=locked dnf install -y git',
+        ),
+        message:
+          "Mounts a build cache at `/var/cache/dnf` for `dnf install`: the metadata and packages it keeps there stay in BuildKit's cache, not in the layer, and the next build reuses them.",
+      },
+      {
+        name: 'microdnf and zypper keep theirs elsewhere',
+        input: lines(
+          'FROM ubi9-minimal AS a',
+          'RUN microdnf install -y git',
+          'FROM opensuse/leap AS b',
+          'RUN zypper -n install git',
+        ),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM ubi9-minimal AS a',
+          'RUN --mount=type=cache,target=/var/cache/yum,sharing=locked microdnf install -y git',
+          'FROM opensuse/leap AS b',
+          'RUN --mount=type=cache,target=/var/cache/zypp,sharing=locked zypper -n install git',
+        ),
+      },
+      {
+        name: 'a cleanup already there without the rm: mounted, the clean empties the mount',
+        input: lines('FROM fedora:40', 'RUN dnf install -y git && dnf clean all'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM fedora:40',
+          'RUN --mount=type=cache,target=/var/cache/dnf,sharing=locked dnf install -y git && dnf clean all',
+        ),
+      },
+      {
+        name: 'the RUN removes the cache directory: completed cleanup instead',
+        input: lines('FROM fedora:40', 'RUN dnf install -y git && rm -rf /var/cache/dnf'),
+        output: lines(
+          'FROM fedora:40',
+          'RUN dnf install -y git && rm -rf /var/cache/dnf && dnf clean all',
+        ),
+        message:
+          'Adds `dnf clean all` after the install instead of a cache mount, because its `rm` removes `/var/cache/dnf` or a directory above it, which fails on a mount point: the metadata and packages `dnf` keeps in `/var/cache/dnf` no longer stay in the layer.',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);

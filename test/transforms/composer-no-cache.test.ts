@@ -62,3 +62,64 @@ transformTable('composer-no-cache', {
     },
   ],
 });
+
+transformTable(
+  'composer-no-cache',
+  {
+    unchanged: [
+      {
+        name: "a cache mount at the composer image's cache already",
+        input: lines(
+          'FROM composer:2',
+          'RUN --mount=type=cache,target=/tmp/cache composer install',
+        ),
+        reason: 'the cache never reaches a layer, so a second run adds nothing',
+        note: 'Adds no `--no-cache`: `/tmp/cache` is a cache mount',
+      },
+    ],
+    changed: [
+      {
+        name: 'a stage built from the composer image gets the mount',
+        input: lines(
+          'FROM composer:2 AS vendor',
+          'WORKDIR /app',
+          'FROM vendor',
+          'RUN composer install --no-dev',
+        ),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM composer:2 AS vendor',
+          'WORKDIR /app',
+          'FROM vendor',
+          'RUN --mount=type=cache,target=/tmp/cache composer install --no-dev',
+        ),
+        message:
+          "Mounts a build cache at `/tmp/cache` for `composer install`: the package archives Composer downloads stay in BuildKit's cache, not in the layer, and the next build reuses them.",
+      },
+      {
+        name: 'another base image: `--no-cache` instead',
+        input: lines('FROM php:8.3-cli', 'RUN composer install'),
+        output: lines('FROM php:8.3-cli', 'RUN composer install --no-cache'),
+        message:
+          'Adds `--no-cache` to `composer install` instead of a cache mount, because where Composer keeps its cache depends on the base image, and only that of the `composer` image is known: the package archives Composer downloads are no longer kept in the layer.',
+      },
+      {
+        name: 'COMPOSER_HOME moved: `--no-cache` instead',
+        input: lines('FROM composer:2', 'ENV COMPOSER_HOME=/composer', 'RUN composer install'),
+        output: lines(
+          'FROM composer:2',
+          'ENV COMPOSER_HOME=/composer',
+          'RUN composer install --no-cache',
+        ),
+        message: 'because the `ENV` on line 2 sets `COMPOSER_HOME`:',
+      },
+      {
+        name: 'another user: `--no-cache` instead',
+        input: lines('FROM composer:2', 'USER www-data', 'RUN composer install'),
+        output: lines('FROM composer:2', 'USER www-data', 'RUN composer install --no-cache'),
+        message: 'because it runs as `USER www-data`',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);

@@ -88,3 +88,33 @@ transformTable('conda-clean', {
     },
   ],
 });
+
+transformTable(
+  'conda-clean',
+  {
+    unchanged: [
+      {
+        name: 'a cache mount over the package cache already',
+        input: lines(
+          'FROM continuumio/miniconda3',
+          'RUN --mount=type=cache,target=/opt/conda/pkgs conda install -y numpy',
+        ),
+        reason: 'the cache never reaches a layer',
+        note: 'Adds no `conda clean`: `/opt/conda/pkgs` is a cache mount',
+      },
+    ],
+    changed: [
+      {
+        name: 'no mount: the cleanup, and the message says why',
+        input: lines('FROM continuumio/miniconda3', 'RUN conda install -y numpy'),
+        output: lines(
+          'FROM continuumio/miniconda3',
+          'RUN conda install -y numpy && conda clean --all --yes',
+        ),
+        message:
+          'Adds `conda clean --all --yes` after `conda install` instead of a cache mount, because the `pkgs` directory is inside the installation, which the Dockerfile does not name, and holds the unpacked packages its environments may link to, which a mount would hide: the package archives and index cache it downloaded no longer stay in the layer.',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);

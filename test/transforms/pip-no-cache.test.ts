@@ -126,3 +126,142 @@ transformTable('pip-no-cache', {
     },
   ],
 });
+
+const MOUNT = '--mount=type=cache,target=/root/.cache/pip';
+const SYNTAX = '# syntax=docker/dockerfile:1';
+
+transformTable(
+  'pip-no-cache',
+  {
+    unchanged: [
+      {
+        name: 'a cache mount over the pip cache already',
+        input: lines('FROM python:3.12', `RUN ${MOUNT} pip install flask`),
+        reason: 'the cache never reaches a layer, so a second run adds nothing',
+        note: 'Adds no `--no-cache-dir`: `/root/.cache/pip` is a cache mount',
+      },
+      {
+        name: 'already `--no-cache-dir`',
+        input: lines('FROM python:3.12', 'RUN pip install --no-cache-dir flask'),
+        reason: 'the user turned the cache off, and nothing would go into a mount',
+      },
+      {
+        name: 'exec form',
+        input: lines('FROM python:3.12', 'RUN ["pip", "install", "flask"]'),
+        reason: 'no shell runs, and the RUN is never edited',
+        note: 'Leaves `pip install` as it is: it is an exec-form (JSON) RUN',
+      },
+    ],
+    changed: [
+      {
+        name: 'pip install gets the mount, and the file the syntax directive',
+        input: lines('FROM python:3.12', 'RUN pip install flask'),
+        output: lines(SYNTAX, 'FROM python:3.12', `RUN ${MOUNT} pip install flask`),
+        message:
+          "Mounts a build cache at `/root/.cache/pip` for `pip install`: the wheels stay in BuildKit's cache, not in the layer, and the next build reuses them.",
+      },
+      {
+        name: 'after flags on continuation lines, before the command',
+        input: lines(
+          'FROM python:3.12-slim',
+          'RUN --mount=type=bind,source=reqs.lock,target=/tmp/reqs.lock \\',
+          '    --mount=type=ssh \\',
+          '    pip install -r /tmp/reqs.lock',
+        ),
+        output: lines(
+          SYNTAX,
+          'FROM python:3.12-slim',
+          'RUN --mount=type=bind,source=reqs.lock,target=/tmp/reqs.lock \\',
+          `    --mount=type=ssh ${MOUNT} \\`,
+          '    pip install -r /tmp/reqs.lock',
+        ),
+      },
+      {
+        name: '`USER root` after another user',
+        input: lines('FROM python:3.12', 'USER app', 'USER 0:0', 'RUN python -m pip install flask'),
+        output: lines(
+          SYNTAX,
+          'FROM python:3.12',
+          'USER app',
+          'USER 0:0',
+          `RUN ${MOUNT} python -m pip install flask`,
+        ),
+      },
+      {
+        name: 'another user: `--no-cache-dir` instead',
+        input: lines('FROM python:3.12', 'USER app', 'RUN pip install flask'),
+        output: lines('FROM python:3.12', 'USER app', 'RUN pip install --no-cache-dir flask'),
+        message:
+          'Adds `--no-cache-dir` to `pip install` instead of a cache mount, because it runs as `USER app`, whose home may not be `/root`: the wheels pip downloads are no longer kept in the layer.',
+      },
+      {
+        name: 'HOME moved in the stage built from: `--no-cache-dir` instead',
+        input: lines(
+          'FROM python:3.12 AS base',
+          'ENV HOME=/home/app',
+          'FROM base',
+          'RUN pip install flask',
+        ),
+        output: lines(
+          'FROM python:3.12 AS base',
+          'ENV HOME=/home/app',
+          'FROM base',
+          'RUN pip install --no-cache-dir flask',
+        ),
+        message: 'because the `ENV` on line 2 sets `HOME`:',
+      },
+      {
+        name: 'an ARG moves the cache: `--no-cache-dir` instead',
+        input: lines('FROM python:3.12', 'ARG PIP_CACHE_DIR=/wheels', 'RUN pip install flask'),
+        output: lines(
+          'FROM python:3.12',
+          'ARG PIP_CACHE_DIR=/wheels',
+          'RUN pip install --no-cache-dir flask',
+        ),
+        message: 'because the `ARG` on line 2 sets `PIP_CACHE_DIR`:',
+      },
+      {
+        name: 'the RUN exports XDG_CACHE_HOME: `--no-cache-dir` instead',
+        input: lines('FROM python:3.12', 'RUN export XDG_CACHE_HOME=/c && pip install flask'),
+        output: lines(
+          'FROM python:3.12',
+          'RUN export XDG_CACHE_HOME=/c && pip install --no-cache-dir flask',
+        ),
+        message: 'because the `RUN` sets `XDG_CACHE_HOME`:',
+      },
+      {
+        name: 'the RUN removes a directory above the mount point: `--no-cache-dir` instead',
+        input: lines('FROM python:3.12', 'RUN pip install flask && rm -rf ~/.cache'),
+        output: lines(
+          'FROM python:3.12',
+          'RUN pip install --no-cache-dir flask && rm -rf ~/.cache',
+        ),
+        message:
+          'because its `rm` removes `/root/.cache/pip` or a directory above it, which fails on a mount point:',
+      },
+      {
+        name: 'a glob that may match the mount point: `--no-cache-dir` instead',
+        input: lines('FROM python:3.12', 'RUN pip install flask && rm -rf /root/.cache/p*'),
+        output: lines(
+          'FROM python:3.12',
+          'RUN pip install --no-cache-dir flask && rm -rf /root/.cache/p*',
+        ),
+      },
+      {
+        name: 'removing what is inside the mount is fine',
+        input: lines('FROM python:3.12', 'RUN pip install flask && rm -rf /root/.cache/pip/*'),
+        output: lines(
+          SYNTAX,
+          'FROM python:3.12',
+          `RUN ${MOUNT} pip install flask && rm -rf /root/.cache/pip/*`,
+        ),
+      },
+      {
+        name: 'CRLF and the backtick escape',
+        input: '# escape=`\r\nFROM python:3.12\r\nRUN pip install `\r\n    flask\r\n',
+        output: `${SYNTAX}\r\n# escape=\`\r\nFROM python:3.12\r\nRUN ${MOUNT} pip install \`\r\n    flask\r\n`,
+      },
+    ],
+  },
+  { caches: 'mount' },
+);

@@ -1,0 +1,173 @@
+import type { Arg, Env } from 'dockerfile-ast';
+import type { DockerDocument, InstructionInfo } from './document';
+import { programName, type RunScript } from './package-runs';
+import {
+  isWithin,
+  mountTargets,
+  pathsOverlap,
+  reachedDirectory,
+  resolvePath,
+  syntaxDirectiveEdits,
+} from './paths';
+import { insertBeforeNext } from './script-paths';
+import type { ShellCommand } from './shell-commands';
+import { analyzeScript } from './shell-effects';
+import { lastUser, stageLineage } from './stage-paths';
+import type { Edit, OptionSpec, TransformOptions } from './types';
+
+/** How the cache transforms keep a package manager's cache out of the image. */
+export type CacheMode = 'clean' | 'mount';
+
+export const CACHE_MODES: readonly CacheMode[] = ['clean', 'mount'];
+
+/** The `caches` option that every cache transform takes. */
+export const CACHES_OPTION: OptionSpec = {
+  description:
+    '`clean` removes the cache (or keeps it from being written) in the RUN that installs; `mount` puts a BuildKit cache mount (`RUN --mount=type=cache`) over it instead, so the next build reuses it',
+  default: 'clean',
+  choices: [...CACHE_MODES],
+};
+
+/** What every transform that can mount a cache knowingly does not handle. */
+export const MOUNT_LIMITATIONS = [
+  '`caches: mount` needs BuildKit: it adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive. buildah honours the mounts too, but leaves the missing parent directories of a mount target in the image, empty, where BuildKit removes them.',
+  'With `caches: mount`, the mount hides what the image already has in that directory while the RUN runs, and a removal of the directory that dslim cannot resolve (a variable, a relative path) fails on the mount point.',
+];
+
+/** True when a cache transform is asked for cache mounts rather than cleanup. */
+export function mountsCaches(options: TransformOptions): boolean {
+  return options.caches === 'mount';
+}
+
+/** A cache directory to mount; `locked` for a manager that wants it to itself. */
+export interface CacheMount {
+  target: string;
+  locked?: boolean;
+}
+
+/** The edits that add the mounts, or why the RUN cannot take them. */
+export type MountOutcome = { edits: Edit[] } | { reason: string };
+
+/** A mount to make, or the reason to clean up instead: null when no mount was asked for. */
+export type MountPlan = { edits: Edit[] } | { reason: string | null };
+
+const ROOT_USER = /^(root|0)(:.*)?$/;
+/** Variables that move every cache below a home directory. */
+const HOME_VARIABLES = ['HOME', 'XDG_CACHE_HOME'];
+
+/**
+ * What a cache transform does with a RUN it would clean up: with `caches:
+ * mount`, mount `mounts` over the cache unless `problem` (a condition of the
+ * transform's own) or the RUN forbids it.
+ */
+export function planMount(
+  options: TransformOptions,
+  doc: DockerDocument,
+  { run, commands }: RunScript,
+  mounts: CacheMount[],
+  problem: () => string | null = () => null,
+): MountPlan {
+  if (!mountsCaches(options)) return { reason: null };
+  const reason = problem();
+  return reason ? { reason } : mountCaches(doc, run, commands, mounts);
+}
+
+/**
+ * Adds `--mount=type=cache` flags for `mounts` after the RUN's own flags, and
+ * the syntax directive BuildKit needs when the file has none. The RUN must
+ * not mount anything else over those paths, nor remove one of them or a
+ * directory above it: removing a mount point fails. An edit just after the
+ * script makes this clash with a join of the next RUN in the same round, so
+ * the mounts are only ever judged against the commands they will cover.
+ */
+export function mountCaches(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  commands: ShellCommand[],
+  mounts: CacheMount[],
+): MountOutcome {
+  const targets = mountTargets(run, null).filter((t): t is string => t !== null);
+  for (const { target } of mounts) {
+    const taken = targets.find((t) => pathsOverlap(t, target));
+    if (taken) return { reason: `the \`RUN\` already mounts something at \`${taken}\`` };
+    const rm = commands.find((c) => removesMountPoint(c, target));
+    if (rm)
+      return {
+        reason: `its \`${rm.name}\` removes \`${target}\` or a directory above it, which fails on a mount point`,
+      };
+  }
+
+  const flags = mounts
+    .map((m) => ` --mount=type=cache,target=${m.target}${m.locked ? ',sharing=locked' : ''}`)
+    .join('');
+  const last = run.flags[run.flags.length - 1];
+  const at = doc.offsetAt(last ? last.getRange().end : run.node.getInstructionRange().end);
+  const codeEnd = run.body.toFile(analyzeScript(run.body.text).codeEnd - 1) + 1;
+  return {
+    edits: [
+      ...syntaxDirectiveEdits(doc),
+      { start: at, end: at, text: flags },
+      insertBeforeNext(doc, codeEnd, ''),
+    ],
+  };
+}
+
+/**
+ * Why a cache may not be where the RUN writes it, or null. A cache under
+ * root's home, or one a tool's own variable places, is there only while the
+ * RUN runs as root with `HOME`, `XDG_CACHE_HOME` and `variables` unset by an
+ * ENV or ARG of the stage, of a stage it builds on, or by the RUN itself.
+ * What the base image sets is not known.
+ */
+export function movedCacheProblem(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  commands: ShellCommand[],
+  variables: string[],
+): string | null {
+  if (!run.stage) return null;
+  const user = lastUser(doc, run.stage, run.index);
+  if (user !== null && !ROOT_USER.test(user))
+    return `it runs as \`USER ${user}\`, whose home may not be \`/root\``;
+
+  const moving = new Set([...HOME_VARIABLES, ...variables]);
+  for (const stage of stageLineage(doc, run.stage)) {
+    for (const i of stage.instructions.filter((i) => i.index < run.index).reverse()) {
+      const name = setNames(i).find((n) => moving.has(n));
+      if (name) return `the \`${i.keyword}\` on line ${i.line + 1} sets \`${name}\``;
+    }
+  }
+  const assigned = analyzeScript(run.body.text).leaks.flatMap((l) =>
+    l.kind === 'variable' ? (l.names ?? []) : [],
+  );
+  const set = [...commands.flatMap((c) => c.assignments), ...assigned].find((n) => moving.has(n));
+  return set ? `the \`RUN\` sets \`${set}\`` : null;
+}
+
+/** The variables an ENV or ARG sets. */
+function setNames(instruction: InstructionInfo): string[] {
+  if (instruction.keyword === 'ENV')
+    return (instruction.node as Env).getProperties().map((p) => p.getName());
+  if (instruction.keyword === 'ARG') {
+    const name = (instruction.node as Arg).getProperty()?.getName();
+    return name ? [name] : [];
+  }
+  return [];
+}
+
+/**
+ * True when an `rm` or `rmdir` operand is `target` or a directory above it,
+ * or a glob that may match one. `~` and `$HOME` are read as `/root`, which is
+ * the home wherever a cache under it is mounted.
+ */
+function removesMountPoint(command: ShellCommand, target: string): boolean {
+  if (!['rm', 'rmdir'].includes(programName(command))) return false;
+  return command.args.some((word) => {
+    if (word.text.startsWith('-')) return false;
+    const text = word.text.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, '/root');
+    const exact = resolvePath(text, null);
+    if (exact !== null) return isWithin(target, exact);
+    const reached = reachedDirectory(text, null);
+    return reached !== null && reached !== target && isWithin(target, reached);
+  });
+}
