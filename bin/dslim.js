@@ -6,6 +6,13 @@
 // machine). The baseline tier alone is fast enough for dslim's small scripts.
 require('node:v8').setFlagsFromString('--liftoff-only');
 
+// Start loading the grammar before the rest of the CLI: its WebAssembly
+// compiles off the main thread while the modules load (about 10 ms of a
+// 150 ms format-on-save). A failure surfaces where the engine awaits it.
+require('../dist/src/shell.js')
+  .loadShellParser()
+  .catch(() => {});
+
 require('../dist/src/cli.js')
   .main(process.argv)
   .then((code) => {

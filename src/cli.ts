@@ -131,6 +131,17 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 
 async function fixStdin(flags: FixFlags, io: Io): Promise<number> {
   const name = flags.stdinFilepath ?? '<stdin>';
+  // The configuration search waits on the file system; it runs while the
+  // input is read, and a failure counts only once the input is known good.
+  const folder = path.dirname(path.resolve(flags.stdinFilepath ?? 'Dockerfile'));
+  const searching = flags.config
+    ? createConfigLoader(listTransforms())(folder).then(
+        (found) => () => found,
+        (error: unknown) => () => {
+          throw error;
+        },
+      )
+    : null;
   const bytes = await io.readStdin();
   const decoded = decodeDockerfile(bytes);
   if ('problem' in decoded) {
@@ -138,8 +149,7 @@ async function fixStdin(flags: FixFlags, io: Io): Promise<number> {
     io.err(`dslim: ${name}: ${decoded.problem}\n`);
     return EXIT_ERROR;
   }
-  const folder = path.dirname(path.resolve(flags.stdinFilepath ?? 'Dockerfile'));
-  const config = flags.config ? await createConfigLoader(listTransforms())(folder) : null;
+  const config = searching ? (await searching)() : null;
   const options = mergeOptions(config?.config ?? null, engineOptions(flags));
   // Plain text output carries no notes, so the advice for classes that are off is not worked out.
   const advice = flags.format !== 'text';
