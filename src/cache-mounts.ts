@@ -137,10 +137,10 @@ export function movedCacheProblem(
       if (name) return `the \`${i.keyword}\` on line ${i.line + 1} sets \`${name}\``;
     }
   }
-  const assigned = analyzeScript(run.body.text).leaks.flatMap((l) =>
-    l.kind === 'variable' ? (l.names ?? []) : [],
-  );
-  const set = [...commands.flatMap((c) => c.assignments), ...assigned].find((n) => moving.has(n));
+  // Settings after the last command are left out: nothing runs under them.
+  const set = commands
+    .flatMap((c) => [...c.assignments, ...c.setEarlier])
+    .find((n) => moving.has(n));
   return set ? `the \`RUN\` sets \`${set}\`` : null;
 }
 
