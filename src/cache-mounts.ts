@@ -73,12 +73,10 @@ export function planMount(
 }
 
 /**
- * Adds `--mount=type=cache` flags for `mounts` after the RUN's own flags, and
- * the syntax directive BuildKit needs when the file has none. The RUN must
- * not mount anything else over those paths, nor remove one of them or a
- * directory above it: removing a mount point fails. An edit just after the
- * script makes this clash with a join of the next RUN in the same round, so
- * the mounts are only ever judged against the commands they will cover.
+ * Adds `--mount=type=cache` flags for `mounts` after the RUN's own flags (see
+ * `mountFlagEdits`), and the syntax directive BuildKit needs when the file
+ * has none. The RUN must not mount anything else over those paths, nor
+ * remove one of them or a directory above it: removing a mount point fails.
  */
 export function mountCaches(
   doc: DockerDocument,
@@ -100,16 +98,22 @@ export function mountCaches(
   const flags = mounts
     .map((m) => ` --mount=type=cache,target=${m.target}${m.locked ? ',sharing=locked' : ''}`)
     .join('');
+  return { edits: [...syntaxDirectiveEdits(doc), ...mountFlagEdits(doc, run, flags)] };
+}
+
+/**
+ * Adds `flags` (each with a space before it) to a RUN after its own flags,
+ * where a join with the RUN before, which rewrites the text between the two
+ * scripts, overlaps it. A second, empty edit just after the script overlaps
+ * a join with the next RUN. Either join thus waits for the next round, so a
+ * mount never lands inside a joined script and never covers commands it was
+ * not judged against.
+ */
+export function mountFlagEdits(doc: DockerDocument, run: InstructionInfo, flags: string): Edit[] {
   const last = run.flags[run.flags.length - 1];
   const at = doc.offsetAt(last ? last.getRange().end : run.node.getInstructionRange().end);
   const codeEnd = run.body.toFile(analyzeScript(run.body.text).codeEnd - 1) + 1;
-  return {
-    edits: [
-      ...syntaxDirectiveEdits(doc),
-      { start: at, end: at, text: flags },
-      insertBeforeNext(doc, codeEnd, ''),
-    ],
-  };
+  return [{ start: at, end: at, text: flags }, insertBeforeNext(doc, codeEnd, '')];
 }
 
 /**
@@ -137,10 +141,10 @@ export function movedCacheProblem(
       if (name) return `the \`${i.keyword}\` on line ${i.line + 1} sets \`${name}\``;
     }
   }
-  const assigned = analyzeScript(run.body.text).leaks.flatMap((l) =>
-    l.kind === 'variable' ? (l.names ?? []) : [],
-  );
-  const set = [...commands.flatMap((c) => c.assignments), ...assigned].find((n) => moving.has(n));
+  // Settings after the last command are left out: nothing runs under them.
+  const set = commands
+    .flatMap((c) => [...c.assignments, ...c.setEarlier])
+    .find((n) => moving.has(n));
   return set ? `the \`RUN\` sets \`${set}\`` : null;
 }
 

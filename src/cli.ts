@@ -1,15 +1,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as path from 'node:path';
-import { CACHE_MODES, type CacheMode } from './cache-mounts';
-import { createConfigLoader, mergeOptions, type LoadedConfig } from './config';
 import { touchedBytes, unifiedDiff } from './diff';
-import { InputError, selectTransforms } from './engine';
+import { InputError } from './engine';
 import { describeError, findDockerfiles, readDockerfile, writeAtomically } from './files';
+import { addFixOptionFlags, createOptionsResolver, type FixOptionFlags } from './fix-flags';
+import type { Buildah } from './image/buildah';
 import { registerImageCommands } from './image/commands';
 import { fix, listTransforms, type FixOptions } from './index';
 import { describeLayerChange } from './layers';
 import { outcomeJson, sarifLog, type FileOutcome } from './report';
-import { SAFETY_CLASSES, type SafetyClass } from './types';
 import { decodeDockerfile } from './validate';
 import packageJson from '../package.json';
 
@@ -23,27 +22,22 @@ export interface Io {
   /** Standard error when it is a terminal, for the progress bar. */
   progressTerminal?: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
+  /** The builder `dslim verify` uses; buildah, found through `env`, when not given. */
+  builder?: Buildah;
 }
 
 export const EXIT_OK = 0;
 export const EXIT_CHANGES = 1;
 export const EXIT_ERROR = 2;
 
-interface FixFlags {
+interface FixFlags extends FixOptionFlags {
   write?: boolean;
   check?: boolean;
   stdin?: boolean;
   stdinFilepath?: string;
-  only?: string[];
-  skip?: string[];
-  safety?: SafetyClass[];
-  strategy?: string;
-  caches?: CacheMode;
   format: 'text' | 'json' | 'sarif';
   color: boolean;
   writeDockerignore?: boolean;
-  /** False with `--no-config`. */
-  config: boolean;
 }
 
 /** Runs the command line and resolves to the exit code; never exits itself. */
@@ -58,46 +52,30 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .version(packageJson.version)
     .showHelpAfterError();
 
-  program
+  const fixCommand = program
     .command('fix')
     .description('show (or write) the rewrite of each Dockerfile as a unified diff')
     .argument('[paths...]', 'Dockerfiles or directories to search', ['.'])
     .option('--write', 'write changed files in place')
     .option('--check', 'exit 1 when any file would change')
     .option('--stdin', 'read one Dockerfile from standard input and print the whole result')
-    .option('--stdin-filepath <path>', 'the path to name in messages with --stdin')
-    .option('--only <ids>', 'run only these transforms (comma-separated)', list)
-    .option('--skip <ids>', 'do not run these transforms (comma-separated)', list)
-    .option(
-      '--safety <classes>',
-      'safety classes allowed to run (layout,cache,content)',
-      safetyList,
-    )
+    .option('--stdin-filepath <path>', 'the path to name in messages with --stdin');
+  addFixOptionFlags(fixCommand)
     .addOption(
       new Option('--format <format>', 'report format')
         .choices(['text', 'json', 'sarif'])
         .default('text'),
     )
-    .addOption(
-      new Option(
-        '--strategy <strategy>',
-        'how extract-install-stage keeps a build tree out',
-      ).choices(installStrategies()),
-    )
-    .option(
-      '--caches <mode>',
-      'clean package caches up in the installing RUN, or mount them (clean,mount)',
-      cacheMode,
-    )
     .option('--no-color', 'never colour the output')
-    .option('--no-config', 'ignore .dslimrc and other configuration files')
     .option(
       '--write-dockerignore',
       'with --write, create a starter .dockerignore where a Dockerfile copies its whole context and none exists',
     )
     .action(async (paths: string[], flags: FixFlags) => {
-      selectTransforms(listTransforms(), engineOptions(flags));
-      code = flags.stdin ? await fixStdin(flags, io) : await fixFiles(paths, flags, io);
+      const optionsFor = createOptionsResolver(flags);
+      code = flags.stdin
+        ? await fixStdin(flags, optionsFor, io)
+        : await fixFiles(paths, flags, optionsFor, io);
     });
 
   program
@@ -129,19 +107,19 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   return code;
 }
 
-async function fixStdin(flags: FixFlags, io: Io): Promise<number> {
+/** The options for one Dockerfile, from its configuration file and the flags. */
+type OptionsFor = (dockerfile: string) => Promise<FixOptions>;
+
+async function fixStdin(flags: FixFlags, optionsFor: OptionsFor, io: Io): Promise<number> {
   const name = flags.stdinFilepath ?? '<stdin>';
   // The configuration search waits on the file system; it runs while the
   // input is read, and a failure counts only once the input is known good.
-  const folder = path.dirname(path.resolve(flags.stdinFilepath ?? 'Dockerfile'));
-  const searching = flags.config
-    ? createConfigLoader(listTransforms())(folder).then(
-        (found) => () => found,
-        (error: unknown) => () => {
-          throw error;
-        },
-      )
-    : null;
+  const resolving = optionsFor(flags.stdinFilepath ?? 'Dockerfile').then(
+    (options) => () => options,
+    (error: unknown) => () => {
+      throw error;
+    },
+  );
   const bytes = await io.readStdin();
   const decoded = decodeDockerfile(bytes);
   if ('problem' in decoded) {
@@ -149,8 +127,7 @@ async function fixStdin(flags: FixFlags, io: Io): Promise<number> {
     io.err(`dslim: ${name}: ${decoded.problem}\n`);
     return EXIT_ERROR;
   }
-  const config = searching ? (await searching)() : null;
-  const options = mergeOptions(config?.config ?? null, engineOptions(flags));
+  const options = (await resolving)();
   // Plain text output carries no notes, so the advice for classes that are off is not worked out.
   const advice = flags.format !== 'text';
   const result = await fix(decoded.text, { ...options, advice }).catch((e: Error) => e);
@@ -167,11 +144,13 @@ async function fixStdin(flags: FixFlags, io: Io): Promise<number> {
   return flags.check && result.changed ? EXIT_CHANGES : EXIT_OK;
 }
 
-async function fixFiles(paths: string[], flags: FixFlags, io: Io): Promise<number> {
+async function fixFiles(
+  paths: string[],
+  flags: FixFlags,
+  optionsFor: OptionsFor,
+  io: Io,
+): Promise<number> {
   const { files, problems } = await findDockerfiles(paths);
-  const loadConfig = flags.config
-    ? createConfigLoader(listTransforms())
-    : async (): Promise<LoadedConfig | null> => null;
   const progress = load<typeof import('./progress')>('./progress').startProgress(
     files.length,
     io.progressTerminal,
@@ -182,7 +161,7 @@ async function fixFiles(paths: string[], flags: FixFlags, io: Io): Promise<numbe
   // 16-26 s here, 26-34 s on workers), so they were left out.
   try {
     for (const file of files) {
-      outcomes.push(await fixFile(file, flags, loadConfig));
+      outcomes.push(await fixFile(file, flags, optionsFor));
       progress.tick();
     }
   } finally {
@@ -207,12 +186,11 @@ async function fixFiles(paths: string[], flags: FixFlags, io: Io): Promise<numbe
 async function fixFile(
   file: string,
   flags: FixFlags,
-  loadConfig: (folder: string) => Promise<LoadedConfig | null>,
+  optionsFor: OptionsFor,
 ): Promise<FileOutcome> {
   const read = await readDockerfile(file);
   if ('problem' in read) return { path: file, problem: read.problem };
-  const config = await loadConfig(path.dirname(path.resolve(file)));
-  const options = mergeOptions(config?.config ?? null, engineOptions(flags));
+  const options = await optionsFor(file);
   const result = await fix(read.text, options).catch((e: Error) => e);
   if (result instanceof InputError) return { path: file, problem: result.message };
   if (result instanceof Error) throw result;
@@ -272,19 +250,6 @@ function sarif(outcomes: FileOutcome[]): object {
   );
 }
 
-function engineOptions(flags: FixFlags): FixOptions {
-  const transformOptions = flags.strategy
-    ? { 'extract-install-stage': { strategy: flags.strategy } }
-    : undefined;
-  const { only, skip, safety, caches } = flags;
-  return { only, skip, safety, caches, transformOptions };
-}
-
-function installStrategies(): string[] {
-  const install = listTransforms().find((t) => t.id === 'extract-install-stage');
-  return install?.options.strategy.choices ?? [];
-}
-
 function listText(): string {
   const rows = listTransforms().map(
     (t) => `${t.id.padEnd(22)} ${t.safety.padEnd(8)} ${t.title}\n${' '.repeat(32)}${t.rationale}\n`,
@@ -301,27 +266,6 @@ function describeTransform(t: ReturnType<typeof listTransforms>[number]): object
     options: t.options,
     limitations: t.limitations,
   };
-}
-
-function list(value: string): string[] {
-  return value
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean);
-}
-
-function safetyList(value: string): SafetyClass[] {
-  const classes = list(value);
-  const bad = classes.find((c) => !SAFETY_CLASSES.includes(c as SafetyClass));
-  if (bad)
-    throw new InputError(`unknown safety class \`${bad}\` (use ${SAFETY_CLASSES.join(', ')})`);
-  return classes as SafetyClass[];
-}
-
-function cacheMode(value: string): CacheMode {
-  if (!CACHE_MODES.includes(value as CacheMode))
-    throw new InputError(`unknown cache mode \`${value}\` (use ${CACHE_MODES.join(', ')})`);
-  return value as CacheMode;
 }
 
 const STYLES = { bold: [1, 22], red: [31, 39], green: [32, 39], cyan: [36, 39] } as const;

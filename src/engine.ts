@@ -154,7 +154,10 @@ export async function runTransforms(
       const layers = { before, after: countLayers(doc) };
       return { output: text, changed: text !== source, changes, notes, passes: pass, layers };
     }
-    const edits = applied.flatMap((f) => f.edits).sort((a, b) => a.start - b.start);
+    // An insertion goes before an edit that replaces text from the same offset.
+    const edits = applied
+      .flatMap((f) => f.edits)
+      .sort((a, b) => a.start - b.start || a.end - b.end);
     const input = source.startsWith(BOM) ? source.slice(1) : source;
     for (const finding of applied) {
       const start = Math.min(finding.offset, ...finding.edits.map((e) => e.start));

@@ -215,7 +215,7 @@ function checkLaterUse(context: TreeContext, install: Install): string | null {
     );
     if (user) return `\`${user.text}\` uses the tree after the install`;
   }
-  if (context.mount) return null;
+  if (context.mount) return laterUseOfMountPoint(context, install);
   const start = dirs.get(install.run.index) ?? BASE_WORKDIR;
   for (const [i, command] of install.chain.commands.entries()) {
     if (i <= install.index || command.name === 'cd') continue;
@@ -227,6 +227,22 @@ function checkLaterUse(context: TreeContext, install: Install): string | null {
       return `\`${command.text}\` depends on the directory the install's \`cd\` went to`;
   }
   return null;
+}
+
+/**
+ * A bind mount stays over the tree for the whole RUN, so a command after the
+ * removal in the install's own RUN would find the tree there, and what it
+ * writes under that path would go with the mount instead of into the image.
+ */
+function laterUseOfMountPoint(context: TreeContext, install: Install): string | null {
+  const { removal, tree } = context;
+  if (removal.run !== install.run) return null;
+  const user = install.chain.commands.find(
+    (c, i) => i > removal.index && usesTree(c, install.dirs[i], tree.dest),
+  );
+  return user
+    ? `\`${user.text}\` uses the tree's path after the removal, where the mount would still be`
+    : null;
 }
 
 function usesTree(command: ChainCommand, cwd: string | null, tree: string): boolean {

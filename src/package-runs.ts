@@ -64,7 +64,7 @@ function execFormScript(run: InstructionInfo): RunScript {
   const name = argv[0] ?? '';
   return {
     run,
-    commands: [{ name, args, assignments: [], start: 0, end: 0, andElement: null }],
+    commands: [{ name, args, assignments: [], setEarlier: [], start: 0, end: 0, andElement: null }],
     refusal,
   };
 }

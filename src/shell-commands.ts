@@ -6,6 +6,7 @@ import {
   withShellTree,
   type ShellNode as Node,
 } from './shell';
+import { analyzeScript } from './shell-effects';
 
 /** A word of a command, with its offsets in the script text. */
 export interface Word {
@@ -22,6 +23,14 @@ export interface ShellCommand {
   args: Word[];
   /** Names of `NAME=value` assignments written before the command. */
   assignments: string[];
+  /**
+   * Names of the variables that statements before this command set in the
+   * script's own shell (`export`, `declare`, `local`, `readonly`,
+   * `NAME=value;`, `unset`, a loop variable), which tree-sitter-bash does not
+   * parse as commands. A setting inside a subshell, pipeline or substitution
+   * is left out: what follows it does not see it.
+   */
+  setEarlier: string[];
   start: number;
   end: number;
   /**
@@ -35,15 +44,29 @@ export interface ShellCommand {
 /** Every simple command of a script in source order; remembered by text. */
 export const listCommands: (script: string) => ShellCommand[] = memoize(
   (script) => script,
-  (script) =>
-    withShellTree(script, (root) => {
+  (script) => {
+    const settings = analyzeScript(script).leaks.filter((leak) => leak.kind === 'variable');
+    return withShellTree(script, (root) => {
       const found: ShellCommand[] = [];
       walk(root, (node) => {
-        if (node.type === 'command') found.push(readCommand(node));
+        if (node.type !== 'command') return;
+        const earlier = settings.filter((leak) => leak.start < node.startIndex);
+        const setEarlier = [...new Set(earlier.flatMap((leak) => leak.names ?? []))];
+        found.push({ ...readCommand(node), setEarlier });
       });
       return found;
-    }),
+    });
+  },
 );
+
+/**
+ * True when `name` is set for the command: on the command itself
+ * (`NAME=value cmd`) or by an earlier statement of the script
+ * (`export NAME=value && cmd`).
+ */
+export function setsVariable(command: ShellCommand, name: string): boolean {
+  return command.assignments.includes(name) || command.setEarlier.includes(name);
+}
 
 /** The first word that is not an option (`-y`, `--quiet`), starting at `from`. */
 export function firstOperand(args: Word[], from = 0): Word | undefined {
@@ -55,7 +78,7 @@ export function hasFlag(args: Word[], ...flags: string[]): boolean {
   return args.some((word) => flags.some((f) => word.text === f || word.text.startsWith(`${f}=`)));
 }
 
-function readCommand(node: Node): ShellCommand {
+function readCommand(node: Node): Omit<ShellCommand, 'setEarlier'> {
   let name = commandName(node);
   const texts = commandArgs(node);
   let args: Word[] = node

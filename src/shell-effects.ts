@@ -18,6 +18,8 @@ export interface Leak {
   kind: LeakKind;
   /** The command that causes it, as written (shortened). */
   source: string;
+  /** Where that command starts in the script. */
+  start: number;
   /** For `option`: the option letters or names it turns on or off. */
   options?: string[];
   /** For `variable`/`function`: the names it sets. */
@@ -217,7 +219,8 @@ function startsWithAbsoluteCd(statement: Node | undefined): boolean {
  * subshells, pipelines or substitutions) and records what they leave set.
  */
 function collectLeaks(root: Node, facts: ScriptFacts): void {
-  const add = (leak: Leak) => facts.leaks.push({ ...leak, source: shorten(leak.source) });
+  const add = (node: Node, leak: Omit<Leak, 'start'>) =>
+    facts.leaks.push({ ...leak, source: shorten(leak.source), start: node.startIndex });
   walk(root, (node) => {
     switch (node.type) {
       case 'subshell':
@@ -227,37 +230,37 @@ function collectLeaks(root: Node, facts: ScriptFacts): void {
         return false;
       case 'variable_assignment':
         if (node.parent?.type !== 'command' && node.parent?.type !== 'declaration_command') {
-          add({ kind: 'variable', source: node.text, names: [nameOf(node)] });
+          add(node, { kind: 'variable', source: node.text, names: [nameOf(node)] });
         }
         return true;
       case 'declaration_command':
       case 'unset_command':
-        add({ kind: 'variable', source: node.text, names: declaredNames(node) });
+        add(node, { kind: 'variable', source: node.text, names: declaredNames(node) });
         return false;
       case 'function_definition': {
         const name = node.childForFieldName('name')?.text ?? '';
-        add({ kind: 'function', source: `${name}()`, names: [name] });
+        add(node, { kind: 'function', source: `${name}()`, names: [name] });
         return false;
       }
       case 'for_statement': {
         const variable = node.childForFieldName('variable')?.text ?? '';
-        add({ kind: 'variable', source: `for ${variable}`, names: [variable] });
+        add(node, { kind: 'variable', source: `for ${variable}`, names: [variable] });
         return true;
       }
       case 'expansion':
         if (node.children.some((c) => c?.type === ':=' || c?.type === '=')) {
-          add({ kind: 'variable', source: node.text, names: [] });
+          add(node, { kind: 'variable', source: node.text, names: [] });
         }
         return true;
       case 'binary_expression':
         if (node.children.some((c) => ASSIGNING_OPERATORS.has(c.type))) {
-          add({ kind: 'variable', source: node.text, names: [] });
+          add(node, { kind: 'variable', source: node.text, names: [] });
         }
         return true;
       case 'postfix_expression':
       case 'unary_expression':
         if (node.children.some((c) => c.type === '++' || c.type === '--')) {
-          add({ kind: 'variable', source: node.text, names: [] });
+          add(node, { kind: 'variable', source: node.text, names: [] });
         }
         return true;
       case 'arithmetic_expansion':
@@ -271,7 +274,11 @@ function collectLeaks(root: Node, facts: ScriptFacts): void {
   });
 }
 
-function recordCommand(node: Node, facts: ScriptFacts, add: (leak: Leak) => void): void {
+function recordCommand(
+  node: Node,
+  facts: ScriptFacts,
+  add: (node: Node, leak: Omit<Leak, 'start'>) => void,
+): void {
   let name = commandName(node);
   let args = commandArgs(node);
   while ((name === 'command' || name === 'builtin') && args.length > 0) {
@@ -284,16 +291,16 @@ function recordCommand(node: Node, facts: ScriptFacts, add: (leak: Leak) => void
     const change = readSetArgs(args);
     if (change.errexit !== undefined) facts.errexit = change.errexit;
     if (change.options.length > 0)
-      add({ kind: 'option', source: node.text, options: change.options });
+      add(node, { kind: 'option', source: node.text, options: change.options });
   } else if (name === 'cd' || name === 'pushd' || name === 'popd') {
-    add({ kind: 'cwd', source: node.text });
+    add(node, { kind: 'cwd', source: node.text });
   } else if (
     ['read', 'getopts', 'mapfile', 'readarray', 'let'].includes(name) ||
     (name === 'printf' && args.some((arg) => arg.startsWith('-v')))
   ) {
-    add({ kind: 'variable', source: node.text, names: [] });
+    add(node, { kind: 'variable', source: node.text, names: [] });
   } else {
-    add({ kind: 'other', source: node.text });
+    add(node, { kind: 'other', source: node.text });
   }
 }
 

@@ -10,12 +10,6 @@ const MERGEABLE = 'FROM alpine:3.20\nRUN apk add --no-cache curl\nRUN curl --ver
 const MERGED = 'FROM alpine:3.20\nRUN apk add --no-cache curl && \\\n    curl --version\n';
 const CLEAN = 'FROM alpine:3.20\nRUN apk add --no-cache curl\n';
 
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
 const dslim = runCli;
 
 let dir: string;

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from './cli-harness';
 import { checkConfig, ConfigError, createConfigLoader, mergeOptions } from '../src/config';
+import { createOptionsResolver } from '../src/fix-flags';
 import { listTransforms } from '../src/index';
 import type { Transform } from '../src/types';
 
@@ -254,6 +255,49 @@ describe('command-line flags and the file', () => {
     });
     expect(code).toBe(0);
     expect(out).toBe(LABELS_MERGED);
+  });
+
+  test('one resolver gives every command the file beside each Dockerfile under the flags', async () => {
+    await write('svc/.dslimrc.yaml', 'skip: [merge-labels]\ncaches: mount\n');
+    const optionsFor = createOptionsResolver({
+      config: true,
+      strategy: 'mount',
+      safety: ['layout'],
+    });
+
+    expect(await optionsFor(path.join(dir, 'svc', 'Dockerfile'))).toEqual({
+      only: undefined,
+      skip: ['merge-labels'],
+      safety: ['layout'],
+      caches: 'mount',
+      transformOptions: { 'extract-install-stage': { strategy: 'mount' } },
+    });
+    expect(await optionsFor(path.join(dir, 'other', 'Dockerfile'))).toEqual({
+      only: undefined,
+      skip: undefined,
+      safety: ['layout'],
+      caches: undefined,
+      transformOptions: { 'extract-install-stage': { strategy: 'mount' } },
+    });
+  });
+
+  test('with `config: false` (`--no-config`) the resolver reads no file', async () => {
+    await write('.dslimrc.yaml', 'skip: [merge-labels]\n');
+    const optionsFor = createOptionsResolver({ config: false });
+
+    expect(await optionsFor(path.join(dir, 'Dockerfile'))).toEqual({
+      only: undefined,
+      skip: undefined,
+      safety: undefined,
+      caches: undefined,
+      transformOptions: {},
+    });
+  });
+
+  test('the resolver refuses a transform id that does not exist before reading any file', () => {
+    expect(() => createOptionsResolver({ config: true, skip: ['merge-rusn'] })).toThrow(
+      'unknown transform `merge-rusn` (see `dslim list`)',
+    );
   });
 
   test('a bad file is one line naming the file and the key, exit 2, nothing written', async () => {

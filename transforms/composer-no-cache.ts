@@ -7,7 +7,7 @@ import {
   planMount,
 } from '../src/cache-mounts';
 import type { DockerDocument, Stage } from '../src/document';
-import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
+import { firstOperand, hasFlag, setsVariable, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import { leaveAlone, programName, runScripts } from '../src/package-runs';
 import { stageLineage } from '../src/stage-paths';
@@ -39,7 +39,7 @@ const composerNoCache: Transform = {
   },
   options: { caches: CACHES_OPTION },
   limitations: [
-    'An ENV `COMPOSER_CACHE_DIR` in the stage is taken to mean the cache is handled, and the RUN is left alone.',
+    'An ENV `COMPOSER_CACHE_DIR` in the stage is taken to mean the cache is handled, and the RUN is left alone; so is a `COMPOSER_CACHE_DIR` the RUN sets on the command or earlier in its own shell (`export COMPOSER_CACHE_DIR=...`), but not one set inside a subshell or a pipeline.',
     'Composer run through a wrapper (`php composer.phar`) is not recognised.',
     readByLaterStageLimitation(CACHE_DIRS),
     'With `caches: mount`, a cache mount is added only in stages built from the official `composer` image, whose `COMPOSER_HOME=/tmp` puts the cache at `/tmp/cache`, and only when the RUN runs as root and nothing before it sets `COMPOSER_HOME`, `HOME` or `XDG_CACHE_HOME`; elsewhere the cache directory depends on the base image, so `--no-cache` is added, and the message says why.',
@@ -93,7 +93,7 @@ export default composerNoCache;
 function needsFlag(command: ShellCommand): boolean {
   if (programName(command) !== 'composer' && programName(command) !== 'composer.phar') return false;
   if (!INSTALLS.has(firstOperand(command.args)?.text ?? '')) return false;
-  return !hasFlag(command.args, FLAG) && !command.assignments.includes('COMPOSER_CACHE_DIR');
+  return !hasFlag(command.args, FLAG) && !setsVariable(command, 'COMPOSER_CACHE_DIR');
 }
 
 /** True when the stage is built, in the end, from the official `composer` image. */

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { DockerDocument, Stage } from '../src/document';
+import { mountFlagEdits } from '../src/cache-mounts';
 import { chainEdits, installText, operands, resolvePath } from '../src/install-script';
 import { syntaxDirectiveEdits } from '../src/paths';
 import {
@@ -51,7 +52,7 @@ const extractInstallStage: Transform = {
     'A directory a COPY created and a removal left behind is assumed to exist in the base image only when it is a standard directory (like `/tmp` or `/usr/src`) or a WORKDIR.',
     'The COPY source is assumed to be a directory; `ADD` of an archive or a URL is left alone.',
     "The directories under `/opt/NAME` are copied over the final stage's own, so `/`, `/usr` and the like take their mode from the install stage (normally the same 0755).",
-    'With `strategy: mount`, `RUN --mount` needs BuildKit; a removal of the mount point moves to a RUN of its own.',
+    'With `strategy: mount`, `RUN --mount` needs BuildKit; a removal of the mount point moves to a RUN of its own; a command after the removal in the same RUN that uses the tree path keeps the copy (the mount would still be there); and `merge-runs` leaves the mounting RUN apart from the RUNs next to it, whose flags differ, so the layer count may go up by one.',
   ],
   run(doc, report, options) {
     const stage = doc.stages[doc.stages.length - 1];
@@ -161,10 +162,10 @@ function mountEdits(context: TreeContext, install: Install, keepRemoval: boolean
   const source = tree.from === null ? null : doc.findStage(tree.from, stage.from.index);
   const from = tree.from === null ? '' : `from=${source?.name ?? tree.from},`;
   const path = tree.from === null ? tree.source : resolvePath('/', tree.source);
-  const mount = `--mount=type=bind,${from}source=${path},target=${tree.dest},rw `;
+  const mount = ` --mount=type=bind,${from}source=${path},target=${tree.dest},rw`;
   const edits: Edit[] = [
     { ...instructionLines(doc, tree.copy), text: '' },
-    insertAt(install.run.bodyStart, mount),
+    ...mountFlagEdits(doc, install.run, mount),
   ];
   if (removal.run === install.run) {
     // Removing a mount point fails, so the removal cannot stay in the mounting RUN.

@@ -7,7 +7,7 @@ import {
   planMount,
 } from '../src/cache-mounts';
 import type { DockerDocument, InstructionInfo } from '../src/document';
-import { hasFlag, type ShellCommand, type Word } from '../src/shell-commands';
+import { hasFlag, setsVariable, type ShellCommand, type Word } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import { leaveAlone, programName, runScripts } from '../src/package-runs';
 import type { Transform } from '../src/types';
@@ -37,7 +37,7 @@ const pipNoCache: Transform = {
   },
   options: { caches: CACHES_OPTION },
   limitations: [
-    '`PIP_NO_CACHE_DIR` is recognised when an ENV of the stage (or of a stage it is built from) sets it, or when it is set on the command; a pip config file that turns the cache off is not read.',
+    '`PIP_NO_CACHE_DIR` is recognised when an ENV of the stage (or of a stage it is built from) sets it, when it is set on the command, or when the RUN sets it earlier in its own shell (`export PIP_NO_CACHE_DIR=1 && pip install ...`); a setting inside a subshell or a pipeline, and a pip config file that turns the cache off, are not read.',
     'A cache mount is recognised at `/root/.cache/pip` or a directory above it; a RUN under another USER with a mount at its own home is still changed, which is harmless.',
     'Installers that wrap pip (`pipenv`, `poetry`, `uv`) are left alone.',
     readByLaterStageLimitation([CACHE_DIR]),
@@ -62,19 +62,11 @@ const pipNoCache: Transform = {
         const { run, commands } = script;
         const installs = commands.flatMap((c) => {
           const install = installWord(c);
-          return install &&
-            !hasFlag(c.args, FLAG, '--cache-dir') &&
-            !c.assignments.includes(SETTING)
+          return install && !hasFlag(c.args, FLAG, '--cache-dir') && !setsVariable(c, SETTING)
             ? [{ command: c, install }]
             : [];
         });
         if (installs.length === 0 || settingInEnv(doc, run)) continue;
-        if (
-          commands.some(
-            (c) => programName(c) === 'export' && c.args.some((w) => w.text.startsWith(SETTING)),
-          )
-        )
-          continue;
         const command = installs[0].command.args
           .slice(0, installs[0].command.args.indexOf(installs[0].install) + 1)
           .reduce((text, word) => `${text} ${word.text}`, installs[0].command.name);

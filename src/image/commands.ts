@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Io } from '../cli';
 import type { Change } from '../engine';
+import { addFixOptionFlags, createOptionsResolver, type FixOptionFlags } from '../fix-flags';
 import { createBuildah, INSTALL_BUILDAH } from './buildah';
 import type { Comparison, FileDifference } from './compare';
 import type { InspectReport } from './inspect';
@@ -17,6 +18,10 @@ interface FormatFlag {
   format: 'text' | 'json';
 }
 
+interface VerifyFlags extends FormatFlag, FixOptionFlags {
+  context?: string;
+}
+
 /**
  * Adds `dslim verify` (build before and after, compare) and `dslim inspect`
  * (where an image's bytes go) to the CLI; `setCode` receives the exit code.
@@ -29,13 +34,15 @@ export function registerImageCommands(
   const formatOption = () =>
     new Option('--format <format>', 'report format').choices(['text', 'json']).default('text');
 
-  program
+  const verify = program
     .command('verify')
     .description('build the Dockerfile and its rewrite with buildah and compare the two images')
     .argument('[path]', 'the Dockerfile, or a directory holding one', 'Dockerfile')
-    .option('--context <dir>', "build context (default: the Dockerfile's directory)")
+    .option('--context <dir>', "build context (default: the Dockerfile's directory)");
+  // The rewrite verified is the one `dslim fix` would make with the same flags and files.
+  addFixOptionFlags(verify)
     .addOption(formatOption())
-    .action(async (target: string, flags: FormatFlag & { context?: string }) => {
+    .action(async (target: string, flags: VerifyFlags) => {
       setCode(await verifyCommand(target, flags, io));
     });
 
@@ -53,19 +60,18 @@ export function registerImageCommands(
     });
 }
 
-async function verifyCommand(
-  target: string,
-  flags: FormatFlag & { context?: string },
-  io: Io,
-): Promise<number> {
+async function verifyCommand(target: string, flags: VerifyFlags, io: Io): Promise<number> {
+  const optionsFor = createOptionsResolver(flags);
   const stat = await fs.stat(target).catch(() => null);
   const dockerfile = stat?.isDirectory() ? path.join(target, 'Dockerfile') : target;
+  const fixOptions = await optionsFor(dockerfile);
   const progress = io.isTTY ? progressLine(io) : undefined;
   const { verifyDockerfile } = require('./verify') as typeof import('./verify');
   const outcome = await verifyDockerfile({
     dockerfile,
     context: flags.context,
-    buildah: createBuildah(io.env),
+    buildah: io.builder ?? createBuildah(io.env),
+    fixOptions,
     onProgress: progress?.show,
   }).finally(() => progress?.clear());
 

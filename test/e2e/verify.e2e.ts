@@ -145,6 +145,40 @@ if (!isRoot) {
     expect(report.result).toBe('same');
     expect(report.original.layers).toBe(report.rewritten.layers);
   });
+
+  it('the verify command with --caches mount builds the cache mounts that `fix --caches mount` writes', async () => {
+    const dir = path.join(CASES_DIR, 'caches-mount');
+    const expected = JSON.parse(
+      readFileSync(path.join(dir, 'case.json'), 'utf8'),
+    ) as CaseExpectation;
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: Io = {
+      out: (t) => out.push(t),
+      err: (t) => err.push(t),
+      readStdin: async () => Buffer.alloc(0),
+      isTTY: false,
+      env,
+    };
+
+    const code = await main(
+      ['node', 'dslim', 'verify', dir, '--caches', 'mount', '--no-config', '--format', 'json'],
+      io,
+    );
+
+    expect(err.join('')).toBe('');
+    expect(code).toBe(1);
+    const report = JSON.parse(out.join(''));
+    expect(report.files).toEqual(
+      [...expected.removedCaches!].sort().map((p) => ({ path: p, kind: 'original' })),
+    );
+    expect(report.config).toEqual([]);
+    const changes = report.changes as { transform: string; message: string }[];
+    expect(changes.map((c) => c.transform).sort()).toEqual(expected.transforms.sort());
+    expect(changes.every((c) => c.message.startsWith('Mounts '))).toBe(true);
+    expect(report.bytesSaved).toBeGreaterThanOrEqual(expected.minBytesSaved);
+    console.log(`verify --caches mount on caches-mount: ${report.bytesSaved} bytes saved`);
+  });
 });
 
 /** The same builder, building every step again. */

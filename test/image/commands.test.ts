@@ -2,11 +2,12 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, type Io } from '../../src/cli';
+import type { Buildah } from '../../src/image/buildah';
 import { fix } from '../../src/index';
 import { comparisonText } from '../../src/image/commands';
 import { compareImages } from '../../src/image/compare';
 import { readImage } from '../../src/image/read';
-import { file, whiteout, writeDockerArchive } from './archives';
+import { file, whiteout, writeDockerArchive, writeOciLayout } from './archives';
 
 let work: string;
 let archive: string;
@@ -27,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rm(work, { recursive: true, force: true }));
 
-async function run(args: string[], env: NodeJS.ProcessEnv = process.env) {
+async function run(args: string[], env: NodeJS.ProcessEnv = process.env, builder?: Buildah) {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = {
@@ -36,6 +37,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv = process.env) {
     readStdin: async () => Buffer.alloc(0),
     isTTY: false,
     env,
+    builder,
   };
   const code = await main(['node', 'dslim', ...args], io);
   return { code, out: out.join(''), err: err.join('') };
@@ -137,6 +139,139 @@ describe('dslim verify without building', () => {
 
     expect(code).toBe(2);
     expect(err).toBe(`dslim: ${dockerfile}: the build context is not a directory\n`);
+  });
+});
+
+/** A builder that keeps the text of each Dockerfile it is given and makes the same small image. */
+function recordingBuilder(): Buildah & { built: string[] } {
+  const built: string[] = [];
+  return {
+    built,
+    available: async () => true,
+    build: async ({ dockerfile }) => {
+      built.push(await fs.readFile(dockerfile, 'utf8'));
+      return { ok: true };
+    },
+    exportOci: async (tag, directory) => {
+      await writeOciLayout(directory, {
+        layers: [[file('app', 'same')]],
+        history: [{ created_by: '/bin/sh -c true' }],
+      });
+    },
+    exists: async () => true,
+    remove: async () => {},
+  };
+}
+
+describe('dslim verify builds the rewrite `dslim fix` makes with the same flags and files', () => {
+  const PIP = 'FROM python:3.12\nRUN pip install flask\nRUN touch /a\n';
+  const MOUNTED_PIP =
+    '# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask';
+  let project: string;
+  let dockerfile: string;
+  beforeEach(async () => {
+    project = await fs.mkdtemp(path.join(work, 'options-'));
+    dockerfile = path.join(project, 'Dockerfile');
+    await fs.writeFile(dockerfile, PIP);
+  });
+
+  async function rewriteBuilt(args: string[]): Promise<string> {
+    const builder = recordingBuilder();
+    const { code, out, err } = await run(['verify', project, ...args], process.env, builder);
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    expect(out).toMatch(/verified: same files and config\n$/);
+    expect(builder.built[0]).toBe(PIP);
+    expect(builder.built).toHaveLength(2);
+    return builder.built[1];
+  }
+
+  it.each([
+    [[], 'FROM python:3.12\nRUN pip install --no-cache-dir flask && \\\n    touch /a\n'],
+    [['--caches', 'mount'], `${MOUNTED_PIP} && \\\n    touch /a\n`],
+    [['--caches', 'mount', '--skip', 'merge-runs'], `${MOUNTED_PIP}\nRUN touch /a\n`],
+    [['--safety', 'layout'], 'FROM python:3.12\nRUN pip install flask && \\\n    touch /a\n'],
+    [
+      ['--only', 'pip-no-cache'],
+      'FROM python:3.12\nRUN pip install --no-cache-dir flask\nRUN touch /a\n',
+    ],
+  ])('with %j', async (args, expected) => {
+    expect(await rewriteBuilt(args)).toBe(expected);
+  });
+
+  it('with --strategy mount, bind-mounts the build tree as `dslim fix --strategy mount` does', async () => {
+    await fs.writeFile(
+      dockerfile,
+      'FROM alpine AS build\nWORKDIR /src\nCOPY . .\nRUN make\n\n' +
+        'FROM alpine\nCOPY --from=build /src /tmp/src\nRUN cd /tmp/src && make install && rm -rf /tmp/src\n',
+    );
+    const builder = recordingBuilder();
+
+    await run(['verify', project, '--strategy', 'mount'], process.env, builder);
+
+    expect(builder.built[1]).toBe(
+      '# syntax=docker/dockerfile:1\nFROM alpine AS build\nWORKDIR /src\nCOPY . .\nRUN make\n\n' +
+        'FROM alpine\nRUN --mount=type=bind,from=build,source=/src,target=/tmp/src,rw cd /tmp/src && make install\n',
+    );
+  });
+
+  it('applies the configuration file beside the Dockerfile, as `dslim fix` does', async () => {
+    await fs.writeFile(path.join(project, '.dslimrc.yaml'), 'caches: mount\nskip: [merge-runs]\n');
+
+    expect(await rewriteBuilt([])).toBe(`${MOUNTED_PIP}\nRUN touch /a\n`);
+  });
+
+  it('lets each flag win over the same setting of the file', async () => {
+    await fs.writeFile(path.join(project, '.dslimrc.yaml'), 'caches: mount\nskip: [merge-runs]\n');
+
+    expect(await rewriteBuilt(['--caches', 'clean'])).toBe(
+      'FROM python:3.12\nRUN pip install --no-cache-dir flask\nRUN touch /a\n',
+    );
+  });
+
+  it('ignores the file with --no-config', async () => {
+    await fs.writeFile(path.join(project, '.dslimrc.yaml'), 'caches: mount\nskip: [merge-runs]\n');
+
+    expect(await rewriteBuilt(['--no-config'])).toBe(
+      'FROM python:3.12\nRUN pip install --no-cache-dir flask && \\\n    touch /a\n',
+    );
+  });
+
+  it('has nothing to verify when the file leaves every change out', async () => {
+    await fs.writeFile(path.join(project, '.dslimrc.json'), '{ "only": ["merge-labels"] }');
+    const builder = recordingBuilder();
+
+    const { code, out } = await run(['verify', project], process.env, builder);
+
+    expect(code).toBe(0);
+    expect(out).toBe(`${dockerfile}: dslim does not change this Dockerfile; nothing to verify\n`);
+    expect(builder.built).toEqual([]);
+  });
+
+  it('stops with exit 2 and builds nothing when --only names no transform', async () => {
+    const builder = recordingBuilder();
+
+    const { code, err } = await run(
+      ['verify', project, '--only', 'merge-rusn'],
+      process.env,
+      builder,
+    );
+
+    expect(code).toBe(2);
+    expect(err).toBe('dslim: unknown transform `merge-rusn` (see `dslim list`)\n');
+    expect(builder.built).toEqual([]);
+  });
+
+  it('stops with exit 2 and builds nothing when the file is bad', async () => {
+    await fs.writeFile(path.join(project, '.dslimrc.json'), '{ "caches": "volume" }');
+    const builder = recordingBuilder();
+
+    const { code, err } = await run(['verify', project], process.env, builder);
+
+    expect(code).toBe(2);
+    expect(err).toBe(
+      `dslim: ${path.join(project, '.dslimrc.json')}: "caches": must be one of clean, mount\n`,
+    );
+    expect(builder.built).toEqual([]);
   });
 });
 

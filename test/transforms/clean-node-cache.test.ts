@@ -167,6 +167,21 @@ transformTable(
         output: lines('FROM node:22', 'RUN HOME=/app npm install && npm cache clean --force'),
         message: 'because the `RUN` sets `HOME`:',
       },
+      {
+        name: 'npm_config_cache exported earlier in the RUN: the cleanup instead',
+        input: lines('FROM node:22', 'RUN export npm_config_cache=/tmp/npm && npm ci'),
+        output: lines(
+          'FROM node:22',
+          'RUN export npm_config_cache=/tmp/npm && npm ci && npm cache clean --force',
+        ),
+        message: 'because the `RUN` sets `npm_config_cache`:',
+      },
+      {
+        name: '`readonly HOME` earlier in the RUN: the cleanup instead',
+        input: lines('FROM node:22', 'RUN readonly HOME=/app; npm ci'),
+        output: lines('FROM node:22', 'RUN readonly HOME=/app; npm ci && npm cache clean --force'),
+        message: 'because the `RUN` sets `HOME`:',
+      },
     ],
   },
   { caches: 'mount' },

@@ -13,6 +13,28 @@ transformTable('composer-no-cache', {
       reason: 'the stage already decides where the cache goes',
     },
     {
+      name: 'COMPOSER_CACHE_DIR on the command',
+      input: lines('FROM composer:2', 'RUN COMPOSER_CACHE_DIR=/dev/null composer install'),
+      reason: 'the command already decides where the cache goes',
+    },
+    {
+      name: 'COMPOSER_CACHE_DIR exported earlier in the RUN',
+      input: lines(
+        'FROM composer:2',
+        'RUN export COMPOSER_CACHE_DIR=/dev/null && composer install',
+      ),
+      reason: 'the RUN decides where the cache goes in its own shell, as an ENV would',
+    },
+    {
+      name: 'COMPOSER_CACHE_DIR set by `declare -x` under bash',
+      input: lines(
+        'FROM composer:2',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN declare -x COMPOSER_CACHE_DIR=/dev/null; composer install',
+      ),
+      reason: '`declare -x` exports the setting as `export` does',
+    },
+    {
       name: 'cache mount',
       input: lines('FROM composer:2', 'RUN --mount=type=cache,target=/tmp/cache composer install'),
       reason: 'the cache never reaches a layer',
@@ -42,6 +64,17 @@ transformTable('composer-no-cache', {
         'RUN composer install --no-cache --no-dev && composer require --no-cache monolog/monolog',
       ),
       message: 'Adds `--no-cache` to `composer install`',
+    },
+    {
+      name: 'COMPOSER_CACHE_DIR exported in a subshell that ends before the install',
+      input: lines(
+        'FROM composer:2',
+        'RUN (export COMPOSER_CACHE_DIR=/dev/null) && composer install',
+      ),
+      output: lines(
+        'FROM composer:2',
+        'RUN (export COMPOSER_CACHE_DIR=/dev/null) && composer install --no-cache',
+      ),
     },
     {
       name: 'a later stage copies vendor/ only',

@@ -616,6 +616,106 @@ describe('extract-install-stage in the whole pipeline', () => {
     );
   });
 
+  describe('mount strategy beside merge-runs', () => {
+    const BUILD = ['FROM gcc:14 AS build', 'FROM debian:bookworm-slim'];
+    const MOUNT = '--mount=type=bind,from=build,source=/src/tool,target=/opt/tool,rw';
+
+    /** The whole engine with the mount strategy; the result must be a fixed point. */
+    async function fixTwice(input: string) {
+      const result = await fix(input, mount);
+      expect((await fix(result.output, mount)).output).toBe(result.output);
+      return result;
+    }
+
+    test('a RUN before the copy stays apart from the mounting RUN', async () => {
+      const result = await fixTwice(
+        lines(
+          ...BUILD,
+          'RUN mkdir -p /usr/local/share/tool',
+          'COPY --from=build /src/tool /opt/tool',
+          'RUN make -C /opt/tool install && rm -rf /opt/tool',
+        ),
+      );
+
+      expect(result.output).toBe(
+        lines(
+          '# syntax=docker/dockerfile:1',
+          ...BUILD,
+          'RUN mkdir -p /usr/local/share/tool',
+          `RUN ${MOUNT} make -C /opt/tool install`,
+        ),
+      );
+      expect(result.changes.map((c) => c.transform)).toEqual(['extract-install-stage']);
+      expect(result.notes.map((n) => n.message)).toEqual([
+        'Leaves this `RUN` apart from the one before: the two RUNs have different flags (`--mount`, `--network`, `--security`).',
+      ]);
+    });
+
+    test('the next RUN is not joined under the mount in the same round', async () => {
+      // Joined, `mkdir` would write into the mount, and /opt/tool/data would be lost.
+      const result = await fixTwice(
+        lines(
+          ...BUILD,
+          'COPY --from=build /src/tool /opt/tool',
+          'RUN make -C /opt/tool install && rm -rf /opt/tool',
+          'RUN mkdir -p /opt/tool/data',
+        ),
+      );
+
+      expect(result.output).toBe(
+        lines(
+          '# syntax=docker/dockerfile:1',
+          ...BUILD,
+          `RUN ${MOUNT} make -C /opt/tool install`,
+          'RUN mkdir -p /opt/tool/data',
+        ),
+      );
+    });
+
+    test('a use of the tree path after the removal in the same RUN keeps the copy', async () => {
+      const input = lines(
+        ...BUILD,
+        'COPY --from=build /src/tool /opt/tool',
+        'RUN make -C /opt/tool install',
+        'RUN rm -rf /opt/tool && mkdir -p /opt/tool/data',
+      );
+
+      const result = await fixTwice(input);
+
+      expect(result.output).toBe(
+        lines(
+          ...BUILD,
+          'COPY --from=build /src/tool /opt/tool',
+          'RUN make -C /opt/tool install && \\',
+          '    rm -rf /opt/tool && mkdir -p /opt/tool/data',
+        ),
+      );
+      expect(result.notes.map((n) => n.message)).toContain(
+        "Leaves the build tree copied to `/opt/tool` as it is: `mkdir -p /opt/tool/data` uses the tree's path after the removal, where the mount would still be.",
+      );
+    });
+
+    test("the mount goes after the RUN's own flags, as cache mounts do", async () => {
+      const result = await fixTwice(
+        lines(
+          ...BUILD,
+          'COPY --from=build /src/tool /opt/tool',
+          'RUN --network=none \\',
+          '    make -C /opt/tool install && rm -rf /opt/tool',
+        ),
+      );
+
+      expect(result.output).toBe(
+        lines(
+          '# syntax=docker/dockerfile:1',
+          ...BUILD,
+          `RUN --network=none ${MOUNT} \\`,
+          '    make -C /opt/tool install',
+        ),
+      );
+    });
+  });
+
   test('--strategy mount reaches the transform from the command line', async () => {
     const { code, out } = await runCli(['fix', '--stdin', '--strategy', 'mount'], {
       stdin: read('Dockerfile'),

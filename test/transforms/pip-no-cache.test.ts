@@ -28,6 +28,28 @@ transformTable('pip-no-cache', {
       reason: 'the command already turns the cache off',
     },
     {
+      name: 'PIP_NO_CACHE_DIR exported earlier in the RUN',
+      input: lines('FROM python:3.12', 'RUN export PIP_NO_CACHE_DIR=1 && pip install flask'),
+      reason: 'the RUN turns the cache off in its own shell before pip runs',
+    },
+    {
+      name: 'PIP_NO_CACHE_DIR assigned, then exported by name',
+      input: lines(
+        'FROM python:3.12',
+        'RUN PIP_NO_CACHE_DIR=1; export PIP_NO_CACHE_DIR; pip install flask',
+      ),
+      reason: 'pip sees the setting the shell exports',
+    },
+    {
+      name: 'PIP_NO_CACHE_DIR set by `declare -x` under bash',
+      input: lines(
+        'FROM python:3.12',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN declare -x PIP_NO_CACHE_DIR=1; pip install flask',
+      ),
+      reason: '`declare -x` exports the setting as `export` does',
+    },
+    {
       name: 'a cache directory chosen on purpose',
       input: lines('FROM python:3.12', 'RUN pip install --cache-dir=/wheels flask'),
       reason: 'the user wants that cache',
@@ -110,6 +132,22 @@ transformTable('pip-no-cache', {
       output: '# escape=`\r\nFROM python:3.12\r\nRUN pip install --no-cache-dir `\r\n    flask\r\n',
     },
     {
+      name: 'PIP_NO_CACHE_DIR exported only after the install',
+      input: lines('FROM python:3.12', 'RUN pip install flask && export PIP_NO_CACHE_DIR=1'),
+      output: lines(
+        'FROM python:3.12',
+        'RUN pip install --no-cache-dir flask && export PIP_NO_CACHE_DIR=1',
+      ),
+    },
+    {
+      name: 'PIP_NO_CACHE_DIR exported in a subshell that ends before the install',
+      input: lines('FROM python:3.12', 'RUN (export PIP_NO_CACHE_DIR=1) && pip install flask'),
+      output: lines(
+        'FROM python:3.12',
+        'RUN (export PIP_NO_CACHE_DIR=1) && pip install --no-cache-dir flask',
+      ),
+    },
+    {
       name: 'a later stage copies the installed packages only',
       input: lines(
         'FROM python:3.12 AS build',
@@ -144,6 +182,11 @@ transformTable(
         name: 'already `--no-cache-dir`',
         input: lines('FROM python:3.12', 'RUN pip install --no-cache-dir flask'),
         reason: 'the user turned the cache off, and nothing would go into a mount',
+      },
+      {
+        name: 'PIP_NO_CACHE_DIR exported earlier in the RUN',
+        input: lines('FROM python:3.12', 'RUN export PIP_NO_CACHE_DIR=1 && pip install flask'),
+        reason: 'pip writes no cache, so a mount would hold nothing',
       },
       {
         name: 'exec form',
@@ -228,6 +271,15 @@ transformTable(
           'RUN export XDG_CACHE_HOME=/c && pip install --no-cache-dir flask',
         ),
         message: 'because the `RUN` sets `XDG_CACHE_HOME`:',
+      },
+      {
+        name: 'HOME moved only after the install: the mount',
+        input: lines('FROM python:3.12', 'RUN pip install flask && export HOME=/srv'),
+        output: lines(
+          SYNTAX,
+          'FROM python:3.12',
+          `RUN ${MOUNT} pip install flask && export HOME=/srv`,
+        ),
       },
       {
         name: 'the RUN removes a directory above the mount point: `--no-cache-dir` instead',

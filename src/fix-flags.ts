@@ -1,0 +1,102 @@
+import { Option, type Command } from 'commander';
+import * as path from 'node:path';
+import { CACHE_MODES, type CacheMode } from './cache-mounts';
+import { createConfigLoader, mergeOptions } from './config';
+import { InputError, selectTransforms } from './engine';
+import { listTransforms, type FixOptions } from './index';
+import { SAFETY_CLASSES, type SafetyClass } from './types';
+
+/**
+ * The flags that choose which transforms run and how, with the same meaning
+ * in every command that rewrites: `dslim fix` and `dslim verify`.
+ */
+export interface FixOptionFlags {
+  only?: string[];
+  skip?: string[];
+  safety?: SafetyClass[];
+  strategy?: string;
+  caches?: CacheMode;
+  /** False with `--no-config`. */
+  config: boolean;
+}
+
+/** Adds the flags of `FixOptionFlags` to a command. */
+export function addFixOptionFlags(command: Command): Command {
+  return command
+    .option('--only <ids>', 'run only these transforms (comma-separated)', list)
+    .option('--skip <ids>', 'do not run these transforms (comma-separated)', list)
+    .option(
+      '--safety <classes>',
+      'safety classes allowed to run (layout,cache,content)',
+      safetyList,
+    )
+    .addOption(
+      new Option(
+        '--strategy <strategy>',
+        'how extract-install-stage keeps a build tree out',
+      ).choices(installStrategies()),
+    )
+    .option(
+      '--caches <mode>',
+      'clean package caches up in the installing RUN, or mount them (clean,mount)',
+      cacheMode,
+    )
+    .option('--no-config', 'ignore .dslimrc and other configuration files');
+}
+
+/**
+ * The options the flags set, before any configuration file. Throws an
+ * `InputError` when `--only` or `--skip` names a transform that does not
+ * exist, so a typo stops the command before any file is read.
+ */
+export function flagOptions(flags: FixOptionFlags): FixOptions {
+  const transformOptions = flags.strategy
+    ? { 'extract-install-stage': { strategy: flags.strategy } }
+    : undefined;
+  const { only, skip, safety, caches } = flags;
+  const options = { only, skip, safety, caches, transformOptions };
+  selectTransforms(listTransforms(), options);
+  return options;
+}
+
+/**
+ * Resolves the options for each Dockerfile: the configuration file found
+ * from its folder upwards (none with `--no-config`) under the flags, which
+ * win. One resolver searches each folder once.
+ */
+export function createOptionsResolver(
+  flags: FixOptionFlags,
+): (dockerfile: string) => Promise<FixOptions> {
+  const fromFlags = flagOptions(flags);
+  const loadConfig = flags.config ? createConfigLoader(listTransforms()) : null;
+  return async (dockerfile) => {
+    const found = await loadConfig?.(path.dirname(path.resolve(dockerfile)));
+    return mergeOptions(found?.config ?? null, fromFlags);
+  };
+}
+
+function installStrategies(): string[] {
+  const install = listTransforms().find((t) => t.id === 'extract-install-stage');
+  return install?.options.strategy.choices ?? [];
+}
+
+function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+function safetyList(value: string): SafetyClass[] {
+  const classes = list(value);
+  const bad = classes.find((c) => !SAFETY_CLASSES.includes(c as SafetyClass));
+  if (bad)
+    throw new InputError(`unknown safety class \`${bad}\` (use ${SAFETY_CLASSES.join(', ')})`);
+  return classes as SafetyClass[];
+}
+
+function cacheMode(value: string): CacheMode {
+  if (!CACHE_MODES.includes(value as CacheMode))
+    throw new InputError(`unknown cache mode \`${value}\` (use ${CACHE_MODES.join(', ')})`);
+  return value as CacheMode;
+}
