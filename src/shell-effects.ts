@@ -117,10 +117,10 @@ const STATEFUL_BUILTINS = new Set([
 /** Reads a shell script; remembered by text. */
 export const analyzeScript: (text: string) => ScriptFacts = memoize(
   (text) => text,
-  (text) => withShellTree(text, (root) => readFacts(root, text)),
+  (text) => withShellTree(text, readFacts),
 );
 
-function readFacts(root: Node, text: string): ScriptFacts {
+function readFacts(root: Node): ScriptFacts {
   const statements = root.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
   const last = statements[statements.length - 1];
   const lastChild = root.children[root.childCount - 1];
