@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { mountFlagEdits } from '../src/cache-mounts';
 import {
   isPosixShell,
   type DockerDocument,
@@ -18,13 +19,11 @@ import {
 import {
   commandTouches,
   createdWords,
-  insertBeforeNext,
   instructionRemoval,
   removalEdit,
   scanScript,
   type CommandFacts,
 } from '../src/script-paths';
-import { analyzeScript } from '../src/shell-effects';
 import type { Edit, Transform } from '../src/types';
 
 const RM_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose|--)$/;
@@ -100,11 +99,14 @@ function planMount(
   const users = scan.commands.filter((c) => c !== rm && commandTouches(c, target));
   if (!users.some((c) => c.end <= rm.start)) return null;
 
+  const later = users.find((c) => c.start >= rm.end);
   const reason =
     copyProblem(copy, source) ??
     rmProblem(rm, target, run.body.text) ??
     (users.find((c) => UNLINKERS.has(c.name)) &&
       'the `RUN` also moves, unlinks or replaces the file (`mv`, `sed -i`…), which fails on a mount point') ??
+    (later &&
+      `\`${later.name}\` uses the path after the \`rm\`, where it would find the mounted file instead of none`) ??
     (mountTargets(run, workdirs.get(run.index) ?? null).some((m) => !m || pathsOverlap(m, target))
       ? 'the `RUN` already mounts something over the path'
       : null) ??
@@ -122,13 +124,11 @@ function planMount(
     // writes are dropped with the mount, as the copy was deleted.
     'rw',
   ];
-  const keywordEnd = doc.offsetAt(run.node.getInstructionRange().end);
   const edits: Edit[] = [
     ...syntaxDirectiveEdits(doc),
     instructionRemoval(doc, copy),
-    { start: keywordEnd, end: keywordEnd, text: ` --mount=${options.join(',')}` },
+    ...mountFlagEdits(doc, run, ` --mount=${options.join(',')}`),
     removalEdit(doc, run, rm),
-    insertBeforeNext(doc, codeEndInFile(run), ''),
   ];
   return { source, target, edits };
 }
@@ -204,10 +204,4 @@ function missingDirectory(
   }
   if (known.some((dir) => isWithin(dir, parent))) return null;
   return `the \`${copy.keyword}\` may create \`${parent}\`, which would then be missing from the image`;
-}
-
-/** Just after the RUN's last code token, where a join with the next RUN would cut. */
-function codeEndInFile(run: InstructionInfo): number {
-  const facts = analyzeScript(run.body.text);
-  return run.body.toFile(facts.codeEnd - 1) + 1;
 }

@@ -149,6 +149,19 @@ transformTable('mount-consumed-copy', {
       message: 'Mounts `install.sh` at `/tmp/install.sh`',
     },
     {
+      name: "the mount goes after the RUN's own flags",
+      input: lines(
+        'FROM debian',
+        'COPY install.sh /tmp/',
+        'RUN --network=none sh /tmp/install.sh && rm /tmp/install.sh',
+      ),
+      output: lines(
+        syntax,
+        'FROM debian',
+        'RUN --network=none --mount=type=bind,source=install.sh,target=/tmp/install.sh,rw sh /tmp/install.sh',
+      ),
+    },
+    {
       name: 'an existing syntax directive is kept as it is',
       input: lines(
         '# syntax=docker/dockerfile:1.7',
@@ -263,4 +276,22 @@ describe('mount-consumed-copy beside merge-runs', () => {
       'the `RUN` also moves, unlinks or replaces the file',
     );
   });
+});
+
+test('a RUN joined after the rm keeps the copy when it uses the path', async () => {
+  // merge-runs joins the two RUNs first; under a mount, `test -e` would then
+  // find the file that the original deleted before it ran.
+  const next = 'RUN test -e /tmp/install.sh || touch /gone';
+  const result = await fix(lines('FROM debian', 'COPY install.sh /tmp/', install, next));
+  expect(result.output).toBe(
+    lines(
+      'FROM debian',
+      'COPY install.sh /tmp/',
+      'RUN sh /tmp/install.sh && rm /tmp/install.sh && \\',
+      '    ( test -e /tmp/install.sh || touch /gone )',
+    ),
+  );
+  expect(result.notes.map((n) => n.message)).toContain(
+    'Leaves this `COPY` as it is: `test` uses the path after the `rm`, where it would find the mounted file instead of none.',
+  );
 });
