@@ -68,13 +68,13 @@ export class ShellNode {
   private named: ShellNode[] | null = null;
 
   constructor(
-    private readonly source: string,
+    readonly source: string,
     readonly type: string,
     readonly isNamed: boolean,
     readonly startIndex: number,
     readonly endIndex: number,
     /** The field this node fills in its parent (`name`, `argument`…), or null. */
-    readonly fieldName: string | null,
+    public fieldName: string | null,
     readonly hasError: boolean,
   ) {}
 
@@ -104,7 +104,18 @@ export class ShellNode {
   }
 }
 
-/** Copies the parser's tree into `ShellNode`s with a cursor: one pass, no parser nodes. */
+/**
+ * How deep a script's tree may be. Left-nested `&&` lists grow one level a
+ * command, and dslim's analyses recurse; a deeper script is declared
+ * unreadable rather than overflowing the stack.
+ */
+const MAX_DEPTH = 1000;
+
+/**
+ * Copies the parser's tree into `ShellNode`s with a cursor: one pass, no
+ * parser nodes. A tree deeper than `MAX_DEPTH` comes back as an empty root
+ * marked as an error.
+ */
 function copyTree(source: string, tree: Tree): ShellNode {
   const cursor = tree.walk();
   const root = new ShellNode(
@@ -117,9 +128,13 @@ function copyTree(source: string, tree: Tree): ShellNode {
     tree.rootNode.hasError,
   );
   let parent = root;
+  let depth = 1;
   try {
     if (!cursor.gotoFirstChild()) return root;
     for (;;) {
+      if (depth > MAX_DEPTH) {
+        return new ShellNode(source, root.type, true, root.startIndex, root.endIndex, null, true);
+      }
       const node = new ShellNode(
         source,
         cursor.nodeType,
@@ -133,15 +148,88 @@ function copyTree(source: string, tree: Tree): ShellNode {
       parent.children.push(node);
       if (cursor.gotoFirstChild()) {
         parent = node;
+        depth++;
         continue;
       }
       while (!cursor.gotoNextSibling()) {
         if (!cursor.gotoParent() || !parent.parent) return root;
         parent = parent.parent;
+        depth--;
       }
     }
   } finally {
     cursor.delete();
+  }
+}
+
+/**
+ * tree-sitter-bash gives a redirection written after the last command of an
+ * `&&`/`||` list to the whole list (`a || b > f` reads as `(a || b) > f`),
+ * and then binds a pipe after it to the list too (`a || b 2>&1 | c` as
+ * `(a || b 2>&1) | c`). A shell gives both to the last link only:
+ * `a || (b > f)`, `a || (b 2>&1 | c)`. The copy is regrouped that way, so
+ * every analysis reads the script as the shell runs it. Children come
+ * before their parents, so nested cases resolve from the inside out.
+ */
+function regroupLists(root: ShellNode): void {
+  const order: ShellNode[] = [];
+  const pending = [root];
+  while (pending.length > 0) {
+    const node = pending.pop()!;
+    order.push(node);
+    pending.push(...node.children);
+  }
+  for (const node of order.reverse()) {
+    const first = node.children[0];
+    if (
+      node.type === 'redirected_statement' &&
+      first?.type === 'list' &&
+      first.fieldName === 'body'
+    )
+      hoistLastLink(node, first);
+    else if (node.type === 'pipeline' && first?.type === 'list') hoistLastLink(node, first);
+  }
+}
+
+/**
+ * Replaces `outer` (a redirected statement or pipeline whose first child is
+ * the list `L op R`) by the list `L op outer'`, where `outer'` is `outer`
+ * with `R` in place of the list.
+ */
+function hoistLastLink(outer: ShellNode, list: ShellNode): void {
+  const last = list.children[list.children.length - 1];
+  const parent = outer.parent;
+  if (!last || !parent) return;
+  const source = outer.source;
+  const inner = new ShellNode(
+    source,
+    outer.type,
+    outer.isNamed,
+    last.startIndex,
+    outer.endIndex,
+    last.fieldName,
+    false,
+  );
+  last.fieldName = list.fieldName;
+  adopt(inner, [last, ...outer.children.slice(1)]);
+  const regrouped = new ShellNode(
+    source,
+    'list',
+    true,
+    outer.startIndex,
+    outer.endIndex,
+    outer.fieldName,
+    false,
+  );
+  adopt(regrouped, [...list.children.slice(0, -1), inner]);
+  parent.children[parent.children.indexOf(outer)] = regrouped;
+  regrouped.parent = parent;
+}
+
+function adopt(parent: ShellNode, children: ShellNode[]): void {
+  for (const child of children) {
+    child.parent = parent;
+    parent.children.push(child);
   }
 }
 
@@ -153,7 +241,9 @@ const parseScript = memoize(
     const tree = parser.parse(text);
     if (!tree) throw new Error('the shell parser returned no tree');
     try {
-      return copyTree(text, tree);
+      const root = copyTree(text, tree);
+      regroupLists(root);
+      return root;
     } finally {
       tree.delete();
     }
