@@ -1,8 +1,17 @@
 import { Command, CommanderError, Option } from 'commander';
 import * as path from 'node:path';
+import { ConfigError, forSave } from './config';
+import { createDebug } from './debug';
 import { touchedBytes, unifiedDiff } from './diff';
 import { InputError } from './engine';
-import { describeError, findDockerfiles, readDockerfile, writeAtomically } from './files';
+import {
+  describeError,
+  findDockerfiles,
+  readDockerfile,
+  writeAtomically,
+  WriteError,
+  type FoundFile,
+} from './files';
 import { addFixOptionFlags, createOptionsResolver, type FixOptionFlags } from './fix-flags';
 import type { Buildah } from './image/buildah';
 import { registerImageCommands } from './image/commands';
@@ -12,9 +21,12 @@ import { outcomeJson, sarifLog, type FileOutcome } from './report';
 import { decodeDockerfile } from './validate';
 import packageJson from '../package.json';
 
+const debug = createDebug('dslim:cli');
+
 /** Where the CLI reads and writes; tests pass their own. */
 export interface Io {
-  out(text: string): void;
+  /** Standard output; bytes are written as they are. */
+  out(text: string | Uint8Array): void;
   err(text: string): void;
   readStdin(): Promise<Buffer>;
   /** Standard output is a terminal (for colour). */
@@ -55,7 +67,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   const fixCommand = program
     .command('fix')
     .description('show (or write) the rewrite of each Dockerfile as a unified diff')
-    .argument('[paths...]', 'Dockerfiles or directories to search', ['.'])
+    .argument('[paths...]', 'Dockerfiles or directories to search (default: the current one)')
     .option('--write', 'write changed files in place')
     .option('--check', 'exit 1 when any file would change')
     .option('--stdin', 'read one Dockerfile from standard input and print the whole result')
@@ -72,10 +84,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       'with --write, create a starter .dockerignore where a Dockerfile copies its whole context and none exists',
     )
     .action(async (paths: string[], flags: FixFlags) => {
+      checkFixFlags(paths, flags);
       const optionsFor = createOptionsResolver(flags);
       code = flags.stdin
         ? await fixStdin(flags, optionsFor, io)
-        : await fixFiles(paths, flags, optionsFor, io);
+        : await fixFiles(paths.length > 0 ? paths : ['.'], flags, optionsFor, io);
     });
 
   program
@@ -102,9 +115,38 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
       io.err(`dslim: ${error.message}\n`);
       return EXIT_ERROR;
     }
-    throw error;
+    io.err(`dslim: ${internalError(error)}\n`);
+    return EXIT_ERROR;
   }
   return code;
+}
+
+/** Refuses flags that contradict each other or do nothing where they are given. */
+function checkFixFlags(paths: string[], flags: FixFlags): void {
+  const refuse = (problem: string) => {
+    throw new InputError(problem);
+  };
+  if (flags.stdin && paths.length > 0)
+    refuse(
+      `\`--stdin\` reads one Dockerfile from standard input; it takes no paths (got ${paths.join(' ')})`,
+    );
+  if (flags.stdin && flags.write)
+    refuse('`--stdin` prints the result to standard output; it cannot be combined with `--write`');
+  if (flags.stdinFilepath !== undefined && !flags.stdin)
+    refuse('`--stdin-filepath` names the input of `--stdin`; it needs `--stdin`');
+  if (flags.stdinFilepath === '') refuse('`--stdin-filepath` needs a path');
+  if (flags.writeDockerignore && !flags.write)
+    refuse('`--write-dockerignore` creates files, so it needs `--write`');
+}
+
+/**
+ * The one line for an error dslim did not expect: a bug, not bad input.
+ * Its stack goes to the debug log (`DEBUG=dslim:*`).
+ */
+function internalError(error: unknown): string {
+  debug('%s', error instanceof Error ? error.stack : error);
+  const message = error instanceof Error ? error.message : String(error);
+  return `internal error: ${message} (please report it)`;
 }
 
 /** The options for one Dockerfile, from its configuration file and the flags. */
@@ -121,22 +163,26 @@ async function fixStdin(flags: FixFlags, optionsFor: OptionsFor, io: Io): Promis
     },
   );
   const bytes = await io.readStdin();
+  // An editor replaces the buffer with what is printed: on any failure that is the input, byte for byte.
+  const giveBack = (problem: string) => {
+    io.out(bytes);
+    io.err(`dslim: ${problem}\n`);
+    return EXIT_ERROR;
+  };
   const decoded = decodeDockerfile(bytes);
-  if ('problem' in decoded) {
-    io.out(bytes.toString('utf8'));
-    io.err(`dslim: ${name}: ${decoded.problem}\n`);
-    return EXIT_ERROR;
+  if ('problem' in decoded) return giveBack(`${name}: ${decoded.problem}`);
+  let result;
+  try {
+    const options = (await resolving)();
+    // Format-on-save keeps to what a save may do, unless the command line asks for more.
+    const allowed = flags.safety ? options : forSave(options);
+    // Plain text output carries no notes, so the advice for classes that are off is not worked out.
+    result = await fix(decoded.text, { ...allowed, advice: flags.format !== 'text' });
+  } catch (error) {
+    if (error instanceof ConfigError) return giveBack(error.message);
+    if (error instanceof InputError) return giveBack(`${name}: ${error.message}`);
+    return giveBack(`${name}: ${internalError(error)}`);
   }
-  const options = (await resolving)();
-  // Plain text output carries no notes, so the advice for classes that are off is not worked out.
-  const advice = flags.format !== 'text';
-  const result = await fix(decoded.text, { ...options, advice }).catch((e: Error) => e);
-  if (result instanceof InputError) {
-    io.out(decoded.text);
-    io.err(`dslim: ${name}: ${result.message}\n`);
-    return EXIT_ERROR;
-  }
-  if (result instanceof Error) throw result;
   io.out(result.output);
   const outcome = { path: name, result, before: decoded.text };
   if (flags.format === 'json') io.err(JSON.stringify(outcomeJson(outcome)) + '\n');
@@ -178,27 +224,53 @@ async function fixFiles(
   }
   for (const outcome of outcomes) {
     if (outcome.problem) io.err(`dslim: ${outcome.path}: ${outcome.problem}\n`);
+    if (outcome.skipped)
+      io.err(`dslim: ${outcome.path}: skipped, not a Dockerfile: ${outcome.skipped}\n`);
   }
   if (outcomes.some((o) => o.problem)) return EXIT_ERROR;
   return flags.check && outcomes.some((o) => o.result?.changed) ? EXIT_CHANGES : EXIT_OK;
 }
 
+/**
+ * Fixes one file. An error nobody expected becomes this file's problem, so
+ * the other files are still fixed; a bad configuration file still stops the run.
+ */
 async function fixFile(
-  file: string,
+  file: FoundFile,
   flags: FixFlags,
   optionsFor: OptionsFor,
 ): Promise<FileOutcome> {
+  try {
+    return await rewriteFile(file, flags, optionsFor);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    return { path: file.path, problem: internalError(error) };
+  }
+}
+
+async function rewriteFile(
+  { path: file, named }: FoundFile,
+  flags: FixFlags,
+  optionsFor: OptionsFor,
+): Promise<FileOutcome> {
+  // A file a directory search found by its name alone is passed over when it is not a Dockerfile.
+  const refuse = (problem: string): FileOutcome =>
+    named ? { path: file, problem } : { path: file, skipped: problem };
   const read = await readDockerfile(file);
-  if ('problem' in read) return { path: file, problem: read.problem };
+  if ('problem' in read)
+    return read.kind === 'not-dockerfile'
+      ? refuse(read.problem)
+      : { path: file, problem: read.problem };
   const options = await optionsFor(file);
   const result = await fix(read.text, options).catch((e: Error) => e);
-  if (result instanceof InputError) return { path: file, problem: result.message };
+  if (result instanceof InputError) return refuse(result.message);
   if (result instanceof Error) throw result;
   if (flags.write && result.changed) {
     try {
       await writeAtomically(file, result.output);
     } catch (error) {
-      const reason = describeError(error as NodeJS.ErrnoException);
+      const reason =
+        error instanceof WriteError ? error.message : describeError(error as NodeJS.ErrnoException);
       return { path: file, problem: `could not write: ${reason}` };
     }
   }
@@ -209,7 +281,9 @@ async function fixFile(
 }
 
 function printText(outcomes: FileOutcome[], flags: FixFlags, color: boolean, io: Io): void {
-  const done = outcomes.filter((o): o is Required<Omit<FileOutcome, 'problem'>> => !!o.result);
+  const done = outcomes.filter(
+    (o): o is Required<Omit<FileOutcome, 'problem' | 'skipped'>> => !!o.result,
+  );
   if (!flags.write) {
     for (const { path, result, before } of done)
       io.out(colorDiff(unifiedDiff(patchPath(path), before, result.output), color));
@@ -230,7 +304,10 @@ function printText(outcomes: FileOutcome[], flags: FixFlags, color: boolean, io:
 }
 
 /** One line: files scanned, changed, bytes of Dockerfile on changed lines, notes. */
-function summary(done: Required<Omit<FileOutcome, 'problem'>>[], write: boolean): string {
+function summary(
+  done: Required<Omit<FileOutcome, 'problem' | 'skipped'>>[],
+  write: boolean,
+): string {
   const changed = done.filter((o) => o.result.changed);
   const bytes = changed.reduce((sum, o) => sum + touchedBytes(o.before, o.result.output), 0);
   const notes = done.reduce((sum, o) => sum + o.result.notes.length, 0);
@@ -291,10 +368,18 @@ function patchPath(file: string): string {
     : relative;
 }
 
-function processIo(): Io {
+/**
+ * The process's own streams. A reader that goes away (`dslim fix | head`)
+ * closes the pipe: what is left to print is dropped without a word, and the
+ * run ends as it would have.
+ */
+export function processIo(
+  stdout: NodeJS.WritableStream = process.stdout,
+  stderr: NodeJS.WritableStream = process.stderr,
+): Io {
   return {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: quietOnClose(stdout),
+    err: quietOnClose(stderr),
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -303,6 +388,18 @@ function processIo(): Io {
     isTTY: !!process.stdout.isTTY,
     progressTerminal: process.stderr.isTTY ? process.stderr : undefined,
     env: process.env,
+  };
+}
+
+function quietOnClose(stream: NodeJS.WritableStream): (text: string | Uint8Array) => void {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    // Writes made before the pipe closed can fail after it with other codes.
+    if (error.code !== 'EPIPE' && !closed) throw error;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
   };
 }
 

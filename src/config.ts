@@ -5,6 +5,15 @@ import { InputError } from './engine';
 import type { FixOptions } from './index';
 import { SAFETY_CLASSES, type SafetyClass, type Transform, type TransformOptions } from './types';
 
+/** The safety classes format-on-save runs: a save never changes what an image contains. */
+export const ON_SAVE: readonly SafetyClass[] = ['layout', 'cache'];
+
+/** The options with their safety classes cut down to those format-on-save runs. */
+export function forSave(options: FixOptions): FixOptions {
+  const safety = (options.safety ?? ON_SAVE).filter((c) => ON_SAVE.includes(c));
+  return { ...options, safety };
+}
+
 /** What a configuration file may set; every key is optional. */
 export interface DslimConfig {
   only?: string[];

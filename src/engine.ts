@@ -5,7 +5,15 @@ import { InlineControl } from './inline-control';
 import { countLayers, type StageLayers } from './layers';
 import { loadShellParser } from './shell';
 import { checkDocument } from './validate';
-import type { Edit, Finding, MessageData, SafetyClass, Transform, TransformOptions } from './types';
+import {
+  SAFETY_CLASSES,
+  type Edit,
+  type Finding,
+  type MessageData,
+  type SafetyClass,
+  type Transform,
+  type TransformOptions,
+} from './types';
 
 const debug = createDebug('dslim:engine');
 const BOM = '\ufeff';
@@ -75,11 +83,20 @@ const OPT_IN_CLASSES: readonly SafetyClass[] = ['content'];
 /** Thrown when the input cannot be treated as a Dockerfile. */
 export class InputError extends Error {}
 
-/** Picks the transforms that the options enable, in registry order. */
+/**
+ * Picks the transforms that the options enable, in registry order. Throws an
+ * `InputError` for an unknown transform id or safety class.
+ */
 export function selectTransforms(all: readonly Transform[], options: EngineOptions): Transform[] {
   const known = new Set(all.map((t) => t.id));
   for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
     if (!known.has(id)) throw new InputError(`unknown transform \`${id}\` (see \`dslim list\`)`);
+  }
+  const unknownClass = (options.safety ?? []).find((c) => !SAFETY_CLASSES.includes(c));
+  if (unknownClass !== undefined) {
+    throw new InputError(
+      `unknown safety class \`${unknownClass}\` (use ${SAFETY_CLASSES.join(', ')})`,
+    );
   }
   return all.filter((t) => named(t, options) && allowed(options).includes(t.safety));
 }
@@ -144,7 +161,7 @@ export async function runTransforms(
       const advice = advisory.flatMap((t) =>
         collect(t, doc, options)
           .map((f) => obeyComments(f, control))
-          .map(asAdvice(t)),
+          .map(asAdvice(t, options)),
       );
       const notes = [...findings.filter((f) => f.kind === 'note'), ...advice].map((f) => ({
         transform: f.transform,
@@ -230,8 +247,13 @@ function obeyComments(finding: Finding, control: InlineControl): Finding {
   };
 }
 
-/** Turns a change of a transform whose class is off into a note that says how to get it. */
-function asAdvice(transform: Transform): (finding: Finding) => Finding {
+/**
+ * Turns a change of a transform whose class is off into a note that says how
+ * to get it: the `--safety` value that keeps the classes on now and adds it.
+ */
+function asAdvice(transform: Transform, options: EngineOptions): (finding: Finding) => Finding {
+  const wanted = [...allowed(options), transform.safety];
+  const value = SAFETY_CLASSES.filter((c) => wanted.includes(c)).join(',');
   return (finding) =>
     finding.kind === 'note'
       ? finding
@@ -239,7 +261,7 @@ function asAdvice(transform: Transform): (finding: Finding) => Finding {
           ...finding,
           kind: 'note',
           edits: [],
-          message: `Not applied, the \`${transform.safety}\` safety class is off (add it with \`--safety\`): ${finding.message}`,
+          message: `Not applied, the \`${transform.safety}\` safety class is off (add it with \`--safety ${value}\`): ${finding.message}`,
         };
 }
 

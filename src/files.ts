@@ -1,17 +1,29 @@
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import picomatch from 'picomatch';
 import { decodeDockerfile } from './validate';
 
 /** Names that mark a file as a Dockerfile when searching a directory. */
-export const DOCKERFILE_PATTERNS = [
-  '**/Dockerfile',
-  '**/Containerfile',
-  '**/*.Dockerfile',
-  '**/*.dockerfile',
-  '**/Dockerfile.*',
-  '**/Containerfile.*',
+export const DOCKERFILE_NAMES = [
+  'Dockerfile',
+  'Containerfile',
+  '*.Dockerfile',
+  '*.dockerfile',
+  'Dockerfile.*',
+  'Containerfile.*',
 ];
-const IGNORED = ['**/node_modules/**', '**/.git/**', '**/*.dockerignore', '**/*.containerignore'];
+const NOT_DOCKERFILE_NAMES = ['*.dockerignore', '*.containerignore'];
+const IGNORED_DIRECTORIES = ['**/node_modules/**', '**/.git/**'];
+
+/**
+ * Whether a file's own name (not a folder above it) marks it as a
+ * Dockerfile. The glob that walks a directory also yields files inside a
+ * folder named like `app.Dockerfile/`; this test keeps them out.
+ */
+export const isDockerfileName: (name: string) => boolean = picomatch(DOCKERFILE_NAMES, {
+  dot: true,
+  ignore: NOT_DOCKERFILE_NAMES,
+});
 
 /** A path the user named that could not be used, with the reason. */
 export interface PathProblem {
@@ -19,16 +31,29 @@ export interface PathProblem {
   problem: string;
 }
 
+/** A Dockerfile to fix, and whether the user named it or a directory search found it. */
+export interface FoundFile {
+  path: string;
+  named: boolean;
+}
+
 /**
  * Expands files and directories into Dockerfile paths, in the order given,
- * each directory's files sorted. Missing paths and directories without a
+ * each directory's files sorted, each file once however it was spelled.
+ * Missing paths, paths that are not regular files and directories without a
  * Dockerfile become problems, not exceptions.
  */
 export async function findDockerfiles(
   inputs: string[],
-): Promise<{ files: string[]; problems: PathProblem[] }> {
-  const files: string[] = [];
+): Promise<{ files: FoundFile[]; problems: PathProblem[] }> {
+  const files = new Map<string, FoundFile>();
   const problems: PathProblem[] = [];
+  const add = (file: string, named: boolean) => {
+    const key = path.resolve(file);
+    const seen = files.get(key);
+    if (seen) seen.named ||= named;
+    else files.set(key, { path: file, named });
+  };
   for (const input of inputs) {
     let stat;
     try {
@@ -38,40 +63,73 @@ export async function findDockerfiles(
       continue;
     }
     if (stat.isDirectory()) {
-      const { glob }: typeof import('tinyglobby') = await import('tinyglobby');
-      const found = await glob(DOCKERFILE_PATTERNS, {
-        cwd: input,
-        ignore: IGNORED,
-        dot: true,
-        followSymbolicLinks: false,
-        onlyFiles: true,
-      });
+      const found = await searchDirectory(input);
       if (found.length === 0)
         problems.push({ path: input, problem: 'no Dockerfile in this directory' });
-      files.push(...found.sort().map((f) => path.join(input, f)));
+      for (const file of found) add(path.join(input, file), false);
+    } else if (stat.isFile()) {
+      add(input, true);
     } else {
-      files.push(input);
+      problems.push({ path: input, problem: 'not a regular file' });
     }
   }
-  return { files: [...new Set(files)], problems };
+  return { files: [...files.values()], problems };
 }
 
-/** Reads a Dockerfile, or says in one phrase why it cannot be used. */
-export async function readDockerfile(
-  file: string,
-): Promise<{ text: string } | { problem: string }> {
+/** The Dockerfiles under a directory, relative to it and sorted. */
+async function searchDirectory(directory: string): Promise<string[]> {
+  const { glob }: typeof import('tinyglobby') = await import('tinyglobby');
+  const found = await glob(
+    DOCKERFILE_NAMES.map((name) => `**/${name}`),
+    {
+      cwd: directory,
+      ignore: IGNORED_DIRECTORIES,
+      dot: true,
+      followSymbolicLinks: false,
+      onlyFiles: true,
+    },
+  );
+  return found.filter((file) => isDockerfileName(path.posix.basename(file))).sort();
+}
+
+/**
+ * Why a file could not be used: it could not be read (`unreadable`), or
+ * its bytes are not a Dockerfile's text (`not-dockerfile`).
+ */
+export interface ReadProblem {
+  problem: string;
+  kind: 'unreadable' | 'not-dockerfile';
+}
+
+/**
+ * Reads a Dockerfile, or says in one phrase why it cannot be used. Anything
+ * but a regular file is refused before it is opened: opening a FIFO for
+ * reading waits for a writer, forever if none comes.
+ */
+export async function readDockerfile(file: string): Promise<{ text: string } | ReadProblem> {
+  const unreadable = (error: unknown): ReadProblem => ({
+    problem: describeError(error as NodeJS.ErrnoException),
+    kind: 'unreadable',
+  });
+  const notRegular: ReadProblem = { problem: 'not a regular file', kind: 'unreadable' };
+  try {
+    if (!(await fs.stat(file)).isFile()) return notRegular;
+  } catch (error) {
+    return unreadable(error);
+  }
   let handle;
   try {
-    handle = await fs.open(file, 'r');
+    // Non-blocking, in case a FIFO took the file's place since the check.
+    handle = await fs.open(file, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (error) {
-    return { problem: describeError(error as NodeJS.ErrnoException) };
+    return unreadable(error);
   }
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) return { problem: 'not a regular file' };
-    return decodeDockerfile(await handle.readFile());
+    if (!(await handle.stat()).isFile()) return notRegular;
+    const decoded = decodeDockerfile(await handle.readFile());
+    return 'problem' in decoded ? { ...decoded, kind: 'not-dockerfile' } : decoded;
   } catch (error) {
-    return { problem: describeError(error as NodeJS.ErrnoException) };
+    return unreadable(error);
   } finally {
     await handle.close();
   }
@@ -79,8 +137,10 @@ export async function readDockerfile(
 
 /**
  * Replaces a file's content atomically: the new text goes to a temporary
- * file beside it with the same mode, which is then renamed over it, so a
- * crash never leaves half a Dockerfile.
+ * file beside it with the same mode (and owner, where the process may set
+ * it), which is then renamed over it, so a crash never leaves half a
+ * Dockerfile. The rename gives the name a new inode: other hard links to
+ * the old file keep the old text.
  */
 export async function writeAtomically(link: string, text: string): Promise<void> {
   // Through a symbolic link to the file it names: the link stays a link.
@@ -92,12 +152,49 @@ export async function writeAtomically(link: string, text: string): Promise<void>
   );
   try {
     await fs.writeFile(temporary, text, { mode: stat.mode & 0o7777 });
+  } catch (error) {
+    throw new WriteError(describeCreateError(error as NodeJS.ErrnoException, file));
+  }
+  try {
+    await keepOwner(temporary, stat);
+    // After chown, which clears the set-user-ID and set-group-ID bits.
     await fs.chmod(temporary, stat.mode & 0o7777);
     await fs.rename(temporary, file);
   } catch (error) {
     await fs.rm(temporary, { force: true });
     throw error;
   }
+}
+
+/** A write that failed for a reason worth more than the error code; the message says it. */
+export class WriteError extends Error {}
+
+/** Gives a new file the owner and group of the one it replaces, when the process may. */
+async function keepOwner(file: string, original: { uid: number; gid: number }): Promise<void> {
+  try {
+    await fs.chown(file, original.uid, original.gid);
+  } catch (error) {
+    // Only root may give a file away, and only a member may give it a group.
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') throw error;
+  }
+}
+
+function describeCreateError(error: NodeJS.ErrnoException, file: string): string {
+  const directory = displayPath(path.dirname(file));
+  switch (error.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return `the directory ${directory} is not writable (the new text goes to a temporary file there, which cannot be created)`;
+    case 'EROFS':
+      return `the directory ${directory} is on a read-only file system`;
+    default:
+      return describeError(error);
+  }
+}
+
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative === '' ? '.' : relative.startsWith('..') ? file : relative;
 }
 
 export function describeError(error: NodeJS.ErrnoException): string {
@@ -113,6 +210,8 @@ export function describeError(error: NodeJS.ErrnoException): string {
       return 'could not be read (input/output error)';
     case 'ELOOP':
       return 'too many levels of symbolic links';
+    case 'EROFS':
+      return 'read-only file system';
     default:
       return error.message;
   }

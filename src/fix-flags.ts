@@ -23,12 +23,12 @@ export interface FixOptionFlags {
 /** Adds the flags of `FixOptionFlags` to a command. */
 export function addFixOptionFlags(command: Command): Command {
   return command
-    .option('--only <ids>', 'run only these transforms (comma-separated)', list)
+    .option('--only <ids>', 'run only these transforms (comma-separated)', nonEmpty('--only', list))
     .option('--skip <ids>', 'do not run these transforms (comma-separated)', list)
     .option(
       '--safety <classes>',
       'safety classes allowed to run (layout,cache,content)',
-      safetyList,
+      nonEmpty('--safety', safetyList),
     )
     .addOption(
       new Option(
@@ -85,6 +85,16 @@ function list(value: string): string[] {
     .split(',')
     .map((v) => v.trim())
     .filter(Boolean);
+}
+
+/** Refuses an empty list, which would leave nothing to run. */
+function nonEmpty<T>(flag: string, parse: (value: string) => T[]): (value: string) => T[] {
+  return (value) => {
+    const parsed = parse(value);
+    if (parsed.length === 0)
+      throw new InputError(`\`${flag}\` needs at least one value; an empty list would run nothing`);
+    return parsed;
+  };
 }
 
 function safetyList(value: string): SafetyClass[] {

@@ -18,9 +18,11 @@ export type FixOptions = EngineOptions;
 /**
  * Rewrites one Dockerfile's text. The result's `output` is the new text
  * (byte for byte the input when nothing applies), with one entry in
- * `changes` per applied change and in `notes` per case left alone.
+ * `changes` per applied change and in `notes` per case left alone. Rejects
+ * with an `InputError` when the text is not a Dockerfile or the options name
+ * an unknown transform or safety class.
  */
-export function fix(source: string, options: FixOptions = {}): Promise<FixResult> {
+export async function fix(source: string, options: FixOptions = {}): Promise<FixResult> {
   return runTransforms(
     source,
     selectTransforms(transforms, options),

@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import type { Parser, Plugin, Printer, SupportLanguage } from 'prettier';
-import { createConfigLoader, mergeOptions } from './config';
+import { createConfigLoader, forSave, mergeOptions } from './config';
 import { fix, listTransforms } from './index';
-import type { SafetyClass } from './types';
 
 /**
  * A Prettier plugin whose "formatting" is dslim's rewrite, for editors'
@@ -13,7 +12,6 @@ import type { SafetyClass } from './types';
 
 const PARSER = 'dslim';
 const AST_FORMAT = 'dslim-dockerfile';
-const ON_SAVE: SafetyClass[] = ['layout', 'cache'];
 const NAMED = /^(dockerfile|containerfile)\.[^/\\]+$/i;
 const NOT_DOCKERFILES = /\.(dockerignore|containerignore)$/i;
 
@@ -72,10 +70,9 @@ async function rewrite(text: string, filepath: string | undefined): Promise<Rewr
   // configuration file must count on the next save.
   const loadConfig = createConfigLoader(listTransforms());
   const found = await loadConfig(path.dirname(path.resolve(filepath ?? 'Dockerfile')));
-  const options = mergeOptions(found?.config ?? null, {});
-  const safety = (options.safety ?? ON_SAVE).filter((c) => ON_SAVE.includes(c));
+  const options = forSave(mergeOptions(found?.config ?? null, {}));
   try {
-    const result = await fix(text, { ...options, safety, advice: false });
+    const result = await fix(text, { ...options, advice: false });
     return { type: 'dockerfile', output: result.output };
   } catch (error) {
     process.stderr.write(`dslim: ${name}: ${(error as Error).message}; left unchanged\n`);

@@ -3,12 +3,16 @@ import * as path from 'node:path';
 import type { FixResult } from './engine';
 import type { Transform } from './types';
 
-/** What happened to one file: a result, or the problem that stopped it. */
+/**
+ * What happened to one file: a result, the problem that stopped it, or why
+ * a file a directory search found was passed over as not a Dockerfile.
+ */
 export interface FileOutcome {
   path: string;
   result?: FixResult;
   before?: string;
   problem?: string;
+  skipped?: string;
 }
 
 /**
@@ -24,6 +28,7 @@ const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 /** One file's entry in `--format json`. */
 export function outcomeJson(outcome: FileOutcome): object {
+  if (outcome.skipped) return { path: outcome.path, skipped: outcome.skipped };
   if (outcome.problem || !outcome.result) return { path: outcome.path, error: outcome.problem };
   const { result } = outcome;
   return {
@@ -86,10 +91,14 @@ export function sarifLog(
     })),
   );
   const notifications: Sarif.Notification[] = outcomes
-    .filter((o) => o.problem)
+    .filter((o) => o.problem || o.skipped)
     .map((o) => ({
-      level: 'error',
-      message: { text: `${o.path}: ${o.problem}` },
+      level: o.problem ? 'error' : 'note',
+      message: {
+        text: o.problem
+          ? `${o.path}: ${o.problem}`
+          : `${o.path}: skipped, not a Dockerfile: ${o.skipped}`,
+      },
       locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(o.path) } } }],
     }));
   return {
@@ -107,7 +116,7 @@ export function sarifLog(
         },
         invocations: [
           {
-            executionSuccessful: notifications.length === 0,
+            executionSuccessful: !outcomes.some((o) => o.problem),
             toolExecutionNotifications: notifications,
           },
         ],

@@ -7,22 +7,31 @@ export interface CliRun {
 }
 
 export interface CliInput {
-  stdin?: string;
+  stdin?: string | Buffer;
   tty?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
 /** Runs the CLI in-process with captured output, as a test would see a terminal. */
 export async function runCli(args: string[], input: CliInput = {}): Promise<CliRun> {
-  let out = '';
+  const { code, stdout, err } = await runCliBytes(args, input);
+  return { code, out: stdout.toString('utf8'), err };
+}
+
+/** As `runCli`, with standard output as the bytes written. */
+export async function runCliBytes(
+  args: string[],
+  input: CliInput = {},
+): Promise<{ code: number; stdout: Buffer; err: string }> {
+  const out: Buffer[] = [];
   let err = '';
   const io: Io = {
-    out: (text) => void (out += text),
+    out: (text) => void out.push(Buffer.from(text)),
     err: (text) => void (err += text),
     readStdin: async () => Buffer.from(input.stdin ?? ''),
     isTTY: input.tty ?? false,
     env: { ...input.env },
   };
   const code = await main(['node', 'dslim', ...args], io);
-  return { code, out, err };
+  return { code, stdout: Buffer.concat(out), err };
 }

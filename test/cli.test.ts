@@ -2,9 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCli } from './cli-harness';
-import { describeError } from '../src/files';
-import { listTransforms } from '../src/index';
+import { PassThrough, Writable } from 'node:stream';
+import { runCli, runCliBytes } from './cli-harness';
+import { main, processIo } from '../src/cli';
+import { describeError, readDockerfile } from '../src/files';
+import * as dslimApi from '../src/index';
+import { InputError, listTransforms, type SafetyClass } from '../src/index';
 
 const MERGEABLE = 'FROM alpine:3.20\nRUN apk add --no-cache curl\nRUN curl --version\n';
 const MERGED = 'FROM alpine:3.20\nRUN apk add --no-cache curl && \\\n    curl --version\n';
@@ -27,6 +30,36 @@ async function write(name: string, content: string | Buffer): Promise<string> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, content);
   return file;
+}
+
+/** Runs `work` from the temporary directory, for paths as a user types them. */
+async function inDir<T>(work: () => Promise<T>): Promise<T> {
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    return await work();
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+const NOBODY = 65534;
+const isRoot = process.getuid?.() === 0;
+
+/**
+ * Runs `work` with the permissions of a normal user: as root, the effective
+ * user and group become nobody's for the while, since root may write anywhere.
+ */
+async function asNormalUser<T>(work: () => Promise<T>): Promise<T> {
+  if (!isRoot) return work();
+  process.setegid!(NOBODY);
+  process.seteuid!(NOBODY);
+  try {
+    return await work();
+  } finally {
+    process.seteuid!(0);
+    process.setegid!(0);
+  }
 }
 
 describe('dslim fix (dry run)', () => {
@@ -305,5 +338,242 @@ describe('bad input', () => {
     expect(describeError(Object.assign(new Error('x'), { code: 'EACCES' }))).toBe(
       'permission denied',
     );
+  });
+});
+
+describe('an error dslim did not expect', () => {
+  const CRASHING = 'FROM alpine:3.20\nRUN crash\n';
+
+  // Stands in for a bug: fixing the text with `RUN crash` overflows the stack.
+  beforeEach(() => {
+    const real = dslimApi.fix;
+    jest.spyOn(dslimApi, 'fix').mockImplementation((text, options) => {
+      if (text.includes('RUN crash')) throw new RangeError('Maximum call stack size exceeded');
+      return real(text, options);
+    });
+  });
+
+  afterEach(() => jest.restoreAllMocks());
+
+  test('is one line for its file, exit 2, and the other files are still fixed', async () => {
+    const crashing = await write('a/Dockerfile', CRASHING);
+    const good = await write('b/Dockerfile', MERGEABLE);
+    const run = await dslim(['fix', '--check', '--write', crashing, good]);
+
+    expect(run.code).toBe(2);
+    expect(run.err).toBe(
+      'dslim: 1 file checked, 1 changed, 47 bytes of Dockerfile touched, 0 notes\n' +
+        `dslim: ${crashing}: internal error: Maximum call stack size exceeded (please report it)\n`,
+    );
+    expect(await fs.readFile(good, 'utf8')).toBe(MERGED);
+    expect(await fs.readFile(crashing, 'utf8')).toBe(CRASHING);
+  });
+
+  test('with --stdin gives the input back unchanged', async () => {
+    const run = await dslim(['fix', '--stdin', '--stdin-filepath', 'x/Dockerfile'], {
+      stdin: CRASHING,
+    });
+    expect(run).toEqual({
+      code: 2,
+      out: CRASHING,
+      err: 'dslim: x/Dockerfile: internal error: Maximum call stack size exceeded (please report it)\n',
+    });
+  });
+});
+
+describe('reading files', () => {
+  test('--stdin gives invalid UTF-8 back byte for byte', async () => {
+    const bytes = Buffer.from('FROM alpine\nLABEL a=\xe9\n', 'latin1');
+    const run = await runCliBytes(['fix', '--stdin'], { stdin: bytes });
+    expect(run.code).toBe(2);
+    expect(run.stdout.equals(bytes)).toBe(true);
+    expect(run.err).toBe('dslim: <stdin>: not valid UTF-8 text\n');
+  });
+
+  test('a search matches the file name only, not a folder named like a Dockerfile', async () => {
+    await write('app.Dockerfile/readme.txt', 'Some notes.\n');
+    await write('Dockerfile.d/notes.txt', 'More notes.\n');
+    const other = await write('other/Dockerfile', MERGEABLE);
+    const run = await dslim(['fix', dir]);
+
+    expect(run.code).toBe(0);
+    expect([...run.out.matchAll(/^--- a\/(.*)$/gm)].map((m) => `/${m[1]}`)).toEqual([other]);
+    expect(run.err).toBe(
+      'dslim: 1 file checked, 1 would change, 47 bytes of Dockerfile touched, 0 notes\n',
+    );
+  });
+
+  test('a FIFO or a device is refused without being opened', async () => {
+    const fifo = path.join(dir, 'fifo.Dockerfile');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    // Opening the FIFO to read would wait for a writer; the test would time out.
+    expect(await dslim(['fix', fifo, '/dev/null'])).toEqual({
+      code: 2,
+      out: '',
+      err: `dslim: ${fifo}: not a regular file\ndslim: /dev/null: not a regular file\n`,
+    });
+    expect(await readDockerfile(fifo)).toEqual({
+      problem: 'not a regular file',
+      kind: 'unreadable',
+    });
+  });
+
+  test('a file named twice, spelled differently, is fixed once under its first spelling', async () => {
+    await write('dup/Dockerfile', MERGEABLE);
+    const run = await inDir(() => dslim(['fix', 'dup', 'dup/Dockerfile', './dup/Dockerfile']));
+
+    expect(run.out.match(/^--- a\/.*$/gm)).toEqual(['--- a/dup/Dockerfile']);
+    expect(run.out).toContain('\ndup/Dockerfile:2:1  merge-runs  ');
+    expect(run.err).toBe(
+      'dslim: 1 file checked, 1 would change, 47 bytes of Dockerfile touched, 0 notes\n',
+    );
+  });
+});
+
+describe('a file a directory search finds that is not a Dockerfile', () => {
+  test('is skipped with one line and does not change the exit code', async () => {
+    await write('Dockerfile', MERGEABLE);
+    await write('Dockerfile.md', '# Building\n\nRun `make image`.\n');
+    await write('Dockerfile.j2', 'FROM {{ base }}\n{% for p in packages %}\nRUN x\n{% endfor %}\n');
+    await write('Containerfile.bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00]));
+    const check = await dslim(['fix', '--check', dir]);
+
+    expect(check.code).toBe(1);
+    expect(check.err).toBe(
+      'dslim: 1 file checked, 1 would change, 47 bytes of Dockerfile touched, 0 notes\n' +
+        `dslim: ${dir}/Containerfile.bin: skipped, not a Dockerfile: binary file (it contains a NUL byte), not a Dockerfile\n` +
+        `dslim: ${dir}/Dockerfile.j2: skipped, not a Dockerfile: line 2: \`{%\` is not a Dockerfile instruction\n` +
+        `dslim: ${dir}/Dockerfile.md: skipped, not a Dockerfile: line 3: the first instruction is \`RUN\`; a Dockerfile starts with FROM (or ARG)\n`,
+    );
+  });
+
+  test('is listed as skipped in --format json', async () => {
+    await write('Dockerfile', CLEAN);
+    await write('Dockerfile.md', 'Notes.\n');
+    const run = await dslim(['fix', '--format', 'json', dir]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out).files[1]).toEqual({
+      path: `${dir}/Dockerfile.md`,
+      skipped: 'line 1: `Notes.` is not a Dockerfile instruction',
+    });
+  });
+
+  test('is an error when named on the command line', async () => {
+    const notes = await write('Dockerfile.md', 'Notes.\n');
+    const run = await dslim(['fix', '--check', notes]);
+    expect(run.code).toBe(2);
+    expect(run.err).toBe(`dslim: ${notes}: line 1: \`Notes.\` is not a Dockerfile instruction\n`);
+  });
+});
+
+describe('writing files', () => {
+  (isRoot ? test : test.skip)('--write keeps the owner and group', async () => {
+    const file = await write('Dockerfile', MERGEABLE);
+    await fs.chown(file, NOBODY, NOBODY);
+    const run = await dslim(['fix', '--write', file]);
+
+    expect(run.code).toBe(0);
+    expect(await fs.readFile(file, 'utf8')).toBe(MERGED);
+    const stat = await fs.stat(file);
+    expect([stat.uid, stat.gid]).toEqual([NOBODY, NOBODY]);
+  });
+
+  test('says when the directory, not the file, is not writable', async () => {
+    const folder = path.join(dir, 'locked');
+    const file = await write('locked/Dockerfile', MERGEABLE);
+    if (isRoot) await fs.chown(file, NOBODY, NOBODY);
+    await fs.chmod(dir, 0o755);
+    await fs.chmod(folder, 0o555);
+    // Loads what the run needs while every module file can still be read as root.
+    await dslim(['fix', file]);
+    const run = await asNormalUser(() => dslim(['fix', '--write', file]));
+    await fs.chmod(folder, 0o755);
+
+    expect(run).toEqual({
+      code: 2,
+      out: '',
+      err:
+        `dslim: ${file}: could not write: the directory ${folder} is not writable ` +
+        '(the new text goes to a temporary file there, which cannot be created)\n',
+    });
+    expect(await fs.readFile(file, 'utf8')).toBe(MERGEABLE);
+  });
+});
+
+describe('a closed standard output', () => {
+  test('ends the run quietly, with the exit code it would have had', async () => {
+    const file = await write('Dockerfile', MERGEABLE);
+    // As a pipe whose reader went away (`dslim fix | head -3`) reports a write.
+    const closedPipe = new Writable({
+      write: (_chunk, _encoding, done) =>
+        done(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })),
+    });
+    const err = new PassThrough();
+    const io = processIo(closedPipe, err);
+
+    const code = await main(['node', 'dslim', 'fix', '--check', file], io);
+    io.out('more\n');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(code).toBe(1);
+    expect(closedPipe.destroyed).toBe(true);
+    expect(String(err.read())).toBe(
+      'dslim: 1 file checked, 1 would change, 47 bytes of Dockerfile touched, 0 notes\n',
+    );
+  });
+});
+
+describe('flags that conflict or are empty', () => {
+  const refused: [string[], string][] = [
+    [
+      ['--stdin', 'Dockerfile'],
+      '`--stdin` reads one Dockerfile from standard input; it takes no paths (got Dockerfile)',
+    ],
+    [
+      ['--stdin', '--write'],
+      '`--stdin` prints the result to standard output; it cannot be combined with `--write`',
+    ],
+    [
+      ['--stdin-filepath', 'Dockerfile', '.'],
+      '`--stdin-filepath` names the input of `--stdin`; it needs `--stdin`',
+    ],
+    [['--stdin', '--stdin-filepath', ''], '`--stdin-filepath` needs a path'],
+    [['--write-dockerignore', '.'], '`--write-dockerignore` creates files, so it needs `--write`'],
+    [['--only', '', '.'], '`--only` needs at least one value; an empty list would run nothing'],
+    [
+      ['--safety', ' , ', '.'],
+      '`--safety` needs at least one value; an empty list would run nothing',
+    ],
+  ];
+
+  test.each(refused)('fix %j is one line and exit 2', async (args, problem) => {
+    const file = await write('Dockerfile', MERGEABLE);
+    const run = await inDir(() => dslim(['fix', ...args], { stdin: MERGEABLE }));
+    expect(run).toEqual({ code: 2, out: '', err: `dslim: ${problem}\n` });
+    expect(await fs.readFile(file, 'utf8')).toBe(MERGEABLE);
+  });
+
+  test('the API refuses an unknown safety class with an InputError', async () => {
+    const fixing = dslimApi.fix(MERGEABLE, { safety: ['bogus' as SafetyClass] });
+    await expect(fixing).rejects.toThrow(InputError);
+    await expect(fixing).rejects.toThrow(
+      'unknown safety class `bogus` (use layout, cache, content)',
+    );
+  });
+});
+
+describe('--stdin keeps to what format-on-save may do', () => {
+  const PYTHON = 'FROM python:3.12\nRUN pip install --no-cache-dir flask\n';
+
+  test('a configuration file enabling `content` does not apply it; --safety does', async () => {
+    await write('.dslimrc', 'safety: [layout, cache, content]\n');
+    const file = await write('Dockerfile', PYTHON);
+    const stdin = ['fix', '--stdin', '--stdin-filepath', file];
+
+    expect(await dslim(stdin, { stdin: PYTHON })).toEqual({ code: 0, out: PYTHON, err: '' });
+    const optIn = await dslim([...stdin, '--safety', 'layout,cache,content'], { stdin: PYTHON });
+    expect(optIn.out).toBe('FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\n');
+    // Fixing the file itself follows the configuration file.
+    expect((await dslim(['fix', '--check', file])).code).toBe(1);
   });
 });

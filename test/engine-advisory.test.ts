@@ -1,4 +1,4 @@
-import { fix } from '../src/index';
+import { fix, type SafetyClass } from '../src/index';
 import { lines } from './harness';
 
 const input = lines(
@@ -21,6 +21,17 @@ describe('transforms of an opt-in safety class that is off', () => {
         ),
       },
     ]);
+  });
+
+  test('name the `--safety` value that keeps the classes on now and adds theirs', async () => {
+    const hint = async (safety?: SafetyClass[]) =>
+      (await fix(input, { only: ['smaller-base'], safety })).notes[0].message.split(':')[0];
+    expect(await hint()).toBe(
+      'Not applied, the `content` safety class is off (add it with `--safety layout,cache,content`)',
+    );
+    expect(await hint(['cache'])).toBe(
+      'Not applied, the `content` safety class is off (add it with `--safety cache,content`)',
+    );
   });
 
   test('advise on the final text, beside the changes of the enabled classes', async () => {

@@ -81,8 +81,9 @@ describe('--format json', () => {
 });
 
 describe('--format sarif', () => {
+  // Named on the command line, a file that is not a Dockerfile is an error.
   async function sarif(): Promise<Sarif.Log> {
-    const run = await dslim(['fix', '--format', 'sarif', '.']);
+    const run = await dslim(['fix', '--format', 'sarif', 'Dockerfile', 'bad/Dockerfile']);
     expect(run.code).toBe(2);
     return JSON.parse(run.out) as Sarif.Log;
   }
@@ -152,6 +153,24 @@ describe('--format sarif', () => {
           ),
         },
       }),
+    ]);
+  });
+
+  test('reports a file a directory search passed over as a note notification', async () => {
+    const run = await dslim(['fix', '--format', 'sarif', '.']);
+    expect(run.code).toBe(0);
+    const log = JSON.parse(run.out) as Sarif.Log;
+    expect(log).toBeValidSarifLog();
+    const invocation = log.runs[0].invocations![0];
+    expect(invocation.executionSuccessful).toBe(true);
+    expect(invocation.toolExecutionNotifications).toEqual([
+      {
+        level: 'note',
+        message: {
+          text: 'bad/Dockerfile: skipped, not a Dockerfile: line 1: `hello` is not a Dockerfile instruction',
+        },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'bad/Dockerfile' } } }],
+      },
     ]);
   });
 

@@ -127,7 +127,7 @@ if (!isRoot) {
     const out: string[] = [];
     const err: string[] = [];
     const io: Io = {
-      out: (t) => out.push(t),
+      out: (t) => out.push(Buffer.from(t).toString()),
       err: (t) => err.push(t),
       readStdin: async () => Buffer.alloc(0),
       isTTY: false,
@@ -154,7 +154,7 @@ if (!isRoot) {
     const out: string[] = [];
     const err: string[] = [];
     const io: Io = {
-      out: (t) => out.push(t),
+      out: (t) => out.push(Buffer.from(t).toString()),
       err: (t) => err.push(t),
       readStdin: async () => Buffer.alloc(0),
       isTTY: false,

@@ -32,7 +32,7 @@ async function run(args: string[], env: NodeJS.ProcessEnv = process.env, builder
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = {
-    out: (text) => out.push(text),
+    out: (text) => out.push(Buffer.from(text).toString()),
     err: (text) => err.push(text),
     readStdin: async () => Buffer.alloc(0),
     isTTY: false,
