@@ -295,8 +295,9 @@ function printText(outcomes: FileOutcome[], flags: FixFlags, color: boolean, io:
       );
     for (const n of result.notes)
       io.out(`${path}:${n.line}:1  ${paint(n.transform, 'cyan', color)}  note: ${n.message}\n`);
+    // An unchanged file keeps its layers: saying so for each would bury the changes.
     const { before, after } = result.layers;
-    if (before.length + after.length > 0)
+    if (result.changed && before.length + after.length > 0)
       io.out(`${path}: layers per stage: ${describeLayerChange(before, after)}\n`);
   }
   // A run where no file could be read says only what was wrong, one line each.

@@ -164,6 +164,16 @@ describe('dslim fix --write', () => {
   });
 });
 
+describe('dslim fix, the text report', () => {
+  test('gives layer counts for the files that change and not for the others', async () => {
+    const changing = await write('a/Dockerfile', MERGEABLE);
+    const clean = await write('b/Dockerfile', CLEAN);
+    const { out } = await dslim(['fix', changing, clean]);
+    expect(out).toContain(`${changing}: layers per stage: stage 0 2 → 1\n`);
+    expect(out).not.toContain(`${clean}: layers`);
+  });
+});
+
 describe('dslim fix --check', () => {
   test('exits 1 when a file would change and 0 when none would', async () => {
     const changing = await write('a/Dockerfile', MERGEABLE);
