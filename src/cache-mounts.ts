@@ -1,4 +1,6 @@
+import { posix } from 'node:path';
 import type { Arg, Env } from 'dockerfile-ast';
+import { copyOperands } from './copy-args';
 import type { DockerDocument, InstructionInfo } from './document';
 import { programName, type RunScript } from './package-runs';
 import {
@@ -6,13 +8,14 @@ import {
   mountTargets,
   pathsOverlap,
   reachedDirectory,
+  mountSyntaxProblem,
   resolvePath,
   syntaxDirectiveEdits,
 } from './paths';
 import { insertBeforeNext } from './script-paths';
 import type { ShellCommand } from './shell-commands';
 import { analyzeScript } from './shell-effects';
-import { lastUser, stageLineage } from './stage-paths';
+import { lastUser, stageLineage, workingDirectories } from './stage-paths';
 import type { Edit, OptionSpec, TransformOptions } from './types';
 
 /** How the cache transforms keep a package manager's cache out of the image. */
@@ -30,7 +33,8 @@ export const CACHES_OPTION: OptionSpec = {
 
 /** What every transform that can mount a cache knowingly does not handle. */
 export const MOUNT_LIMITATIONS = [
-  '`caches: mount` needs BuildKit: it adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive. buildah honours the mounts too, but leaves the missing parent directories of a mount target in the image, empty, where BuildKit removes them.',
+  '`caches: mount` needs BuildKit: it adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive, and cleans up instead when the directive names a Dockerfile frontend older than 1.2 or one dslim does not know. buildah honours the mounts too, but leaves the missing parent directories of a mount target in the image, empty, where BuildKit removes them.',
+  "With `caches: mount`, a COPY or ADD before the RUN (in its stage or a stage it builds on) that writes into the cache directory keeps the cleanup instead, since the mount would hide those files; a relative destination under the base image's working directory is taken to be outside the cache.",
   'With `caches: mount`, the mount hides what the image already has in that directory while the RUN runs, and a removal of the directory that dslim cannot resolve (a variable, a relative path) fails on the mount point.',
 ];
 
@@ -75,8 +79,10 @@ export function planMount(
 /**
  * Adds `--mount=type=cache` flags for `mounts` after the RUN's own flags (see
  * `mountFlagEdits`), and the syntax directive BuildKit needs when the file
- * has none. The RUN must not mount anything else over those paths, nor
- * remove one of them or a directory above it: removing a mount point fails.
+ * has none. The file's syntax directive must allow `RUN --mount`. The RUN
+ * must not mount anything else over those paths, nor remove one of them or
+ * a directory above it (removing a mount point fails), and no COPY or ADD
+ * before it may have written there: the mount would hide those files.
  */
 export function mountCaches(
   doc: DockerDocument,
@@ -84,10 +90,17 @@ export function mountCaches(
   commands: ShellCommand[],
   mounts: CacheMount[],
 ): MountOutcome {
+  const syntax = mountSyntaxProblem(doc);
+  if (syntax) return { reason: syntax };
   const targets = mountTargets(run, null).filter((t): t is string => t !== null);
   for (const { target } of mounts) {
     const taken = targets.find((t) => pathsOverlap(t, target));
     if (taken) return { reason: `the \`RUN\` already mounts something at \`${taken}\`` };
+    const copy = copiedInto(doc, run, target);
+    if (copy)
+      return {
+        reason: `the \`${copy.keyword}\` on line ${copy.line + 1} writes into \`${target}\`, and a mount there would hide those files from the \`RUN\``,
+      };
     const rm = commands.find((c) => removesMountPoint(c, target));
     if (rm)
       return {
@@ -146,6 +159,39 @@ export function movedCacheProblem(
     .flatMap((c) => [...c.assignments, ...c.setEarlier])
     .find((n) => moving.has(n));
   return set ? `the \`RUN\` sets \`${set}\`` : null;
+}
+
+/**
+ * The COPY or ADD before `run`, in its stage or a stage it builds on, that
+ * may write at `target`, below it or over it, or undefined. A source that is
+ * a directory or a glob puts what it holds right into the destination, any
+ * other lands under its own name; ADD may unpack an archive right into it.
+ * A relative destination under an unknown working directory (the base
+ * image's) is taken to be outside the cache.
+ */
+function copiedInto(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  target: string,
+): InstructionInfo | undefined {
+  if (!run.stage) return undefined;
+  const cwds = workingDirectories(doc, run.stage);
+  const earlier = stageLineage(doc, run.stage)
+    .flatMap((s) => s.instructions)
+    .filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && i.index < run.index);
+  return earlier.find((copy) => {
+    const operands = copyOperands(doc, copy);
+    const dest = operands && resolvePath(operands.destination.value, cwds.get(copy.index) ?? null);
+    if (!operands || dest === null) return false;
+    const into = operands.sources.length > 1 || /(^|\/)\.?$/.test(operands.destination.value);
+    const written = operands.sources.map(({ value }) => {
+      const name = posix.basename(value);
+      const whole =
+        copy.keyword === 'ADD' || value.endsWith('/') || resolvePath(value, '/') === null;
+      return into && !whole && name !== '.' && name !== '..' ? posix.join(dest, name) : dest;
+    });
+    return written.some((path) => pathsOverlap(path, target));
+  });
 }
 
 /** The variables an ENV or ARG sets. */

@@ -1,4 +1,10 @@
-import { DockerfileParser, type Dockerfile, type Flag, type Instruction } from 'dockerfile-ast';
+import {
+  DockerfileParser,
+  type Dockerfile,
+  type Flag,
+  type Instruction,
+  type Onbuild,
+} from 'dockerfile-ast';
 
 const BOM = '\ufeff';
 const DEFAULT_SHELL = ['/bin/sh', '-c'];
@@ -173,33 +179,8 @@ export class DockerDocument {
     let shell = DEFAULT_SHELL;
     const finalShells = new Map<Stage, string[]>();
     for (const node of this.ast.getInstructions()) {
-      const range = node.getRange();
-      const keyword = node.getKeyword().toUpperCase();
-      const start = this.offsetAt(range.start);
-      const args = this.logical(
-        this.offsetAt(node.getInstructionRange().end),
-        this.offsetAt(range.end),
-      );
-      // Reading flags is slow in the parser: only where there can be some.
-      const flags =
-        FLAGGED.has(keyword) && args.text.trimStart().startsWith('--')
-          ? (node as unknown as { getFlags(): Flag[] }).getFlags()
-          : [];
-      const info: InstructionInfo = {
-        index: this.instructions.length,
-        keyword,
-        node,
-        span: { start, end: this.offsetAt(range.end) },
-        line: range.start.line,
-        stage,
-        flags,
-        bodyStart: start,
-        body: { text: '', toFile: () => start },
-        execForm: false,
-        opaque: false,
-        shell,
-      };
-      this.locateBody(info, args);
+      const info = this.readInstruction(node, this.instructions.length, stage, shell);
+      const keyword = info.keyword;
       if (keyword === 'FROM') {
         if (stage) finalShells.set(stage, shell);
         stage = this.startStage(info);
@@ -212,6 +193,58 @@ export class DockerDocument {
       stage?.instructions.push(info);
       this.instructions.push(info);
     }
+  }
+
+  /**
+   * The instruction an `ONBUILD` holds, read like one of the file's own (its
+   * keyword, flags and body), with the ONBUILD's index, stage and SHELL; null
+   * for any other instruction. It runs in every image built on the stage. A
+   * trigger whose text may hold a heredoc is opaque.
+   */
+  trigger(onbuild: InstructionInfo): InstructionInfo | null {
+    if (onbuild.keyword !== 'ONBUILD') return null;
+    const node = (onbuild.node as Onbuild).getTriggerInstruction();
+    if (!node) return null;
+    const info = this.readInstruction(node, onbuild.index, onbuild.stage, onbuild.shell);
+    const raw = this.text.slice(info.bodyStart, info.span.end);
+    info.opaque = onbuild.opaque || [...raw.matchAll(HEREDOC_OPENER)].length > 0;
+    return info;
+  }
+
+  private readInstruction(
+    node: Instruction,
+    index: number,
+    stage: Stage | null,
+    shell: string[],
+  ): InstructionInfo {
+    const range = node.getRange();
+    const keyword = node.getKeyword().toUpperCase();
+    const start = this.offsetAt(range.start);
+    const args = this.logical(
+      this.offsetAt(node.getInstructionRange().end),
+      this.offsetAt(range.end),
+    );
+    // Reading flags is slow in the parser: only where there can be some.
+    const flags =
+      FLAGGED.has(keyword) && args.text.trimStart().startsWith('--')
+        ? (node as unknown as { getFlags(): Flag[] }).getFlags()
+        : [];
+    const info: InstructionInfo = {
+      index,
+      keyword,
+      node,
+      span: { start, end: this.offsetAt(range.end) },
+      line: range.start.line,
+      stage,
+      flags,
+      bodyStart: start,
+      body: { text: '', toFile: () => start },
+      execForm: false,
+      opaque: false,
+      shell,
+    };
+    this.locateBody(info, args);
+    return info;
   }
 
   private startStage(from: InstructionInfo): Stage {

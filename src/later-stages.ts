@@ -5,6 +5,11 @@ import { workingDirectories } from './stage-paths';
 
 /** Flags that leave a `COPY --from` putting files where they were. */
 const IN_PLACE_FLAGS = new Set(['from', 'chown', 'chmod', 'link']);
+/**
+ * Directories that hold nothing but caches: a copy of one of them copies
+ * the caches, never an installation that happens to hold one.
+ */
+const CACHE_ROOTS = new Set(['/root/.cache', '/var/cache']);
 
 /** A stage that has the files a RUN leaves, from the instruction on which it has them. */
 export interface Heir {
@@ -22,15 +27,17 @@ interface StageRead {
   from: string;
   /** Paths in the other stage, as written; relative ones start at its root. */
   paths: string[];
+  /** Read by an `ONBUILD` trigger, in the images built on the instruction's stage. */
+  trigger: boolean;
 }
 
 /**
  * The stages that have the files `run` leaves at the paths it left them:
  * its own stage after it, every stage built on one of these, and, for the
- * files in `dirs`, every stage that copies a directory holding them back
- * to the same path (`COPY --from=build /opt/conda /opt/conda`), from that
- * COPY on. A cache there is still a cache, so the stage counts as built on
- * the RUN's.
+ * files in `dirs`, every stage that copies a directory strictly above them
+ * back to the same path (`COPY --from=build /opt/conda /opt/conda`), from
+ * that COPY on. Such a COPY takes the installation the cache is part of; a
+ * cache there is still a cache, so the stage counts as built on the RUN's.
  */
 export function heirs(doc: DockerDocument, run: InstructionInfo, dirs: string[]): Heir[] {
   const found: Heir[] = [];
@@ -45,8 +52,8 @@ export function heirs(doc: DockerDocument, run: InstructionInfo, dirs: string[])
     }
     for (const read of laterReads(doc, stage.from.index)) {
       const copy = read.instruction;
-      if (copy.stage && namedStage(doc, read) === stage && copiesInPlace(doc, copy, dirs))
-        queue.push({ stage: copy.stage, after: copy.index });
+      if (read.trigger || !copy.stage || namedStage(doc, read) !== stage) continue;
+      if (copiesInPlace(doc, copy, dirs)) queue.push({ stage: copy.stage, after: copy.index });
     }
   }
   return found;
@@ -54,11 +61,14 @@ export function heirs(doc: DockerDocument, run: InstructionInfo, dirs: string[])
 
 /**
  * Why the cache in `dirs` that `run` leaves must stay: a later `COPY
- * --from` or `RUN --mount=...,from=` reads a path at, above or below one of
- * `dirs` out of a stage that has it (see `heirs`), other than to copy it
- * back to the same place. There the files are data that stage copies or
- * reads, not a cache, so removing them would change it. A `--from` holding
- * a variable may name such a stage and counts. Null when no reader does.
+ * --from` or `RUN --mount=...,from=` (an `ONBUILD` one included) reads a
+ * path at, above or below one of `dirs` out of a stage that has it (see
+ * `heirs`), other than to copy a directory strictly above the cache back to
+ * the same place. There the files are data that stage copies or reads, not
+ * a cache, so removing them would change it: a same-path copy of the cache
+ * directory itself, or of a path inside it, asks for the cache. A `--from`
+ * holding a variable may name such a stage and counts. Null when no reader
+ * does.
  */
 export function readByLaterStage(
   doc: DockerDocument,
@@ -71,7 +81,8 @@ export function readByLaterStage(
     if (path === undefined) continue;
     const stage = namedStage(doc, read);
     if (stage === undefined) continue;
-    if (stage && (!held.has(stage) || copiesInPlace(doc, read.instruction, dirs))) continue;
+    if (stage && !held.has(stage)) continue;
+    if (stage && !read.trigger && copiesInPlace(doc, read.instruction, dirs)) continue;
     const whose =
       stage === null
         ? 'a stage named by a variable, which may be this one'
@@ -85,16 +96,30 @@ export function readByLaterStage(
   return null;
 }
 
-/** The `COPY --from` and `RUN --mount=...,from=` reads of the instructions after `after`. */
+/**
+ * The `COPY --from` and `RUN --mount=...,from=` reads of the instructions
+ * after `after`, and those of every `ONBUILD`: a trigger runs only once the
+ * file's stages are built, wherever it is written.
+ */
 function laterReads(doc: DockerDocument, after: number): StageRead[] {
-  return doc.instructions.filter((i) => i.index > after).flatMap((i) => stageReads(doc, i));
+  return doc.instructions.flatMap((i) => {
+    const trigger = doc.trigger(i);
+    if (trigger) return stageReads(doc, trigger, true);
+    return i.index > after ? stageReads(doc, i, false) : [];
+  });
 }
 
-function stageReads(doc: DockerDocument, instruction: InstructionInfo): StageRead[] {
+function stageReads(
+  doc: DockerDocument,
+  instruction: InstructionInfo,
+  trigger: boolean,
+): StageRead[] {
+  const onbuild = trigger ? 'ONBUILD ' : '';
   const from = instruction.keyword === 'COPY' ? flagValue(instruction, 'from') : null;
   if (from !== null) {
     const paths = copyOperands(doc, instruction)?.sources.map((s) => s.value) ?? ['/'];
-    return [{ instruction, how: `COPY --from=${from}`, verb: 'copies', from, paths }];
+    const how = `${onbuild}COPY --from=${from}`;
+    return [{ instruction, how, verb: 'copies', from, paths, trigger }];
   }
   if (instruction.keyword !== 'RUN') return [];
   return instruction.flags
@@ -108,8 +133,9 @@ function stageReads(doc: DockerDocument, instruction: InstructionInfo): StageRea
       const mountFrom = option('from');
       if (mountFrom === null) return [];
       const source = option('source') ?? option('src') ?? '/';
-      const how = `RUN --mount=from=${mountFrom}`;
-      return [{ instruction, how, verb: 'mounts' as const, from: mountFrom, paths: [source] }];
+      const how = `${onbuild}RUN --mount=from=${mountFrom}`;
+      const paths = [source];
+      return [{ instruction, how, verb: 'mounts' as const, from: mountFrom, paths, trigger }];
     });
 }
 
@@ -120,8 +146,10 @@ function namedStage(doc: DockerDocument, read: StageRead): Stage | undefined | n
 }
 
 /**
- * True for a `COPY --from` of one directory that holds every one of `dirs`
- * it reaches, to the same path: the files land where they were.
+ * True for a `COPY --from` of one directory strictly above every one of
+ * `dirs` it reaches, to the same path: the files land where they were, and
+ * the COPY takes the installation that holds the cache, not the cache. A
+ * directory that holds only caches (`/root/.cache`) is the cache itself.
  */
 function copiesInPlace(doc: DockerDocument, copy: InstructionInfo, dirs: string[]): boolean {
   if (copy.keyword !== 'COPY' || !copy.stage) return false;
@@ -132,7 +160,8 @@ function copiesInPlace(doc: DockerDocument, copy: InstructionInfo, dirs: string[
   const cwd = workingDirectories(doc, copy.stage).get(copy.index) ?? null;
   if (source === null || resolvePath(operands.destination.value, cwd) !== source) return false;
   const reached = dirs.filter((dir) => pathsOverlap(dir, source));
-  return reached.length > 0 && reached.every((dir) => isWithin(dir, source));
+  if (CACHE_ROOTS.has(source)) return false;
+  return reached.length > 0 && reached.every((dir) => dir !== source && isWithin(dir, source));
 }
 
 /** The directory a path read out of another stage reaches, from that stage's root. */
@@ -145,5 +174,5 @@ export function readByLaterStageLimitation(dirs: string[]): string {
   const named = dirs.map((dir) => `\`${dir}\``);
   const list = named.length > 1 ? `${named.slice(0, -1).join(', ')} or ${named.at(-1)}` : named[0];
   const them = named.length > 1 ? 'one of them' : 'it';
-  return `A later \`COPY --from\` or \`RUN --mount=...,from=\` that reads ${list} (or a directory above ${them}, or a path inside ${them}) out of the RUN's stage or a stage that has its files keeps the RUN as it is; a \`--from\` holding a variable counts. Only a COPY of one directory back to the same path (\`COPY --from=build / /\`) is followed, like a stage built on it.`;
+  return `A later \`COPY --from\` or \`RUN --mount=...,from=\` that reads ${list} (or a directory above ${them}, or a path inside ${them}) out of the RUN's stage or a stage that has its files keeps the RUN as it is; an \`ONBUILD\` one and a \`--from\` holding a variable count. Only a COPY of one directory strictly above the cache back to the same path (\`COPY --from=build / /\`), which takes the installation that holds the cache, is followed like a stage built on it; a same-path copy of the cache directory, of a path inside it or of a directory that holds only caches (\`/root/.cache\`, \`/var/cache\`) asks for the cache and keeps the RUN as it is.`;
 }

@@ -32,7 +32,28 @@ export function runScripts(doc: DockerDocument, stage: Stage): RunScript[] {
 const scriptsByStage = new WeakMap<Stage, RunScript[]>();
 
 function readRunScripts(doc: DockerDocument, stage: Stage): RunScript[] {
-  return stage.instructions.flatMap((run) => {
+  return scriptsOf(doc, stage.instructions);
+}
+
+/**
+ * The `ONBUILD RUN`s of a stage, as scripts: each runs in every image built
+ * on the stage, after all of the stage's own instructions, wherever in the
+ * stage it is written. Only read, never edited.
+ */
+function triggerScripts(doc: DockerDocument, stage: Stage): RunScript[] {
+  let scripts = triggersByStage.get(stage);
+  if (!scripts) {
+    const triggers = stage.instructions.flatMap((i) => doc.trigger(i) ?? []);
+    scripts = scriptsOf(doc, triggers);
+    triggersByStage.set(stage, scripts);
+  }
+  return scripts;
+}
+
+const triggersByStage = new WeakMap<Stage, RunScript[]>();
+
+function scriptsOf(doc: DockerDocument, instructions: InstructionInfo[]): RunScript[] {
+  return instructions.flatMap((run) => {
     if (run.keyword !== 'RUN' || !isPosixShell(run.shell)) return [];
     if (run.execForm) return [execFormScript(run)];
     if (run.opaque) return [heredocScript(doc, run)];
@@ -91,7 +112,9 @@ export function programName(command: ShellCommand): string {
 /**
  * The RUNs that see the files `run` leaves, in order: those after it in its
  * stage and in every stage built from it, and, for files in `dirs`, in
- * every stage that copies them back to the same paths (see `heirs`).
+ * every stage that copies them back to the same paths (see `heirs`). The
+ * `ONBUILD RUN`s of those stages count too, wherever they are written: they
+ * run in the images built on them, which have the files.
  */
 export function laterRuns(
   doc: DockerDocument,
@@ -103,6 +126,7 @@ export function laterRuns(
     for (const script of runScripts(doc, stage)) {
       if (script.run.index > after) seen.set(script.run.index, script);
     }
+    for (const script of triggerScripts(doc, stage)) seen.set(script.run.index, script);
   }
   return [...seen.values()].sort((a, b) => a.run.index - b.run.index);
 }

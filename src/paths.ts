@@ -97,3 +97,31 @@ export function syntaxDirectiveEdits(doc: DockerDocument): Edit[] {
   if (doc.ast.getDirectives().some((d) => d.getName().toLowerCase() === 'syntax')) return [];
   return [{ start: 0, end: 0, text: `# syntax=docker/dockerfile:1${doc.eol}` }];
 }
+
+const DOCKERFILE_FRONTEND =
+  /^(?:(?:index\.)?docker\.io\/)?docker\/dockerfile(?::([\w][\w.-]*))?(?:@sha256:[0-9a-f]{64})?$/;
+const FRONTEND_TAG = /^(\d+)(?:\.(\d+))?(?:\.\d+)?(?:-(labs|experimental))?$/;
+
+/**
+ * Why the file's `syntax` directive does not allow `RUN --mount`, or null
+ * when it does or there is none (`syntaxDirectiveEdits` then adds one that
+ * does). `docker/dockerfile` reads `--mount` from 1.2 on, and in every
+ * `labs` or `experimental` channel; `1` and `latest` are the newest 1.x.
+ * Any other frontend image is unknown, so it does not count as allowing it.
+ */
+export function mountSyntaxProblem(doc: DockerDocument): string | null {
+  const directive = doc.ast.getDirectives().find((d) => d.getName().toLowerCase() === 'syntax');
+  const value = directive?.getValue()?.trim();
+  if (!directive || value === undefined) return null;
+  const frontend = DOCKERFILE_FRONTEND.exec(value);
+  if (!frontend)
+    return `the \`syntax\` directive names the frontend \`${value}\`, which may not know \`RUN --mount\``;
+  const tag = frontend[1] ?? 'latest';
+  if (['latest', 'labs', 'experimental'].includes(tag)) return null;
+  const version = FRONTEND_TAG.exec(tag);
+  if (!version)
+    return `the \`syntax\` directive asks for \`${value}\`, a version of the Dockerfile frontend that may not know \`RUN --mount\``;
+  const [major, minor] = [Number(version[1]), version[2] === undefined ? null : Number(version[2])];
+  if (version[3] || major > 1 || (major === 1 && (minor === null || minor >= 2))) return null;
+  return `the \`syntax\` directive pins \`${value}\`, and the Dockerfile frontend reads \`RUN --mount\` only from 1.2 on`;
+}

@@ -145,6 +145,17 @@ transformTable('merge-copies', {
       output: lines('FROM alpine', 'WORKDIR /app', 'COPY a \\', '    b ./'),
     },
     {
+      name: 'a joined `.` is written `./`, as the legacy builder wants for several sources',
+      input: lines('FROM alpine', 'WORKDIR /app', 'COPY a .', 'COPY b .'),
+      output: lines('FROM alpine', 'WORKDIR /app', 'COPY a \\', '    b ./'),
+      message: 'that copy into `./`',
+    },
+    {
+      name: 'a joined `.` in JSON form is written `"./"`',
+      input: lines('FROM alpine', 'COPY ["a", "."]', 'COPY ["b", "."]'),
+      output: lines('FROM alpine', 'COPY ["a", \\', '    "b", "./"]'),
+    },
+    {
       name: 'relative and absolute destinations under a known WORKDIR',
       input: lines('FROM alpine', 'WORKDIR /app', 'WORKDIR src', 'COPY a ./', 'COPY b /app/src/'),
       output: lines('FROM alpine', 'WORKDIR /app', 'WORKDIR src', 'COPY a \\', '    b /app/src/'),

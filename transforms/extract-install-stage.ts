@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { DockerDocument, Stage } from '../src/document';
 import { mountFlagEdits } from '../src/cache-mounts';
 import { chainEdits, installText, operands, resolvePath } from '../src/install-script';
-import { syntaxDirectiveEdits } from '../src/paths';
+import { mountSyntaxProblem, syntaxDirectiveEdits } from '../src/paths';
 import {
   BASE_WORKDIR,
   findProblem,
@@ -52,7 +52,7 @@ const extractInstallStage: Transform = {
     'A directory a COPY created and a removal left behind is assumed to exist in the base image only when it is a standard directory (like `/tmp` or `/usr/src`) or a WORKDIR.',
     'The COPY source is assumed to be a directory; `ADD` of an archive or a URL is left alone.',
     "The directories under `/opt/NAME` are copied over the final stage's own, so `/`, `/usr` and the like take their mode from the install stage (normally the same 0755).",
-    'With `strategy: mount`, `RUN --mount` needs BuildKit; a removal of the mount point moves to a RUN of its own; a command after the removal in the same RUN that uses the tree path keeps the copy (the mount would still be there); and `merge-runs` leaves the mounting RUN apart from the RUNs next to it, whose flags differ, so the layer count may go up by one.',
+    'With `strategy: mount`, `RUN --mount` needs BuildKit (a `syntax` directive that names a frontend older than 1.2, or one dslim does not know, keeps the copy); a removal of the mount point moves to a RUN of its own; a command after the removal in the same RUN that uses the tree path keeps the copy (the mount would still be there); and `merge-runs` leaves the mounting RUN apart from the RUNs next to it, whose flags differ, so the layer count may go up by one.',
   ],
   run(doc, report, options) {
     const stage = doc.stages[doc.stages.length - 1];
@@ -93,6 +93,8 @@ function rewrite(
   const problem = findProblem(context, install);
   if (problem) return problem;
 
+  const syntax = context.mount ? mountSyntaxProblem(context.doc) : null;
+  if (syntax) return syntax;
   const keepRemoval = removalRemovesMore(context);
   const edits = context.mount
     ? mountEdits(context, install, keepRemoval)

@@ -32,7 +32,7 @@ const mergeCopies: Transform = {
   options: {},
   limitations: [
     'Only neighbours with identical flags, written the same way (both JSON or both shell form), are joined; any instruction between them is a barrier.',
-    'The destination must be a directory: it ends in `/`, or is `.` or `./`. A destination without a final `/` names a file when there is one source, so it is never joined.',
+    'The destination must be a directory: it ends in `/`, or is `.` or `./`. A destination without a final `/` names a file when there is one source, so it is never joined. A joined `.` is written `./`, since the legacy builder wants a destination for several sources to end in `/`.',
     'ADD of URLs, git repositories or files named like archives is never joined, nor an ADD whose source holds a variable.',
     'Two destinations written differently are only treated as the same when the WORKDIR that resolves them is set in the same stage without variables.',
     'A wildcard that matches nothing can fail a COPY of its own and pass once joined to sources that match; for a Dockerfile that builds, the files are the same.',
@@ -192,14 +192,21 @@ function emit(doc: DockerDocument, chain: Candidate[], report: Reporter): void {
     });
     edits.push({ ...join, end: b.sources[0].start });
   }
+  // The legacy builder wants a destination for several sources to end in `/`;
+  // only `.` can lack it here (see `resolveDirectory`), and `./` means the same.
   const last = chain[chain.length - 1];
+  const destination = last.operands!.destination;
+  if (destination.value === '.') {
+    const text = last.operands!.json ? '"./"' : './';
+    edits.push({ start: destination.start, end: destination.end, text });
+  }
   report.change(
     chain[0].instruction.span.start,
     'joined',
     {
       count: chain.length,
       keyword: last.instruction.keyword,
-      destination: last.operands!.destination.value,
+      destination: destination.value === '.' ? './' : destination.value,
     },
     edits,
   );

@@ -10,6 +10,7 @@ import {
   flagValue,
   instructionArgs,
   isWithin,
+  mountSyntaxProblem,
   mountTargets,
   pathsOverlap,
   resolvePath,
@@ -24,6 +25,7 @@ import {
   scanScript,
   type CommandFacts,
 } from '../src/script-paths';
+import { lastUser } from '../src/stage-paths';
 import type { Edit, Transform } from '../src/types';
 
 const RM_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose|--)$/;
@@ -33,6 +35,7 @@ const UNLINKERS = new Set(['mv', 'rm', 'unlink', 'shred', 'sed', 'perl', 'dos2un
 const ADD_KEEPS =
   /\.(sh|bash|py|pl|rb|deb|rpm|apk|whl|zip|jar|war|txt|json|ya?ml|toml|cfg|conf|ini|pem|crt|key|sql|patch|diff|run|bin|exe|msi|js)$/i;
 const SAFE_WORD = /^[^\s,="'$`*?[\]{}\\]+$/;
+const ROOT_USER = /^(root|0)(:.*)?$/;
 
 type Plan = { source: string; target: string; edits: Edit[] } | { reason: string };
 
@@ -50,7 +53,8 @@ const mountConsumedCopy: Transform = {
   options: {},
   limitations: [
     "A recursive `rm` (the source may be a directory) and an `rm` that ends the script after `;` (its exit status is the RUN's) keep the COPY.",
-    'Needs BuildKit: the rewrite adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive.',
+    'Needs BuildKit: the rewrite adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive, and leaves the COPY when the directive names a frontend older than 1.2 or one dslim does not know.',
+    "A RUN under a `USER` other than root keeps the COPY, since that user may fail to delete the root-owned copy; the base image's own `USER` is not known.",
     'Only a single file consumed by the RUN right after it is handled, and only when its directory is known to exist already (`/`, `/tmp`, or made earlier in the stage); otherwise the COPY would have created that directory and the image would differ.',
     'A mounted file keeps the mode and owner it has in the build context, while `COPY` makes it owned by root; a RUN that checks ownership could see the difference.',
     'Builders other than BuildKit (buildah) may leave an empty mount point at the target path.',
@@ -101,6 +105,8 @@ function planMount(
 
   const later = users.find((c) => c.start >= rm.end);
   const reason =
+    mountSyntaxProblem(doc) ??
+    userProblem(doc, stage, run) ??
     copyProblem(copy, source) ??
     rmProblem(rm, target, run.body.text) ??
     (users.find((c) => UNLINKERS.has(c.name)) &&
@@ -139,6 +145,17 @@ function targetPath(source: string, dest: string, cwd: string | null): string | 
   const into = dest.endsWith('/') || dest === '.' || resolvePath(dest, cwd) === '/tmp';
   if (into) return resolvePath(posix.join(dest, name), cwd);
   return posix.basename(dest) === name ? resolvePath(dest, cwd) : null;
+}
+
+/**
+ * Why the RUN's user may not be able to do what it did to the copy: COPY
+ * makes the file root's, so under another user an `rm` of it can fail (in
+ * the sticky `/tmp`, say), where the mounted file would be gone quietly.
+ */
+function userProblem(doc: DockerDocument, stage: Stage, run: InstructionInfo): string | null {
+  const user = lastUser(doc, stage, run.index);
+  if (user === null || ROOT_USER.test(user)) return null;
+  return `the \`RUN\` runs as \`USER ${user}\`, which may not be allowed to delete the root-owned copy, so the build could fail as it is and pass once rewritten`;
 }
 
 function copyProblem(copy: InstructionInfo, source: string): string | null {

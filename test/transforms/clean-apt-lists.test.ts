@@ -244,6 +244,49 @@ transformTable('clean-apt-lists', {
       reason: 'the copy keeps the lists where they were, and the later install reads them there',
       note: 'the `RUN` on line 5 runs `apt-get install`',
     },
+    {
+      name: 'an ONBUILD RUN of a stage built on it installs without updating',
+      input: lines(
+        'FROM debian:12 AS base',
+        'RUN apt-get update && apt-get install -y curl',
+        'FROM base',
+        'ONBUILD RUN apt-get install -y wget',
+      ),
+      reason: 'the trigger runs in the images built on this one, and reads the lists there',
+      note: 'Keeps the apt package lists of this `RUN`: the `RUN` on line 4 runs `apt-get install` without its own `apt-get update` and reads them.',
+    },
+    {
+      name: 'an ONBUILD RUN written before the RUN in its own stage',
+      input: lines(
+        'FROM debian:12',
+        'ONBUILD RUN --network=host apt-get install -y wget',
+        'RUN apt-get update && apt-get install -y curl',
+      ),
+      reason: 'a trigger runs after the whole stage, wherever it is written; its flags are skipped',
+      note: 'the `RUN` on line 2 runs `apt-get install`',
+    },
+    {
+      name: 'an ONBUILD COPY --from of the lists',
+      input: lines(
+        'FROM debian:12 AS base',
+        'RUN apt-get update && apt-get install -y curl',
+        'FROM debian:12',
+        'ONBUILD COPY --from=base /var/lib/apt/lists /lists',
+      ),
+      reason: 'the trigger copies the lists into every image built on the final one',
+      note: 'the `ONBUILD COPY --from=base` on line 4 copies `/var/lib/apt/lists` from this stage',
+    },
+    {
+      name: 'a later stage copies the lists themselves back to the same path',
+      input: lines(
+        'FROM debian:12 AS base',
+        'RUN apt-get update && apt-get install -y curl',
+        'FROM debian:12',
+        'COPY --from=base /var/lib/apt/lists /var/lib/apt/lists',
+      ),
+      reason: 'a copy of the cache directory itself asks for the lists',
+      note: 'the `COPY --from=base` on line 4 copies `/var/lib/apt/lists` from this stage',
+    },
   ],
   changed: [
     {
@@ -424,6 +467,19 @@ transformTable('clean-apt-lists', {
         `RUN apt-get update && apt-get install -y curl && ${CLEANUP}`,
         'FROM debian:12',
         'RUN --mount=from=base,source=/usr/bin,target=/b ls /b',
+      ),
+    },
+    {
+      name: 'an ONBUILD RUN that updates first',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        'ONBUILD RUN apt-get update && apt-get install -y wget',
+      ),
+      output: lines(
+        'FROM debian:12',
+        `RUN apt-get update && apt-get install -y curl && ${CLEANUP}`,
+        'ONBUILD RUN apt-get update && apt-get install -y wget',
       ),
     },
     {

@@ -579,6 +579,53 @@ transformTable('extract-install-stage', {
   ],
 });
 
+transformTable(
+  'extract-install-stage',
+  {
+    unchanged: [
+      {
+        name: 'mount strategy under a syntax directive that pins frontend 1.1',
+        input: lines(
+          '# syntax=docker/dockerfile:1.1',
+          'FROM debian:bookworm-slim',
+          'COPY . /tmp/tool',
+          'RUN make -C /tmp/tool install && rm -rf /tmp/tool',
+        ),
+        reason: 'that frontend does not know `RUN --mount`',
+        note: 'Leaves the build tree copied to `/tmp/tool` as it is: the `syntax` directive pins `docker/dockerfile:1.1`, and the Dockerfile frontend reads `RUN --mount` only from 1.2 on.',
+      },
+      {
+        name: 'mount strategy under an unknown frontend',
+        input: lines(
+          '# syntax=example.com/frontend',
+          'FROM debian:bookworm-slim',
+          'COPY . /tmp/tool',
+          'RUN make -C /tmp/tool install && rm -rf /tmp/tool',
+        ),
+        reason: 'what that frontend reads is not known',
+        note: 'names the frontend `example.com/frontend`',
+      },
+    ],
+    changed: [
+      {
+        name: 'mount strategy under the experimental channel of 1.0',
+        input: lines(
+          '# syntax=docker/dockerfile:1.0-experimental',
+          'FROM debian:bookworm-slim',
+          'COPY . /tmp/tool',
+          'RUN make -C /tmp/tool install && rm -rf /tmp/tool',
+        ),
+        output: lines(
+          '# syntax=docker/dockerfile:1.0-experimental',
+          'FROM debian:bookworm-slim',
+          'RUN --mount=type=bind,source=.,target=/tmp/tool,rw make -C /tmp/tool install',
+        ),
+      },
+    ],
+  },
+  mount,
+);
+
 describe('extract-install-stage in the whole pipeline', () => {
   const example = path.resolve(__dirname, '..', '..', 'examples', 'compiler');
   const read = (file: string) => readFileSync(path.join(example, file), 'utf8');

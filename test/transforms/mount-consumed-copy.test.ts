@@ -140,8 +140,73 @@ transformTable('mount-consumed-copy', {
       input: lines('FROM debian', 'COPY <<EOF /tmp/install.sh', 'echo hi', 'EOF', install),
       reason: 'heredoc instructions are never edited',
     },
+    {
+      name: 'a RUN under a USER other than root',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'USER nobody',
+        'COPY a.sh /tmp/a.sh',
+        'RUN sh /tmp/a.sh && rm /tmp/a.sh',
+      ),
+      reason:
+        'nobody cannot delete the root-owned copy in the sticky /tmp, so the build fails as it is',
+      note: 'Leaves this `COPY` as it is: the `RUN` runs as `USER nobody`, which may not be allowed to delete the root-owned copy, so the build could fail as it is and pass once rewritten.',
+    },
+    {
+      name: 'a USER set in the stage built from',
+      input: lines(
+        'FROM debian:bookworm-slim AS base',
+        'USER ${APP_USER}',
+        'FROM base',
+        'COPY a.sh /tmp/a.sh',
+        'RUN sh /tmp/a.sh && rm /tmp/a.sh',
+      ),
+      reason: 'the stage inherits the user, and a variable may name anyone',
+      note: 'runs as `USER ${APP_USER}`',
+    },
+    {
+      name: 'a syntax directive that pins frontend 1.0',
+      input: lines(
+        '# syntax=docker/dockerfile:1.0',
+        'FROM debian',
+        'COPY install.sh /tmp/',
+        install,
+      ),
+      reason: 'that frontend does not know `RUN --mount`',
+      note: 'Leaves this `COPY` as it is: the `syntax` directive pins `docker/dockerfile:1.0`, and the Dockerfile frontend reads `RUN --mount` only from 1.2 on.',
+    },
+    {
+      name: 'a syntax directive that names an unknown frontend',
+      input: lines(
+        '# syntax=myregistry.example/custom-frontend:latest',
+        'FROM debian',
+        'COPY install.sh /tmp/',
+        install,
+      ),
+      reason: 'what that frontend reads is not known',
+      note: 'names the frontend `myregistry.example/custom-frontend:latest`, which may not know `RUN --mount`',
+    },
   ],
   changed: [
+    {
+      name: 'a RUN under `USER root` after another user',
+      input: lines('FROM debian', 'USER app', 'USER root:root', 'COPY install.sh /tmp/', install),
+      output: lines(syntax, 'FROM debian', 'USER app', 'USER root:root', mounted),
+    },
+    {
+      name: 'a syntax directive that pins a frontend with `RUN --mount`, by digest',
+      input: lines(
+        `# syntax=docker.io/docker/dockerfile:1.2@sha256:${'0'.repeat(64)}`,
+        'FROM debian',
+        'COPY install.sh /tmp/',
+        install,
+      ),
+      output: lines(
+        `# syntax=docker.io/docker/dockerfile:1.2@sha256:${'0'.repeat(64)}`,
+        'FROM debian',
+        mounted,
+      ),
+    },
     {
       name: 'an installer copied, run and deleted',
       input: lines('FROM debian', 'COPY install.sh /tmp/', `${install} && echo done`),

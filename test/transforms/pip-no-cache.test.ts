@@ -86,6 +86,49 @@ transformTable('pip-no-cache', {
       reason: 'the later RUN reads the wheels the cache holds',
       note: 'the `RUN --mount=from=build` on line 4 mounts `/root` from this stage',
     },
+    {
+      name: 'a later stage copies the pip cache back to the same path',
+      input: lines(
+        'FROM python:3.12-slim AS build',
+        'RUN pip install flask',
+        'FROM python:3.12-slim',
+        'COPY --from=build /root/.cache/pip /root/.cache/pip',
+      ),
+      reason: 'a copy of the cache directory itself asks for the cache, which would then be gone',
+      note: 'Leaves `pip install` as it is: the `COPY --from=build` on line 4 copies `/root/.cache/pip` from this stage, so removing the cache would change what it copies.',
+    },
+    {
+      name: 'a later stage copies `/root/.cache` back to the same path',
+      input: lines(
+        'FROM python:3.12-slim AS build',
+        'RUN pip install flask',
+        'FROM python:3.12-slim',
+        'COPY --from=build /root/.cache /root/.cache',
+      ),
+      reason: '`/root/.cache` holds only caches, so copying it asks for them',
+      note: 'copies `/root/.cache` from this stage',
+    },
+    {
+      name: 'a later stage copies a path inside the pip cache back to the same path',
+      input: lines(
+        'FROM python:3.12-slim AS build',
+        'RUN pip install flask',
+        'FROM python:3.12-slim',
+        'COPY --from=build /root/.cache/pip/wheels /root/.cache/pip/wheels',
+      ),
+      reason: 'a copy of a path inside the cache asks for those files by name',
+      note: 'copies `/root/.cache/pip/wheels` from this stage',
+    },
+    {
+      name: 'an ONBUILD COPY --from reads the pip cache',
+      input: lines(
+        'FROM python:3.12-slim AS build',
+        'RUN pip install flask',
+        'ONBUILD COPY --from=build /root/.cache/pip /wheels',
+      ),
+      reason: 'the trigger copies the cache in every image built on this one',
+      note: 'the `ONBUILD COPY --from=build` on line 3 copies `/root/.cache/pip` from this stage',
+    },
   ],
   changed: [
     {
@@ -160,6 +203,21 @@ transformTable('pip-no-cache', {
         'RUN pip install --no-cache-dir --user flask',
         'FROM python:3.12-slim',
         'COPY --from=build /root/.local /root/.local',
+      ),
+    },
+    {
+      name: "a later stage copies root's home, which holds the cache, back in place",
+      input: lines(
+        'FROM python:3.12-slim AS build',
+        'RUN pip install flask',
+        'FROM python:3.12-slim',
+        'COPY --from=build /root /root',
+      ),
+      output: lines(
+        'FROM python:3.12-slim AS build',
+        'RUN pip install --no-cache-dir flask',
+        'FROM python:3.12-slim',
+        'COPY --from=build /root /root',
       ),
     },
   ],
@@ -312,6 +370,106 @@ transformTable(
         name: 'CRLF and the backtick escape',
         input: '# escape=`\r\nFROM python:3.12\r\nRUN pip install `\r\n    flask\r\n',
         output: `${SYNTAX}\r\n# escape=\`\r\nFROM python:3.12\r\nRUN ${MOUNT} pip install \`\r\n    flask\r\n`,
+      },
+    ],
+  },
+  { caches: 'mount' },
+);
+
+transformTable(
+  'pip-no-cache',
+  {
+    unchanged: [
+      {
+        name: 'a later stage copies the pip cache back to the same path',
+        input: lines(
+          'FROM python:3.12-slim AS build',
+          'RUN pip install flask',
+          'FROM python:3.12-slim',
+          'COPY --from=build /root/.cache/pip /root/.cache/pip',
+        ),
+        reason: 'the copy asks for the cache, which a mount would keep out of the layer',
+        note: 'copies `/root/.cache/pip` from this stage',
+      },
+    ],
+    changed: [
+      {
+        name: 'a COPY into the cache before the RUN: `--no-cache-dir` instead',
+        input: lines(
+          'FROM python:3.12-slim',
+          'COPY wheels /root/.cache/pip',
+          'RUN pip install --no-index --find-links /root/.cache/pip flask',
+        ),
+        output: lines(
+          'FROM python:3.12-slim',
+          'COPY wheels /root/.cache/pip',
+          'RUN pip install --no-cache-dir --no-index --find-links /root/.cache/pip flask',
+        ),
+        message:
+          'Adds `--no-cache-dir` to `pip install` instead of a cache mount, because the `COPY` on line 2 writes into `/root/.cache/pip`, and a mount there would hide those files from the `RUN`:',
+      },
+      {
+        name: "a COPY --from of a cache into root's home of a stage built on: `--no-cache-dir` instead",
+        input: lines(
+          'FROM python:3.12-slim AS wheels',
+          'FROM python:3.12-slim AS base',
+          'COPY --from=wheels /root/.cache/ /root/',
+          'FROM base',
+          'RUN pip install flask',
+        ),
+        output: lines(
+          'FROM python:3.12-slim AS wheels',
+          'FROM python:3.12-slim AS base',
+          'COPY --from=wheels /root/.cache/ /root/',
+          'FROM base',
+          'RUN pip install --no-cache-dir flask',
+        ),
+        message: 'because the `COPY` on line 3 writes into `/root/.cache/pip`',
+      },
+      {
+        name: "a file copied into root's home beside the cache leaves the mount",
+        input: lines('FROM python:3.12-slim', 'COPY pip.conf /root/', 'RUN pip install flask'),
+        output: lines(
+          SYNTAX,
+          'FROM python:3.12-slim',
+          'COPY pip.conf /root/',
+          `RUN ${MOUNT} pip install flask`,
+        ),
+      },
+      {
+        name: 'a syntax directive that pins frontend 1.0: `--no-cache-dir` instead',
+        input: lines('# syntax=docker/dockerfile:1.0', 'FROM python:3.12', 'RUN pip install flask'),
+        output: lines(
+          '# syntax=docker/dockerfile:1.0',
+          'FROM python:3.12',
+          'RUN pip install --no-cache-dir flask',
+        ),
+        message:
+          'instead of a cache mount, because the `syntax` directive pins `docker/dockerfile:1.0`, and the Dockerfile frontend reads `RUN --mount` only from 1.2 on:',
+      },
+      {
+        name: 'an unknown frontend: `--no-cache-dir` instead',
+        input: lines(
+          '# syntax=myregistry.example/custom-frontend:latest',
+          'FROM python:3.12',
+          'RUN pip install flask',
+        ),
+        output: lines(
+          '# syntax=myregistry.example/custom-frontend:latest',
+          'FROM python:3.12',
+          'RUN pip install --no-cache-dir flask',
+        ),
+        message:
+          'because the `syntax` directive names the frontend `myregistry.example/custom-frontend:latest`, which may not know `RUN --mount`:',
+      },
+      {
+        name: 'a syntax directive that pins 1.4 keeps the mount',
+        input: lines('# syntax=docker/dockerfile:1.4', 'FROM python:3.12', 'RUN pip install flask'),
+        output: lines(
+          '# syntax=docker/dockerfile:1.4',
+          'FROM python:3.12',
+          `RUN ${MOUNT} pip install flask`,
+        ),
       },
     ],
   },
