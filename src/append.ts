@@ -1,7 +1,8 @@
-import { shellHasErrexit, type DockerDocument, type InstructionInfo } from './document';
+import type { DockerDocument, InstructionInfo } from './document';
 import { continuationStyle, continuationText, scriptTail } from './join';
 import { insertBeforeNext } from './script-paths';
 import { analyzeScript } from './shell-effects';
+import { runHasErrexit } from './stage-paths';
 import type { Word } from './shell-commands';
 import type { Edit } from './types';
 
@@ -30,7 +31,7 @@ export function appendCommands(
     return {
       reason: 'it starts a background job (`&`), which a command added after it would race',
     };
-  if (facts.lastIsCompound && (facts.errexitAnywhere || shellHasErrexit(run.shell))) {
+  if (facts.lastIsCompound && (facts.errexitAnywhere || runHasErrexit(doc, run))) {
     return {
       reason:
         'it ends in a compound command under `set -e`, and errexit stops applying inside anything followed by `&&`',

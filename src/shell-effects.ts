@@ -33,8 +33,25 @@ export interface ScriptFacts {
   leaks: Leak[];
   /** `set -e` (or `-o errexit`) is on when the script ends. */
   errexit: boolean;
-  /** Some `set` turns errexit on, at any depth (also inside a subshell). */
+  /**
+   * Something may turn errexit on, at any depth (also inside a subshell):
+   * `set -e`, also behind `eval`, `command`, `builtin` or `time`, or code the
+   * script does not show (`eval` of text that is not literal, `.`, `source`).
+   */
   errexitAnywhere: boolean;
+  /**
+   * The first command that turns errexit on, as written (shortened), and
+   * whether it surely does (`set -e`) or only may (`. ./env.sh`); null if none.
+   */
+  errexitFrom: { source: string; surely: boolean } | null;
+  /**
+   * Runs code its own text does not show, at any depth: `eval`, `.` or
+   * `source`, a `trap` action, or a command named by a variable. Shell
+   * options reach all of it.
+   */
+  runsUnseen: boolean;
+  /** Some redirection sends stderr elsewhere (`2>`, `&>`, `>&file`, `|&`). */
+  redirectsStderr: boolean;
   /** Something runs in the background (`&`) and outlives its command. */
   background: boolean;
   /** Number of top-level statements, comments excluded. */
@@ -49,6 +66,7 @@ export interface ScriptFacts {
   trailingComment: { start: number; end: number } | null;
   /** No lists, compound commands or substitutions holding lists. */
   flat: boolean;
+  /** Reads a variable: `$x`, `${x}`, or a name in arithmetic (`$((x))`, `let`, `[[ x -eq 1 ]]`). */
   usesExpansion: boolean;
   hasPipeline: boolean;
   hasGlob: boolean;
@@ -133,6 +151,9 @@ function readFacts(root: Node): ScriptFacts {
     leaks: [],
     errexit: false,
     errexitAnywhere: false,
+    errexitFrom: null,
+    runsUnseen: false,
+    redirectsStderr: false,
     background: false,
     statements: statements.length,
     andChainOnly: statements.length === 1 && isAndChain(root, statements[0]),
@@ -155,22 +176,26 @@ function readFacts(root: Node): ScriptFacts {
         break;
       case 'simple_expansion':
       case 'expansion':
+      case 'arithmetic_expansion':
+      case 'test_command':
         facts.usesExpansion = true;
         break;
       case 'pipeline':
         facts.hasPipeline = true;
         break;
+      case '|&':
+        facts.redirectsStderr = true;
+        break;
       case 'file_redirect':
         if (/^\d*>(?!&)/.test(node.text)) facts.hasOutputRedirect = true;
+        if (redirectsStderr(node)) facts.redirectsStderr = true;
         break;
       case 'word':
         if (/[*?[]/.test(node.text) && node.parent?.type !== 'string') facts.hasGlob = true;
         break;
       case 'command':
         facts.commands.push(commandName(node));
-        if (commandName(node) === 'set' && readSetArgs(commandArgs(node)).errexit) {
-          facts.errexitAnywhere = true;
-        }
+        readCommandReach(node, facts);
         break;
       case 'command_substitution':
       case 'process_substitution':
@@ -179,7 +204,132 @@ function readFacts(root: Node): ScriptFacts {
     }
     if (COMPOUND.has(node.type)) facts.flat = false;
   });
+  facts.errexitAnywhere = facts.errexitFrom !== null;
   return facts;
+}
+
+/** Commands that run code the script's text does not show, in the script's own shell. */
+const UNSEEN_CODE = new Set(['eval', '.', 'source', 'trap']);
+
+/** Records what one command, at any depth, may turn on or run unseen. */
+function readCommandReach(node: Node, facts: ScriptFacts): void {
+  const { name, args, words } = unwrapCommand(node);
+  const nameNode = node.childForFieldName('name');
+  // A name from a variable may be `eval`, `.` or a function; one with a `/` is a program.
+  if (UNSEEN_CODE.has(name) || (/[$`]/.test(nameNode?.text ?? '') && !name.includes('/'))) {
+    facts.runsUnseen = true;
+  }
+  if (name === 'let') facts.usesExpansion = true;
+  if (name === 'eval') {
+    const inner = evalFacts(words);
+    if (inner?.background) facts.background = true;
+  }
+  const turnsOn = errexitEffect(name, args, words);
+  if (turnsOn !== 'no' && !facts.errexitFrom?.surely) {
+    facts.errexitFrom = { source: shorten(node.text), surely: turnsOn === 'surely' };
+  }
+}
+
+/** Whether a command turns errexit on: `shopt -so errexit` surely, a sourced file maybe. */
+function errexitEffect(name: string, args: string[], words: Node[]): 'surely' | 'maybe' | 'no' {
+  switch (name) {
+    case 'set':
+      return readSetArgs(args).errexit === true ? 'surely' : 'no';
+    case 'shopt':
+      return args.includes('errexit') && !args.some((arg) => /^-[a-z]*u/.test(arg))
+        ? 'surely'
+        : 'no';
+    case 'eval': {
+      const inner = evalFacts(words);
+      if (!inner) return 'maybe';
+      if (!inner.errexitFrom) return 'no';
+      return inner.errexitFrom.surely ? 'surely' : 'maybe';
+    }
+    case '.':
+    case 'source':
+      return 'maybe';
+    default:
+      return 'no';
+  }
+}
+
+interface UnwrappedCommand {
+  name: string;
+  args: string[];
+  /** The argument nodes, one for each of `args`. */
+  words: Node[];
+}
+
+/**
+ * The command that runs in this shell once the prefixes that keep it there
+ * are taken off: `command set -e`, `builtin set -e` and `time set -e` (a
+ * reserved word in bash) all run `set -e`. `command -v NAME` only looks
+ * the name up, so it stays `command`.
+ */
+function unwrapCommand(node: Node): UnwrappedCommand {
+  let name = commandName(node);
+  let args = commandArgs(node);
+  let words = node.childrenForFieldName('argument');
+  const skip = (count: number) => {
+    args = args.slice(count);
+    words = words.slice(count);
+  };
+  for (;;) {
+    if (name === 'command' || name === 'time') {
+      while (args[0] === '-p') skip(1);
+      if (args[0] === '-v' || args[0] === '-V') break;
+    }
+    if (name !== 'command' && name !== 'builtin' && name !== 'time') break;
+    if (args[0] === '--') skip(1);
+    if (args.length === 0) break;
+    name = args[0];
+    skip(1);
+  }
+  return { name, args, words };
+}
+
+/**
+ * What the text an `eval` runs does, when every argument is literal: the
+ * shell joins them with spaces and runs the result. Null when some argument
+ * expands, or the text does not parse: then it may do anything.
+ */
+function evalFacts(words: Node[]): ScriptFacts | null {
+  const parts = words.map(literalValue);
+  if (parts.some((part) => part === null)) return null;
+  const facts = analyzeScript(parts.join(' '));
+  return facts.readable ? facts : null;
+}
+
+/** The value of a word after quote removal, or null when it expands something. */
+function literalValue(node: Node): string | null {
+  switch (node.type) {
+    case 'word':
+    case 'number':
+      return node.text.replace(/\\\n/g, '').replace(/\\(.)/gs, '$1');
+    case 'raw_string':
+      return node.text.slice(1, -1);
+    case 'string':
+      if (node.namedChildren.some((child) => child.type !== 'string_content')) return null;
+      return node.text
+        .slice(1, -1)
+        .replace(/\\\n/g, '')
+        .replace(/\\([$`"\\])/g, '$1');
+    case 'concatenation': {
+      const parts = node.children.map(literalValue);
+      return parts.some((part) => part === null) ? null : parts.join('');
+    }
+    default:
+      return null;
+  }
+}
+
+/** True for a redirection that moves stderr: `2>x`, `2>&1`, `&>x`, `>&x` (bash: both). */
+function redirectsStderr(redirect: Node): boolean {
+  const descriptor = redirect.childForFieldName('descriptor')?.text;
+  if (descriptor !== undefined) return descriptor === '2';
+  const operator = redirect.children.find((child) => !child.isNamed)?.type ?? '';
+  const destination = redirect.childForFieldName('destination')?.text ?? '';
+  return operator.startsWith('&>') || (operator === '>&' && !/^\d+$/.test(destination));
 }
 
 /** True when `statement` is a chain of `&&` only, not sent to the background. */
@@ -216,74 +366,88 @@ function startsWithAbsoluteCd(statement: Node | undefined): boolean {
 
 /**
  * Walks the statements that run in the script's own shell (not in
- * subshells, pipelines or substitutions) and records what they leave set.
+ * subshells, pipelines or substitutions) and records what they leave set,
+ * also through the body of a function the script defines and then calls,
+ * and through the literal text of an `eval`.
  */
 function collectLeaks(root: Node, facts: ScriptFacts): void {
-  const add = (node: Node, leak: Omit<Leak, 'start'>) =>
-    facts.leaks.push({ ...leak, source: shorten(leak.source), start: node.startIndex });
-  walk(root, (node) => {
-    switch (node.type) {
-      case 'subshell':
-      case 'pipeline':
-      case 'command_substitution':
-      case 'process_substitution':
-        return false;
-      case 'variable_assignment':
-        if (node.parent?.type !== 'command' && node.parent?.type !== 'declaration_command') {
-          add(node, { kind: 'variable', source: node.text, names: [nameOf(node)] });
+  const functions = new Map<string, Node>();
+  const calling = new Set<string>();
+  // `call` is the command that runs a function body: what the body leaves
+  // set starts there, not where the function is defined.
+  const visit = (scope: Node, call: Node | null) => {
+    const add: AddLeak = (node, leak) =>
+      facts.leaks.push({ ...leak, source: shorten(leak.source), start: (call ?? node).startIndex });
+    walk(scope, (node) => {
+      switch (node.type) {
+        case 'subshell':
+        case 'pipeline':
+        case 'command_substitution':
+        case 'process_substitution':
+          return false;
+        case 'variable_assignment':
+          if (node.parent?.type !== 'command' && node.parent?.type !== 'declaration_command') {
+            add(node, { kind: 'variable', source: node.text, names: [nameOf(node)] });
+          }
+          return true;
+        case 'declaration_command':
+        case 'unset_command':
+          add(node, { kind: 'variable', source: node.text, names: declaredNames(node) });
+          return false;
+        case 'function_definition': {
+          const name = node.childForFieldName('name')?.text ?? '';
+          add(node, { kind: 'function', source: `${name}()`, names: [name] });
+          const body = node.childForFieldName('body');
+          if (body) functions.set(name, body);
+          return false;
         }
-        return true;
-      case 'declaration_command':
-      case 'unset_command':
-        add(node, { kind: 'variable', source: node.text, names: declaredNames(node) });
-        return false;
-      case 'function_definition': {
-        const name = node.childForFieldName('name')?.text ?? '';
-        add(node, { kind: 'function', source: `${name}()`, names: [name] });
-        return false;
+        case 'for_statement': {
+          const variable = node.childForFieldName('variable')?.text ?? '';
+          add(node, { kind: 'variable', source: `for ${variable}`, names: [variable] });
+          return true;
+        }
+        case 'expansion':
+          if (node.children.some((c) => c?.type === ':=' || c?.type === '=')) {
+            add(node, { kind: 'variable', source: node.text, names: [] });
+          }
+          return true;
+        case 'binary_expression':
+          if (node.children.some((c) => ASSIGNING_OPERATORS.has(c.type))) {
+            add(node, { kind: 'variable', source: node.text, names: [] });
+          }
+          return true;
+        case 'postfix_expression':
+        case 'unary_expression':
+          if (node.children.some((c) => c.type === '++' || c.type === '--')) {
+            add(node, { kind: 'variable', source: node.text, names: [] });
+          }
+          return true;
+        case 'arithmetic_expansion':
+        case 'compound_statement':
+          return true;
+        case 'command': {
+          recordCommand(node, facts, add);
+          const name = unwrapCommand(node).name;
+          const body = functions.get(name);
+          // A body in `( )` runs in a subshell and leaves nothing set.
+          if (body && body.type !== 'subshell' && !calling.has(name)) {
+            calling.add(name);
+            visit(body, call ?? node);
+            calling.delete(name);
+          }
+          return true;
+        }
       }
-      case 'for_statement': {
-        const variable = node.childForFieldName('variable')?.text ?? '';
-        add(node, { kind: 'variable', source: `for ${variable}`, names: [variable] });
-        return true;
-      }
-      case 'expansion':
-        if (node.children.some((c) => c?.type === ':=' || c?.type === '=')) {
-          add(node, { kind: 'variable', source: node.text, names: [] });
-        }
-        return true;
-      case 'binary_expression':
-        if (node.children.some((c) => ASSIGNING_OPERATORS.has(c.type))) {
-          add(node, { kind: 'variable', source: node.text, names: [] });
-        }
-        return true;
-      case 'postfix_expression':
-      case 'unary_expression':
-        if (node.children.some((c) => c.type === '++' || c.type === '--')) {
-          add(node, { kind: 'variable', source: node.text, names: [] });
-        }
-        return true;
-      case 'arithmetic_expansion':
-      case 'compound_statement':
-        return true;
-      case 'command':
-        recordCommand(node, facts, add);
-        return true;
-    }
-    return true;
-  });
+      return true;
+    });
+  };
+  visit(root, null);
 }
 
-function recordCommand(
-  node: Node,
-  facts: ScriptFacts,
-  add: (node: Node, leak: Omit<Leak, 'start'>) => void,
-): void {
-  let name = commandName(node);
-  let args = commandArgs(node);
-  while ((name === 'command' || name === 'builtin') && args.length > 0) {
-    [name, ...args] = args;
-  }
+type AddLeak = (node: Node, leak: Omit<Leak, 'start'>) => void;
+
+function recordCommand(node: Node, facts: ScriptFacts, add: AddLeak): void {
+  const { name, args, words } = unwrapCommand(node);
   if (!STATEFUL_BUILTINS.has(name)) return;
   // printf only sets state with `-v NAME`; otherwise it only prints.
   if (name === 'printf' && !args.some((arg) => arg.startsWith('-v'))) return;
@@ -292,6 +456,8 @@ function recordCommand(
     if (change.errexit !== undefined) facts.errexit = change.errexit;
     if (change.options.length > 0)
       add(node, { kind: 'option', source: node.text, options: change.options });
+  } else if (name === 'eval') {
+    recordEval(node, words, facts, add);
   } else if (name === 'cd' || name === 'pushd' || name === 'popd') {
     add(node, { kind: 'cwd', source: node.text });
   } else if (
@@ -301,6 +467,25 @@ function recordCommand(
     add(node, { kind: 'variable', source: node.text, names: [] });
   } else {
     add(node, { kind: 'other', source: node.text });
+  }
+}
+
+/**
+ * An `eval` of literal text leaves what that text leaves, as if written in
+ * place; of any other text, it may leave anything.
+ */
+function recordEval(node: Node, words: Node[], facts: ScriptFacts, add: AddLeak): void {
+  const inner = evalFacts(words);
+  if (!inner) {
+    add(node, { kind: 'other', source: node.text });
+    return;
+  }
+  for (const leak of inner.leaks) {
+    add(node, { ...leak, source: node.text });
+    for (const option of leak.options ?? []) {
+      if (option === 'e' || option === 'errexit') facts.errexit = true;
+      if (option === '!e' || option === '!errexit') facts.errexit = false;
+    }
   }
 }
 

@@ -1,4 +1,5 @@
-import type { DockerDocument, InstructionInfo, Stage } from './document';
+import type { Arg, Env, Property } from 'dockerfile-ast';
+import { shellHasErrexit, type DockerDocument, type InstructionInfo, type Stage } from './document';
 import { resolvePath } from './install-script';
 
 /**
@@ -34,6 +35,63 @@ export function stageLineage(doc: DockerDocument, stage: Stage): Stage[] {
     s = doc.findStage(s.base, s.from.index);
   }
   return lineage;
+}
+
+/** Variables bash reads at start to turn options on (`SHELLOPTS=errexit:nounset`). */
+const OPTION_VARIABLES = new Set(['SHELLOPTS', 'BASHOPTS']);
+
+/** An ENV or ARG that sets shell options for the RUNs after it. */
+export interface OptionSetting {
+  instruction: InstructionInfo;
+  /** `SHELLOPTS` or `BASHOPTS`. */
+  name: string;
+  /** The option names, or null when the value is not written out (a variable, an ARG without one). */
+  options: string[] | null;
+}
+
+/**
+ * The last ENV or ARG before `run`, in its stage or a stage it builds on,
+ * that puts `SHELLOPTS` or `BASHOPTS` in its environment, or null. bash
+ * turns those options on as it starts; `/bin/sh` is bash in some images, so
+ * the setting counts whatever the SHELL says.
+ */
+export function shellOptionSetting(
+  doc: DockerDocument,
+  run: InstructionInfo,
+): OptionSetting | null {
+  if (!run.stage) return null;
+  for (const stage of stageLineage(doc, run.stage)) {
+    const before = stage.instructions.filter((i) => i.index < run.index).reverse();
+    for (const instruction of before) {
+      const property = optionProperty(instruction);
+      if (!property) continue;
+      const value = property.getValue();
+      const options = value === null || /[$`]/.test(value) ? null : value.split(':');
+      return { instruction, name: property.getName(), options };
+    }
+  }
+  return null;
+}
+
+function optionProperty(instruction: InstructionInfo): Property | undefined {
+  const properties =
+    instruction.keyword === 'ENV'
+      ? (instruction.node as Env).getProperties()
+      : instruction.keyword === 'ARG'
+        ? [(instruction.node as Arg).getProperty()]
+        : [];
+  return properties.reverse().find((p): p is Property => !!p && OPTION_VARIABLES.has(p.getName()));
+}
+
+/**
+ * True when a RUN starts with errexit on: from its SHELL (`-e`), or from
+ * `SHELLOPTS` (or `BASHOPTS`) in its environment naming `errexit`, or set
+ * to a value that is not written out.
+ */
+export function runHasErrexit(doc: DockerDocument, run: InstructionInfo): boolean {
+  if (shellHasErrexit(run.shell)) return true;
+  const setting = shellOptionSetting(doc, run);
+  return setting !== null && (setting.options === null || setting.options.includes('errexit'));
 }
 
 /**

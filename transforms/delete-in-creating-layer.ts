@@ -1,6 +1,5 @@
 import {
   isPosixShell,
-  shellHasErrexit,
   type DockerDocument,
   type InstructionInfo,
   type Stage,
@@ -16,6 +15,7 @@ import {
   isWithin,
 } from '../src/paths';
 import { analyzeScript } from '../src/shell-effects';
+import { runHasErrexit } from '../src/stage-paths';
 import {
   commandTouches,
   createdWords,
@@ -273,7 +273,7 @@ function moveEdits(
   const text = doc.text.slice(body.toFile(rm.start), body.toFile(rm.end - 1) + 1);
   const facts = analyzeScript(creator.body.text);
   const at = creator.body.toFile(facts.codeEnd - 1) + 1;
-  const errexit = facts.errexit || shellHasErrexit(creator.shell);
+  const errexit = facts.errexit || runHasErrexit(doc, creator);
   const operator = errexit ? ';' : ' &&';
   let insert = `${operator} ${text}`;
   if (doc.lineAt(creator.span.start) !== doc.lineAt(creator.span.end)) {

@@ -6,6 +6,7 @@ import {
 } from '../src/document';
 import { continuationStyle, gapBetween, joinEdit, scriptTail } from '../src/join';
 import { analyzeScript, type Leak, type ScriptFacts } from '../src/shell-effects';
+import { shellOptionSetting, type OptionSetting } from '../src/stage-paths';
 import type { Edit, Reporter, Transform } from '../src/types';
 
 /**
@@ -15,8 +16,8 @@ import type { Edit, Reporter, Transform } from '../src/types';
  */
 const MAX_CHAIN = 40;
 
-/** Options whose only effect is on what the build log shows. */
-const LOG_ONLY_OPTIONS = new Set(['x', 'v', 'xtrace', 'verbose']);
+/** Options that only write to stderr, which is the build log unless redirected. */
+const TRACE_OPTIONS = new Set(['x', 'v', 'xtrace', 'verbose']);
 
 /** The chain of RUNs merged so far, as one script. */
 interface Chain {
@@ -58,7 +59,9 @@ const mergeRuns: Transform = {
   options: {},
   limitations: [
     'Only RUNs with nothing but comments and blank lines between them are joined; an ENV, ARG, WORKDIR or any other instruction between them is a barrier.',
-    'A script whose state would leak (cd, variables, traps) is wrapped in a subshell; when it also uses `set -e` the pair is left apart, because errexit does not apply inside a subshell followed by `&&`.',
+    'A script whose state would leak (cd, variables, traps, shell options) is wrapped in a subshell; when errexit is on (`set -e`, also behind `eval`, `command` or `builtin`, the SHELL, or `SHELLOPTS` from an ENV or ARG) or may be (a `.`/`source`d file, `eval` of text that is not literal), the pair is left apart, because errexit does not apply inside a subshell followed by `&&`.',
+    'A shell option counts as leaking when the next RUN could notice it: errexit when it runs more than one command, xtrace and verbose when it redirects stderr, nounset when it reads a variable, and any option when it runs code its text does not show (`eval`, `.`, `source`, a trap, a command named by a variable). A command name with a `/` in it is taken for a program, not a function or builtin.',
+    "`SHELLOPTS` and `BASHOPTS` count for every SHELL, since `/bin/sh` is bash in some images; the base image's own environment is not known, so a base image that sets them is not seen.",
     'Windows images and RUNs under a SHELL that is not a POSIX shell are never joined.',
   ],
   run(doc, report) {
@@ -156,16 +159,21 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
 
   // errexit is ignored inside anything that is followed by `&&`, so a chain
   // that turns it on anywhere can neither be wrapped nor end in a compound.
-  const errexit = before.errexitAnywhere || shellHasErrexit(next.shell);
+  const setting = shellOptionSetting(doc, next);
+  const errexitFrom = errexitSource(before, next, setting);
+  const errexit = errexitFrom !== null;
+  // Turning an option off returns to how the shell starts, unless the SHELL
+  // or the environment turned it on there.
+  const optionsAtStart = next.shell.length > 2 || setting !== null;
   const reaches = (text: string) =>
-    analyzeScript(text).leaks.filter((leak) => leakReaches(leak, after, next.shell));
+    analyzeScript(text).leaks.filter((leak) => leakReaches(leak, after, optionsAtStart));
   const leaks = reaches(chain.tail);
   const prefixLeaks = chain.prefix ? reaches(chain.prefix) : [];
   const wrap: Wrap = prefixLeaks.length > 0 ? 'chain' : leaks.length > 0 ? 'last' : 'none';
   if (wrap !== 'none' && errexit) {
     return {
       join: false,
-      reason: `${quoteList([...prefixLeaks, ...leaks].map((l) => l.source))} would carry over into this RUN, and the subshell that could contain it would switch off \`set -e\``,
+      reason: `${quoteList([...prefixLeaks, ...leaks].map((l) => l.source))} would carry over into this RUN, and the subshell that could contain it would switch off the errexit (\`set -e\`) that ${errexitFrom}`,
     };
   }
   if (wrap === 'none' && errexit && before.lastIsCompound) {
@@ -206,26 +214,52 @@ function flagText(run: InstructionInfo): string {
   return run.flags.map((f) => f.toString()).join(' ');
 }
 
+/**
+ * What turns errexit on for the joined script, or may, as the end of a
+ * sentence: a command of the chain (`set -e`, or code it cannot see), the
+ * SHELL, or `SHELLOPTS` in the environment. Null when nothing does.
+ */
+function errexitSource(
+  before: ScriptFacts,
+  next: InstructionInfo,
+  setting: OptionSetting | null,
+): string | null {
+  const from = before.errexitFrom;
+  if (from?.surely) return `\`${from.source}\` turns on`;
+  if (shellHasErrexit(next.shell)) return `the SHELL \`${next.shell.join(' ')}\` turns on`;
+  const named = `the \`${setting?.instruction.keyword} ${setting?.name}\` on line ${(setting?.instruction.line ?? 0) + 1}`;
+  if (setting?.options?.includes('errexit')) return `${named} turns on`;
+  if (setting && setting.options === null) return `${named} may turn on`;
+  if (from) return `\`${from.source}\` may turn on`;
+  return null;
+}
+
 /** Whether state left by the chain would change what `next` does. */
-function leakReaches(leak: Leak, next: ScriptFacts, shell: string[]): boolean {
+function leakReaches(leak: Leak, next: ScriptFacts, optionsAtStart: boolean): boolean {
   switch (leak.kind) {
     case 'cwd':
       return !next.startsWithAbsoluteCd;
     case 'function':
-      return (leak.names ?? []).some((name) => next.commands.includes(name));
+      return next.runsUnseen || (leak.names ?? []).some((name) => next.commands.includes(name));
     case 'option':
-      return (leak.options ?? []).some((option) => optionReaches(option, next, shell));
+      return (leak.options ?? []).some((option) => optionReaches(option, next, optionsAtStart));
     default:
       return true;
   }
 }
 
-function optionReaches(option: string, next: ScriptFacts, shell: string[]): boolean {
+/**
+ * Whether an option the chain turns on (or off: `!e`) would change what
+ * `next` does. Any option reaches code `next` runs but does not show
+ * (`eval`, `.`, a trap); past that, each option matters only to some
+ * commands.
+ */
+function optionReaches(option: string, next: ScriptFacts, optionsAtStart: boolean): boolean {
   const off = option.startsWith('!');
   const name = off ? option.slice(1) : option;
-  if (LOG_ONLY_OPTIONS.has(name)) return false;
-  // Turning an option off returns to the default, unless the SHELL set it.
-  if (off) return shell.length > 2;
+  if (off) return optionsAtStart;
+  if (next.runsUnseen) return true;
+  if (TRACE_OPTIONS.has(name)) return next.redirectsStderr;
   switch (name) {
     case 'e':
     case 'errexit':

@@ -108,6 +108,109 @@ transformTable('merge-runs', {
       note: 'would carry over',
     },
     {
+      name: 'set -e reaching an eval',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'RUN set -e; echo one',
+        'RUN eval "false; echo x > /x"',
+      ),
+      reason:
+        'joined, errexit stops the eval at `false`, so `/x` is never written and the build fails',
+      note: '`set -e` would carry over',
+    },
+    {
+      name: 'set -e reaching a sourced script',
+      input: lines('FROM debian:bookworm-slim', 'RUN set -e; echo one', 'RUN . /opt/script.sh'),
+      reason: 'the sourced script would run under errexit, which it did not before',
+      note: '`set -e` would carry over',
+    },
+    {
+      name: 'set -u reaching a sourced file',
+      input: lines('FROM debian:bookworm-slim', 'RUN set -eux; echo one', 'RUN . /etc/os-release'),
+      reason: 'an unset variable in the file would stop the build',
+      note: '`set -eux` would carry over',
+    },
+    {
+      name: 'set -e reaching a command named by a variable',
+      input: lines('FROM alpine:3.20', 'RUN set -e; a', 'RUN $RUNNER'),
+      reason: 'the name may be `eval`, `.` or a function, which runs several commands',
+      note: '`set -e` would carry over',
+    },
+    {
+      name: 'errexit from `command set -e` with a leak',
+      input: lines('FROM alpine:3.20', 'RUN command set -e; cd /x', 'RUN ls'),
+      reason:
+        '`command` runs the builtin in this shell, so errexit is on and a subshell would lose it',
+      note: 'the errexit (`set -e`) that `command set -e` turns on',
+    },
+    {
+      name: 'errexit from `builtin set -e` with a leak',
+      input: lines('FROM alpine:3.20', 'RUN builtin set -e; cd /x', 'RUN ls'),
+      reason: 'as with `command`',
+      note: 'that `builtin set -e` turns on',
+    },
+    {
+      name: 'errexit from `eval set -e` with a leak',
+      input: lines('FROM alpine:3.20', 'RUN eval set -e; cd /x', 'RUN ls'),
+      reason: 'the literal text of the eval turns errexit on',
+      note: 'that `eval set -e` turns on',
+    },
+    {
+      name: 'an eval of text that is not literal',
+      input: lines('FROM alpine:3.20', 'RUN eval "$(ssh-agent)"', 'RUN ssh-add'),
+      reason: 'the text may turn errexit on, which a subshell would switch off',
+      note: 'that `eval "$(ssh-agent)"` may turn on',
+    },
+    {
+      name: 'a sourced script with a leak',
+      input: lines('FROM alpine:3.20', 'RUN . /opt/env.sh; make', 'RUN make install'),
+      reason: 'the script may turn errexit on, which a subshell would switch off',
+      note: 'that `. /opt/env.sh` may turn on',
+    },
+    {
+      name: 'errexit from ENV SHELLOPTS under bash',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'SHELL ["/bin/bash", "-c"]',
+        'ENV SHELLOPTS=errexit',
+        'RUN cd /tmp; false; echo b',
+        'RUN echo c > /c',
+      ),
+      reason:
+        'bash turns errexit on from the environment, and a subshell followed by `&&` would lose it',
+      note: 'the `ENV SHELLOPTS` on line 3 turns on',
+    },
+    {
+      name: 'errexit from ENV SHELLOPTS under the default shell',
+      input: lines('FROM fedora:40', 'ENV SHELLOPTS=errexit:nounset', 'RUN cd /x', 'RUN ls'),
+      reason: '`/bin/sh` is bash in some images',
+      note: 'the `ENV SHELLOPTS` on line 2 turns on',
+    },
+    {
+      name: 'ENV SHELLOPTS in the stage built on',
+      input: lines(
+        'FROM debian:bookworm-slim AS base',
+        'ENV SHELLOPTS=errexit',
+        'FROM base',
+        'RUN cd /x',
+        'RUN ls',
+      ),
+      reason: 'the environment carries over into the stage built from it',
+      note: 'the `ENV SHELLOPTS` on line 2 turns on',
+    },
+    {
+      name: 'an ARG SHELLOPTS without a value',
+      input: lines('FROM alpine:3.20', 'ARG SHELLOPTS', 'RUN cd /x', 'RUN ls'),
+      reason: 'a build argument may name errexit',
+      note: 'the `ARG SHELLOPTS` on line 2 may turn on',
+    },
+    {
+      name: 'set +e under ENV SHELLOPTS=errexit',
+      input: lines('FROM alpine:3.20', 'ENV SHELLOPTS=errexit', 'RUN set +e; false', 'RUN b; c'),
+      reason: 'the next RUN starts with errexit on, which `set +e` would switch off',
+      note: '`set +e` would carry over',
+    },
+    {
       name: 'a pragma comment between',
       input: lines('FROM alpine:3.20', 'RUN a', '# hadolint ignore=DL3059', 'RUN b'),
       reason: 'the pragma is about the second RUN alone',
@@ -273,6 +376,72 @@ transformTable('merge-runs', {
       name: 'pipefail reaching a pipeline',
       input: lines('FROM alpine:3.20', 'RUN set -o pipefail; a | b', 'RUN c | d'),
       output: lines('FROM alpine:3.20', 'RUN ( set -o pipefail; a | b ) && \\', '    c | d'),
+    },
+    {
+      name: 'set -x reaching a redirected group',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'RUN set -x; echo one',
+        'RUN { echo two; } 2>/trace',
+      ),
+      output: lines(
+        'FROM debian:bookworm-slim',
+        'RUN ( set -x; echo one ) && \\',
+        '    { echo two; } 2>/trace',
+      ),
+      message: '(`set -x`) stays inside a subshell',
+    },
+    {
+      name: 'set -x reaching stderr sent into a pipe',
+      input: lines('FROM alpine:3.20', 'RUN set -x; a', 'RUN make 2>&1 | tee /log'),
+      output: lines('FROM alpine:3.20', 'RUN ( set -x; a ) && \\', '    make 2>&1 | tee /log'),
+    },
+    {
+      name: 'set -x with stderr left to the build log',
+      input: lines('FROM alpine:3.20', 'RUN set -x; a', 'RUN echo two > /out'),
+      output: lines('FROM alpine:3.20', 'RUN set -x; a && \\', '    echo two > /out'),
+    },
+    {
+      name: 'set -u reaching a sourced file',
+      input: lines('FROM alpine:3.20', 'RUN set -u; a', 'RUN . /etc/os-release'),
+      output: lines('FROM alpine:3.20', 'RUN ( set -u; a ) && \\', '    . /etc/os-release'),
+    },
+    {
+      name: 'set -u reaching a name in arithmetic',
+      input: lines('FROM alpine:3.20', 'RUN set -u; a', 'RUN echo $((N + 1)) > /n'),
+      output: lines('FROM alpine:3.20', 'RUN ( set -u; a ) && \\', '    echo $((N + 1)) > /n'),
+    },
+    {
+      name: 'set -u from a function the RUN calls',
+      input: lines('FROM alpine:3.20', 'RUN f() { set -u; }; f', 'RUN echo $X > /x'),
+      output: lines('FROM alpine:3.20', 'RUN ( f() { set -u; }; f ) && \\', '    echo $X > /x'),
+      message: '(`set -u`) stays inside a subshell',
+    },
+    {
+      name: 'eval set -e, which needs no subshell',
+      input: lines('FROM alpine:3.20', 'RUN eval set -e; false; echo a', 'RUN echo b'),
+      output: lines('FROM alpine:3.20', 'RUN eval set -e; false; echo a && \\', '    echo b'),
+    },
+    {
+      name: 'a cd behind a literal eval',
+      input: lines('FROM alpine:3.20', 'RUN eval "cd /x"', 'RUN ls'),
+      output: lines('FROM alpine:3.20', 'RUN ( eval "cd /x" ) && \\', '    ls'),
+      message: '(`eval "cd /x"`) stays inside a subshell',
+    },
+    {
+      name: 'a function an eval may call',
+      input: lines('FROM alpine:3.20', 'RUN f() { echo hi > /x; }', 'RUN eval f'),
+      output: lines('FROM alpine:3.20', 'RUN ( f() { echo hi > /x; } ) && \\', '    eval f'),
+    },
+    {
+      name: 'set -e reaching a program by its path',
+      input: lines('FROM alpine:3.20', 'RUN set -e; a', 'RUN $HOME/bin/tool'),
+      output: lines('FROM alpine:3.20', 'RUN set -e; a && \\', '    $HOME/bin/tool'),
+    },
+    {
+      name: 'SHELLOPTS without errexit',
+      input: lines('FROM alpine:3.20', 'ENV SHELLOPTS=nounset', 'RUN cd /x', 'RUN ls'),
+      output: lines('FROM alpine:3.20', 'ENV SHELLOPTS=nounset', 'RUN ( cd /x ) && \\', '    ls'),
     },
     {
       name: 'errexit inside a group that would stop being last',
