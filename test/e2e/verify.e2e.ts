@@ -124,15 +124,7 @@ if (!isRoot) {
   });
 
   it('the verify command prints the comparison and exits 0', async () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: Io = {
-      out: (t) => out.push(Buffer.from(t).toString()),
-      err: (t) => err.push(t),
-      readStdin: async () => Buffer.alloc(0),
-      isTTY: false,
-      env,
-    };
+    const { io, out, err } = capturedIo();
 
     const code = await main(
       ['node', 'dslim', 'verify', path.join(CASES_DIR, 'merge-labels'), '--format', 'json'],
@@ -151,15 +143,7 @@ if (!isRoot) {
     const expected = JSON.parse(
       readFileSync(path.join(dir, 'case.json'), 'utf8'),
     ) as CaseExpectation;
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: Io = {
-      out: (t) => out.push(Buffer.from(t).toString()),
-      err: (t) => err.push(t),
-      readStdin: async () => Buffer.alloc(0),
-      isTTY: false,
-      env,
-    };
+    const { io, out, err } = capturedIo();
 
     const code = await main(
       ['node', 'dslim', 'verify', dir, '--caches', 'mount', '--no-config', '--format', 'json'],
@@ -199,4 +183,18 @@ async function buildAndRead(dockerfile: string, context: string): Promise<Image>
     await buildah.remove(tag);
     await fs.rm(work, { recursive: true, force: true });
   }
+}
+
+/** An `Io` for `main` that keeps what the CLI prints. */
+function capturedIo(): { io: Io; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = {
+    out: (t) => out.push(Buffer.from(t).toString()),
+    err: (t) => err.push(t),
+    readStdin: async () => Buffer.alloc(0),
+    isTTY: false,
+    env,
+  };
+  return { io, out, err };
 }
