@@ -24,7 +24,11 @@ export interface FixOptionFlags {
 export function addFixOptionFlags(command: Command): Command {
   return command
     .option('--only <ids>', 'run only these transforms (comma-separated)', nonEmpty('--only', list))
-    .option('--skip <ids>', 'do not run these transforms (comma-separated)', list)
+    .option(
+      '--skip <ids>',
+      'do not run these transforms (comma-separated)',
+      nonEmpty('--skip', list),
+    )
     .option(
       '--safety <classes>',
       'safety classes allowed to run (layout,cache,content)',
@@ -54,6 +58,8 @@ export function flagOptions(flags: FixOptionFlags): FixOptions {
     ? { 'extract-install-stage': { strategy: flags.strategy } }
     : undefined;
   const { only, skip, safety, caches } = flags;
+  const both = only?.find((id) => skip?.includes(id));
+  if (both) throw new InputError(`\`${both}\` is given to both --only and --skip`);
   const options = { only, skip, safety, caches, transformOptions };
   selectTransforms(listTransforms(), options);
   return options;
@@ -92,7 +98,7 @@ function nonEmpty<T>(flag: string, parse: (value: string) => T[]): (value: strin
   return (value) => {
     const parsed = parse(value);
     if (parsed.length === 0)
-      throw new InputError(`\`${flag}\` needs at least one value; an empty list would run nothing`);
+      throw new InputError(`\`${flag}\` needs at least one value (it was given an empty list)`);
     return parsed;
   };
 }

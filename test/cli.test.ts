@@ -549,11 +549,13 @@ describe('flags that conflict or are empty', () => {
     ],
     [['--stdin', '--stdin-filepath', ''], '`--stdin-filepath` needs a path'],
     [['--write-dockerignore', '.'], '`--write-dockerignore` creates files, so it needs `--write`'],
-    [['--only', '', '.'], '`--only` needs at least one value; an empty list would run nothing'],
+    [['--only', '', '.'], '`--only` needs at least one value (it was given an empty list)'],
+    [['--skip', '', '.'], '`--skip` needs at least one value (it was given an empty list)'],
     [
-      ['--safety', ' , ', '.'],
-      '`--safety` needs at least one value; an empty list would run nothing',
+      ['--only', 'merge-runs,merge-labels', '--skip', 'merge-runs', '.'],
+      '`merge-runs` is given to both --only and --skip',
     ],
+    [['--safety', ' , ', '.'], '`--safety` needs at least one value (it was given an empty list)'],
   ];
 
   test.each(refused)('fix %j is one line and exit 2', async (args, problem) => {
