@@ -9,6 +9,7 @@ import {
   withShellTree,
   type ShellNode as Node,
 } from './shell';
+import { shellAccepts } from './shell-effects';
 
 const EXPANSIONS = new Set([
   'simple_expansion',
@@ -73,7 +74,7 @@ export const readChain: (script: string) => Chain | { problem: string } = memoiz
 
 function parseChain(script: string): Chain | { problem: string } {
   return withShellTree(script, (root) => {
-    if (root.hasError) return { problem: 'the shell parser cannot read the script' };
+    if (!shellAccepts(root)) return { problem: 'the shell parser cannot read the script' };
     const statements = root.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
     if (statements.length !== 1) return { problem: 'the script is not a single `&&` chain' };
     const chain: Chain = { commands: [], elements: [] };

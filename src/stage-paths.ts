@@ -40,9 +40,16 @@ export function stageLineage(doc: DockerDocument, stage: Stage): Stage[] {
 /** Variables bash reads at start to turn options on (`SHELLOPTS=errexit:nounset`). */
 const OPTION_VARIABLES = new Set(['SHELLOPTS', 'BASHOPTS']);
 
-/** An ENV or ARG that sets shell options for the RUNs after it. */
-export interface OptionSetting {
+/** An ENV or ARG that puts a variable in the environment of the RUNs after it. */
+export interface VariableSetting {
   instruction: InstructionInfo;
+  name: string;
+  /** The value, or null when an ARG gives none (a build argument may). */
+  value: string | null;
+}
+
+/** An ENV or ARG that sets shell options for the RUNs after it. */
+export interface OptionSetting extends VariableSetting {
   /** `SHELLOPTS` or `BASHOPTS`. */
   name: string;
   /** The option names, or null when the value is not written out (a variable, an ARG without one). */
@@ -51,45 +58,91 @@ export interface OptionSetting {
 
 /**
  * The last ENV or ARG before `run`, in its stage or a stage it builds on,
- * that puts `SHELLOPTS` or `BASHOPTS` in its environment, or null. bash
- * turns those options on as it starts; `/bin/sh` is bash in some images, so
- * the setting counts whatever the SHELL says.
+ * that sets one of `names`, or null.
  */
-export function shellOptionSetting(
+export function variableSetting(
   doc: DockerDocument,
   run: InstructionInfo,
-): OptionSetting | null {
+  names: Set<string>,
+): VariableSetting | null {
   if (!run.stage) return null;
   for (const stage of stageLineage(doc, run.stage)) {
     const before = stage.instructions.filter((i) => i.index < run.index).reverse();
     for (const instruction of before) {
-      const property = optionProperty(instruction);
-      if (!property) continue;
-      const value = property.getValue();
-      const options = value === null || /[$`]/.test(value) ? null : value.split(':');
-      return { instruction, name: property.getName(), options };
+      const property = settingProperty(instruction, names);
+      if (property) return { instruction, name: property.getName(), value: property.getValue() };
     }
   }
   return null;
 }
 
-function optionProperty(instruction: InstructionInfo): Property | undefined {
+/**
+ * The last ENV or ARG before `run`, in its stage or a stage it builds on,
+ * that puts `SHELLOPTS` or `BASHOPTS` in its environment, or null. bash
+ * turns those options on as it starts, and from then on exports every
+ * change to them, so child processes see it; `/bin/sh` is bash in some
+ * images, so the setting counts whatever the SHELL says.
+ */
+export function shellOptionSetting(
+  doc: DockerDocument,
+  run: InstructionInfo,
+): OptionSetting | null {
+  const setting = variableSetting(doc, run, OPTION_VARIABLES);
+  if (!setting) return null;
+  const value = setting.value;
+  const options = value === null || /[$`]/.test(value) ? null : value.split(':');
+  return { ...setting, options };
+}
+
+function settingProperty(instruction: InstructionInfo, names: Set<string>): Property | undefined {
   const properties =
     instruction.keyword === 'ENV'
       ? (instruction.node as Env).getProperties()
       : instruction.keyword === 'ARG'
         ? [(instruction.node as Arg).getProperty()]
         : [];
-  return properties.reverse().find((p): p is Property => !!p && OPTION_VARIABLES.has(p.getName()));
+  return properties.reverse().find((p): p is Property => !!p && names.has(p.getName()));
+}
+
+/** Shells that ignore `BASH_ENV`: bash itself when it runs as `sh`, and the others. */
+const IGNORE_BASH_ENV = new Set(['sh', 'dash', 'ash', 'busybox', 'ksh', 'mksh', 'zsh']);
+
+/**
+ * Code a RUN's shell reads before the RUN's own script, which may change
+ * any option: the file `BASH_ENV` names (bash, not run as `sh`), the
+ * profile files of a login shell (`-l`, `--login`), the rc files (and
+ * `ENV`) of an interactive one (`-i`), or zsh's `.zshenv`. A shell run
+ * with `-c` and neither flag reads no `ENV`, be it dash, busybox or bash.
+ */
+export type StartupCode =
+  | { from: 'variable'; setting: VariableSetting }
+  /** `files`: what the SHELL reads, as words for a message. */
+  | { from: 'shell'; files: string };
+
+/** The startup code the RUN's shell reads, or null. */
+export function startupCode(doc: DockerDocument, run: InstructionInfo): StartupCode | null {
+  const flags = run.shell.slice(1).filter((arg) => /^-[a-zA-Z]+$/.test(arg));
+  if (run.shell.includes('--login') || flags.some((flag) => flag.includes('l'))) {
+    return { from: 'shell', files: 'the profile files a login shell reads' };
+  }
+  if (flags.some((flag) => flag.includes('i'))) {
+    return { from: 'shell', files: 'the startup files an interactive shell reads' };
+  }
+  const program = (run.shell[0] ?? '').split('/').pop() ?? '';
+  if (program === 'zsh') return { from: 'shell', files: 'the `.zshenv` files zsh reads' };
+  if (IGNORE_BASH_ENV.has(program)) return null;
+  const setting = variableSetting(doc, run, new Set(['BASH_ENV']));
+  return setting && setting.value !== '' ? { from: 'variable', setting } : null;
 }
 
 /**
- * True when a RUN starts with errexit on: from its SHELL (`-e`), or from
- * `SHELLOPTS` (or `BASHOPTS`) in its environment naming `errexit`, or set
- * to a value that is not written out.
+ * True when a RUN starts with errexit on, or may: from its SHELL (`-e`),
+ * from `SHELLOPTS` (or `BASHOPTS`) in its environment naming `errexit` or
+ * set to a value that is not written out, or from startup code.
  */
 export function runHasErrexit(doc: DockerDocument, run: InstructionInfo): boolean {
   if (shellHasErrexit(run.shell)) return true;
+  if (startupCode(doc, run)) return true;
   const setting = shellOptionSetting(doc, run);
   return setting !== null && (setting.options === null || setting.options.includes('errexit'));
 }

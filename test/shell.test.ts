@@ -86,3 +86,38 @@ describe('a script nested deeper than the analyses can follow', () => {
     expect(listCommands(long)).toHaveLength(500);
   });
 });
+
+describe('a script the parser reads but dash and bash reject', () => {
+  test.each([
+    'echo a ;;',
+    'echo a;;',
+    'apt-get update;;',
+    'echo $(echo a;;)',
+    'fi',
+    'echo a; done',
+    '! fi',
+    '{ }',
+    'if a; then fi',
+    'if a; then b; else fi',
+    'while a; do done',
+  ])('%j is unreadable', (script) => {
+    expect(analyzeScript(script).readable).toBe(false);
+  });
+
+  test.each([
+    'case $x in a) echo;; esac',
+    'case $x in a) ;; esac',
+    'x=1 fi',
+    '"fi"',
+    'echo a } done',
+    'if a; then # note\n b; fi',
+  ])('%j is still read', (script) => {
+    expect(analyzeScript(script).readable).toBe(true);
+  });
+
+  test('is left as it is by every transform', async () => {
+    const input = lines('FROM debian', 'RUN apt-get update;;', 'RUN apt-get install -y curl;;');
+    const result = await fix(input, { safety: ['layout', 'cache', 'content'] });
+    expect(result.output).toBe(input);
+  });
+});

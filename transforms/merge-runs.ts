@@ -6,7 +6,13 @@ import {
 } from '../src/document';
 import { continuationStyle, gapBetween, joinEdit, scriptTail } from '../src/join';
 import { analyzeScript, type Leak, type ScriptFacts } from '../src/shell-effects';
-import { shellOptionSetting, type OptionSetting } from '../src/stage-paths';
+import {
+  shellOptionSetting,
+  startupCode,
+  type OptionSetting,
+  type StartupCode,
+  type VariableSetting,
+} from '../src/stage-paths';
 import type { Edit, Reporter, Transform } from '../src/types';
 
 /**
@@ -18,6 +24,9 @@ const MAX_CHAIN = 40;
 
 /** Options that only write to stderr, which is the build log unless redirected. */
 const TRACE_OPTIONS = new Set(['x', 'v', 'xtrace', 'verbose']);
+
+/** Names that make bash export its options once they are in the environment. */
+const OPTION_EXPORTS = /\b(SHELLOPTS|BASHOPTS)\b/;
 
 /** The chain of RUNs merged so far, as one script. */
 interface Chain {
@@ -42,6 +51,14 @@ interface Chain {
 /** Which part of the chain a subshell must contain, if any. */
 type Wrap = 'none' | 'last' | 'chain';
 
+/** What decides whether an option the chain changes reaches the next RUN. */
+interface OptionReach {
+  /** Turning an option off differs from how the next RUN's shell starts. */
+  optionsAtStart: boolean;
+  /** bash exports its options (`SHELLOPTS`, `BASHOPTS`), so every program the next RUN starts sees them. */
+  exported: boolean;
+}
+
 type Verdict =
   { join: false; reason: string } | { join: true; wrap: Wrap; groupNext: boolean; leaks: Leak[] };
 
@@ -59,8 +76,10 @@ const mergeRuns: Transform = {
   options: {},
   limitations: [
     'Only RUNs with nothing but comments and blank lines between them are joined; an ENV, ARG, WORKDIR or any other instruction between them is a barrier.',
-    'A script whose state would leak (cd, variables, traps, shell options) is wrapped in a subshell; when errexit is on (`set -e`, also behind `eval`, `command` or `builtin`, the SHELL, or `SHELLOPTS` from an ENV or ARG) or may be (a `.`/`source`d file, `eval` of text that is not literal), the pair is left apart, because errexit does not apply inside a subshell followed by `&&`.',
+    'A script whose state would leak (cd, variables, traps, shell options) is wrapped in a subshell; when errexit is on (`set -e`, also behind `eval`, `command` or `builtin`, the SHELL, or `SHELLOPTS` from an ENV or ARG) or may be (a `.`/`source`d file, `eval` of text that is not literal, the file `BASH_ENV` names, the profile or rc files of a SHELL run with `-l`, `--login` or `-i`, or the `.zshenv` of zsh), the pair is left apart, because errexit does not apply inside a subshell followed by `&&`.',
     'A shell option counts as leaking when the next RUN could notice it: errexit when it runs more than one command, xtrace and verbose when it redirects stderr, nounset when it reads a variable, and any option when it runs code its text does not show (`eval`, `.`, `source`, a trap, a command named by a variable). A command name with a `/` in it is taken for a program, not a function or builtin.',
+    'Once `SHELLOPTS` or `BASHOPTS` is in the environment (from an ENV or ARG, or named by the next RUN), bash exports every option change, so any option the RUN before changes counts as reaching the next, whatever it runs.',
+    '`ENV ENV=…` is not a reason to keep RUNs apart: dash, busybox and bash read it only when interactive. A startup file (`BASH_ENV`, profile files) runs once for the joined RUN instead of once for each.',
     "`SHELLOPTS` and `BASHOPTS` count for every SHELL, since `/bin/sh` is bash in some images; the base image's own environment is not known, so a base image that sets them is not seen.",
     'Windows images and RUNs under a SHELL that is not a POSIX shell are never joined.',
   ],
@@ -160,20 +179,30 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
   // errexit is ignored inside anything that is followed by `&&`, so a chain
   // that turns it on anywhere can neither be wrapped nor end in a compound.
   const setting = shellOptionSetting(doc, next);
-  const errexitFrom = errexitSource(before, next, setting);
+  const startup = startupCode(doc, next);
+  const errexitFrom = errexitSource(before, next, setting, startup);
   const errexit = errexitFrom !== null;
-  // Turning an option off returns to how the shell starts, unless the SHELL
-  // or the environment turned it on there.
-  const optionsAtStart = next.shell.length > 2 || setting !== null;
+  // Turning an option off returns to how the shell starts, unless the SHELL,
+  // the environment or a startup file turned it on there.
+  const reach: OptionReach = {
+    optionsAtStart: next.shell.length > 2 || setting !== null || startup !== null,
+    // A RUN that exports `SHELLOPTS` itself hands on what the chain set.
+    exported: setting !== null || OPTION_EXPORTS.test(next.body.text),
+  };
   const reaches = (text: string) =>
-    analyzeScript(text).leaks.filter((leak) => leakReaches(leak, after, optionsAtStart));
+    analyzeScript(text).leaks.filter((leak) => leakReaches(leak, after, reach));
   const leaks = reaches(chain.tail);
   const prefixLeaks = chain.prefix ? reaches(chain.prefix) : [];
   const wrap: Wrap = prefixLeaks.length > 0 ? 'chain' : leaks.length > 0 ? 'last' : 'none';
   if (wrap !== 'none' && errexit) {
+    const all = [...prefixLeaks, ...leaks];
+    const exported =
+      setting && all.some((leak) => leak.kind === 'option')
+        ? ` (bash hands its options on to every program this RUN starts, since ${settingName(setting)} puts \`${setting.name}\` in the environment)`
+        : '';
     return {
       join: false,
-      reason: `${quoteList([...prefixLeaks, ...leaks].map((l) => l.source))} would carry over into this RUN, and the subshell that could contain it would switch off the errexit (\`set -e\`) that ${errexitFrom}`,
+      reason: `${quoteList(all.map((l) => l.source))} would carry over into this RUN${exported}, and the subshell that could contain it would switch off the errexit (\`set -e\`) that ${errexitFrom}`,
     };
   }
   if (wrap === 'none' && errexit && before.lastIsCompound) {
@@ -217,32 +246,42 @@ function flagText(run: InstructionInfo): string {
 /**
  * What turns errexit on for the joined script, or may, as the end of a
  * sentence: a command of the chain (`set -e`, or code it cannot see), the
- * SHELL, or `SHELLOPTS` in the environment. Null when nothing does.
+ * SHELL, `SHELLOPTS` in the environment, or startup code the shell reads
+ * first. Null when nothing does.
  */
 function errexitSource(
   before: ScriptFacts,
   next: InstructionInfo,
   setting: OptionSetting | null,
+  startup: StartupCode | null,
 ): string | null {
   const from = before.errexitFrom;
+  const shell = `the SHELL \`${next.shell.join(' ')}\``;
   if (from?.surely) return `\`${from.source}\` turns on`;
-  if (shellHasErrexit(next.shell)) return `the SHELL \`${next.shell.join(' ')}\` turns on`;
-  const named = `the \`${setting?.instruction.keyword} ${setting?.name}\` on line ${(setting?.instruction.line ?? 0) + 1}`;
-  if (setting?.options?.includes('errexit')) return `${named} turns on`;
-  if (setting && setting.options === null) return `${named} may turn on`;
+  if (shellHasErrexit(next.shell)) return `${shell} turns on`;
+  if (setting?.options?.includes('errexit')) return `${settingName(setting)} turns on`;
+  if (setting && setting.options === null) return `${settingName(setting)} may turn on`;
+  if (startup?.from === 'variable') {
+    return `the file named by ${settingName(startup.setting)}, which bash reads first, may turn on`;
+  }
+  if (startup?.from === 'shell') return `${startup.files} (${shell}) may turn on`;
   if (from) return `\`${from.source}\` may turn on`;
   return null;
 }
 
+function settingName(setting: VariableSetting): string {
+  return `the \`${setting.instruction.keyword} ${setting.name}\` on line ${setting.instruction.line + 1}`;
+}
+
 /** Whether state left by the chain would change what `next` does. */
-function leakReaches(leak: Leak, next: ScriptFacts, optionsAtStart: boolean): boolean {
+function leakReaches(leak: Leak, next: ScriptFacts, reach: OptionReach): boolean {
   switch (leak.kind) {
     case 'cwd':
       return !next.startsWithAbsoluteCd;
     case 'function':
       return next.runsUnseen || (leak.names ?? []).some((name) => next.commands.includes(name));
     case 'option':
-      return (leak.options ?? []).some((option) => optionReaches(option, next, optionsAtStart));
+      return (leak.options ?? []).some((option) => optionReaches(option, next, reach));
     default:
       return true;
   }
@@ -250,14 +289,15 @@ function leakReaches(leak: Leak, next: ScriptFacts, optionsAtStart: boolean): bo
 
 /**
  * Whether an option the chain turns on (or off: `!e`) would change what
- * `next` does. Any option reaches code `next` runs but does not show
- * (`eval`, `.`, a trap); past that, each option matters only to some
- * commands.
+ * `next` does. An exported option reaches every program `next` starts, and
+ * any option reaches code `next` runs but does not show (`eval`, `.`, a
+ * trap); past that, each option matters only to some commands.
  */
-function optionReaches(option: string, next: ScriptFacts, optionsAtStart: boolean): boolean {
+function optionReaches(option: string, next: ScriptFacts, reach: OptionReach): boolean {
   const off = option.startsWith('!');
   const name = off ? option.slice(1) : option;
-  if (off) return optionsAtStart;
+  if (reach.exported && name !== '--') return true;
+  if (off) return reach.optionsAtStart;
   if (next.runsUnseen) return true;
   if (TRACE_OPTIONS.has(name)) return next.redirectsStderr;
   switch (name) {

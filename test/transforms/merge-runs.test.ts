@@ -211,6 +211,91 @@ transformTable('merge-runs', {
       note: '`set +e` would carry over',
     },
     {
+      name: 'set -e reaching a child bash through an exported SHELLOPTS',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'SHELL ["/bin/bash", "-c"]',
+        'ENV SHELLOPTS=braceexpand:hashall:interactive-comments',
+        'RUN set -e; echo a',
+        'RUN bash -c "false; echo x > /a"',
+      ),
+      reason:
+        'with `SHELLOPTS` in the environment bash exports `set -e`, so joined the child bash stops at `false` and the build fails',
+      note: 'bash hands its options on to every program this RUN starts, since the `ENV SHELLOPTS` on line 3',
+    },
+    {
+      name: 'set -e reaching env through a SHELLOPTS from the stage built on',
+      input: lines(
+        'FROM debian:bookworm-slim AS base',
+        'ENV SHELLOPTS=hashall',
+        'FROM base',
+        'RUN set -e; echo a',
+        'RUN env > /x',
+      ),
+      reason: 'joined, `/x` would record `errexit` in `SHELLOPTS`',
+      note: '`set -e` would carry over',
+    },
+    {
+      name: 'errexit that a BASH_ENV file may turn on',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'ENV BASH_ENV=/etc/strict.sh',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN cd /tmp; false; touch /y',
+        'RUN echo z',
+      ),
+      reason:
+        'if the file runs `set -e`, the first RUN fails at `false`; in a subshell followed by `&&` it would not',
+      note: 'the file named by the `ENV BASH_ENV` on line 2, which bash reads first, may turn on',
+    },
+    {
+      name: 'errexit that the profile files of a login SHELL may turn on',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'SHELL ["/bin/bash", "-l", "-c"]',
+        'RUN cd /tmp; false; touch /y',
+        'RUN echo z',
+      ),
+      reason: '`/etc/profile` or `~/.bash_profile` may run `set -e`, which a subshell would lose',
+      note: 'the profile files a login shell reads (the SHELL `/bin/bash -l -c`) may turn on',
+    },
+    {
+      name: 'errexit that the rc files of an interactive SHELL may turn on',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'SHELL ["/bin/bash", "-ic"]',
+        'RUN cd /x',
+        'RUN ls',
+      ),
+      reason: '`~/.bashrc` may run `set -e`, which a subshell would lose',
+      note: 'the startup files an interactive shell reads',
+    },
+    {
+      name: '`;;` after a command',
+      input: lines('FROM debian:bookworm-slim', 'RUN echo a ;;', 'RUN echo c'),
+      reason:
+        'the parser takes `;;` for a separator, but dash and bash stop on it: the build fails',
+      note: 'cannot read',
+    },
+    {
+      name: '`;;` with no space before it',
+      input: lines('FROM debian:bookworm-slim', 'RUN apt-get update', 'RUN echo c;;'),
+      reason: 'a syntax error in the second RUN, which joining must not hide',
+      note: 'cannot read',
+    },
+    {
+      name: '`fi` where a command goes',
+      input: lines('FROM debian:bookworm-slim', 'RUN echo a; fi', 'RUN echo c'),
+      reason: 'the parser takes `fi` for a command name; the shells reject it',
+      note: 'cannot read',
+    },
+    {
+      name: 'an empty group',
+      input: lines('FROM debian:bookworm-slim', 'RUN f() { }', 'RUN echo c'),
+      reason: 'the shells need a command inside `{ }`',
+      note: 'cannot read',
+    },
+    {
       name: 'a pragma comment between',
       input: lines('FROM alpine:3.20', 'RUN a', '# hadolint ignore=DL3059', 'RUN b'),
       reason: 'the pragma is about the second RUN alone',
@@ -482,6 +567,81 @@ transformTable('merge-runs', {
       name: 'a plain printf leaks nothing',
       input: lines('FROM alpine:3.20', 'RUN printf %s 5 > /a', 'RUN cat /a'),
       output: lines('FROM alpine:3.20', 'RUN printf %s 5 > /a && \\', '    cat /a'),
+    },
+    {
+      name: 'set -u under SHELLOPTS, kept from a program that reads the environment',
+      input: lines('FROM alpine:3.20', 'ENV SHELLOPTS=hashall', 'RUN set -u; a', 'RUN env > /x'),
+      output: lines(
+        'FROM alpine:3.20',
+        'ENV SHELLOPTS=hashall',
+        'RUN ( set -u; a ) && \\',
+        '    env > /x',
+      ),
+      message: '(`set -u`) stays inside a subshell',
+    },
+    {
+      name: 'set -u reaching a RUN that exports SHELLOPTS',
+      input: lines('FROM alpine:3.20', 'RUN set -u; a', 'RUN export SHELLOPTS; bash b.sh'),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN ( set -u; a ) && \\',
+        '    ( export SHELLOPTS; bash b.sh )',
+      ),
+    },
+    {
+      name: 'ENV ENV, which a shell run with -c does not read',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'ENV ENV=/e.sh',
+        'RUN cd /tmp; false; touch /y',
+        'RUN echo z',
+      ),
+      output: lines(
+        'FROM debian:bookworm-slim',
+        'ENV ENV=/e.sh',
+        'RUN ( cd /tmp; false; touch /y ) && \\',
+        '    echo z',
+      ),
+    },
+    {
+      name: 'BASH_ENV under /bin/sh, which bash ignores when run as sh',
+      input: lines('FROM fedora:40', 'ENV BASH_ENV=/etc/strict.sh', 'RUN cd /tmp; false', 'RUN ls'),
+      output: lines(
+        'FROM fedora:40',
+        'ENV BASH_ENV=/etc/strict.sh',
+        'RUN ( cd /tmp; false ) && \\',
+        '    ls',
+      ),
+    },
+    {
+      name: 'BASH_ENV with nothing to contain',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'ENV BASH_ENV=/etc/strict.sh',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN apt-get update',
+        'RUN apt-get install -y curl',
+      ),
+      output: lines(
+        'FROM debian:bookworm-slim',
+        'ENV BASH_ENV=/etc/strict.sh',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN apt-get update && \\',
+        '    apt-get install -y curl',
+      ),
+    },
+    {
+      name: '`;;` that ends a case item',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'RUN cd /x; case $a in a) echo;; esac',
+        'RUN echo b > /b',
+      ),
+      output: lines(
+        'FROM debian:bookworm-slim',
+        'RUN ( cd /x; case $a in a) echo;; esac ) && \\',
+        '    echo b > /b',
+      ),
     },
     {
       name: 'no final newline',
