@@ -3,6 +3,18 @@ import { lines, transformTable } from '../harness';
 transformTable('pip-no-cache', {
   unchanged: [
     {
+      name: 'the same RUN reads the cache after the install',
+      input: lines('FROM python:3.12', 'RUN pip install requests && cp -r /root/.cache/pip /keep'),
+      reason: '/keep holds the wheels only while pip keeps them',
+      note: 'Leaves `pip install` as it is: `cp` after the install names the cache, which it may read.',
+    },
+    {
+      name: 'a later RUN reads the cache',
+      input: lines('FROM python:3.12', 'RUN pip install requests', 'RUN cp -r ~/.cache /keep'),
+      reason: 'a directory above the cache holds it',
+      note: '`cp` in the `RUN` on line 3 names the cache',
+    },
+    {
       name: 'already `--no-cache-dir`',
       input: lines('FROM python:3.12', 'RUN pip install --no-cache-dir flask'),
       reason: 'the flag is there',
@@ -131,6 +143,19 @@ transformTable('pip-no-cache', {
     },
   ],
   changed: [
+    {
+      name: 'later commands that delete the cache or name only a top-level directory',
+      input: lines(
+        'FROM python:3.12',
+        'RUN pip install requests && rm -rf /root/.cache/pip',
+        'RUN chown -R root /root',
+      ),
+      output: lines(
+        'FROM python:3.12',
+        'RUN pip install --no-cache-dir requests && rm -rf /root/.cache/pip',
+        'RUN chown -R root /root',
+      ),
+    },
     {
       name: 'pip',
       input: lines('FROM python:3.12', 'RUN pip install flask'),
