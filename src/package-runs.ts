@@ -1,6 +1,6 @@
 import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } from './document';
 import { heirs, readByLaterStage } from './later-stages';
-import { isWithin, reachedDirectory, resolvePath, stageWorkdirs } from './paths';
+import { isWithin, stageWorkdirs, wordPath } from './paths';
 import { scanScript } from './script-paths';
 import { analyzeScript } from './shell-effects';
 import { listCommands, type ShellCommand, type Word } from './shell-commands';
@@ -220,9 +220,7 @@ function forceRemoves(command: { name: string; args: string[] }): boolean {
 }
 
 function namesCache(word: string, cwd: string | null, dirs: string[]): boolean {
-  if (word === '' || word.startsWith('-')) return false;
-  const text = word.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, '/root');
-  const path = resolvePath(text, cwd) ?? reachedDirectory(text, cwd);
+  const path = wordPath(word, cwd);
   if (path === null) return false;
   const aboveWithinReason = path.split('/').length > 2;
   return dirs.some((dir) => isWithin(path, dir) || (aboveWithinReason && isWithin(dir, path)));

@@ -1,3 +1,4 @@
+import { fix } from '../../src/index';
 import { lines, transformTable } from '../harness';
 
 transformTable('pip-no-cache', {
@@ -383,6 +384,19 @@ transformTable(
         ),
       },
       {
+        name: 'a file written into the cache directory: `--no-cache-dir` instead',
+        input: lines(
+          'FROM python:3.12',
+          'RUN mkdir -p /root/.cache/pip && echo x > /root/.cache/pip/keep && pip install requests',
+        ),
+        output: lines(
+          'FROM python:3.12',
+          'RUN mkdir -p /root/.cache/pip && echo x > /root/.cache/pip/keep && pip install --no-cache-dir requests',
+        ),
+        message:
+          'instead of a cache mount, because its `mkdir` names `/root/.cache/pip`, at, above or below `/root/.cache/pip`: what it writes there would go into the cache mount instead of the layer',
+      },
+      {
         name: 'removing what is inside the mount is fine',
         input: lines('FROM python:3.12', 'RUN pip install flask && rm -rf /root/.cache/pip/*'),
         output: lines(
@@ -500,3 +514,19 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+test('with `caches: mount`, a file written into the cache by the RUN before stays in the layer', async () => {
+  const input = lines(
+    'FROM python:3.12',
+    'RUN mkdir -p /root/.cache/pip && echo x > /root/.cache/pip/keep',
+    'RUN pip install requests',
+  );
+  const result = await fix(input, { caches: 'mount' });
+  expect(result.output).toBe(
+    lines(
+      'FROM python:3.12',
+      'RUN mkdir -p /root/.cache/pip && echo x > /root/.cache/pip/keep && \\',
+      '    pip install --no-cache-dir requests',
+    ),
+  );
+});
