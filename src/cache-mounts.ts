@@ -11,8 +11,9 @@ import {
   mountSyntaxProblem,
   resolvePath,
   syntaxDirectiveEdits,
+  wordPath,
 } from './paths';
-import { insertBeforeNext } from './script-paths';
+import { insertBeforeNext, scanScript, type CommandFacts } from './script-paths';
 import type { ShellCommand } from './shell-commands';
 import { analyzeScript } from './shell-effects';
 import { lastUser, stageLineage, workingDirectories } from './stage-paths';
@@ -35,7 +36,7 @@ export const CACHES_OPTION: OptionSpec = {
 export const MOUNT_LIMITATIONS = [
   '`caches: mount` needs BuildKit: it adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive, and cleans up instead when the directive names a Dockerfile frontend older than 1.2 or one dslim does not know. buildah honours the mounts too, but leaves the missing parent directories of a mount target in the image, empty, where BuildKit removes them.',
   "With `caches: mount`, a COPY or ADD before the RUN (in its stage or a stage it builds on) that writes into the cache directory keeps the cleanup instead, since the mount would hide those files; a relative destination under the base image's working directory is taken to be outside the cache.",
-  'With `caches: mount`, the mount hides what the image already has in that directory while the RUN runs, and a removal of the directory that dslim cannot resolve (a variable, a relative path) fails on the mount point.',
+  'With `caches: mount`, the mount hides what the image already has in that directory while the RUN runs. A command of the RUN other than a package manager that names a path at, above or below the mount target (or runs inside it), or an `rm`, `mv` or `find` operand dslim cannot resolve, keeps the cleanup instead: its writes would go to the cache, not the layer, and a mount point cannot be deleted or moved. An `rm` of paths inside the target only is allowed. A path reached through a script or a variable in another command is not seen.',
 ];
 
 /** True when a cache transform is asked for cache mounts rather than cleanup. */
@@ -56,6 +57,11 @@ export type MountOutcome = { edits: Edit[] } | { reason: string };
 export type MountPlan = { edits: Edit[] } | { reason: string | null };
 
 const ROOT_USER = /^(root|0)(:.*)?$/;
+/** Programs whose use of their own cache a mount is for. */
+const PACKAGE_MANAGERS =
+  /^(apt|apt-get|apt-cache|aptitude|apk|npm|npx|yarn|pnpm|pip\d*(\.\d+)?|python\d*(\.\d+)?|yum|dnf|microdnf|zypper|composer|conda|mamba|micromamba)$/;
+/** Commands that delete or move what their operands name. */
+const MOVERS = new Set(['rm', 'rmdir', 'mv', 'find']);
 /** Variables that move every cache below a home directory. */
 const HOME_VARIABLES = ['HOME', 'XDG_CACHE_HOME'];
 
@@ -106,6 +112,8 @@ export function mountCaches(
       return {
         reason: `its \`${rm.name}\` removes \`${target}\` or a directory above it, which fails on a mount point`,
       };
+    const other = otherUseProblem(doc, run, target);
+    if (other) return { reason: other };
   }
 
   const flags = mounts
@@ -192,6 +200,58 @@ function copiedInto(
     });
     return written.some((path) => pathsOverlap(path, target));
   });
+}
+
+/**
+ * Why a command of the RUN other than a package manager keeps the mount
+ * away: one that names `target`, a path in it or a directory above it (or
+ * runs inside it) would write into the cache instead of the layer, or
+ * delete or move a mount point; an `rm`, `mv` or `find` operand that cannot
+ * be resolved may be any of those.
+ */
+function otherUseProblem(doc: DockerDocument, run: InstructionInfo, target: string): string | null {
+  const cwd = run.stage ? (workingDirectories(doc, run.stage).get(run.index) ?? null) : null;
+  for (const command of scanScript(run.body.text, cwd).commands) {
+    const name = posix.basename(command.name);
+    if (PACKAGE_MANAGERS.test(name) || emptiesMount(name, command, target)) continue;
+    if (command.cwd !== null && isWithin(command.cwd, target))
+      return `its \`${name}\` runs inside \`${target}\`, so what it writes would go into the cache mount instead of the layer`;
+    const words = [...command.args, ...command.redirects];
+    const named = words.find((w) => {
+      const path = wordPath(w, command.cwd);
+      return path !== null && pathsOverlap(path, target);
+    });
+    if (named)
+      return `its \`${name}\` names \`${named}\`, at, above or below \`${target}\`: what it writes there would go into the cache mount instead of the layer, and a mount point cannot be moved or deleted`;
+    const unknown = MOVERS.has(name)
+      ? operands(name, command.args).find((w) => wordPath(w, command.cwd) === null)
+      : undefined;
+    if (unknown !== undefined)
+      return `its \`${name}\` has an operand dslim cannot resolve (\`${unknown}\`), which may be \`${target}\` or a directory above it, and a mount point cannot be moved or deleted`;
+  }
+  return null;
+}
+
+/**
+ * An `rm` of paths inside the mount only (`rm -rf /root/.cache/pip/*`): it
+ * writes nothing, and what it deletes would not be in the layer either way.
+ */
+function emptiesMount(name: string, command: CommandFacts, target: string): boolean {
+  if (name !== 'rm' || command.redirects.length > 0) return false;
+  return operands(name, command.args).every((word) => {
+    const path = wordPath(word, command.cwd);
+    return (
+      (path !== null && path !== target && isWithin(path, target)) ||
+      (resolvePath(word, command.cwd) === null && path === target && /^[^$`~]*$/.test(word))
+    );
+  });
+}
+
+/** The path operands of `rm`, `mv` or `find`: for `find`, the words before its expression. */
+function operands(name: string, args: string[]): string[] {
+  if (name !== 'find') return args.filter((a) => !a.startsWith('-'));
+  const end = args.findIndex((a) => /^[-(!]/.test(a));
+  return args.slice(0, end === -1 ? args.length : end).filter((a) => !a.startsWith('-'));
 }
 
 /** The variables an ENV or ARG sets. */

@@ -1,5 +1,7 @@
 import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } from './document';
 import { heirs, readByLaterStage } from './later-stages';
+import { isWithin, stageWorkdirs, wordPath } from './paths';
+import { scanScript } from './script-paths';
 import { analyzeScript } from './shell-effects';
 import { listCommands, type ShellCommand, type Word } from './shell-commands';
 import type { MessageData, Reporter } from './types';
@@ -141,22 +143,85 @@ export function removes(command: ShellCommand, dir: string): boolean {
  * Says, as a note, why a cache transform leaves a RUN alone: a cache mount
  * over one of `cacheDirs` already keeps the cache out of every layer
  * (message `mounted`), or the RUN cannot be edited, or a later stage reads
- * the cache as files (message `refused`, see `readByLaterStage`).
+ * the cache as files (see `readByLaterStage`), or a later RUN, or a command
+ * of this one from offset `after` on, reads it (see `cacheReader`; both
+ * message `refused`). A transform that changes the install itself passes
+ * where it ends; one that appends its cleanup leaves the RUN's own commands
+ * out, since they still see the cache.
  * True when it is left alone; `data` fills the messages' other placeholders.
  */
 export function leaveAlone(
   doc: DockerDocument,
   report: Reporter,
-  { run, refusal }: RunScript,
+  script: RunScript,
   cacheDirs: string[],
   data: MessageData = {},
+  after = Infinity,
 ): boolean {
+  const { run, refusal } = script;
   const target = cacheMountFor(run, cacheDirs);
   if (target) {
     report.note(run.span.start, 'mounted', { ...data, target });
     return true;
   }
-  const reason = refusal ?? readByLaterStage(doc, run, cacheDirs);
+  const reason =
+    refusal ?? readByLaterStage(doc, run, cacheDirs) ?? cacheReader(doc, script, cacheDirs, after);
   if (reason) report.note(run.span.start, 'refused', { ...data, reason });
   return reason !== null;
+}
+
+/** The limitation every cache transform states about `cacheReader`. */
+export const CACHE_READER_LIMITATION =
+  'A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader that reaches the cache only through a variable, a script or `/` is not seen.';
+
+/**
+ * Why the cache in `dirs` must stay: a command of the RUN from offset
+ * `after` on, or of a RUN that sees its layer (see `laterRuns`), names a
+ * path in the cache, the cache itself or a directory above it short of a
+ * top-level one (`/root/.cache`, not `/root`), or runs inside it. Such a
+ * command may read what the install left there. Removing the cache with
+ * `rm -f` is not reading it. Null when no command does.
+ */
+export function cacheReader(
+  doc: DockerDocument,
+  script: RunScript,
+  dirs: string[],
+  after: number,
+): string | null {
+  const own = readerIn(script, dirs, after);
+  if (own) return `\`${own}\` after the install names the cache, which it may read`;
+  for (const later of laterRuns(doc, script.run, dirs)) {
+    const name = readerIn(later, dirs, 0);
+    if (name)
+      return `\`${name}\` in the \`RUN\` on line ${later.run.line + 1} names the cache, which it may read`;
+  }
+  return null;
+}
+
+/** The name of the first command of a script from `after` on that names a path of the cache. */
+function readerIn({ run, commands }: RunScript, dirs: string[], after: number): string | null {
+  const cwd = (run.stage && stageWorkdirs(run.stage).get(run.index)) ?? null;
+  const facts =
+    run.opaque || run.execForm
+      ? commands.map((c) => ({ ...c, args: c.args.map((w) => w.text), cwd: null, redirects: [] }))
+      : scanScript(run.body.text, cwd).commands;
+  const reader = facts.find((c) => {
+    if (c.start < after || forceRemoves(c)) return false;
+    if (c.cwd !== null && dirs.some((dir) => isWithin(c.cwd!, dir))) return true;
+    const words = [...c.args, ...c.redirects].flatMap((w) => [w, w.slice(w.indexOf('=') + 1)]);
+    return words.some((word) => namesCache(word, c.cwd, dirs));
+  });
+  return reader?.name ?? null;
+}
+
+/** `rm -f` (or `-rf`): it deletes whatever is there, and minds no missing file. */
+function forceRemoves(command: { name: string; args: string[] }): boolean {
+  return /(^|\/)rm$/.test(command.name) && command.args.some((a) => /^-[a-zA-Z]*f/.test(a));
+}
+
+function namesCache(word: string, cwd: string | null, dirs: string[]): boolean {
+  const path = wordPath(word, cwd);
+  if (path === null) return false;
+  const aboveWithinReason = path.split('/').length > 2;
+  return dirs.some((dir) => isWithin(path, dir) || (aboveWithinReason && isWithin(dir, path)));
 }

@@ -41,6 +41,18 @@ export function reachedDirectory(word: string, cwd: string | null): string | nul
 }
 
 /**
+ * The path a word names exactly, or else the directory it reaches into (see
+ * `reachedDirectory`), with `~` and `$HOME` read as `/root`: the home of
+ * root, where the caches dslim knows are. Null for an option, or a word
+ * whose directory depends on a variable or an unknown working directory.
+ */
+export function wordPath(word: string, cwd: string | null): string | null {
+  if (word === '' || word.startsWith('-')) return null;
+  const text = word.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, '/root');
+  return resolvePath(text, cwd) ?? reachedDirectory(text, cwd);
+}
+
+/**
  * The working directory in effect for each instruction of a stage, by
  * instruction index. Null where it is unknown: the base image sets its own
  * until the stage's first absolute WORKDIR.

@@ -9,7 +9,9 @@ import {
   programName,
   runScripts,
   type RunScript,
+  CACHE_READER_LIMITATION,
 } from '../src/package-runs';
+
 import type { Edit, Transform } from '../src/types';
 
 const CACHE_DIRS = ['/var/cache/apk', '/etc/apk/cache'];
@@ -20,6 +22,8 @@ const MOUNTS: CacheMount[] = [
 ];
 /** apk subcommands that need no package index, or fetch their own with `--no-cache`. */
 const INDEX_FREE = new Set(['add', 'del']);
+/** apk subcommands that look packages up in the stored index. */
+const INDEX_READERS = new Set(['search', 'info', 'list', 'policy', 'fetch', 'dot']);
 /** Options that make an apk command fetch a fresh index. */
 const FETCHING = ['-U', '--update-cache', '--update'];
 
@@ -49,6 +53,8 @@ const apkNoCache: Transform = {
     'An `apk update` in a RUN of its own, apart from the install, is left alone.',
     '`apk add --no-network` is left alone: it downloads nothing, and `--no-cache` would make it fetch an index it may not reach.',
     readByLaterStageLimitation(CACHE_DIRS),
+    CACHE_READER_LIMITATION,
+    'A RUN is left alone when a later command (in it or a later RUN) names the cache directory, or, with no `apk update` before the add, a later `apk search`, `info`, `list`, `policy`, `fetch` or `dot` reads the index the add stores: `--no-cache` would leave it nothing to read.',
     'With `caches: mount`, the mounts are added only where each `apk add` fetches a fresh index (after `apk update`, or with `--update-cache`), so an old index in the cache is never read, and where no later RUN reads the index this one would have stored.',
     ...MOUNT_LIMITATIONS,
   ],
@@ -74,7 +80,13 @@ const apkNoCache: Transform = {
         const bare = adds.filter((c) => !hasFlag(c.args, '--no-cache', '--no-network'));
         const update = droppableUpdate(doc, run, apk);
         if (bare.length === 0 && !update) continue;
-        if (leaveAlone(doc, report, script, CACHE_DIRS)) continue;
+        if (leaveAlone(doc, report, script, CACHE_DIRS, {}, adds[0].end)) continue;
+        const stored = apk.some((c) => isUpdate(c) && c.start < adds[0].start);
+        const lookup = !stored && bare.length > 0 && indexLookup(doc, script, adds[0].end);
+        if (lookup) {
+          report.note(run.span.start, 'refused', { reason: lookup });
+          continue;
+        }
 
         const mount =
           bare.length > 0
@@ -120,6 +132,27 @@ function droppableUpdate(
     later.commands.some((c) => programName(c) === 'apk' && readsIndex(c));
   const readers = apk.filter((c) => c.start > update.start && !indexFree(c));
   return readers.length === 0 && !laterRuns(doc, run, CACHE_DIRS).some(read) ? update : undefined;
+}
+
+/**
+ * Why the index `apk add` stores must stay: an `apk search`, `info`,
+ * `list`, `policy`, `fetch` or `dot` after the add, in this RUN or a later
+ * one, looks packages up in it before any fresh index is fetched. (An
+ * `apk update` before the add stores the index too, and is kept for them.)
+ */
+function indexLookup(doc: DockerDocument, script: RunScript, after: number): string | null {
+  const own = { ...script, commands: script.commands.filter((c) => c.start >= after) };
+  for (const { run, commands } of [own, ...laterRuns(doc, script.run, CACHE_DIRS)]) {
+    for (const command of commands.filter((c) => programName(c) === 'apk')) {
+      const sub = subcommand(command)?.text ?? '';
+      if (isUpdate(command) || hasFlag(command.args, ...FETCHING)) break;
+      if (!INDEX_READERS.has(sub) || hasFlag(command.args, '--no-cache')) continue;
+      const where =
+        run === script.run ? 'later in this `RUN`' : `in the \`RUN\` on line ${run.line + 1}`;
+      return `\`apk ${sub}\` ${where} looks packages up in the index this \`apk add\` stores, which \`--no-cache\` would not store`;
+    }
+  }
+  return null;
 }
 
 /** Why the RUN's `apk add`s may not have a cache mount, or null. */

@@ -2,7 +2,14 @@ import { appendCommands } from '../src/append';
 import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount, type CacheMount } from '../src/cache-mounts';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
-import { laterRuns, leaveAlone, programName, removes, runScripts } from '../src/package-runs';
+import {
+  laterRuns,
+  leaveAlone,
+  programName,
+  removes,
+  runScripts,
+  CACHE_READER_LIMITATION,
+} from '../src/package-runs';
 import type { Transform } from '../src/types';
 
 const LISTS = '/var/lib/apt/lists';
@@ -42,6 +49,7 @@ const cleanAptLists: Transform = {
     'Commands other than `apt-get`, `apt`, `apt-cache` and `aptitude` that read the lists in a later RUN are not recognised.',
     '`apt-get clean` is not added: the official Debian and Ubuntu images already delete downloaded packages after each install.',
     readByLaterStageLimitation([LISTS]),
+    CACHE_READER_LIMITATION,
     'With `caches: mount`, the mounts hide what the image already has in `/var/lib/apt/lists` and `/var/cache/apt` while the RUN runs, so they are added only where `apt-get update` runs before any command that reads the lists. The official Debian and Ubuntu images delete downloaded packages after each install, so there the `/var/cache/apt` mount keeps little; the lists mount is what spares downloads.',
     ...MOUNT_LIMITATIONS,
   ],

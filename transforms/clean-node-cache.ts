@@ -7,7 +7,8 @@ import {
 } from '../src/cache-mounts';
 import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
-import { leaveAlone, programName, runScripts } from '../src/package-runs';
+import { leaveAlone, programName, runScripts, CACHE_READER_LIMITATION } from '../src/package-runs';
+
 import type { Transform } from '../src/types';
 
 const NPM_INSTALLS = new Set(['install', 'i', 'ci', 'add', 'update', 'rebuild']);
@@ -50,6 +51,7 @@ const cleanNodeCache: Transform = {
     "An install given `--cache DIR`, or a cache moved by an `.npmrc`, is left alone or cleaned where the final working directory's config says.",
     'A later RUN that installs with `--offline` would find the cache gone; such RUNs are not looked for.',
     readByLaterStageLimitation([NPM_CACHE]),
+    CACHE_READER_LIMITATION,
     "With `caches: mount`, the mount is at root's home, so it is added only when the RUN runs as root (no `USER` naming another user) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `npm_config_cache` (an ENV, an ARG or the RUN itself); elsewhere the cleanup is added, and the message says why. The base image's own `USER`, environment and `.npmrc` are not known: one that moves the cache keeps it in the layer.",
     ...MOUNT_LIMITATIONS,
   ],

@@ -2,7 +2,13 @@ import { appendCommands } from '../src/append';
 import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount } from '../src/cache-mounts';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
-import { leaveAlone, programName, removes, runScripts } from '../src/package-runs';
+import {
+  leaveAlone,
+  programName,
+  removes,
+  runScripts,
+  CACHE_READER_LIMITATION,
+} from '../src/package-runs';
 import type { Transform } from '../src/types';
 
 interface Manager {
@@ -56,6 +62,7 @@ const cleanYumCache: Transform = {
     'When one RUN uses several of these tools, only the one that installs last is cleaned.',
     'A cache moved elsewhere by `--setopt=cachedir=` or a config file is not found.',
     readByLaterStageLimitation([...new Set(Object.values(MANAGERS).map((m) => m.cacheDir))]),
+    CACHE_READER_LIMITATION,
     'With `caches: mount`, the tool reuses the repository metadata in the mount until it expires (`metadata_expire`), so a build can install packages up to that age where one without the mount would fetch the newest; `--refresh` on the install makes it check every time.',
     ...MOUNT_LIMITATIONS,
   ],

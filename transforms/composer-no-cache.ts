@@ -9,7 +9,7 @@ import {
 import type { DockerDocument, Stage } from '../src/document';
 import { firstOperand, hasFlag, setsVariable, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
-import { leaveAlone, programName, runScripts } from '../src/package-runs';
+import { leaveAlone, programName, runScripts, CACHE_READER_LIMITATION } from '../src/package-runs';
 import { stageLineage } from '../src/stage-paths';
 import type { Transform } from '../src/types';
 
@@ -42,6 +42,7 @@ const composerNoCache: Transform = {
     'An ENV `COMPOSER_CACHE_DIR` in the stage is taken to mean the cache is handled, and the RUN is left alone; so is a `COMPOSER_CACHE_DIR` the RUN sets on the command or earlier in its own shell (`export COMPOSER_CACHE_DIR=...`), but not one set inside a subshell or a pipeline.',
     'Composer run through a wrapper (`php composer.phar`) is not recognised.',
     readByLaterStageLimitation(CACHE_DIRS),
+    CACHE_READER_LIMITATION,
     'With `caches: mount`, a cache mount is added only in stages built from the official `composer` image, whose `COMPOSER_HOME=/tmp` puts the cache at `/tmp/cache`, and only when the RUN runs as root and nothing before it sets `COMPOSER_HOME`, `HOME` or `XDG_CACHE_HOME`; elsewhere the cache directory depends on the base image, so `--no-cache` is added, and the message says why.',
     ...MOUNT_LIMITATIONS,
   ],
@@ -70,7 +71,7 @@ const composerNoCache: Transform = {
         const installs = commands.filter(needsFlag);
         if (installs.length === 0) continue;
         const command = `composer ${firstOperand(installs[0].args)?.text}`;
-        if (leaveAlone(doc, report, script, CACHE_DIRS, { command })) continue;
+        if (leaveAlone(doc, report, script, CACHE_DIRS, { command }, installs[0].end)) continue;
         const mount = planMount(options, doc, script, [{ target: IMAGE_CACHE }], () =>
           fromComposerImage(doc, stage)
             ? movedCacheProblem(doc, run, commands, ['COMPOSER_HOME'])

@@ -2,7 +2,7 @@ import { appendCommands } from '../src/append';
 import { CACHES_OPTION, mountsCaches } from '../src/cache-mounts';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
-import { leaveAlone, programName, runScripts } from '../src/package-runs';
+import { leaveAlone, programName, runScripts, CACHE_READER_LIMITATION } from '../src/package-runs';
 import type { Transform } from '../src/types';
 
 const TOOLS = new Set(['conda', 'mamba', 'micromamba']);
@@ -29,6 +29,7 @@ const condaClean: Transform = {
     '`--force-pkgs-dirs` (`-f`) is not added: it also deletes the unpacked packages that environments link to, which breaks an installation configured to use symbolic links, and frees nothing when they are hard links.',
     'Package directories moved by `CONDA_PKGS_DIRS` or a `.condarc` are cleaned by the tool itself but not recognised as cache mounts.',
     readByLaterStageLimitation(PKGS_DIRS),
+    CACHE_READER_LIMITATION,
     '`caches: mount` adds no cache mount here: the package cache is the `pkgs` directory of an installation the base image chooses, and an environment may link to the unpacked packages in it, which a mount would hide while the RUN runs. The cleanup is added instead, and the message says so.',
   ],
   examples: [

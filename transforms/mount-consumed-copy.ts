@@ -31,6 +31,34 @@ import type { Edit, Transform } from '../src/types';
 const RM_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose|--)$/;
 /** Commands that move, unlink or replace the file: that fails on a mount point. */
 const UNLINKERS = new Set(['mv', 'rm', 'unlink', 'shred', 'sed', 'perl', 'dos2unix', 'patch']);
+/**
+ * Commands that reach no path but those their words name (and the working
+ * directory, for `ls`): one of them after the `rm` provably cannot see the
+ * file when none of its words, nor its directory, overlaps the file's path.
+ */
+const NAMED_PATHS_ONLY = new Set([
+  'echo',
+  'printf',
+  'true',
+  'false',
+  ':',
+  'test',
+  '[',
+  'mkdir',
+  'touch',
+  'chmod',
+  'chown',
+  'ln',
+  'cp',
+  'cat',
+  'ls',
+  'rm',
+  'rmdir',
+]);
+/** Of those, the ones whose operands are text, not paths. */
+const PRINTERS = new Set(['echo', 'printf', 'true', 'false', ':']);
+/** A word with nothing the shell expands or splits: its text is what the command gets. */
+const PLAIN_WORD = /^[^\s"'$`*?[\]{}~\\]*$/;
 /** Local files ADD copies as they are; any other file might be a tar archive ADD unpacks. */
 const ADD_KEEPS =
   /\.(sh|bash|py|pl|rb|deb|rpm|apk|whl|zip|jar|war|txt|json|ya?ml|toml|cfg|conf|ini|pem|crt|key|sql|patch|diff|run|bin|exe|msi|js)$/i;
@@ -55,6 +83,8 @@ const mountConsumedCopy: Transform = {
     "A recursive `rm` (the source may be a directory) and an `rm` that ends the script after `;` (its exit status is the RUN's) keep the COPY.",
     'Needs BuildKit: the rewrite adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive, and leaves the COPY when the directive names a frontend older than 1.2 or one dslim does not know.',
     "A RUN under a `USER` other than root keeps the COPY, since that user may fail to delete the root-owned copy; the base image's own `USER` is not known.",
+    'A command after the `rm` keeps the COPY unless it provably cannot see the file: a plain `echo`, `mkdir`, `cp`, `ln -s` and the like whose words name only other paths. A script, a `sh -c`, a variable or a listing of a directory above the file might find the mounted file where the original found none; a `trap` keeps the COPY too.',
+    'A RUN that moves, replaces or hard-links the file (`mv`, `sed -i`, `ln`, `cp -l`) keeps the COPY: none of that works on a mount point.',
     'Only a single file consumed by the RUN right after it is handled, and only when its directory is known to exist already (`/`, `/tmp`, or made earlier in the stage); otherwise the COPY would have created that directory and the image would differ.',
     'A mounted file keeps the mode and owner it has in the build context, while `COPY` makes it owned by root; a RUN that checks ownership could see the difference.',
     'Builders other than BuildKit (buildah) may leave an empty mount point at the target path.',
@@ -104,6 +134,8 @@ function planMount(
   if (!users.some((c) => c.end <= rm.start)) return null;
 
   const later = users.find((c) => c.start >= rm.end);
+  const blind = (c: CommandFacts) => canNotSee(c, target);
+  const unproven = scan.commands.find((c) => c.start >= rm.end && !blind(c));
   const reason =
     mountSyntaxProblem(doc) ??
     userProblem(doc, stage, run) ??
@@ -111,8 +143,15 @@ function planMount(
     rmProblem(rm, target, run.body.text) ??
     (users.find((c) => UNLINKERS.has(c.name)) &&
       'the `RUN` also moves, unlinks or replaces the file (`mv`, `sed -i`…), which fails on a mount point') ??
+    (users.find(hardLinks) &&
+      'the `RUN` hard-links the file (`ln`, `link`, `cp -l`), which fails across devices, and a mount is another device') ??
     (later &&
       `\`${later.name}\` uses the path after the \`rm\`, where it would find the mounted file instead of none`) ??
+    (unproven &&
+      `\`${unproven.name}\` runs after the \`rm\` and could see \`${target}\` without naming it (through a variable, a directory above it or a script of its own), where it would find the mounted file instead of none`) ??
+    (scan.commands.some((c) => c.name === 'trap')
+      ? 'the `RUN` sets a `trap`, whose commands may run after the `rm` and see the mounted file'
+      : null) ??
     (mountTargets(run, workdirs.get(run.index) ?? null).some((m) => !m || pathsOverlap(m, target))
       ? 'the `RUN` already mounts something over the path'
       : null) ??
@@ -137,6 +176,35 @@ function planMount(
     removalEdit(doc, run, rm),
   ];
   return { source, target, edits };
+}
+
+/**
+ * True when a command after the `rm` provably cannot see `target`: it is one
+ * that reaches only the paths its words name, every word is plain text, a
+ * relative path has a known working directory, and no path (nor, for `ls`,
+ * that directory) overlaps the target. Anything else might list, test or run it.
+ */
+function canNotSee(command: CommandFacts, target: string): boolean {
+  const { name, args, redirects, cwd } = command;
+  if (!NAMED_PATHS_ONLY.has(name) || ![...args, ...redirects].every((w) => PLAIN_WORD.test(w)))
+    return false;
+  const paths = [
+    ...(PRINTERS.has(name) ? [] : args.filter((a) => !a.startsWith('-'))),
+    ...redirects,
+  ];
+  if (cwd === null && paths.some((p) => !p.startsWith('/'))) return false;
+  if (name === 'ls' && (cwd === null || pathsOverlap(cwd, target))) return false;
+  return !commandTouches(command, target);
+}
+
+/** `ln` without `-s`, `link`, `cp -l`: a hard link to a mounted file crosses devices. */
+function hardLinks(command: CommandFacts): boolean {
+  const short = (letter: string) =>
+    command.args.some((a) => new RegExp(`^-[a-zA-Z]*${letter}`).test(a));
+  if (command.name === 'link') return true;
+  if (command.name === 'ln') return !short('s') && !command.args.includes('--symbolic');
+  if (command.name === 'cp') return short('l') || command.args.includes('--link');
+  return false;
 }
 
 /** Where the copied file lands, or null when that depends on what exists. */

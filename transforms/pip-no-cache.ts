@@ -9,7 +9,8 @@ import {
 import type { DockerDocument, InstructionInfo } from '../src/document';
 import { hasFlag, setsVariable, type ShellCommand, type Word } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
-import { leaveAlone, programName, runScripts } from '../src/package-runs';
+import { leaveAlone, programName, runScripts, CACHE_READER_LIMITATION } from '../src/package-runs';
+
 import type { Transform } from '../src/types';
 
 const FLAG = '--no-cache-dir';
@@ -41,6 +42,7 @@ const pipNoCache: Transform = {
     'A cache mount is recognised at `/root/.cache/pip` or a directory above it; a RUN under another USER with a mount at its own home is still changed, which is harmless.',
     'Installers that wrap pip (`pipenv`, `poetry`, `uv`) are left alone.',
     readByLaterStageLimitation([CACHE_DIR]),
+    CACHE_READER_LIMITATION,
     "With `caches: mount`, the mount is at root's home, so it is added only when the RUN runs as root (no `USER` naming another user) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `PIP_CACHE_DIR` (an ENV, an ARG or the RUN itself); elsewhere `--no-cache-dir` is added, and the message says why. The base image's own `USER`, environment and pip config are not known: one that moves the cache keeps it in the layer.",
     ...MOUNT_LIMITATIONS,
   ],
@@ -70,7 +72,8 @@ const pipNoCache: Transform = {
         const command = installs[0].command.args
           .slice(0, installs[0].command.args.indexOf(installs[0].install) + 1)
           .reduce((text, word) => `${text} ${word.text}`, installs[0].command.name);
-        if (leaveAlone(doc, report, script, [CACHE_DIR], { command })) continue;
+        if (leaveAlone(doc, report, script, [CACHE_DIR], { command }, installs[0].command.end))
+          continue;
         const mount = planMount(options, doc, script, [{ target: CACHE_DIR }], () =>
           movedCacheProblem(doc, run, commands, ['PIP_CACHE_DIR']),
         );

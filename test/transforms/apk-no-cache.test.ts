@@ -3,6 +3,30 @@ import { lines, transformTable } from '../harness';
 transformTable('apk-no-cache', {
   unchanged: [
     {
+      name: 'a later RUN lists the cache directory',
+      input: lines('FROM alpine:3.20', 'RUN apk add curl', 'RUN ls /var/cache/apk > /x'),
+      reason: '/x would be empty without the stored index',
+      note: 'Leaves `apk add` as it is: `ls` in the `RUN` on line 3 names the cache, which it may read.',
+    },
+    {
+      name: 'an ONBUILD RUN reads the cache',
+      input: lines('FROM alpine:3.20', 'ONBUILD RUN ls /var/cache/apk > /x', 'RUN apk add curl'),
+      reason: 'the trigger runs in images built on this one, after the install',
+      note: '`ls` in the `RUN` on line 2 names the cache',
+    },
+    {
+      name: 'a later `apk search` reads the index the add stored',
+      input: lines('FROM alpine:3.20', 'RUN apk add curl', 'RUN apk search git > /x'),
+      reason: 'with `--no-cache` no index is stored, and the search finds nothing',
+      note: 'Leaves `apk add` as it is: `apk search` in the `RUN` on line 3 looks packages up in the index this `apk add` stores, which `--no-cache` would not store.',
+    },
+    {
+      name: '`apk policy` later in the same RUN',
+      input: lines('FROM alpine:3.20', 'RUN apk add curl && apk policy curl > /x'),
+      reason: 'the policy reads the stored index',
+      note: '`apk policy` later in this `RUN` looks packages up',
+    },
+    {
       name: 'already `--no-cache`',
       input: lines('FROM alpine:3.20', 'RUN apk add --no-cache curl'),
       reason: 'nothing to add, and no `apk update` to drop',

@@ -640,6 +640,57 @@ transformTable(
           'instead of cache mounts, because its `rm` removes `/var/cache/apt` or a directory above it, which fails on a mount point:',
       },
       {
+        name: '`find -delete` above a mount point: cleaned up instead',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y curl && find /var/lib/apt -delete',
+        ),
+        output: lines(
+          'FROM debian:12',
+          `RUN apt-get update && apt-get install -y curl && find /var/lib/apt -delete && ${CLEANUP}`,
+        ),
+        message:
+          'because its `find` names `/var/lib/apt`, at, above or below `/var/lib/apt/lists`: what it writes there would go into the cache mount instead of the layer, and a mount point cannot be moved or deleted:',
+      },
+      {
+        name: 'a mount point moved away: cleaned up instead',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y curl && mv /var/lib/apt/lists /tmp/l',
+        ),
+        output: lines(
+          'FROM debian:12',
+          `RUN apt-get update && apt-get install -y curl && mv /var/lib/apt/lists /tmp/l && ${CLEANUP}`,
+        ),
+        message:
+          'because its `mv` names `/var/lib/apt/lists`, at, above or below `/var/lib/apt/lists`',
+      },
+      {
+        name: 'a removal relative to a `cd` above the mount: cleaned up instead',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y curl && cd /var/lib && rm -rf apt',
+        ),
+        output: lines(
+          'FROM debian:12',
+          `RUN apt-get update && apt-get install -y curl && cd /var/lib && rm -rf apt && ${CLEANUP}`,
+        ),
+        message: 'because its `cd` names `/var/lib`, at, above or below `/var/lib/apt/lists`',
+      },
+      {
+        name: 'a removal through a variable: cleaned up instead',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y curl && d=/var/lib/apt; rm -rf $d',
+        ),
+        output: lines(
+          'FROM debian:12',
+          `RUN apt-get update && apt-get install -y curl && d=/var/lib/apt; rm -rf $d && ${CLEANUP}`,
+        ),
+        message:
+          'because its `rm` has an operand dslim cannot resolve (`$d`), which may be `/var/lib/apt/lists` or a directory above it, and a mount point cannot be moved or deleted:',
+      },
+      {
         name: 'something else is mounted there already: cleaned up instead',
         input: lines(
           'FROM debian:12',

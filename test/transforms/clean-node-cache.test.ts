@@ -4,6 +4,12 @@ import { lines, transformTable } from '../harness';
 transformTable('clean-node-cache', {
   unchanged: [
     {
+      name: 'a later RUN reads the npm cache',
+      input: lines('FROM node:22', 'RUN npm ci', 'RUN tar -czf /cache.tgz /root/.npm'),
+      reason: 'the archive would be empty without the cache',
+      note: '`tar` in the `RUN` on line 3 names the cache',
+    },
+    {
       name: 'already cleaned',
       input: lines('FROM node:22', 'RUN npm ci && npm cache clean --force'),
       reason: 'the cleanup is there',

@@ -3,6 +3,16 @@ import { lines, transformTable } from '../harness';
 transformTable('conda-clean', {
   unchanged: [
     {
+      name: 'a later RUN reads the package cache',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy',
+        'RUN du -s /opt/conda/pkgs > /x',
+      ),
+      reason: 'the size would differ without the cache',
+      note: '`du` in the `RUN` on line 3 names the cache',
+    },
+    {
       name: 'already cleaned',
       input: lines('FROM continuumio/miniconda3', 'RUN conda install -y numpy && conda clean -afy'),
       reason: 'the cleanup is there',

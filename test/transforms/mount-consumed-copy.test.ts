@@ -104,6 +104,74 @@ transformTable('mount-consumed-copy', {
       note: 'moves, unlinks or replaces the file',
     },
     {
+      name: 'the RUN hard-links the file',
+      input: lines('FROM debian', 'COPY x.sh /tmp/', 'RUN ln /tmp/x.sh /usr/bin/x && rm /tmp/x.sh'),
+      reason: 'a hard link cannot cross from the mount to the layer: `ln` would fail',
+      note: 'hard-links the file',
+    },
+    {
+      name: '`link` and `cp -l` hard-link too',
+      input: lines(
+        'FROM debian',
+        'COPY x.sh /tmp/',
+        'RUN link /tmp/x.sh /usr/bin/x && cp -al /tmp/x.sh /opt/x && rm /tmp/x.sh',
+      ),
+      reason: 'both fail across devices',
+      note: 'hard-links the file',
+    },
+    {
+      name: 'a later command lists the working directory that holds the file',
+      input: lines(
+        'FROM debian',
+        'WORKDIR /tmp',
+        'COPY inst.sh /tmp/',
+        'RUN sh /tmp/inst.sh && rm /tmp/inst.sh && ls -R > /x',
+      ),
+      reason: '`ls -R` in /tmp would list the mounted file, which the original had deleted',
+      note: '`ls` runs after the `rm` and could see `/tmp/inst.sh` without naming it',
+    },
+    {
+      name: 'a later command names the file through a variable',
+      input: lines(
+        'FROM debian',
+        'WORKDIR /tmp',
+        'COPY inst.sh /tmp/',
+        'RUN sh /tmp/inst.sh && rm /tmp/inst.sh && f=/tmp/inst.sh; test -e $f || echo gone > /x',
+      ),
+      reason: '`test -e $f` would find the mounted file',
+      note: '`test` runs after the `rm`',
+    },
+    {
+      name: 'a later shell reads a script of its own',
+      input: lines(
+        'FROM debian',
+        'COPY inst.sh /tmp/',
+        'RUN sh /tmp/inst.sh && rm /tmp/inst.sh && sh -c "test -e /tmp/inst.sh || echo gone > /x"',
+      ),
+      reason: 'the path is inside the script `sh -c` runs, where no word names it',
+      note: '`sh` runs after the `rm`',
+    },
+    {
+      name: 'a later `bash -c` lists the directory',
+      input: lines(
+        'FROM debian',
+        'COPY inst.sh /tmp/',
+        'RUN sh /tmp/inst.sh && rm /tmp/inst.sh && bash -c "ls /tmp" > /x',
+      ),
+      reason: '`ls /tmp` would list the mounted file',
+      note: '`bash` runs after the `rm`',
+    },
+    {
+      name: 'a trap may run after the rm',
+      input: lines(
+        'FROM debian',
+        'COPY inst.sh /tmp/',
+        "RUN trap 'ls /tmp > /x' EXIT; sh /tmp/inst.sh && rm /tmp/inst.sh",
+      ),
+      reason: 'the EXIT trap lists /tmp after the rm',
+      note: 'sets a `trap`',
+    },
+    {
       name: 'a numeric stage reference',
       input: lines(
         'FROM debian AS build',
@@ -275,6 +343,21 @@ transformTable('mount-consumed-copy', {
       ),
     },
     {
+      name: 'later commands that provably cannot see the file',
+      input: lines(
+        'FROM debian',
+        'WORKDIR /tmp',
+        'COPY inst.sh /tmp/',
+        'RUN sh /tmp/inst.sh && rm /tmp/inst.sh && ln -s /usr/bin/x /usr/local/bin/y && echo ok > /x',
+      ),
+      output: lines(
+        syntax,
+        'FROM debian',
+        'WORKDIR /tmp',
+        'RUN --mount=type=bind,source=inst.sh,target=/tmp/inst.sh,rw sh /tmp/inst.sh && ln -s /usr/bin/x /usr/local/bin/y && echo ok > /x',
+      ),
+    },
+    {
       name: 'a chmod needs a writable mount',
       input: lines(
         'FROM debian',
@@ -360,3 +443,20 @@ test('a RUN joined after the rm keeps the copy when it uses the path', async () 
     'Leaves this `COPY` as it is: `test` uses the path after the `rm`, where it would find the mounted file instead of none.',
   );
 });
+
+test.each([
+  ['a recursive listing', 'RUN ls -R > /x', '`ls` runs after the `rm`'],
+  ['a variable', 'RUN f=/tmp/inst.sh; test -e $f || echo gone > /x', '`test` runs after the `rm`'],
+  ['`bash -c`', 'RUN bash -c "ls /tmp" > /x', '`bash` runs after the `rm`'],
+  ['`sh -c`', 'RUN sh -c "test -e /tmp/inst.sh || echo gone > /x"', '`sh` runs after the `rm`'],
+])(
+  'a RUN joined after the rm keeps the copy when it may see the path: %s',
+  async (_, next, note) => {
+    const copy = lines('FROM debian', 'WORKDIR /tmp', 'COPY inst.sh /tmp/');
+    const input = copy + lines('RUN sh /tmp/inst.sh && rm /tmp/inst.sh', next);
+    const result = await fix(input);
+    expect(result.output.startsWith(copy)).toBe(true);
+    expect(result.output).not.toContain('--mount');
+    expect(result.notes.map((n) => n.message).join('\n')).toContain(note);
+  },
+);

@@ -1,7 +1,20 @@
+import { fix } from '../../src/index';
 import { lines, transformTable } from '../harness';
 
 transformTable('pip-no-cache', {
   unchanged: [
+    {
+      name: 'the same RUN reads the cache after the install',
+      input: lines('FROM python:3.12', 'RUN pip install requests && cp -r /root/.cache/pip /keep'),
+      reason: '/keep holds the wheels only while pip keeps them',
+      note: 'Leaves `pip install` as it is: `cp` after the install names the cache, which it may read.',
+    },
+    {
+      name: 'a later RUN reads the cache',
+      input: lines('FROM python:3.12', 'RUN pip install requests', 'RUN cp -r ~/.cache /keep'),
+      reason: 'a directory above the cache holds it',
+      note: '`cp` in the `RUN` on line 3 names the cache',
+    },
     {
       name: 'already `--no-cache-dir`',
       input: lines('FROM python:3.12', 'RUN pip install --no-cache-dir flask'),
@@ -131,6 +144,19 @@ transformTable('pip-no-cache', {
     },
   ],
   changed: [
+    {
+      name: 'later commands that delete the cache or name only a top-level directory',
+      input: lines(
+        'FROM python:3.12',
+        'RUN pip install requests && rm -rf /root/.cache/pip',
+        'RUN chown -R root /root',
+      ),
+      output: lines(
+        'FROM python:3.12',
+        'RUN pip install --no-cache-dir requests && rm -rf /root/.cache/pip',
+        'RUN chown -R root /root',
+      ),
+    },
     {
       name: 'pip',
       input: lines('FROM python:3.12', 'RUN pip install flask'),
@@ -358,6 +384,19 @@ transformTable(
         ),
       },
       {
+        name: 'a file written into the cache directory: `--no-cache-dir` instead',
+        input: lines(
+          'FROM python:3.12',
+          'RUN mkdir -p /root/.cache/pip && echo x > /root/.cache/pip/keep && pip install requests',
+        ),
+        output: lines(
+          'FROM python:3.12',
+          'RUN mkdir -p /root/.cache/pip && echo x > /root/.cache/pip/keep && pip install --no-cache-dir requests',
+        ),
+        message:
+          'instead of a cache mount, because its `mkdir` names `/root/.cache/pip`, at, above or below `/root/.cache/pip`: what it writes there would go into the cache mount instead of the layer',
+      },
+      {
         name: 'removing what is inside the mount is fine',
         input: lines('FROM python:3.12', 'RUN pip install flask && rm -rf /root/.cache/pip/*'),
         output: lines(
@@ -475,3 +514,19 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+test('with `caches: mount`, a file written into the cache by the RUN before stays in the layer', async () => {
+  const input = lines(
+    'FROM python:3.12',
+    'RUN mkdir -p /root/.cache/pip && echo x > /root/.cache/pip/keep',
+    'RUN pip install requests',
+  );
+  const result = await fix(input, { caches: 'mount' });
+  expect(result.output).toBe(
+    lines(
+      'FROM python:3.12',
+      'RUN mkdir -p /root/.cache/pip && echo x > /root/.cache/pip/keep && \\',
+      '    pip install --no-cache-dir requests',
+    ),
+  );
+});
