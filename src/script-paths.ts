@@ -289,3 +289,72 @@ export function insertBeforeNext(doc: DockerDocument, offset: number, text: stri
   const end = Math.min(offset + 1, doc.text.length);
   return { start: offset, end, text: text + doc.text.slice(offset, end) };
 }
+
+/** Commands that move, unlink or replace the file: that fails on a mount point. */
+export const UNLINKERS = new Set([
+  'mv',
+  'rm',
+  'unlink',
+  'shred',
+  'sed',
+  'perl',
+  'dos2unix',
+  'patch',
+]);
+/**
+ * Commands that reach no path but those their words name (and the working
+ * directory, for `ls`): one of them after the `rm` provably cannot see the
+ * file when none of its words, nor its directory, overlaps the file's path.
+ */
+const NAMED_PATHS_ONLY = new Set([
+  'echo',
+  'printf',
+  'true',
+  'false',
+  ':',
+  'test',
+  '[',
+  'mkdir',
+  'touch',
+  'chmod',
+  'chown',
+  'ln',
+  'cp',
+  'cat',
+  'ls',
+  'rm',
+  'rmdir',
+]);
+/** Of those, the ones whose operands are text, not paths. */
+const PRINTERS = new Set(['echo', 'printf', 'true', 'false', ':']);
+/** A word with nothing the shell expands or splits: its text is what the command gets. */
+const PLAIN_WORD = /^[^\s"'$`*?[\]{}~\\]*$/;
+
+/**
+ * True when a command after the `rm` provably cannot see `target`: it is one
+ * that reaches only the paths its words name, every word is plain text, a
+ * relative path has a known working directory, and no path (nor, for `ls`,
+ * that directory) overlaps the target. Anything else might list, test or run it.
+ */
+export function cannotSee(command: CommandFacts, target: string): boolean {
+  const { name, args, redirects, cwd } = command;
+  if (!NAMED_PATHS_ONLY.has(name) || ![...args, ...redirects].every((w) => PLAIN_WORD.test(w)))
+    return false;
+  const paths = [
+    ...(PRINTERS.has(name) ? [] : args.filter((a) => !a.startsWith('-'))),
+    ...redirects,
+  ];
+  if (cwd === null && paths.some((p) => !p.startsWith('/'))) return false;
+  if (name === 'ls' && (cwd === null || pathsOverlap(cwd, target))) return false;
+  return !commandTouches(command, target);
+}
+
+/** `ln` without `-s`, `link`, `cp -l`: a hard link to a mounted file crosses devices. */
+export function hardLinks(command: CommandFacts): boolean {
+  const short = (letter: string) =>
+    command.args.some((a) => new RegExp(`^-[a-zA-Z]*${letter}`).test(a));
+  if (command.name === 'link') return true;
+  if (command.name === 'ln') return !short('s') && !command.args.includes('--symbolic');
+  if (command.name === 'cp') return short('l') || command.args.includes('--link');
+  return false;
+}

@@ -18,7 +18,10 @@ import {
   syntaxDirectiveEdits,
 } from '../src/paths';
 import {
+  cannotSee,
   commandTouches,
+  hardLinks,
+  UNLINKERS,
   createdWords,
   instructionRemoval,
   removalEdit,
@@ -29,36 +32,6 @@ import { lastUser } from '../src/stage-paths';
 import type { Edit, Transform } from '../src/types';
 
 const RM_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose|--)$/;
-/** Commands that move, unlink or replace the file: that fails on a mount point. */
-const UNLINKERS = new Set(['mv', 'rm', 'unlink', 'shred', 'sed', 'perl', 'dos2unix', 'patch']);
-/**
- * Commands that reach no path but those their words name (and the working
- * directory, for `ls`): one of them after the `rm` provably cannot see the
- * file when none of its words, nor its directory, overlaps the file's path.
- */
-const NAMED_PATHS_ONLY = new Set([
-  'echo',
-  'printf',
-  'true',
-  'false',
-  ':',
-  'test',
-  '[',
-  'mkdir',
-  'touch',
-  'chmod',
-  'chown',
-  'ln',
-  'cp',
-  'cat',
-  'ls',
-  'rm',
-  'rmdir',
-]);
-/** Of those, the ones whose operands are text, not paths. */
-const PRINTERS = new Set(['echo', 'printf', 'true', 'false', ':']);
-/** A word with nothing the shell expands or splits: its text is what the command gets. */
-const PLAIN_WORD = /^[^\s"'$`*?[\]{}~\\]*$/;
 /** Local files ADD copies as they are; any other file might be a tar archive ADD unpacks. */
 const ADD_KEEPS =
   /\.(sh|bash|py|pl|rb|deb|rpm|apk|whl|zip|jar|war|txt|json|ya?ml|toml|cfg|conf|ini|pem|crt|key|sql|patch|diff|run|bin|exe|msi|js)$/i;
@@ -134,7 +107,7 @@ function planMount(
   if (!users.some((c) => c.end <= rm.start)) return null;
 
   const later = users.find((c) => c.start >= rm.end);
-  const blind = (c: CommandFacts) => canNotSee(c, target);
+  const blind = (c: CommandFacts) => cannotSee(c, target);
   const unproven = scan.commands.find((c) => c.start >= rm.end && !blind(c));
   const reason =
     mountSyntaxProblem(doc) ??
@@ -176,35 +149,6 @@ function planMount(
     removalEdit(doc, run, rm),
   ];
   return { source, target, edits };
-}
-
-/**
- * True when a command after the `rm` provably cannot see `target`: it is one
- * that reaches only the paths its words name, every word is plain text, a
- * relative path has a known working directory, and no path (nor, for `ls`,
- * that directory) overlaps the target. Anything else might list, test or run it.
- */
-function canNotSee(command: CommandFacts, target: string): boolean {
-  const { name, args, redirects, cwd } = command;
-  if (!NAMED_PATHS_ONLY.has(name) || ![...args, ...redirects].every((w) => PLAIN_WORD.test(w)))
-    return false;
-  const paths = [
-    ...(PRINTERS.has(name) ? [] : args.filter((a) => !a.startsWith('-'))),
-    ...redirects,
-  ];
-  if (cwd === null && paths.some((p) => !p.startsWith('/'))) return false;
-  if (name === 'ls' && (cwd === null || pathsOverlap(cwd, target))) return false;
-  return !commandTouches(command, target);
-}
-
-/** `ln` without `-s`, `link`, `cp -l`: a hard link to a mounted file crosses devices. */
-function hardLinks(command: CommandFacts): boolean {
-  const short = (letter: string) =>
-    command.args.some((a) => new RegExp(`^-[a-zA-Z]*${letter}`).test(a));
-  if (command.name === 'link') return true;
-  if (command.name === 'ln') return !short('s') && !command.args.includes('--symbolic');
-  if (command.name === 'cp') return short('l') || command.args.includes('--link');
-  return false;
 }
 
 /** Where the copied file lands, or null when that depends on what exists. */
