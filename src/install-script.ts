@@ -9,7 +9,7 @@ import {
   withShellTree,
   type ShellNode as Node,
 } from './shell';
-import { shellAccepts } from './shell-effects';
+import { shellAccepts } from './shell-syntax';
 
 const EXPANSIONS = new Set([
   'simple_expansion',
