@@ -28,6 +28,7 @@ import {
   scanScript,
   type CommandFacts,
 } from '../src/script-paths';
+import { analyzeScript } from '../src/shell-effects';
 import { lastUser } from '../src/stage-paths';
 import type { Edit, Transform } from '../src/types';
 
@@ -124,6 +125,9 @@ function planMount(
       `\`${unproven.name}\` runs after the \`rm\` and could see \`${target}\` without naming it (through a variable, a directory above it or a script of its own), where it would find the mounted file instead of none`) ??
     (scan.commands.some((c) => c.name === 'trap')
       ? 'the `RUN` sets a `trap`, whose commands may run after the `rm` and see the mounted file'
+      : null) ??
+    (analyzeScript(run.body.text).background
+      ? 'the `RUN` starts a background job (`&`), which may run after the `rm` and see the mounted file'
       : null) ??
     (mountTargets(run, workdirs.get(run.index) ?? null).some((m) => !m || pathsOverlap(m, target))
       ? 'the `RUN` already mounts something over the path'

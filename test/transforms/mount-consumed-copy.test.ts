@@ -30,6 +30,17 @@ transformTable('mount-consumed-copy', {
       note: 'recursive',
     },
     {
+      name: 'a background job',
+      input: lines(
+        'FROM debian',
+        'COPY install.sh /tmp/',
+        'RUN (sleep 1; cat /tmp/install.sh > /copy) & sh /tmp/install.sh && rm /tmp/install.sh',
+      ),
+      reason:
+        'the job may read the file after the rm, and would find the mounted one instead of none',
+      note: 'background job',
+    },
+    {
       name: '--chown changes ownership a mount does not have',
       input: lines('FROM debian', 'COPY --chown=app install.sh /tmp/', install),
       reason: 'a bind mount keeps the build context owner, not the one --chown sets',
