@@ -1,5 +1,4 @@
 import { posix } from 'node:path';
-import type { Arg, Env } from 'dockerfile-ast';
 import { copyOperands } from './copy-args';
 import type { DockerDocument, InstructionInfo } from './document';
 import { programName, type RunScript } from './package-runs';
@@ -16,7 +15,13 @@ import {
 import { insertBeforeNext, scanScript, type CommandFacts } from './script-paths';
 import type { ShellCommand } from './shell-commands';
 import { analyzeScript } from './shell-effects';
-import { lastUser, stageLineage, workingDirectories } from './stage-paths';
+import {
+  isRootUser,
+  lastUser,
+  stageLineage,
+  variableSetting,
+  workingDirectories,
+} from './stage-paths';
 import type { Edit, OptionSpec, TransformOptions } from './types';
 
 /** How the cache transforms keep a package manager's cache out of the image. */
@@ -56,7 +61,6 @@ export type MountOutcome = { edits: Edit[] } | { reason: string };
 /** A mount to make, or the reason to clean up instead: null when no mount was asked for. */
 export type MountPlan = { edits: Edit[] } | { reason: string | null };
 
-const ROOT_USER = /^(root|0)(:.*)?$/;
 /** Programs whose use of their own cache a mount is for. */
 const PACKAGE_MANAGERS =
   /^(apt|apt-get|apt-cache|aptitude|apk|npm|npx|yarn|pnpm|pip\d*(\.\d+)?|python\d*(\.\d+)?|yum|dnf|microdnf|zypper|composer|conda|mamba|micromamba)$/;
@@ -152,15 +156,14 @@ export function movedCacheProblem(
 ): string | null {
   if (!run.stage) return null;
   const user = lastUser(doc, run.stage, run.index);
-  if (user !== null && !ROOT_USER.test(user))
+  if (user !== null && !isRootUser(user))
     return `it runs as \`USER ${user}\`, whose home may not be \`/root\``;
 
   const moving = new Set([...HOME_VARIABLES, ...variables]);
-  for (const stage of stageLineage(doc, run.stage)) {
-    for (const i of stage.instructions.filter((i) => i.index < run.index).reverse()) {
-      const name = setNames(i).find((n) => moving.has(n));
-      if (name) return `the \`${i.keyword}\` on line ${i.line + 1} sets \`${name}\``;
-    }
+  const setting = variableSetting(doc, run, moving);
+  if (setting) {
+    const { instruction, name } = setting;
+    return `the \`${instruction.keyword}\` on line ${instruction.line + 1} sets \`${name}\``;
   }
   // Settings after the last command are left out: nothing runs under them.
   const set = commands
@@ -252,17 +255,6 @@ function operands(name: string, args: string[]): string[] {
   if (name !== 'find') return args.filter((a) => !a.startsWith('-'));
   const end = args.findIndex((a) => /^[-(!]/.test(a));
   return args.slice(0, end === -1 ? args.length : end).filter((a) => !a.startsWith('-'));
-}
-
-/** The variables an ENV or ARG sets. */
-function setNames(instruction: InstructionInfo): string[] {
-  if (instruction.keyword === 'ENV')
-    return (instruction.node as Env).getProperties().map((p) => p.getName());
-  if (instruction.keyword === 'ARG') {
-    const name = (instruction.node as Arg).getProperty()?.getName();
-    return name ? [name] : [];
-  }
-  return [];
 }
 
 /**

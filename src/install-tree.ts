@@ -12,7 +12,14 @@ import {
   type ChainCommand,
   type InstallCommand,
 } from './install-script';
-import { STANDARD_DIRS, lastUser, stageLineage, volumePaths, workdirPaths } from './stage-paths';
+import {
+  STANDARD_DIRS,
+  isRootWithRootGroup,
+  lastUser,
+  stageLineage,
+  volumePaths,
+  workdirPaths,
+} from './stage-paths';
 
 /*
  * Finding a build tree that a stage copies in, installs from and removes,
@@ -179,7 +186,7 @@ function checkBetween(context: TreeContext, install: Install): string | null {
   if (prepared)
     return `the builder stage would start from the same base without what the \`RUN\` at line ${prepared.line + 1} did`;
   const user = lastUser(doc, stage, install.run.index);
-  if (!mount && user !== null && !/^(root|0)(:(root|0))?$/.test(user))
+  if (!mount && user !== null && !isRootWithRootGroup(user))
     return `the install runs as \`${user}\`, which the builder stage does not reproduce`;
   for (const volume of stage.instructions) {
     if (volume.keyword !== 'VOLUME' || volume.index > removal.run.index) continue;

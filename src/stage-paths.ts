@@ -174,6 +174,16 @@ export function workdirPaths(doc: DockerDocument, stage: Stage): string[] {
     .filter((p): p is string => p !== null);
 }
 
+/** True for a USER value naming root (`root`, `0`), whatever group it names. */
+export function isRootUser(user: string): boolean {
+  return /^(root|0)(:.*)?$/.test(user);
+}
+
+/** True for a USER value naming root and, if any, root's group: what a new stage runs as. */
+export function isRootWithRootGroup(user: string): boolean {
+  return /^(root|0)(:(root|0))?$/.test(user);
+}
+
 /** The user the last USER of the stage (or a stage it builds on) names, or null. */
 export function lastUser(doc: DockerDocument, stage: Stage, before: number): string | null {
   for (const s of stageLineage(doc, stage)) {

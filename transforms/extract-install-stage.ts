@@ -17,6 +17,7 @@ import {
 } from '../src/install-tree';
 import {
   instructionLines,
+  isRootWithRootGroup,
   lastUser,
   takenNames,
   uniqueName,
@@ -129,7 +130,7 @@ function stageEdits(context: TreeContext, install: Install, keepRemoval: boolean
     if (source && !source.name) edits.push(insertAt(source.from.span.end, ` AS ${base}`));
     lines.push(`FROM ${base} AS ${name}`);
     const user = source && lastUser(doc, source, Infinity);
-    if (user && !/^(root|0)(:(root|0))?$/.test(user)) lines.push('USER root');
+    if (user && !isRootWithRootGroup(user)) lines.push('USER root');
     const root = resolvePath('/', tree.source)!;
     lines.push(`WORKDIR ${posix.join(root, posix.relative(tree.dest, install.dir))}`);
   }

@@ -29,7 +29,7 @@ import {
   type CommandFacts,
 } from '../src/script-paths';
 import { analyzeScript } from '../src/shell-effects';
-import { lastUser } from '../src/stage-paths';
+import { isRootUser, lastUser } from '../src/stage-paths';
 import type { Edit, Transform } from '../src/types';
 
 const RM_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose|--)$/;
@@ -37,7 +37,6 @@ const RM_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose|--)$/;
 const ADD_KEEPS =
   /\.(sh|bash|py|pl|rb|deb|rpm|apk|whl|zip|jar|war|txt|json|ya?ml|toml|cfg|conf|ini|pem|crt|key|sql|patch|diff|run|bin|exe|msi|js)$/i;
 const SAFE_WORD = /^[^\s,="'$`*?[\]{}\\]+$/;
-const ROOT_USER = /^(root|0)(:.*)?$/;
 
 type Plan = { source: string; target: string; edits: Edit[] } | { reason: string };
 
@@ -170,7 +169,7 @@ function targetPath(source: string, dest: string, cwd: string | null): string | 
  */
 function userProblem(doc: DockerDocument, stage: Stage, run: InstructionInfo): string | null {
   const user = lastUser(doc, stage, run.index);
-  if (user === null || ROOT_USER.test(user)) return null;
+  if (user === null || isRootUser(user)) return null;
   return `the \`RUN\` runs as \`USER ${user}\`, which may not be allowed to delete the root-owned copy, so the build could fail as it is and pass once rewritten`;
 }
 
