@@ -5,6 +5,7 @@ import {
   commandArgs,
   commandName,
   memoize,
+  shorten,
   walk,
   withShellTree,
   type ShellNode as Node,
@@ -221,16 +222,6 @@ export function resolvePath(cwd: string | null, path: string): string | null {
   if (path.startsWith('/')) return posix.normalize(path).replace(/(.)\/$/, '$1');
   if (cwd === null) return null;
   return posix.join(cwd, path).replace(/(.)\/$/, '$1');
-}
-
-/** True when `path` is `dir` or inside it. */
-export function isWithin(path: string, dir: string): boolean {
-  return path === dir || dir === '/' || path.startsWith(`${dir}/`);
-}
-
-function shorten(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 40 ? `${line.slice(0, 37)}...` : line;
 }
 
 /**

@@ -2,7 +2,6 @@ import { posix } from 'node:path';
 import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } from './document';
 import {
   isRecursiveRemove,
-  isWithin,
   operands,
   readChain,
   readInstall,
@@ -12,6 +11,7 @@ import {
   type ChainCommand,
   type InstallCommand,
 } from './install-script';
+import { isWithin } from './paths';
 import {
   STANDARD_DIRS,
   isRootWithRootGroup,
