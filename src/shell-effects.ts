@@ -2,6 +2,7 @@ import {
   commandArgs,
   commandName,
   memoize,
+  shorten,
   walk,
   withShellTree,
   type ShellNode as Node,
@@ -530,9 +531,4 @@ function declaredNames(node: Node): string[] {
     if (child?.type === 'variable_assignment') return [nameOf(child)];
     return [];
   });
-}
-
-function shorten(source: string): string {
-  const oneLine = source.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 40 ? `${oneLine.slice(0, 37)}...` : oneLine;
 }

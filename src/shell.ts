@@ -255,6 +255,12 @@ export function withShellTree<T>(text: string, read: (root: ShellNode) => T): T 
   return read(parseScript(text));
 }
 
+/** A piece of script for a message: on one line, cut to 40 characters. */
+export function shorten(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 40 ? `${line.slice(0, 37)}...` : line;
+}
+
 /** Calls `visit` on every node below `node`; returning false skips a subtree. */
 export function walk(node: ShellNode, visit: (node: ShellNode) => boolean | void): void {
   for (const child of node.children) {
