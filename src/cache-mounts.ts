@@ -3,6 +3,7 @@ import { copyOperands } from './copy-args';
 import type { DockerDocument, InstructionInfo } from './document';
 import { programName, type RunScript } from './package-runs';
 import {
+  homeAsRoot,
   isWithin,
   mountTargets,
   pathsOverlap,
@@ -266,7 +267,7 @@ function removesMountPoint(command: ShellCommand, target: string): boolean {
   if (!['rm', 'rmdir'].includes(programName(command))) return false;
   return command.args.some((word) => {
     if (word.text.startsWith('-')) return false;
-    const text = word.text.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, '/root');
+    const text = homeAsRoot(word.text);
     const exact = resolvePath(text, null);
     if (exact !== null) return isWithin(target, exact);
     const reached = reachedDirectory(text, null);

@@ -48,8 +48,13 @@ export function reachedDirectory(word: string, cwd: string | null): string | nul
  */
 export function wordPath(word: string, cwd: string | null): string | null {
   if (word === '' || word.startsWith('-')) return null;
-  const text = word.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, '/root');
+  const text = homeAsRoot(word);
   return resolvePath(text, cwd) ?? reachedDirectory(text, cwd);
+}
+
+/** A word with a leading `~`, `$HOME` or `${HOME}` written as `/root`. */
+export function homeAsRoot(word: string): string {
+  return word.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, '/root');
 }
 
 /**
