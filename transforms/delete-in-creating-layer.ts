@@ -36,7 +36,7 @@ type Verdict = { creator: InstructionInfo; paths: string[]; edits: Edit[] } | { 
 interface Context {
   doc: DockerDocument;
   stage: Stage;
-  workdirs: Map<number, string | null>;
+  workdirs: ReadonlyMap<number, string | null>;
   /** Paths each earlier RUN creates, by instruction index. */
   created: Map<number, Set<string>>;
 }

@@ -89,7 +89,7 @@ export default mountConsumedCopy;
 function planMount(
   doc: DockerDocument,
   stage: Stage,
-  workdirs: Map<number, string | null>,
+  workdirs: ReadonlyMap<number, string | null>,
   copy: InstructionInfo,
   run: InstructionInfo,
 ): Plan | null {
@@ -212,7 +212,7 @@ function rmProblem(rm: CommandFacts, target: string, script: string): string | n
 /** Why the directory the COPY writes into may not exist without it. */
 function missingDirectory(
   stage: Stage,
-  workdirs: Map<number, string | null>,
+  workdirs: ReadonlyMap<number, string | null>,
   copy: InstructionInfo,
   target: string,
 ): string | null {
