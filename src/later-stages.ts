@@ -1,6 +1,13 @@
 import { copyOperands, flagValue } from './copy-args';
 import type { DockerDocument, InstructionInfo, Stage } from './document';
-import { isWithin, pathsOverlap, reachedDirectory, resolvePath } from './paths';
+import {
+  isWithin,
+  mountFlags,
+  mountOption,
+  pathsOverlap,
+  reachedDirectory,
+  resolvePath,
+} from './paths';
 import { workingDirectories } from './stage-paths';
 
 /** Flags that leave a `COPY --from` putting files where they were. */
@@ -122,21 +129,14 @@ function stageReads(
     return [{ instruction, how, verb: 'copies', from, paths, trigger }];
   }
   if (instruction.keyword !== 'RUN') return [];
-  return instruction.flags
-    .filter((flag) => flag.getName().toLowerCase() === 'mount')
-    .flatMap((flag) => {
-      const option = (name: string) =>
-        flag
-          .getOptions()
-          .find((o) => o.getName().toLowerCase() === name)
-          ?.getValue() ?? null;
-      const mountFrom = option('from');
-      if (mountFrom === null) return [];
-      const source = option('source') ?? option('src') ?? '/';
-      const how = `${onbuild}RUN --mount=from=${mountFrom}`;
-      const paths = [source];
-      return [{ instruction, how, verb: 'mounts' as const, from: mountFrom, paths, trigger }];
-    });
+  return mountFlags(instruction).flatMap((flag) => {
+    const mountFrom = mountOption(flag, 'from');
+    if (mountFrom === null) return [];
+    const source = mountOption(flag, 'source', 'src') ?? '/';
+    const how = `${onbuild}RUN --mount=from=${mountFrom}`;
+    const paths = [source];
+    return [{ instruction, how, verb: 'mounts' as const, from: mountFrom, paths, trigger }];
+  });
 }
 
 /** The stage a read names, undefined for an image, null when a variable may name any. */

@@ -1,6 +1,6 @@
 import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } from './document';
 import { heirs, readByLaterStage } from './later-stages';
-import { isWithin, stageWorkdirs, wordPath } from './paths';
+import { isWithin, mountFlags, mountOption, stageWorkdirs, TARGET_KEYS, wordPath } from './paths';
 import { scanScript } from './script-paths';
 import { analyzeScript } from './shell-effects';
 import { listCommands, type ShellCommand, type Word } from './shell-commands';
@@ -94,11 +94,9 @@ function execFormScript(run: InstructionInfo): RunScript {
 
 /** The target of a `--mount=type=cache` on the RUN that holds `dir`, or null. */
 export function cacheMountFor(run: InstructionInfo, dirs: string[]): string | null {
-  for (const flag of run.flags) {
-    if (flag.getName() !== 'mount' || flag.getOption('type')?.getValue() !== 'cache') continue;
-    const target = ['target', 'dst', 'destination']
-      .map((key) => flag.getOption(key)?.getValue())
-      .find((value) => value);
+  for (const flag of mountFlags(run)) {
+    if (mountOption(flag, 'type') !== 'cache') continue;
+    const target = mountOption(flag, ...TARGET_KEYS);
     if (!target) continue;
     const base = target.replace(/\/+$/, '');
     if (dirs.some((dir) => dir === base || dir.startsWith(`${base}/`))) return target;

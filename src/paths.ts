@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { Flag } from 'dockerfile-ast';
 import type { DockerDocument, InstructionInfo, Stage } from './document';
 import type { Edit } from './types';
 
@@ -101,14 +102,31 @@ export function flagValue(instruction: InstructionInfo, name: string): string | 
 
 /** The `target=` paths of a RUN's `--mount` flags; null for a mount without one. */
 export function mountTargets(run: InstructionInfo, cwd: string | null): (string | null)[] {
-  return run.flags
-    .filter((f) => f.getName().toLowerCase() === 'mount')
-    .map((f) => {
-      const target = f
-        .getOptions()
-        .find((o) => ['target', 'dst', 'destination'].includes(o.getName().toLowerCase()));
-      return target ? resolvePath(target.getValue() ?? '', cwd) : null;
-    });
+  return mountFlags(run).map((flag) => {
+    const target = mountOption(flag, ...TARGET_KEYS);
+    return target === null ? null : resolvePath(target, cwd);
+  });
+}
+
+/** The names BuildKit takes for a mount's target. */
+export const TARGET_KEYS = ['target', 'dst', 'destination'];
+
+/** The `--mount` flags of a RUN. */
+export function mountFlags(run: InstructionInfo): Flag[] {
+  return run.flags.filter((flag) => flag.getName().toLowerCase() === 'mount');
+}
+
+/**
+ * The value of a mount's option, under the first of `names` it has (BuildKit
+ * reads option names in any case), or null.
+ */
+export function mountOption(flag: Flag, ...names: string[]): string | null {
+  const options = flag.getOptions();
+  for (const name of names) {
+    const option = options.find((o) => o.getName().toLowerCase() === name);
+    if (option) return option.getValue() ?? '';
+  }
+  return null;
 }
 
 /**
