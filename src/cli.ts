@@ -155,13 +155,10 @@ type OptionsFor = (dockerfile: string) => Promise<FixOptions>;
 async function fixStdin(flags: FixFlags, optionsFor: OptionsFor, io: Io): Promise<number> {
   const name = flags.stdinFilepath ?? '<stdin>';
   // The configuration search waits on the file system; it runs while the
-  // input is read, and a failure counts only once the input is known good.
-  const resolving = optionsFor(flags.stdinFilepath ?? 'Dockerfile').then(
-    (options) => () => options,
-    (error: unknown) => () => {
-      throw error;
-    },
-  );
+  // input is read, and a failure counts only once the input is known good
+  // (until it is awaited below, a handler keeps it from counting as unhandled).
+  const resolving = optionsFor(flags.stdinFilepath ?? 'Dockerfile');
+  resolving.catch(() => {});
   const bytes = await io.readStdin();
   // An editor replaces the buffer with what is printed: on any failure that is the input, byte for byte.
   const giveBack = (problem: string) => {
@@ -173,7 +170,7 @@ async function fixStdin(flags: FixFlags, optionsFor: OptionsFor, io: Io): Promis
   if ('problem' in decoded) return giveBack(`${name}: ${decoded.problem}`);
   let result;
   try {
-    const options = (await resolving)();
+    const options = await resolving;
     // Format-on-save keeps to what a save may do, unless the command line asks for more.
     const allowed = flags.safety ? options : forSave(options);
     // Plain text output carries no notes, so the advice for classes that are off is not worked out.
