@@ -1,8 +1,8 @@
 import type { DockerDocument, InstructionInfo } from './document';
+import { errexitBreak, errexitOrigin } from './errexit';
 import { continuationStyle, continuationText, scriptTail } from './join';
 import { insertBeforeNext } from './script-paths';
 import { analyzeScript } from './shell-effects';
-import { runHasErrexit } from './stage-paths';
 import type { Word } from './shell-commands';
 import type { Edit } from './types';
 
@@ -31,10 +31,11 @@ export function appendCommands(
     return {
       reason: 'it starts a background job (`&`), which a command added after it would race',
     };
-  if (facts.lastIsCompound && (facts.errexitAnywhere || runHasErrexit(doc, run))) {
+  const errexit = errexitOrigin(doc, run, facts);
+  const broken = errexit && errexitBreak(doc, run, facts, errexit);
+  if (errexit && broken) {
     return {
-      reason:
-        'it ends in a compound command under `set -e`, and errexit stops applying inside anything followed by `&&`',
+      reason: `it ends in ${broken}; \`&&\` after it would switch off, inside it, the errexit (\`set -e\`) that ${errexit.words}`,
     };
   }
   const tail = scriptTail(doc, run, facts);

@@ -60,8 +60,30 @@ export interface ScriptFacts {
   statements: number;
   /** One statement whose operators are all `&&`: safe to put after `&&`. */
   andChainOnly: boolean;
-  /** The last statement holds a compound command (`{}`, `()`, if, loop). */
-  lastIsCompound: boolean;
+  /**
+   * What the script's last command runs as several commands, in this shell
+   * or a subshell of it, as words for a message: a compound command, a
+   * substitution holding several commands, a call of a function the script
+   * defines, `eval`, `.` or `source`. The last command is the part of the
+   * last statement that stops being last once `&& more` follows (`c` in
+   * `a && b || c`), and inside it the shell would then ignore errexit. Null
+   * when it runs no such thing, or is negated (`!`): errexit never applied
+   * there.
+   */
+  lastRunsSeveral: string | null;
+  /**
+   * The names that same last command runs that are neither paths nor
+   * functions the script defines, as written (`$cmd` too): a function that
+   * code the script does not show defines would run there. `command NAME`
+   * and `builtin NAME` never run a function, so they are left out.
+   */
+  lastUnknownNames: string[];
+  /**
+   * Runs code its text does not show that may define functions, at any
+   * depth: `.`, `source`, `eval` of text that is not literal (or literal
+   * text that does), a command named by a variable.
+   */
+  definesUnseen: boolean;
   /** Offset just after the last code token, before a final `;`. */
   codeEnd: number;
   /** A comment that ends the script, as logical offsets. */
@@ -159,7 +181,9 @@ function readFacts(root: Node): ScriptFacts {
     background: false,
     statements: statements.length,
     andChainOnly: statements.length === 1 && isAndChain(root, statements[0]),
-    lastIsCompound: last ? containsCompound(last) : false,
+    lastRunsSeveral: null,
+    lastUnknownNames: [],
+    definesUnseen: false,
     codeEnd: last ? last.endIndex : 0,
     trailingComment,
     flat: statements.length <= 1,
@@ -201,13 +225,79 @@ function readFacts(root: Node): ScriptFacts {
         break;
       case 'command_substitution':
       case 'process_substitution':
-        if (node.namedChildren.filter((n) => n?.type !== 'comment').length > 1) facts.flat = false;
+        if (statementCount(node) > 1) facts.flat = false;
         break;
     }
     if (COMPOUND.has(node.type)) facts.flat = false;
   });
   facts.errexitAnywhere = facts.errexitFrom !== null;
+  if (last) readLastCommand(last, facts);
   return facts;
+}
+
+/**
+ * Fills in `lastRunsSeveral` and `lastUnknownNames` from the last
+ * statement. A function counts as the script's own when it is defined in
+ * the script's shell (`collectLeaks` has listed it by then).
+ */
+function readLastCommand(statement: Node, facts: ScriptFacts): void {
+  const command = lastAndOrElement(statement);
+  if (!command || isNegated(command)) return;
+  const defined = new Set(
+    facts.leaks.flatMap((leak) => (leak.kind === 'function' ? (leak.names ?? []) : [])),
+  );
+  const found: string[] = [];
+  const note = (what: string) => found.push(what);
+  const visit = (node: Node): boolean => {
+    // Defining a function runs nothing.
+    if (node.type === 'function_definition') return false;
+    if (COMPOUND.has(node.type)) note('a compound command');
+    if (SUBSTITUTIONS.has(node.type) && statementCount(node) > 1) {
+      note('a substitution that runs several commands');
+    }
+    if (node.type === 'command') readLastName(node, defined, facts, note);
+    return true;
+  };
+  if (visit(command)) walk(command, visit);
+  facts.lastRunsSeveral = found[0] ?? null;
+}
+
+function readLastName(
+  node: Node,
+  defined: Set<string>,
+  facts: ScriptFacts,
+  note: (what: string) => void,
+): void {
+  const { name, functionLookup } = unwrapCommand(node);
+  const written = node.childForFieldName('name')?.text ?? '';
+  if (name === 'eval' || name === '.' || name === 'source') note(`\`${shorten(node.text)}\``);
+  else if (!functionLookup || name === '' || name.includes('/')) return;
+  else if (defined.has(name)) note(`a call of the function \`${name}\``);
+  else facts.lastUnknownNames.push(/[$`]/.test(written) ? written : name);
+}
+
+/** Substitutions that run their commands in a subshell. */
+const SUBSTITUTIONS = new Set(['command_substitution', 'process_substitution']);
+
+function statementCount(node: Node): number {
+  return node.namedChildren.filter((n) => n?.type !== 'comment').length;
+}
+
+/** The last element of a statement's `&&`/`||` list: `c` in `a && b || c`. */
+function lastAndOrElement(statement: Node): Node | null {
+  let node: Node | null = statement;
+  while (node?.type === 'list') node = node.namedChildren[node.namedChildren.length - 1] ?? null;
+  return node;
+}
+
+/**
+ * True for `! cmd`, also with a redirection after it, and for `! a | b`,
+ * which the parser reads as a pipeline whose first element is negated.
+ */
+function isNegated(node: Node): boolean {
+  const inner = node.type === 'redirected_statement' ? node.childForFieldName('body') : node;
+  if (inner?.type === 'pipeline') return inner.namedChildren[0]?.type === 'negated_command';
+  return inner?.type === 'negated_command';
 }
 
 /** Commands that run code the script's text does not show, in the script's own shell. */
@@ -218,13 +308,14 @@ function readCommandReach(node: Node, facts: ScriptFacts): void {
   const { name, args, words } = unwrapCommand(node);
   const nameNode = node.childForFieldName('name');
   // A name from a variable may be `eval`, `.` or a function; one with a `/` is a program.
-  if (UNSEEN_CODE.has(name) || (/[$`]/.test(nameNode?.text ?? '') && !name.includes('/'))) {
-    facts.runsUnseen = true;
-  }
+  const named = /[$`]/.test(nameNode?.text ?? '') && !name.includes('/');
+  if (UNSEEN_CODE.has(name) || named) facts.runsUnseen = true;
+  if (name === '.' || name === 'source' || named) facts.definesUnseen = true;
   if (name === 'let') facts.usesExpansion = true;
   if (name === 'eval') {
     const inner = evalFacts(words);
     if (inner?.background) facts.background = true;
+    if (!inner || inner.definesUnseen) facts.definesUnseen = true;
   }
   const turnsOn = errexitEffect(name, args, words);
   if (turnsOn !== 'no' && !facts.errexitFrom?.surely) {
@@ -260,6 +351,8 @@ interface UnwrappedCommand {
   args: string[];
   /** The argument nodes, one for each of `args`. */
   words: Node[];
+  /** The shell may run a function by this name: no `command` or `builtin` came before it. */
+  functionLookup: boolean;
 }
 
 /**
@@ -272,6 +365,7 @@ function unwrapCommand(node: Node): UnwrappedCommand {
   let name = commandName(node);
   let args = commandArgs(node);
   let words = node.childrenForFieldName('argument');
+  let functionLookup = true;
   const skip = (count: number) => {
     args = args.slice(count);
     words = words.slice(count);
@@ -284,10 +378,11 @@ function unwrapCommand(node: Node): UnwrappedCommand {
     if (name !== 'command' && name !== 'builtin' && name !== 'time') break;
     if (args[0] === '--') skip(1);
     if (args.length === 0) break;
+    if (name !== 'time') functionLookup = false;
     name = args[0];
     skip(1);
   }
-  return { name, args, words };
+  return { name, args, words, functionLookup };
 }
 
 /**
@@ -344,16 +439,6 @@ function isAndChain(root: Node, statement: Node): boolean {
     node = node.namedChildren[0];
   }
   return true;
-}
-
-function containsCompound(node: Node): boolean {
-  if (COMPOUND.has(node.type)) return true;
-  let found = false;
-  walk(node, (child) => {
-    if (COMPOUND.has(child.type)) found = true;
-    return !found;
-  });
-  return found;
 }
 
 function startsWithAbsoluteCd(statement: Node | undefined): boolean {

@@ -4,6 +4,7 @@ import {
   type InstructionInfo,
   type Stage,
 } from '../src/document';
+import { errexitBreak, errexitOrigin } from '../src/errexit';
 import { continuationStyle } from '../src/join';
 import {
   instructionArgs,
@@ -14,7 +15,7 @@ import {
   stageWorkdirs,
   isWithin,
 } from '../src/paths';
-import { analyzeScript } from '../src/shell-effects';
+import { analyzeScript, type ScriptFacts } from '../src/shell-effects';
 import { runHasErrexit } from '../src/stage-paths';
 import {
   commandTouches,
@@ -252,6 +253,13 @@ function creatorProblem(
     if (mounts.some((m) => m === null || paths.some((p) => pathsOverlap(p, m))))
       return `a \`--mount\` of the \`RUN\` at line ${lineOf(context, instruction)} may cover the path`;
   }
+  const errexit = joinsWithSemicolon(doc, creator, facts)
+    ? null
+    : errexitOrigin(doc, creator, facts);
+  const broken = errexit && errexitBreak(doc, creator, facts, errexit);
+  if (errexit && broken) {
+    return `the \`RUN\` at line ${line} ends in ${broken}; \`&&\` after it would switch off, inside it, the errexit (\`set -e\`) that ${errexit.words}`;
+  }
   const finalCwd = scanScript(
     creator.body.text,
     context.workdirs.get(creator.index) ?? null,
@@ -273,7 +281,7 @@ function moveEdits(
   const text = doc.text.slice(body.toFile(rm.start), body.toFile(rm.end - 1) + 1);
   const facts = analyzeScript(creator.body.text);
   const at = creator.body.toFile(facts.codeEnd - 1) + 1;
-  const errexit = facts.errexit || runHasErrexit(doc, creator);
+  const errexit = joinsWithSemicolon(doc, creator, facts);
   const operator = errexit ? ';' : ' &&';
   let insert = `${operator} ${text}`;
   if (doc.lineAt(creator.span.start) !== doc.lineAt(creator.span.end)) {
@@ -284,6 +292,20 @@ function moveEdits(
         : `${operator} ${doc.escape}${doc.eol}${style.indent}${text}`;
   }
   return [insertBeforeNext(doc, at, insert), removalEdit(doc, run, rm)];
+}
+
+/**
+ * The `rm` follows the creating RUN's script after `;` when errexit is on
+ * there (a failure stops the script before it all the same, and nothing
+ * the script ends in stops obeying errexit), after `&&` otherwise, so that
+ * the RUN still fails when its last command does.
+ */
+function joinsWithSemicolon(
+  doc: DockerDocument,
+  creator: InstructionInfo,
+  facts: ScriptFacts,
+): boolean {
+  return facts.errexit || runHasErrexit(doc, creator);
 }
 
 function lineOf(context: Context, instruction: InstructionInfo): number {

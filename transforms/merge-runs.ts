@@ -1,18 +1,8 @@
-import {
-  isPosixShell,
-  shellHasErrexit,
-  type DockerDocument,
-  type InstructionInfo,
-} from '../src/document';
+import { isPosixShell, type DockerDocument, type InstructionInfo } from '../src/document';
+import { errexitBreak, errexitOrigin, settingName } from '../src/errexit';
 import { continuationStyle, gapBetween, joinEdit, scriptTail } from '../src/join';
 import { analyzeScript, type Leak, type ScriptFacts } from '../src/shell-effects';
-import {
-  shellOptionSetting,
-  startupCode,
-  type OptionSetting,
-  type StartupCode,
-  type VariableSetting,
-} from '../src/stage-paths';
+import { shellOptionSetting, startupCode } from '../src/stage-paths';
 import type { Edit, Reporter, Transform } from '../src/types';
 
 /**
@@ -57,6 +47,8 @@ interface OptionReach {
   optionsAtStart: boolean;
   /** bash exports its options (`SHELLOPTS`, `BASHOPTS`), so every program the next RUN starts sees them. */
   exported: boolean;
+  /** Startup code runs first (`BASH_ENV`, profile files), which may define functions. */
+  startupFunctions: boolean;
 }
 
 type Verdict =
@@ -77,7 +69,8 @@ const mergeRuns: Transform = {
   limitations: [
     'Only RUNs with nothing but comments and blank lines between them are joined; an ENV, ARG, WORKDIR or any other instruction between them is a barrier.',
     'A script whose state would leak (cd, variables, traps, shell options) is wrapped in a subshell; when errexit is on (`set -e`, also behind `eval`, `command` or `builtin`, the SHELL, or `SHELLOPTS` from an ENV or ARG) or may be (a `.`/`source`d file, `eval` of text that is not literal, the file `BASH_ENV` names, the profile or rc files of a SHELL run with `-l`, `--login` or `-i`, or the `.zshenv` of zsh), the pair is left apart, because errexit does not apply inside a subshell followed by `&&`.',
-    'A shell option counts as leaking when the next RUN could notice it: errexit when it runs more than one command, xtrace and verbose when it redirects stderr, nounset when it reads a variable, and any option when it runs code its text does not show (`eval`, `.`, `source`, a trap, a command named by a variable). A command name with a `/` in it is taken for a program, not a function or builtin.',
+    'When errexit is on or may be, the RUN before must not end in something that runs several commands, because the shell ignores errexit in all of it once `&&` follows: a compound command, a substitution holding several commands, a call of a function the script defines, `eval`, `.` or `source` (also behind `command` or `builtin`, while `command NAME` runs no function). Its end is the last command of its last `&&`/`||` list, every part of a pipeline there included; a negated one (`!`) never obeyed errexit. Any other name without a `/` may be a function once the script runs code it does not show (a `.`d file, `eval` of text that is not literal, a command named by a variable); startup files (`BASH_ENV`, profile files) count as defining functions only while errexit is surely on, since that they turn it on is itself a guess, so `bash --login -c` RUNs that end in `conda …` are still joined.',
+    'A shell option counts as leaking when the next RUN could notice it: errexit when it runs more than one command or, after startup files, a name they may define as a function, xtrace and verbose when it redirects stderr, nounset when it reads a variable, and any option when it runs code its text does not show (`eval`, `.`, `source`, a trap, a command named by a variable). A command name with a `/` in it is taken for a program, not a function or builtin.',
     'Once `SHELLOPTS` or `BASHOPTS` is in the environment (from an ENV or ARG, or named by the next RUN), bash exports every option change, so any option the RUN before changes counts as reaching the next, whatever it runs.',
     '`ENV ENV=…` is not a reason to keep RUNs apart: dash, busybox and bash read it only when interactive. A startup file (`BASH_ENV`, profile files) runs once for the joined RUN instead of once for each.',
     "`SHELLOPTS` and `BASHOPTS` count for every SHELL, since `/bin/sh` is bash in some images; the base image's own environment is not known, so a base image that sets them is not seen.",
@@ -177,17 +170,18 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
   }
 
   // errexit is ignored inside anything that is followed by `&&`, so a chain
-  // that turns it on anywhere can neither be wrapped nor end in a compound.
+  // that turns it on anywhere can neither be wrapped nor end in something
+  // that runs several commands (a compound, a function, `eval`).
   const setting = shellOptionSetting(doc, next);
   const startup = startupCode(doc, next);
-  const errexitFrom = errexitSource(before, next, setting, startup);
-  const errexit = errexitFrom !== null;
+  const errexit = errexitOrigin(doc, next, before);
   // Turning an option off returns to how the shell starts, unless the SHELL,
   // the environment or a startup file turned it on there.
   const reach: OptionReach = {
     optionsAtStart: next.shell.length > 2 || setting !== null || startup !== null,
     // A RUN that exports `SHELLOPTS` itself hands on what the chain set.
     exported: setting !== null || OPTION_EXPORTS.test(next.body.text),
+    startupFunctions: startup !== null,
   };
   const reaches = (text: string) =>
     analyzeScript(text).leaks.filter((leak) => leakReaches(leak, after, reach));
@@ -202,14 +196,14 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
         : '';
     return {
       join: false,
-      reason: `${quoteList(all.map((l) => l.source))} would carry over into this RUN${exported}, and the subshell that could contain it would switch off the errexit (\`set -e\`) that ${errexitFrom}`,
+      reason: `${quoteList(all.map((l) => l.source))} would carry over into this RUN${exported}, and the subshell that could contain it would switch off the errexit (\`set -e\`) that ${errexit.words}`,
     };
   }
-  if (wrap === 'none' && errexit && before.lastIsCompound) {
+  const broken = errexit && errexitBreak(doc, next, before, errexit);
+  if (errexit && broken) {
     return {
       join: false,
-      reason:
-        'the RUN before ends in a compound command under `set -e`, which `&&` would stop applying to',
+      reason: `the RUN before ends in ${broken}; \`&&\` after it would switch off, inside it, the errexit (\`set -e\`) that ${errexit.words}`,
     };
   }
   const groupNext = !after.andChainOnly;
@@ -243,36 +237,6 @@ function flagText(run: InstructionInfo): string {
   return run.flags.map((f) => f.toString()).join(' ');
 }
 
-/**
- * What turns errexit on for the joined script, or may, as the end of a
- * sentence: a command of the chain (`set -e`, or code it cannot see), the
- * SHELL, `SHELLOPTS` in the environment, or startup code the shell reads
- * first. Null when nothing does.
- */
-function errexitSource(
-  before: ScriptFacts,
-  next: InstructionInfo,
-  setting: OptionSetting | null,
-  startup: StartupCode | null,
-): string | null {
-  const from = before.errexitFrom;
-  const shell = `the SHELL \`${next.shell.join(' ')}\``;
-  if (from?.surely) return `\`${from.source}\` turns on`;
-  if (shellHasErrexit(next.shell)) return `${shell} turns on`;
-  if (setting?.options?.includes('errexit')) return `${settingName(setting)} turns on`;
-  if (setting && setting.options === null) return `${settingName(setting)} may turn on`;
-  if (startup?.from === 'variable') {
-    return `the file named by ${settingName(startup.setting)}, which bash reads first, may turn on`;
-  }
-  if (startup?.from === 'shell') return `${startup.files} (${shell}) may turn on`;
-  if (from) return `\`${from.source}\` may turn on`;
-  return null;
-}
-
-function settingName(setting: VariableSetting): string {
-  return `the \`${setting.instruction.keyword} ${setting.name}\` on line ${setting.instruction.line + 1}`;
-}
-
 /** Whether state left by the chain would change what `next` does. */
 function leakReaches(leak: Leak, next: ScriptFacts, reach: OptionReach): boolean {
   switch (leak.kind) {
@@ -303,7 +267,8 @@ function optionReaches(option: string, next: ScriptFacts, reach: OptionReach): b
   switch (name) {
     case 'e':
     case 'errexit':
-      return !next.flat;
+      // One command obeys errexit alike, unless it is a function startup code defines.
+      return !next.flat || (reach.startupFunctions && next.lastUnknownNames.length > 0);
     case 'u':
     case 'nounset':
     case '--':

@@ -12,7 +12,7 @@ transformTable('clean-apt-lists', {
         'RUN set -e; if true; then apt-get update; apt-get install -y curl; fi',
       ),
       reason: 'followed by `&&`, the if would no longer stop at a failing command',
-      note: 'compound command under `set -e`',
+      note: 'it ends in a compound command; `&&` after it would switch off, inside it, the errexit (`set -e`) that `set -e` turns on',
     },
     {
       name: 'a compound command last, under a SHELL with -e',
@@ -22,7 +22,27 @@ transformTable('clean-apt-lists', {
         'RUN for p in curl git; do apt-get update && apt-get install -y "$p"; done',
       ),
       reason: 'errexit comes from the SHELL and would stop applying inside the loop',
-      note: 'compound command under `set -e`',
+      note: 'ends in a compound command; `&&` after it would switch off, inside it, the errexit (`set -e`) that the SHELL `/bin/bash -eo pipefail -c` turns on',
+    },
+    {
+      name: 'a call of a function the RUN defines last, under set -e',
+      input: lines(
+        'FROM debian:12',
+        'RUN set -e; install() { apt-get update; apt-get install -y curl; }; install',
+      ),
+      reason: 'followed by `&&`, the function would go on past a failing `apt-get update`',
+      note: 'it ends in a call of the function `install`; `&&` after it would switch off, inside it, the errexit',
+    },
+    {
+      name: 'a name a sourced file may define, last under a SHELL with -e',
+      input: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-e", "-c"]',
+        'RUN . /opt/lib.sh && apt-get update && apt-get install -y curl && finish_install',
+      ),
+      reason:
+        '`finish_install` may be a function of the sourced file, which `&&` would run without errexit',
+      note: 'it ends in `finish_install`, which may be a function defined in code the script runs but does not show',
     },
     {
       name: 'lists already removed after the install',
@@ -289,6 +309,19 @@ transformTable('clean-apt-lists', {
     },
   ],
   changed: [
+    {
+      name: 'a compound command before the last command, under a SHELL with -e',
+      input: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-e", "-c"]',
+        'RUN for p in curl git; do apt-get update && apt-get install -y "$p"; done && echo ok',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-e", "-c"]',
+        `RUN for p in curl git; do apt-get update && apt-get install -y "$p"; done && echo ok && ${CLEANUP}`,
+      ),
+    },
     {
       name: 'one-line RUN',
       input: lines('FROM debian:12', 'RUN apt-get update && apt-get install -y curl'),

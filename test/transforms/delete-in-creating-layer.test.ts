@@ -6,6 +6,18 @@ const download = 'RUN curl -fsSLo /tmp/app.tgz https://example.com/app.tgz';
 transformTable('delete-in-creating-layer', {
   unchanged: [
     {
+      name: 'a creating RUN that ends in a call of what a sourced file may define',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'RUN . /opt/lib.sh && curl -o /tmp/x.tgz https://example.test/x && unpack_all',
+        'ENV A=1',
+        'RUN rm /tmp/x.tgz',
+      ),
+      reason:
+        'the sourced file may turn errexit on and define `unpack_all`, which would run without errexit once `&& rm` follows',
+      note: 'the `RUN` at line 2 ends in `unpack_all`, which may be a function defined in code the script runs but does not show (a sourced file, an `eval`); `&&` after it would switch off, inside it, the errexit (`set -e`) that `. /opt/lib.sh` may turn on',
+    },
+    {
       name: 'a RUN between that reads the file through an input redirection',
       input: lines(
         'FROM debian:bookworm-slim',

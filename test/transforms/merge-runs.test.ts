@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { DockerDocument } from '../../src/document';
+import { fix } from '../../src/index';
 import { lines, transformTable } from '../harness';
 
 transformTable('merge-runs', {
@@ -94,7 +98,173 @@ transformTable('merge-runs', {
       name: 'set -e and a compound last command',
       input: lines('FROM alpine:3.20', 'RUN set -e; if true; then a; b; fi', 'RUN c'),
       reason: 'once followed by `&&`, errexit no longer applies inside the if',
-      note: 'compound command under `set -e`',
+      note: 'ends in a compound command; `&&` after it would switch off, inside it, the errexit (`set -e`) that `set -e` turns on',
+    },
+    {
+      name: 'set -e and a call of a function the RUN defines',
+      input: lines('FROM debian', 'RUN set -e; f() { false; echo a; }; f', 'RUN echo b'),
+      reason: 'inside `f && echo b` the shell ignores errexit: `false` no longer fails the build',
+      note: 'the RUN before ends in a call of the function `f`; `&&` after it would switch off, inside it, the errexit (`set -e`) that `set -e` turns on',
+    },
+    {
+      name: 'a SHELL with -ec and a function call last',
+      input: lines(
+        'FROM debian',
+        'SHELL ["/bin/sh", "-ec"]',
+        'RUN f() { false; echo a; }; f',
+        'RUN echo b',
+      ),
+      reason: 'the SHELL turns errexit on, and `&&` after the call would switch it off in `f`',
+      note: 'a call of the function `f`; `&&` after it would switch off, inside it, the errexit (`set -e`) that the SHELL `/bin/sh -ec` turns on',
+    },
+    {
+      name: 'a bash SHELL with -e -c and a function call last',
+      input: lines(
+        'FROM debian',
+        'SHELL ["/bin/bash", "-e", "-c"]',
+        'RUN f() { false; echo a; }; f',
+        'RUN echo b',
+      ),
+      reason: 'the SHELL turns errexit on, and `&&` after the call would switch it off in `f`',
+      note: 'that the SHELL `/bin/bash -e -c` turns on',
+    },
+    {
+      name: 'errexit from SHELLOPTS and a function call last',
+      input: lines(
+        'FROM debian',
+        'ENV SHELLOPTS=errexit',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN f() { false; echo a; }; f',
+        'RUN echo b',
+      ),
+      reason: 'bash starts with errexit on, which `&&` would switch off in `f`',
+      note: 'a call of the function `f`; `&&` after it would switch off, inside it, the errexit (`set -e`) that the `ENV SHELLOPTS` on line 2 turns on',
+    },
+    {
+      name: 'a function call at the end of an && list',
+      input: lines('FROM debian', 'RUN set -e; f() { false; echo a; }; true && f', 'RUN echo b'),
+      reason: 'the last command of an `&&` list obeys errexit, until `&&` follows it',
+      note: 'a call of the function `f`',
+    },
+    {
+      name: 'a function call after ||',
+      input: lines('FROM debian', 'RUN set -e; f() { false; echo a; }; false || f', 'RUN echo b'),
+      reason: 'the command after `||` is the last one, which obeys errexit until `&&` follows it',
+      note: 'a call of the function `f`',
+    },
+    {
+      name: 'a function call piped into a program',
+      input: lines('FROM debian', 'RUN set -e; f() { false; echo a; }; f | tee /log', 'RUN echo b'),
+      reason:
+        'the subshell running `f` in the pipeline would ignore errexit too: `/log` would get `a`',
+      note: 'a call of the function `f`',
+    },
+    {
+      name: 'a function call with a redirection',
+      input: lines('FROM debian', 'RUN set -e; f() { false; echo a; }; f > /log', 'RUN echo b'),
+      reason: 'the redirection does not change that `f` runs in this shell',
+      note: 'a call of the function `f`',
+    },
+    {
+      name: 'a function call behind time',
+      input: lines(
+        'FROM debian',
+        'SHELL ["/bin/bash", "-e", "-c"]',
+        'RUN f() { false; echo a; }; time f',
+        'RUN echo b',
+      ),
+      reason: '`time` is a reserved word of bash and still calls the function',
+      note: 'a call of the function `f`',
+    },
+    {
+      name: 'a function defined by a literal eval',
+      input: lines('FROM debian', "RUN set -e; eval 'f() { false; echo a; }'; f", 'RUN echo b'),
+      reason: 'the literal text of the eval defines `f` in this shell',
+      note: 'a call of the function `f`',
+    },
+    {
+      name: 'an eval last under set -e',
+      input: lines('FROM debian', "RUN set -e; eval 'false; echo a'", 'RUN echo b'),
+      reason: 'the commands the eval runs would ignore errexit once `&&` follows',
+      note: "the RUN before ends in `eval 'false; echo a'`; `&&` after it",
+    },
+    {
+      name: 'an eval behind command, last under the SHELL -e',
+      input: lines(
+        'FROM debian',
+        'SHELL ["/bin/sh", "-e", "-c"]',
+        "RUN command eval 'false; echo a'",
+        'RUN echo b',
+      ),
+      reason: '`command eval` is still eval, running its text in this shell',
+      note: "the RUN before ends in `command eval 'false; echo a'`",
+    },
+    {
+      name: 'a sourced file last under the SHELL -e',
+      input: lines('FROM debian', 'SHELL ["/bin/sh", "-ec"]', 'RUN . /opt/setup.sh', 'RUN echo b'),
+      reason: 'the sourced commands would ignore errexit once `&&` follows',
+      note: '`. /opt/setup.sh` would carry over',
+    },
+    {
+      name: 'a substitution running several commands, under set -e',
+      input: lines('FROM debian', 'RUN set -e; echo "$(false; echo a)" > /x', 'RUN echo b'),
+      reason:
+        'bash run as sh keeps errexit in the substitution, which `&&` would switch off: `/x` would get `a`',
+      note: 'the RUN before ends in a substitution that runs several commands',
+    },
+    {
+      name: 'a command named by a variable, last under set -e',
+      input: lines('FROM debian', 'RUN set -e; $SETUP', 'RUN echo b'),
+      reason: 'the variable may name a function or `eval`, whose commands would ignore errexit',
+      note: 'the RUN before ends in `$SETUP`, which may name `eval` or a function',
+    },
+    {
+      name: 'a name a sourced file may define as a function, inside a pipeline',
+      input: lines(
+        'FROM debian',
+        'SHELL ["/bin/bash", "-e", "-o", "pipefail", "-c"]',
+        'RUN . /opt/lib.sh | cat; install_all',
+        'RUN echo b',
+      ),
+      reason:
+        'code the RUN does not show (a sourced file) may define `install_all`, whose commands would ignore errexit',
+      note: 'the RUN before ends in `install_all`, which may be a function defined in code the script runs but does not show',
+    },
+    {
+      name: 'a name the profile files may define, under a login SHELL with -e',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'SHELL ["/bin/bash", "--login", "-e", "-c"]',
+        'RUN conda install -y numpy',
+        'RUN conda clean -afy',
+      ),
+      reason:
+        '`conda` is a shell function the profile files define; `&&` would switch errexit off in it',
+      note: 'the RUN before ends in `conda`, which may be a function defined in the profile files a login shell reads (the SHELL `/bin/bash --login -e -c`)',
+    },
+    {
+      name: 'a name the BASH_ENV file may define, under a SHELL with -e',
+      input: lines(
+        'FROM debian',
+        'ENV BASH_ENV=/etc/functions.sh',
+        'SHELL ["/bin/bash", "-e", "-c"]',
+        'RUN a; install_all',
+        'RUN echo b',
+      ),
+      reason:
+        'the file bash reads first may define `install_all`, whose commands would ignore errexit',
+      note: 'which may be a function defined in the file named by the `ENV BASH_ENV` on line 2;',
+    },
+    {
+      name: 'set -e reaching a name the profile files may define',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'SHELL ["/bin/bash", "--login", "-c"]',
+        'RUN set -e; apt-get update',
+        'RUN conda clean -afy',
+      ),
+      reason: 'joined, errexit would apply inside the `conda` function, which it did not before',
+      note: '`set -e` would carry over',
     },
     {
       name: 'errexit from the SHELL with a leak',
@@ -649,9 +819,187 @@ transformTable('merge-runs', {
       output: 'FROM alpine:3.20\nRUN a && \\\n    b',
     },
     {
+      name: 'a function defined, a program last, under set -e',
+      input: lines('FROM debian', 'RUN set -e; f() { false; echo a; }; f; echo done', 'RUN echo b'),
+      output: lines(
+        'FROM debian',
+        'RUN set -e; f() { false; echo a; }; f; echo done && \\',
+        '    echo b',
+      ),
+    },
+    {
+      name: 'a function call last, without errexit',
+      input: lines('FROM debian', 'RUN f() { false; echo a; }; f', 'RUN echo b'),
+      output: lines('FROM debian', 'RUN f() { false; echo a; }; f && \\', '    echo b'),
+    },
+    {
+      name: 'a function call before the last command of an && list',
+      input: lines('FROM debian', 'RUN set -e; f() { false; echo a; }; f && echo c', 'RUN echo b'),
+      output: lines(
+        'FROM debian',
+        'RUN set -e; f() { false; echo a; }; f && echo c && \\',
+        '    echo b',
+      ),
+    },
+    {
+      name: 'a negated function call, where errexit never applied',
+      input: lines('FROM debian', 'RUN set -e; f() { false; echo a; }; ! f', 'RUN echo b'),
+      output: lines('FROM debian', 'RUN set -e; f() { false; echo a; }; ! f && \\', '    echo b'),
+    },
+    {
+      name: '`command` with a function name, which runs no function',
+      input: lines('FROM debian', 'RUN set -e; f() { false; echo a; }; command f', 'RUN echo b'),
+      output: lines(
+        'FROM debian',
+        'RUN set -e; f() { false; echo a; }; command f && \\',
+        '    echo b',
+      ),
+    },
+    {
+      name: 'a function definition last, which runs nothing',
+      input: lines('FROM debian', 'RUN set -e; f() { false; echo a; }', 'RUN echo b'),
+      output: lines('FROM debian', 'RUN set -e; f() { false; echo a; } && \\', '    echo b'),
+    },
+    {
+      name: 'a compound command before the last command of an && list',
+      input: lines('FROM debian', 'RUN set -e; if true; then echo a; fi && echo c', 'RUN echo b'),
+      output: lines(
+        'FROM debian',
+        'RUN set -e; if true; then echo a; fi && echo c && \\',
+        '    echo b',
+      ),
+    },
+    {
+      name: 'a substitution running one command, under set -e',
+      input: lines('FROM debian', 'RUN set -e; echo "$(uname -m)" > /arch', 'RUN echo b'),
+      output: lines('FROM debian', 'RUN set -e; echo "$(uname -m)" > /arch && \\', '    echo b'),
+    },
+    {
+      name: 'a program by its path after a sourced file, under set -e',
+      input: lines(
+        'FROM debian',
+        'SHELL ["/bin/sh", "-ec"]',
+        'RUN . /opt/lib.sh | cat; /opt/bin/install',
+        'RUN echo b',
+      ),
+      output: lines(
+        'FROM debian',
+        'SHELL ["/bin/sh", "-ec"]',
+        'RUN . /opt/lib.sh | cat; /opt/bin/install && \\',
+        '    echo b',
+      ),
+    },
+    {
+      name: 'a name the profile files may define, with errexit only a guess',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'SHELL ["/bin/bash", "--login", "-c"]',
+        'RUN conda install -y numpy',
+        'RUN conda clean -afy',
+      ),
+      output: lines(
+        'FROM continuumio/miniconda3',
+        'SHELL ["/bin/bash", "--login", "-c"]',
+        'RUN conda install -y numpy && \\',
+        '    conda clean -afy',
+      ),
+    },
+    {
       name: 'merged around a heredoc neighbour pair',
       input: lines('FROM alpine:3.20', 'RUN a', 'RUN b', 'RUN <<EOF', 'echo c', 'EOF'),
       output: lines('FROM alpine:3.20', 'RUN a && \\', '    b', 'RUN <<EOF', 'echo c', 'EOF'),
     },
   ],
+});
+
+/**
+ * Shells a RUN's `/bin/sh` may be: bash run as `sh` works in POSIX mode,
+ * which keeps errexit in command substitutions.
+ */
+const SHELLS = [['dash'], ['bash'], ['bash', '--posix'], ['busybox', 'sh']].filter(
+  ([program, ...args]) => spawnSync(program, [...args, '-c', 'true']).status === 0,
+);
+
+/**
+ * Runs scripts one after another as a build runs RUNs, each in a new
+ * shell, stopping at the first that fails: what they print, and `(failed)`
+ * if one failed.
+ */
+function build(shell: string[], flags: string[], scripts: string[]): string {
+  let out = '';
+  for (const script of scripts) {
+    const [program, ...args] = [...shell, ...flags, script];
+    const result = spawnSync(program, args, { encoding: 'utf8', cwd: tmpdir() });
+    out += result.stdout;
+    if (result.status !== 0) return `${out}(failed)`;
+  }
+  return out;
+}
+
+/** The SHELL flags (`-c`, `-ec`) and scripts of a Dockerfile's RUNs. */
+function runsOf(text: string): { flags: string[]; scripts: string[] } {
+  const runs = new DockerDocument(text).instructions.filter((i) => i.keyword === 'RUN');
+  return { flags: runs[0].shell.slice(1), scripts: runs.map((run) => run.body.text) };
+}
+
+const mergeRunsOnly = (input: string) =>
+  fix(input, { safety: ['layout', 'cache', 'content'], only: ['merge-runs'] });
+
+describe('merge-runs under errexit, run in real shells', () => {
+  test('some shells are here to run scripts', () => {
+    expect(SHELLS.length).toBeGreaterThanOrEqual(2);
+  });
+
+  describe('a join it makes prints and exits as the RUNs did', () => {
+    test.each([
+      ['RUN set -e; f() { false; echo a; }; f; echo done', 'RUN echo b'],
+      ['RUN set -e; f() { false; echo a; }; echo x', 'RUN echo b'],
+      ['RUN f() { false; echo a; }; f', 'RUN echo b'],
+      ['RUN set -e; f() { false; echo a; }; f && echo c', 'RUN echo b'],
+      ['RUN set -e; f() { false; echo a; }; ! f', 'RUN echo b'],
+      ['RUN set -e; f() { echo a; false; }; ! f', 'RUN echo b'],
+      ['RUN set -e; f() { false; echo a; }; command f', 'RUN echo b'],
+      ['RUN set -e; f() { false; echo a; }', 'RUN echo b'],
+      ['RUN set -e; if true; then echo a; false; echo x; fi && echo c', 'RUN echo b'],
+      ['RUN set -e; echo "[$(false)]"', 'RUN echo b'],
+      ['SHELL ["/bin/sh", "-ec"]', 'RUN f() { false; echo a; }; f || echo failed', 'RUN echo b'],
+      ['SHELL ["/bin/sh", "-e", "-c"]', 'RUN echo a; false', 'RUN echo b'],
+    ])('%s / %s', async (...body) => {
+      const input = lines('FROM debian', ...body);
+      const result = await mergeRunsOnly(input);
+      expect(result.changes).toHaveLength(1);
+      const before = runsOf(input);
+      const after = runsOf(result.output);
+      expect(after.scripts).toHaveLength(1);
+      for (const shell of SHELLS) {
+        expect([shell, build(shell, after.flags, after.scripts)]).toEqual([
+          shell,
+          build(shell, before.flags, before.scripts),
+        ]);
+      }
+    });
+  });
+
+  describe('a join it refuses would have changed what a shell does', () => {
+    test.each([
+      ['RUN set -e; f() { false; echo a; }; f', 'RUN echo b'],
+      ['SHELL ["/bin/sh", "-ec"]', 'RUN f() { false; echo a; }; f', 'RUN echo b'],
+      ['RUN set -e; f() { false; echo a; }; false || f', 'RUN echo b'],
+      ['RUN set -e; f() { false; echo a; }; f | cat', 'RUN echo b'],
+      ["RUN set -e; eval 'false; echo a'", 'RUN echo b'],
+      ['RUN set -e; echo "[$(false; echo a)]"', 'RUN echo b'],
+      ['RUN set -e; if true; then false; echo a; fi', 'RUN echo b'],
+    ])('%s / %s', async (...body) => {
+      const input = lines('FROM debian', ...body);
+      const result = await mergeRunsOnly(input);
+      expect(result.output).toBe(input);
+      expect(result.notes.map((n) => n.message).join('\n')).toContain('switch off, inside it');
+      const { flags, scripts } = runsOf(input);
+      const joined = [scripts.join(' && ')];
+      const differs = SHELLS.filter(
+        (shell) => build(shell, flags, joined) !== build(shell, flags, scripts),
+      );
+      expect(differs.length).toBeGreaterThan(0);
+    });
+  });
 });
