@@ -12,6 +12,7 @@ import {
   type InstallCommand,
 } from './install-script';
 import { isWithin } from './paths';
+import { scanScript } from './script-paths';
 import {
   STANDARD_DIRS,
   isRootWithRootGroup,
@@ -53,6 +54,30 @@ export interface Removal {
   chain: Chain;
   index: number;
   path: string;
+}
+
+/**
+ * A RUN that removes the tree but is not a plain `&&` chain of commands, so
+ * dslim cannot take the install and the removal out of it.
+ */
+export interface UnsplitRemoval {
+  run: InstructionInfo;
+  problem: string;
+}
+
+/**
+ * True when some command of a RUN, read as a whole script, removes the tree
+ * or a directory above it recursively.
+ */
+function removesTree(run: InstructionInfo, cwd: string, tree: TreeCopy): boolean {
+  return scanScript(run.body.text, cwd).commands.some(
+    (command) =>
+      isRecursiveRemove(command) &&
+      operands(command).some((word) => {
+        const path = resolvePath(command.cwd, word);
+        return path !== null && path !== '/' && isWithin(tree.dest, path);
+      }),
+  );
 }
 
 /** The install RUN, read and located. */
@@ -105,15 +130,19 @@ export function findRemoval(
   stage: Stage,
   tree: TreeCopy,
   dirs: Map<number, string | null>,
-): Removal | null {
+): Removal | UnsplitRemoval | null {
   for (const run of stage.instructions) {
     if (run.keyword !== 'RUN' || run.index <= tree.copy.index || run.opaque || run.execForm)
       continue;
     // Most RUNs remove nothing: a look at the text spares reading them.
     if (!/\brm\b/.test(run.body.text)) continue;
+    const cwd = dirs.get(run.index) ?? BASE_WORKDIR;
     const chain = readChain(run.body.text);
-    if ('problem' in chain) continue;
-    const cwds = workingDirs(chain, dirs.get(run.index) ?? BASE_WORKDIR);
+    if ('problem' in chain) {
+      if (removesTree(run, cwd, tree)) return { run, problem: chain.problem };
+      continue;
+    }
+    const cwds = workingDirs(chain, cwd);
     for (const [index, command] of chain.commands.entries()) {
       if (!isRecursiveRemove(command)) continue;
       const paths = operands(command).map((p) => resolvePath(cwds[index], p));

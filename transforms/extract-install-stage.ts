@@ -64,6 +64,11 @@ const extractInstallStage: Transform = {
       const tree = readTreeCopy(copy, dirs.get(copy.index) ?? BASE_WORKDIR);
       const removal = tree && findRemoval(stage, tree, dirs);
       if (!tree || !removal) continue;
+      if ('problem' in removal) {
+        const reason = `dslim cannot split the \`RUN\` at line ${removal.run.line + 1} that removes it: ${removal.problem}`;
+        report.note(copy.span.start, 'refused', { tree: tree.label, reason });
+        continue;
+      }
       const context = { doc, stage, dirs, tree, removal, mount: options.strategy === 'mount' };
       const result = rewrite(context);
       if (typeof result === 'string') {

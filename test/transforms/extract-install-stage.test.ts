@@ -206,6 +206,28 @@ transformTable('extract-install-stage', {
       note: 'is not a plain command',
     },
     {
+      name: 'a redirection in the RUN that installs and removes the tree',
+      input: lines(
+        'FROM gcc:14 AS build',
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install && echo done > /installed && rm -rf /tmp/tool',
+      ),
+      reason: 'the removal is found in a RUN dslim cannot split, and that is said, not skipped',
+      note: 'dslim cannot split the `RUN` at line 4 that removes it: `echo done > /installed` is not a plain command',
+    },
+    {
+      name: 'a removal of a directory above the tree after a semicolon',
+      input: lines(
+        'FROM gcc:14 AS build',
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install; rm -rf /tmp',
+      ),
+      reason: 'a `;` list is not an `&&` chain, so the install cannot be taken out of it',
+      note: 'dslim cannot split the `RUN` at line 4 that removes it',
+    },
+    {
       name: 'a build-context tree in a stage that installed its tools first',
       input: lines(
         'FROM debian:bookworm-slim',
