@@ -196,6 +196,22 @@ function checkBetween(context: TreeContext, install: Install): string | null {
   if (earlier) {
     return `the \`${earlier.keyword}\` at line ${earlier.line + 1} sets state the install could depend on, which a separate stage would not have`;
   }
+  // And the other way round: what the tree's own stage sets reaches an
+  // install run there (make reads every variable of its environment), though
+  // the install never saw it in the final stage.
+  const source = tree.from === null ? undefined : doc.findStage(tree.from, stage.from.index);
+  // An ARG lasts to the end of its own stage; ENV and SHELL pass to the stages built on it.
+  const inherited =
+    !mount &&
+    source &&
+    stageLineage(doc, source)
+      .flatMap((s) => s.instructions)
+      .find(
+        (i) => ['ENV', 'SHELL'].includes(i.keyword) || (i.keyword === 'ARG' && i.stage === source),
+      );
+  if (inherited) {
+    return `the \`${inherited.keyword}\` at line ${inherited.line + 1} in the stage the tree comes from would apply to the install in a builder stage made from it, though it did not apply in this stage`;
+  }
   for (const between of stage.instructions) {
     if (between.index <= tree.copy.index || between.index >= install.run.index) continue;
     const at = `the \`${between.keyword}\` at line ${between.line + 1}`;
