@@ -201,7 +201,7 @@ export function installText(
 }
 
 /** True for `rm` with a recursive flag. */
-export function isRecursiveRemove(command: ChainCommand): boolean {
+export function isRecursiveRemove(command: Pick<ChainCommand, 'name' | 'args'>): boolean {
   if (command.name !== 'rm') return false;
   return command.args.some(
     (a) => a === '--recursive' || (/^-[a-zA-Z]+$/.test(a) && /[rR]/.test(a)),
@@ -209,7 +209,7 @@ export function isRecursiveRemove(command: ChainCommand): boolean {
 }
 
 /** The words of a command that are not options. */
-export function operands(command: ChainCommand): string[] {
+export function operands(command: Pick<ChainCommand, 'name' | 'args'>): string[] {
   const index = command.args.indexOf('--');
   const words = index === -1 ? command.args : command.args.slice(0, index);
   const rest = index === -1 ? [] : command.args.slice(index + 1);

@@ -12,6 +12,7 @@ import {
   type InstallCommand,
 } from './install-script';
 import { isWithin } from './paths';
+import { scanScript } from './script-paths';
 import {
   STANDARD_DIRS,
   isRootWithRootGroup,
@@ -53,6 +54,30 @@ export interface Removal {
   chain: Chain;
   index: number;
   path: string;
+}
+
+/**
+ * A RUN that removes the tree but is not a plain `&&` chain of commands, so
+ * dslim cannot take the install and the removal out of it.
+ */
+export interface UnsplitRemoval {
+  run: InstructionInfo;
+  problem: string;
+}
+
+/**
+ * True when some command of a RUN, read as a whole script, removes the tree
+ * or a directory above it recursively.
+ */
+function removesTree(run: InstructionInfo, cwd: string, tree: TreeCopy): boolean {
+  return scanScript(run.body.text, cwd).commands.some(
+    (command) =>
+      isRecursiveRemove(command) &&
+      operands(command).some((word) => {
+        const path = resolvePath(command.cwd, word);
+        return path !== null && path !== '/' && isWithin(tree.dest, path);
+      }),
+  );
 }
 
 /** The install RUN, read and located. */
@@ -105,15 +130,19 @@ export function findRemoval(
   stage: Stage,
   tree: TreeCopy,
   dirs: Map<number, string | null>,
-): Removal | null {
+): Removal | UnsplitRemoval | null {
   for (const run of stage.instructions) {
     if (run.keyword !== 'RUN' || run.index <= tree.copy.index || run.opaque || run.execForm)
       continue;
     // Most RUNs remove nothing: a look at the text spares reading them.
     if (!/\brm\b/.test(run.body.text)) continue;
+    const cwd = dirs.get(run.index) ?? BASE_WORKDIR;
     const chain = readChain(run.body.text);
-    if ('problem' in chain) continue;
-    const cwds = workingDirs(chain, dirs.get(run.index) ?? BASE_WORKDIR);
+    if ('problem' in chain) {
+      if (removesTree(run, cwd, tree)) return { run, problem: chain.problem };
+      continue;
+    }
+    const cwds = workingDirs(chain, cwd);
     for (const [index, command] of chain.commands.entries()) {
       if (!isRecursiveRemove(command)) continue;
       const paths = operands(command).map((p) => resolvePath(cwds[index], p));
@@ -166,6 +195,22 @@ function checkBetween(context: TreeContext, install: Install): string | null {
     );
   if (earlier) {
     return `the \`${earlier.keyword}\` at line ${earlier.line + 1} sets state the install could depend on, which a separate stage would not have`;
+  }
+  // And the other way round: what the tree's own stage sets reaches an
+  // install run there (make reads every variable of its environment), though
+  // the install never saw it in the final stage.
+  const source = tree.from === null ? undefined : doc.findStage(tree.from, stage.from.index);
+  // An ARG lasts to the end of its own stage; ENV and SHELL pass to the stages built on it.
+  const inherited =
+    !mount &&
+    source &&
+    stageLineage(doc, source)
+      .flatMap((s) => s.instructions)
+      .find(
+        (i) => ['ENV', 'SHELL'].includes(i.keyword) || (i.keyword === 'ARG' && i.stage === source),
+      );
+  if (inherited) {
+    return `the \`${inherited.keyword}\` at line ${inherited.line + 1} in the stage the tree comes from would apply to the install in a builder stage made from it, though it did not apply in this stage`;
   }
   for (const between of stage.instructions) {
     if (between.index <= tree.copy.index || between.index >= install.run.index) continue;

@@ -49,7 +49,7 @@ const extractInstallStage: Transform = {
   limitations: [
     'Only the final stage is rewritten: no other stage ends up in the image.',
     'The install must honour `DESTDIR`; files a Makefile writes elsewhere, or programs it runs (like `ldconfig`), are not carried over.',
-    'The builder stage runs the install in the environment of the stage the tree came from; ENV set earlier in the final stage and what its earlier RUNs installed are not there.',
+    'The builder stage runs the install in the environment of the stage the tree came from. An ENV, ARG or SHELL written before the install in the final stage, or in the stage the tree comes from (ENV and SHELL also in the stages it is built on), keeps the copy; the environment that the two base images set in their own configuration is not known, and may differ.',
     'A directory a COPY created and a removal left behind is assumed to exist in the base image only when it is a standard directory (like `/tmp` or `/usr/src`) or a WORKDIR.',
     'The COPY source is assumed to be a directory; `ADD` of an archive or a URL is left alone.',
     "The directories under `/opt/NAME` are copied over the final stage's own, so `/`, `/usr` and the like take their mode from the install stage (normally the same 0755).",
@@ -64,6 +64,11 @@ const extractInstallStage: Transform = {
       const tree = readTreeCopy(copy, dirs.get(copy.index) ?? BASE_WORKDIR);
       const removal = tree && findRemoval(stage, tree, dirs);
       if (!tree || !removal) continue;
+      if ('problem' in removal) {
+        const reason = `dslim cannot split the \`RUN\` at line ${removal.run.line + 1} that removes it: ${removal.problem}`;
+        report.note(copy.span.start, 'refused', { tree: tree.label, reason });
+        continue;
+      }
       const context = { doc, stage, dirs, tree, removal, mount: options.strategy === 'mount' };
       const result = rewrite(context);
       if (typeof result === 'string') {

@@ -206,6 +206,28 @@ transformTable('extract-install-stage', {
       note: 'is not a plain command',
     },
     {
+      name: 'a redirection in the RUN that installs and removes the tree',
+      input: lines(
+        'FROM gcc:14 AS build',
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install && echo done > /installed && rm -rf /tmp/tool',
+      ),
+      reason: 'the removal is found in a RUN dslim cannot split, and that is said, not skipped',
+      note: 'dslim cannot split the `RUN` at line 4 that removes it: `echo done > /installed` is not a plain command',
+    },
+    {
+      name: 'a removal of a directory above the tree after a semicolon',
+      input: lines(
+        'FROM gcc:14 AS build',
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install; rm -rf /tmp',
+      ),
+      reason: 'a `;` list is not an `&&` chain, so the install cannot be taken out of it',
+      note: 'dslim cannot split the `RUN` at line 4 that removes it',
+    },
+    {
       name: 'a build-context tree in a stage that installed its tools first',
       input: lines(
         'FROM debian:bookworm-slim',
@@ -225,6 +247,46 @@ transformTable('extract-install-stage', {
       ),
       reason: 'ADD unpacks archives, so the tree is not what the source names',
       note: '`ADD` of an archive or URL unpacks or downloads',
+    },
+    {
+      name: 'an ENV in the stage the tree comes from',
+      input: lines(
+        'FROM gcc:14 AS build',
+        'ENV PREFIX=/opt/tool',
+        'RUN make -C /src/tool',
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+      ),
+      reason: 'make reads PREFIX from its environment, which the original install did not have',
+      note: 'the `ENV` at line 2 in the stage the tree comes from would apply to the install',
+    },
+    {
+      name: 'an ENV in a stage the tree stage is built on',
+      input: lines(
+        'FROM gcc:14 AS tools',
+        'ENV CC=clang',
+        'FROM tools AS build',
+        'RUN make -C /src/tool',
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+      ),
+      reason: 'an ENV passes to the stages built on its stage',
+      note: 'the `ENV` at line 2 in the stage the tree comes from',
+    },
+    {
+      name: 'an ARG in the stage the tree comes from',
+      input: lines(
+        'FROM gcc:14 AS build',
+        'ARG VERSION=1.2',
+        'RUN make -C /src/tool',
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+      ),
+      reason: 'a stage ARG is in the environment of the RUNs after it in that stage',
+      note: 'the `ARG` at line 2 in the stage the tree comes from',
     },
     {
       name: 'the pattern in a stage that is not the final one',
@@ -281,6 +343,27 @@ transformTable('extract-install-stage', {
         'WORKDIR /temp-dir',
         'COPY --from=tool-install /opt/tool-install/ /',
         'RUN rm -rf /temp-dir',
+      ),
+    },
+    {
+      name: 'an ARG of a stage the tree stage is built on ends with that stage',
+      input: lines(
+        'FROM compiled-toolchain:latest AS tools',
+        'ARG VERSION=1.2',
+        'FROM tools AS build',
+        'FROM base:latest',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+      ),
+      output: lines(
+        'FROM compiled-toolchain:latest AS tools',
+        'ARG VERSION=1.2',
+        'FROM tools AS build',
+        'FROM build AS tool-install',
+        'WORKDIR /src/tool',
+        'RUN make install DESTDIR=/opt/tool-install',
+        'FROM base:latest',
+        'COPY --from=tool-install /opt/tool-install/ /',
       ),
     },
     {
