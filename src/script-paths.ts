@@ -5,12 +5,17 @@ import {
   commandArgs,
   commandName,
   memoize,
+  unquote,
   walk,
   withShellTree,
   type ShellNode as Node,
 } from './shell';
 
-/** One command of a script, with the paths it names and how to drop it. */
+/**
+ * One command of a script, with the paths it names and how to drop it; or
+ * a test, a loop or a lone redirection, which reach files too (see
+ * `syntaxCommand`).
+ */
 export interface CommandFacts {
   name: string;
   args: string[];
@@ -23,6 +28,11 @@ export interface CommandFacts {
   outputs: string[];
   /** Targets of every redirection that may apply to it, input ones too. */
   redirects: string[];
+  /**
+   * Arguments, as written, that the shell may split or turn into file
+   * names: an unquoted variable or substitution, or a glob.
+   */
+  globbed: string[];
   /**
    * The logical range to delete to drop this command and one operator next
    * to it, when it is a top-level statement or a link of a top-level `&&`
@@ -51,9 +61,12 @@ function readScript(text: string, cwd: string | null): ScriptPaths {
     const commands: CommandFacts[] = [];
     let current = cwd;
     walk(root, (node) => {
+      const pseudo = syntaxCommand(node, current);
+      if (pseudo) commands.push(pseudo);
       if (node.type !== 'command') return true;
       const name = commandName(node);
       const args = commandArgs(node);
+      const words = node.childrenForFieldName('argument');
       commands.push({
         name,
         args,
@@ -62,6 +75,7 @@ function readScript(text: string, cwd: string | null): ScriptPaths {
         cwd: current,
         outputs: redirectTargets(node, true),
         redirects: redirectTargets(node, false),
+        globbed: words.filter(expandsUnquoted).map((w) => w.text),
         removal: removals.get(node.startIndex) ?? null,
       });
       if (name === 'cd' || name === 'pushd' || name === 'popd') {
@@ -125,26 +139,125 @@ function andChainLinks(list: Node): Node[] | null {
 }
 
 /**
- * Files redirected for a command. The parser hangs a redirection that ends a
- * chain (`a && b > f`) or a pipeline on the whole chain, though the shell
- * gives it to the last command only; so the chains and pipelines around a
- * command are searched too. With `outputsOnly`, only `>`-style targets of
- * redirections that surely apply to this command (it ends what they wrap);
- * otherwise every target that may apply, for deciding who reads a path.
+ * Shell syntax other than a simple command that reaches files, as the
+ * facts of a command, so that whoever asks which commands may use a path
+ * sees it too: a test (`[ -e f ]`, `[[ -d d ]]`, named `[` or `[[`), the
+ * words of a loop (`for f in /tmp/*`, named `for` or `select`), and a
+ * redirection with no command to carry it (`> f`, `$(< f)`), named `:`,
+ * which it acts as. Null for any other node.
  */
-function redirectTargets(command: Node, outputsOnly: boolean): string[] {
+function syntaxCommand(node: Node, cwd: string | null): CommandFacts | null {
+  let words: Node[] = [];
+  let name = ':';
+  if (node.type === 'test_command' || node.type === 'for_statement') {
+    name = node.children[0]?.text ?? '';
+    words = node.type === 'for_statement' ? node.childrenForFieldName('value') : testOperands(node);
+  } else if (!isLoneRedirect(node)) {
+    return null;
+  }
+  return {
+    name,
+    args: words.map((w) => unquote(w.text)),
+    start: node.startIndex,
+    end: node.endIndex,
+    cwd,
+    outputs: redirectTargets(node, true),
+    redirects: redirectTargets(node, false),
+    globbed: words.filter(expandsUnquoted).map((w) => w.text),
+    removal: null,
+  };
+}
+
+/** The words a test compares or checks, without its operators. */
+function testOperands(test: Node): Node[] {
+  const operands: Node[] = [];
+  walk(test, (node) => {
+    if (!node.isNamed || node.type.endsWith('_expression')) return true;
+    if (node.type !== 'test_operator') operands.push(node);
+    return false;
+  });
+  return operands;
+}
+
+/** Nodes that carry the redirections of a statement around them. */
+const CARRIERS = new Set(['command', 'test_command', 'for_statement']);
+
+/** A redirection that no command, test or loop in its statement carries. */
+function isLoneRedirect(node: Node): boolean {
+  if (node.type === 'file_redirect') {
+    return !['command', 'redirected_statement'].includes(node.parent?.type ?? '');
+  }
+  if (node.type !== 'redirected_statement') return false;
+  const body = node.childForFieldName('body');
+  if (!body || CARRIERS.has(body.type)) return !body;
+  let carried = false;
+  walk(body, (n) => {
+    carried ||= CARRIERS.has(n.type);
+    return !carried;
+  });
+  return !carried;
+}
+
+/**
+ * Whether the shell may make more words or file names of a word than it
+ * shows: an unquoted variable or substitution, or a glob. Quoted text,
+ * expansions inside double quotes included, stays one word as it is.
+ */
+function expandsUnquoted(word: Node): boolean {
+  switch (word.type) {
+    case 'string':
+    case 'raw_string':
+    case 'ansi_c_string':
+    case 'translated_string':
+    case 'number':
+      return false;
+    case 'word':
+      return /[*?[]/.test(word.text);
+    case 'concatenation':
+      return word.namedChildren.some(expandsUnquoted);
+    default:
+      return true;
+  }
+}
+
+/**
+ * Files redirected for a command (or a test, a loop or a lone redirection,
+ * see `syntaxCommand`): its own redirections, and those of the statements
+ * around it. The parser hangs a redirection that ends a chain (`a && b > f`)
+ * or a pipeline on the whole chain, though the shell gives it to the last
+ * command only. With `outputsOnly`, only `>`-style targets of redirections
+ * that surely apply to this command (it ends the chain or pipeline they
+ * wrap); otherwise every target that may apply, for deciding who reads a
+ * path: a redirection of a loop, a group or a subshell applies to every
+ * command inside.
+ */
+function redirectTargets(node: Node, outputsOnly: boolean): string[] {
+  const own = node.type === 'file_redirect' ? [node] : node.childrenForFieldName('redirect');
+  const targets = fileTargets(own, outputsOnly);
+  for (let parent = node.parent; parent; parent = parent.parent) {
+    const carries = ['redirected_statement', 'list', 'pipeline'].includes(parent.type);
+    if (outputsOnly && !carries) break;
+    if (parent.type !== 'redirected_statement') continue;
+    const body = parent.childForFieldName('body');
+    if (outputsOnly && body && body.endIndex !== node.endIndex) continue;
+    targets.push(...fileTargets(parent.childrenForFieldName('redirect'), outputsOnly));
+  }
+  return targets;
+}
+
+/**
+ * The files of redirections, as written: with `outputsOnly`, those written
+ * to. A duplication of a descriptor (`2>&1`, `<&-`) names no file.
+ */
+function fileTargets(redirects: Node[], outputsOnly: boolean): string[] {
   const targets: string[] = [];
-  for (let node = command.parent; node; node = node.parent) {
-    if (!['redirected_statement', 'list', 'pipeline'].includes(node.type)) break;
-    if (node.type !== 'redirected_statement') continue;
-    const body = node.children[0];
-    if (outputsOnly && body && body.endIndex !== command.endIndex) continue;
-    for (const redirect of node.childrenForFieldName('redirect')) {
-      if (redirect.type !== 'file_redirect') continue;
-      const output = /^\d*(>|>>|&>|>\|)$/.test(redirect.children[0]?.text ?? '');
-      const target = redirect.childForFieldName('destination')?.text ?? '';
-      if ((output || !outputsOnly) && !target.startsWith('/dev/')) targets.push(target);
-    }
+  for (const redirect of redirects) {
+    if (redirect.type !== 'file_redirect') continue;
+    const operator = redirect.children.find((c) => !c.isNamed)?.text ?? '';
+    const target = redirect.childForFieldName('destination')?.text ?? '';
+    const output = /^(>|>>|&>|>\|)$/.test(operator);
+    const duplicate = /^[<>]&$/.test(operator) && /^(\d+|-)$/.test(target);
+    if ((output || !outputsOnly) && !duplicate && !target.startsWith('/dev/')) targets.push(target);
   }
   return targets;
 }
@@ -303,8 +416,10 @@ export const UNLINKERS = new Set([
 ]);
 /**
  * Commands that reach no path but those their words name (and the working
- * directory, for `ls`): one of them after the `rm` provably cannot see the
+ * directory, for `ls` without operands): one of them provably cannot see a
  * file when none of its words, nor its directory, overlaps the file's path.
+ * `[`, `[[`, `for`, `select` and `:` also stand for tests, loops and lone
+ * redirections (see `syntaxCommand`).
  */
 const NAMED_PATHS_ONLY = new Set([
   'echo',
@@ -312,8 +427,13 @@ const NAMED_PATHS_ONLY = new Set([
   'true',
   'false',
   ':',
+  'set',
+  'for',
+  'select',
   'test',
   '[',
+  '[[',
+  'cd',
   'mkdir',
   'touch',
   'chmod',
@@ -326,27 +446,96 @@ const NAMED_PATHS_ONLY = new Set([
   'rmdir',
 ]);
 /** Of those, the ones whose operands are text, not paths. */
-const PRINTERS = new Set(['echo', 'printf', 'true', 'false', ':']);
+const PRINTERS = new Set(['echo', 'printf', 'true', 'false', ':', 'set', 'for', 'select']);
 /** A word with nothing the shell expands or splits: its text is what the command gets. */
 const PLAIN_WORD = /^[^\s"'$`*?[\]{}~\\]*$/;
+/** A word whose value the shell works out: a variable, a substitution or a glob. */
+const EXPANDED_WORD = /[$`*?[\]]/;
+/** Commands that run other commands, given in their words or made up as they go. */
+const RUNNERS = new Set([
+  'eval',
+  'exec',
+  'command',
+  'builtin',
+  'source',
+  '.',
+  'trap',
+  'xargs',
+  'find',
+  'env',
+  'sudo',
+  'su',
+  'doas',
+  'gosu',
+  'su-exec',
+  'runuser',
+  'setpriv',
+  'chroot',
+  'nice',
+  'ionice',
+  'nohup',
+  'setsid',
+  'stdbuf',
+  'timeout',
+  'time',
+  'flock',
+  'parallel',
+  'watch',
+]);
+/** Shells and interpreters: they run a script, from a file or from their words. */
+const INTERPRETER =
+  /^(sh|bash|dash|ash|zsh|ksh|mksh|fish|busybox|python[\d.]*|pypy[\d.]*|perl[\d.]*|ruby[\d.]*|php[\d.]*|node|nodejs|deno|bun|lua[\d.]*|luajit|tclsh[\d.]*|Rscript|java|groovy|pwsh|awk|gawk|mawk)$/;
 
 /**
- * True when a command after the `rm` provably cannot see `target`: it is one
- * that reaches only the paths its words name, every word is plain text, a
- * relative path has a known working directory, and no path (nor, for `ls`,
- * that directory) overlaps the target. Anything else might list, test or run it.
+ * How a command may reach `target` (read, list, test, run or write it),
+ * as a phrase that follows "which": it runs inside it or names it, a
+ * directory above it or a path inside it (`tar czf x.tgz /tmp` reaches
+ * `/tmp/a.tgz`); it runs other commands or a script, or is named by a
+ * variable; a word the shell expands may name it; or it is a program that
+ * may read files its words do not name (`make`, `apt-get`: a Makefile, a
+ * configuration file). Null only for a command that provably cannot: one
+ * of `NAMED_PATHS_ONLY`, every word plain text (for printers: no word the
+ * shell splits or globs), a relative path only with a known working
+ * directory, `cd` to one named directory, and no path (nor, for `ls`
+ * without operands, the working directory) overlapping the target.
+ */
+export function mayReach(command: CommandFacts, target: string): string | null {
+  const { name, args, redirects, cwd } = command;
+  if (cwd !== null && isWithin(cwd, target)) return 'runs inside the path';
+  if (commandTouches(command, target))
+    return 'names the path, a directory above it or a path inside it';
+  if (/[$`]/.test(name))
+    return 'is named by a variable or a substitution, so it may be any command';
+  if (RUNNERS.has(name)) return 'runs other commands, and they may read the path without naming it';
+  if (name.includes('/') || INTERPRETER.test(name))
+    return 'runs a script or a program, and it may read the path without naming it';
+  const printer = PRINTERS.has(name);
+  const expanded = printer
+    ? [...command.globbed, ...redirects.filter((w) => EXPANDED_WORD.test(w))]
+    : [...args, ...redirects].filter((w) => EXPANDED_WORD.test(w));
+  if (expanded.length > 0)
+    return `may name the path through \`${expanded[0]}\`, a word the shell expands (a variable, a substitution or a glob)`;
+  if (!NAMED_PATHS_ONLY.has(name))
+    return 'may read files its words do not name (a Makefile, a configuration file, a script of its own)';
+  const operands = printer ? [] : args.filter((a) => !a.startsWith('-'));
+  const unread = [...(printer ? [] : args), ...redirects].find((w) => !PLAIN_WORD.test(w));
+  if (unread !== undefined) return `names \`${unread}\`, which dslim cannot read as a path`;
+  const relative = [...operands, ...redirects].find((p) => !p.startsWith('/'));
+  if (cwd === null && relative !== undefined)
+    return `names \`${relative}\` relative to a working directory dslim cannot tell`;
+  if (name === 'ls' && operands.length === 0 && (cwd === null || pathsOverlap(cwd, target)))
+    return 'lists its working directory, where the path may be';
+  if (name === 'cd' && operands.length !== 1) return 'changes to a directory its words do not name';
+  return null;
+}
+
+/**
+ * True when a command provably cannot see `target`: it is one that reaches
+ * only the paths its words name, and none of them is the target, above it
+ * or inside it (see `mayReach`). Anything else might list, test or run it.
  */
 export function cannotSee(command: CommandFacts, target: string): boolean {
-  const { name, args, redirects, cwd } = command;
-  if (!NAMED_PATHS_ONLY.has(name) || ![...args, ...redirects].every((w) => PLAIN_WORD.test(w)))
-    return false;
-  const paths = [
-    ...(PRINTERS.has(name) ? [] : args.filter((a) => !a.startsWith('-'))),
-    ...redirects,
-  ];
-  if (cwd === null && paths.some((p) => !p.startsWith('/'))) return false;
-  if (name === 'ls' && (cwd === null || pathsOverlap(cwd, target))) return false;
-  return !commandTouches(command, target);
+  return mayReach(command, target) === null;
 }
 
 /** `ln` without `-s`, `link`, `cp -l`: a hard link to a mounted file crosses devices. */

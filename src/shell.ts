@@ -280,7 +280,8 @@ export function commandArgs(node: ShellNode): string[] {
   return node.childrenForFieldName('argument').flatMap((arg) => (arg ? [unquote(arg.text)] : []));
 }
 
-function unquote(word: string): string {
+/** A word without the quotes around it, when one pair of quotes holds all of it. */
+export function unquote(word: string): string {
   if (word.length >= 2 && /^(['"]).*\1$/s.test(word)) return word.slice(1, -1);
   return word;
 }

@@ -15,12 +15,13 @@ import {
   stageWorkdirs,
   isWithin,
 } from '../src/paths';
+import { shorten } from '../src/shell';
 import { analyzeScript, type ScriptFacts } from '../src/shell-effects';
 import { runHasErrexit } from '../src/stage-paths';
 import {
-  commandTouches,
   createdWords,
   insertBeforeNext,
+  mayReach,
   removalEdit,
   scanScript,
   type CommandFacts,
@@ -57,7 +58,8 @@ const deleteInCreatingLayer: Transform = {
   limitations: [
     'Only paths created by `curl -o`, `wget -O`, `mkdir`, `touch`, `git clone`, `unzip -d` or an output redirection are recognized, and the `rm` must name exactly such a path.',
     'A path built from a variable or a glob is never moved; nor is a directory a `mktemp -d` made, since only a variable knows its name.',
-    'A command that reads the path without naming it (a build script with the path written inside it) is not seen; only commands that name the path, a directory above it or below it, or run inside it count as readers.',
+    'Every command that runs after the creating `RUN` and before the `rm` (in a `RUN` between them, or earlier in the `RUN` of the `rm`) must provably not reach the path, or the `rm` stays: it may only be `echo`, `printf`, `true`, `:`, `set`, `cd`, `test`, `[ ]`, `mkdir`, `touch`, `chmod`, `chown`, `ln`, `cp`, `cat`, `ls`, `rm` or `rmdir`, with words free of variables, substitutions and globs (`echo` and `printf` may have them inside double quotes), naming no path at, above or inside the deleted one, and not run inside it.',
+    'So any other program between them keeps the `rm` where it is, even one that seems not to read the file: a script (`./install.sh`, `sh`, `python3`), `make`, `eval`, `xargs`, `find`, a shell function, a command named by a variable, and package managers too (`apt-get install`, `pip install` read configuration files, which may name a local repository in the deleted directory).',
     'RUNs with nothing but comments between them are left to `merge-runs`.',
     'Files that the base image or an instruction before the creating RUN put at the same path are then deleted at the end of the creating RUN instead of later; nothing in between may use the path, so the final file system is the same.',
     'The `rm` must stand alone or in a chain of `&&`; one inside `if`, a loop, a subshell or beside `||` stays.',
@@ -136,7 +138,7 @@ function judge(
   const exact = paths as string[];
   const problem =
     removalProblem(rm) ??
-    readerInRun(rm, commands, exact) ??
+    readerInRun(run, rm, commands, exact) ??
     readerBetween(context, creator, run, exact) ??
     creatorProblem(context, creator, run, rm, exact);
   if (problem) return { reason: problem };
@@ -186,11 +188,22 @@ function removalProblem(rm: CommandFacts): string | null {
   return 'it is inside a compound command, a subshell, a pipeline or a chain with `||` or `;` links, so it cannot be taken out alone';
 }
 
-function readerInRun(rm: CommandFacts, commands: CommandFacts[], paths: string[]): string | null {
-  const reader = commands.find(
-    (c) => c.end <= rm.start && paths.some((path) => commandTouches(c, path)),
-  );
-  return reader ? `\`${reader.name}\` uses the path earlier in this \`RUN\`` : null;
+/**
+ * Why a command earlier in the rm's own RUN, which runs after the creating
+ * RUN and before the rm, may use the paths (see `reachOf`).
+ */
+function readerInRun(
+  run: InstructionInfo,
+  rm: CommandFacts,
+  commands: CommandFacts[],
+  paths: string[],
+): string | null {
+  if (!analyzeScript(run.body.text).readable) return 'the shell parser cannot read this `RUN`';
+  for (const command of commands.filter((c) => c.end <= rm.start)) {
+    const how = reachOf(command, paths);
+    if (how) return `\`${quote(run, command)}\`, earlier in this \`RUN\`, ${how}`;
+  }
+  return null;
 }
 
 /** Why an instruction between the two RUNs may see or change the paths. */
@@ -219,14 +232,34 @@ function readerBetween(
       if (mid.opaque || overlaps(resolvePath(dest, cwd))) return `${at} may write into the path`;
     }
     if (mid.keyword === 'RUN') {
-      if (!isEditableRun(mid)) return `${at} cannot be read, so it may use the path`;
-      const reads = scanScript(mid.body.text, cwd).commands.some((c) =>
-        paths.some((p) => commandTouches(c, p)),
-      );
-      if (reads || mountTargets(mid, cwd).some(overlaps)) return `${at} uses the path`;
+      if (!isEditableRun(mid) || !analyzeScript(mid.body.text).readable)
+        return `${at} cannot be read, so it may use the path`;
+      if (mountTargets(mid, cwd).some(overlaps)) return `${at} mounts something over the path`;
+      for (const command of scanScript(mid.body.text, cwd).commands) {
+        const how = reachOf(command, paths);
+        if (how) return `${at} runs \`${quote(mid, command)}\`, which ${how}`;
+      }
     }
   }
   return null;
+}
+
+/**
+ * How a command may reach one of the paths, as a phrase after "which"
+ * (see `mayReach`): a command that runs between the creation and the rm
+ * and may read, list or test the file would find none once the rm moves.
+ */
+function reachOf(command: CommandFacts, paths: string[]): string | null {
+  for (const path of paths) {
+    const how = mayReach(command, path);
+    if (how) return how;
+  }
+  return null;
+}
+
+/** A command's text, on one line and shortened, for a note. */
+function quote(run: InstructionInfo, command: CommandFacts): string {
+  return shorten(run.body.text.slice(command.start, command.end));
 }
 
 /** Why the rm cannot be appended to the creating RUN. */

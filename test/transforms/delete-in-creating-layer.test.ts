@@ -3,6 +3,49 @@ import { lines, transformTable } from '../harness';
 
 const download = 'RUN curl -fsSLo /tmp/app.tgz https://example.com/app.tgz';
 
+/**
+ * Commands between the creation and the rm that may read the file without
+ * their words naming it, with the start of the note that says how.
+ */
+const readersBetween: [string, string][] = [
+  [
+    'F=/tmp/a.tgz; tar xzf $F',
+    '`tar xzf $F`, which may name the path through `$F`, a word the shell expands',
+  ],
+  ['./install.sh', '`./install.sh`, which runs a script or a program, and it may read the path'],
+  ['make', '`make`, which may read files its words do not name (a Makefile'],
+  ['sh /opt/setup.sh', '`sh /opt/setup.sh`, which runs a script'],
+  ['python3 /opt/setup.py', '`python3 /opt/setup.py`, which runs a script'],
+  ['eval "$CMD"', '`eval "$CMD"`, which runs other commands'],
+  ['$CMD', '`$CMD`, which is named by a variable or a substitution'],
+  ['. /opt/env.sh && echo ok', '`. /opt/env.sh`, which runs other commands'],
+  ['unpack() { :; }; unpack', '`unpack`, which may read files its words do not name'],
+  ['cat /opt/list | xargs echo', '`xargs echo`, which runs other commands'],
+  ['find /opt -exec true {} +', '`find /opt -exec true {} +`, which runs other commands'],
+  [
+    'apt-get install -y foo',
+    '`apt-get install -y foo`, which may read files its words do not name',
+  ],
+  ['pip install foo', '`pip install foo`, which may read files its words do not name'],
+  ['echo $ARCHIVE', '`echo $ARCHIVE`, which may name the path through `$ARCHIVE`'],
+  ['cat /opt/*.txt', '`cat /opt/*.txt`, which may name the path through `/opt/*.txt`'],
+  ['ls -R > /list', '`ls -R`, which lists its working directory, where the path may be'],
+  ['tar czf /x.tgz /tmp', '`tar czf /x.tgz /tmp`, which names the path, a directory above it'],
+  ['cp -r /tmp /backup', '`cp -r /tmp /backup`, which names the path, a directory above it'],
+  ['chmod -R 755 /tmp', '`chmod -R 755 /tmp`, which names the path, a directory above it'],
+  ['rsync -a /tmp/ /backup/', '`rsync -a /tmp/ /backup/`, which names the path'],
+  ['cd /tmp && make', '`cd /tmp`, which names the path, a directory above it'],
+  ['[ -f /tmp/a.tgz ] || exit 1', '`[ -f /tmp/a.tgz ]`, which names the path'],
+  ['if [[ -s /tmp/a.tgz ]]; then echo ok; fi', '`[[ -s /tmp/a.tgz ]]`, which names the path'],
+  [
+    'for f in /tmp/*.tgz; do echo "$f"; done',
+    '`for f in /tmp/*.tgz; do echo "$f"; done`, which names the path',
+  ],
+  ['while read -r l; do echo "$l"; done < /tmp/a.tgz', '`read -r l`, which names the path'],
+  ['X=$(< /tmp/a.tgz) && echo ok', '`< /tmp/a.tgz`, which names the path'],
+  ['{ echo a; } >> /tmp/a.tgz', '`echo a`, which names the path'],
+];
+
 transformTable('delete-in-creating-layer', {
   unchanged: [
     {
@@ -28,7 +71,7 @@ transformTable('delete-in-creating-layer', {
         'RUN rm /tmp/x.tgz',
       ),
       reason: 'moving the rm would delete the file before the RUN that reads it',
-      note: 'the `RUN` at line 4 uses the path',
+      note: 'the `RUN` at line 4 runs `tar xz -C /opt`, which names the path',
     },
     {
       name: 'a heredoc COPY between them',
@@ -75,7 +118,7 @@ transformTable('delete-in-creating-layer', {
         'RUN rm /tmp/app.tgz',
       ),
       reason: 'moved earlier, the archive would be gone when tar runs',
-      note: 'the `RUN` at line 4 uses the path',
+      note: 'the `RUN` at line 4 runs `tar -xzf /tmp/app.tgz -C /opt`, which names the path',
     },
     {
       name: 'a WORKDIR between them creates a directory inside the path',
@@ -121,7 +164,7 @@ transformTable('delete-in-creating-layer', {
         'RUN tar -xzf /tmp/app.tgz -C /opt && rm /tmp/app.tgz',
       ),
       reason: 'moved earlier, the archive would be gone when tar runs',
-      note: '`tar` uses the path earlier in this `RUN`',
+      note: '`tar -xzf /tmp/app.tgz -C /opt`, earlier in this `RUN`, names the path',
     },
     {
       name: 'a command running inside the path before the rm',
@@ -132,7 +175,7 @@ transformTable('delete-in-creating-layer', {
         'RUN cd /usr/src/x && make install && cd / && rm -rf /usr/src/x',
       ),
       reason: 'make reads the source tree through its working directory',
-      note: 'uses the path earlier in this `RUN`',
+      note: '`cd /usr/src/x`, earlier in this `RUN`, names the path',
     },
     {
       name: 'a creating RUN ending in a shell comment',
@@ -186,8 +229,62 @@ transformTable('delete-in-creating-layer', {
       ),
       reason: 'a heredoc body is never edited',
     },
+    ...readersBetween.map(([mid, note]) => ({
+      name: `a RUN between them that may read the file: ${mid}`,
+      input: lines('FROM debian', 'RUN curl -o /tmp/a.tgz x', `RUN ${mid}`, 'RUN rm /tmp/a.tgz'),
+      reason: 'moved into the creating RUN, the rm would delete the file before this RUN reads it',
+      note: `the \`RUN\` at line 3 runs ${note}`,
+    })),
+    {
+      name: 'a script earlier in the deleting RUN',
+      input: lines('FROM debian', download, 'ENV A=1', 'RUN ./install.sh && rm /tmp/app.tgz'),
+      reason: 'the script runs after the creating RUN and before the rm, and may read the file',
+      note: '`./install.sh`, earlier in this `RUN`, runs a script or a program, and it may read the path without naming it',
+    },
+    {
+      name: 'a variable earlier in the deleting RUN',
+      input: lines(
+        'FROM debian',
+        download,
+        'ENV A=/tmp/app.tgz',
+        'RUN cp "$A" /opt/ && rm /tmp/app.tgz',
+      ),
+      reason: 'the ENV names the file, and cp copies it before the rm',
+      note: '`cp "$A" /opt/`, earlier in this `RUN`, may name the path through `$A`',
+    },
   ],
   changed: [
+    {
+      name: 'a RUN between them that only writes and tests other paths',
+      input: lines(
+        'FROM debian',
+        'RUN curl -o /tmp/a.tgz x',
+        'RUN [ -d /opt/app ] || mkdir -p /opt/app && echo "built $VERSION" > /opt/app/version 2>&1',
+        'RUN ls /opt > /opt/list && rm /tmp/a.tgz',
+      ),
+      output: lines(
+        'FROM debian',
+        'RUN curl -o /tmp/a.tgz x && rm /tmp/a.tgz',
+        'RUN [ -d /opt/app ] || mkdir -p /opt/app && echo "built $VERSION" > /opt/app/version 2>&1',
+        'RUN ls /opt > /opt/list',
+      ),
+      message: 'into the `RUN` at line 2, which creates `/tmp/a.tgz`',
+    },
+    {
+      name: 'plain commands of other paths before the rm in its own RUN',
+      input: lines(
+        'FROM debian',
+        download,
+        'ENV A=1',
+        'RUN set -eux; cd /opt && echo "$A" > /opt/a && rm /tmp/app.tgz',
+      ),
+      output: lines(
+        'FROM debian',
+        `${download} && rm /tmp/app.tgz`,
+        'ENV A=1',
+        'RUN set -eux; cd /opt && echo "$A" > /opt/a',
+      ),
+    },
     {
       name: 'a file created by a redirection that ends a chain',
       input: lines(
@@ -266,7 +363,7 @@ transformTable('delete-in-creating-layer', {
         'RUN wget -O app.zip https://example.com/a \\',
         '    && unzip app.zip -d out',
         'LABEL a=b',
-        'RUN ls && rm app.zip',
+        'RUN echo unpacked && rm app.zip',
       ),
       output: lines(
         'FROM debian',
@@ -275,7 +372,7 @@ transformTable('delete-in-creating-layer', {
         '    && unzip app.zip -d out \\',
         '    && rm app.zip',
         'LABEL a=b',
-        'RUN ls',
+        'RUN echo unpacked',
       ),
     },
     {

@@ -153,6 +153,26 @@ transformTable('mount-consumed-copy', {
       note: '`test` runs after the `rm`',
     },
     {
+      name: 'a later `[ ]` test of the file',
+      input: lines(
+        'FROM debian',
+        'COPY inst.sh /tmp/',
+        'RUN sh /tmp/inst.sh && rm /tmp/inst.sh && if [ -e /tmp/inst.sh ]; then echo kept > /x; fi',
+      ),
+      reason: 'the shell parses `[ ]` as a test, not a command, and it would find the mounted file',
+      note: '`[` uses the path after the `rm`',
+    },
+    {
+      name: 'a later loop over a glob of the directory',
+      input: lines(
+        'FROM debian',
+        'COPY inst.sh /tmp/',
+        'RUN sh /tmp/inst.sh && rm /tmp/inst.sh && for f in /tmp/*; do echo $f; done > /x',
+      ),
+      reason: 'the glob would list the mounted file, which the original had deleted',
+      note: '`for` uses the path after the `rm`',
+    },
+    {
       name: 'a later shell reads a script of its own',
       input: lines(
         'FROM debian',
