@@ -5,6 +5,7 @@ import {
   type InstructionInfo,
 } from '../src/document';
 import { continuationStyle, gapBetween, joinEdit, scriptTail } from '../src/join';
+import { lineRef } from '../src/line-ref';
 import { analyzeScript, type Leak, type ScriptFacts } from '../src/shell-effects';
 import {
   shellOptionSetting,
@@ -270,7 +271,7 @@ function errexitSource(
 }
 
 function settingName(setting: VariableSetting): string {
-  return `the \`${setting.instruction.keyword} ${setting.name}\` on line ${setting.instruction.line + 1}`;
+  return `the \`${setting.instruction.keyword} ${setting.name}\` on line ${lineRef(setting.instruction)}`;
 }
 
 /** Whether state left by the chain would change what `next` does. */
