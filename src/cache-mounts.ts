@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { copyOperands } from './copy-args';
 import type { DockerDocument, InstructionInfo } from './document';
+import { lineRef } from './line-ref';
 import { programName, type RunScript } from './package-runs';
 import {
   homeAsRoot,
@@ -40,7 +41,7 @@ export const CACHES_OPTION: OptionSpec = {
 
 /** What every transform that can mount a cache knowingly does not handle. */
 export const MOUNT_LIMITATIONS = [
-  '`caches: mount` needs BuildKit: it adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive, and cleans up instead when the directive names a Dockerfile frontend older than 1.2 or one dslim does not know. buildah honours the mounts too, but leaves the missing parent directories of a mount target in the image, empty, where BuildKit removes them.',
+  '`caches: mount` needs BuildKit: it adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive (the change says so: BuildKit then pulls that frontend image), and cleans up instead when the directive names a Dockerfile frontend older than 1.2 or one dslim does not know. buildah honours the mounts too, but leaves the missing parent directories of a mount target in the image, empty, where BuildKit removes them.',
   "With `caches: mount`, a COPY or ADD before the RUN (in its stage or a stage it builds on) that writes into the cache directory keeps the cleanup instead, since the mount would hide those files; a relative destination under the base image's working directory is taken to be outside the cache.",
   'With `caches: mount`, the mount hides what the image already has in that directory while the RUN runs. A command of the RUN other than a package manager that names a path at, above or below the mount target (or runs inside it), or an `rm`, `mv` or `find` operand dslim cannot resolve, keeps the cleanup instead: its writes would go to the cache, not the layer, and a mount point cannot be deleted or moved. An `rm` of paths inside the target only is allowed. A path reached through a script or a variable in another command is not seen.',
 ];
@@ -110,7 +111,7 @@ export function mountCaches(
     const copy = copiedInto(doc, run, target);
     if (copy)
       return {
-        reason: `the \`${copy.keyword}\` on line ${copy.line + 1} writes into \`${target}\`, and a mount there would hide those files from the \`RUN\``,
+        reason: `the \`${copy.keyword}\` on line ${lineRef(copy)} writes into \`${target}\`, and a mount there would hide those files from the \`RUN\``,
       };
     const rm = commands.find((c) => removesMountPoint(c, target));
     if (rm)
@@ -164,7 +165,7 @@ export function movedCacheProblem(
   const setting = variableSetting(doc, run, moving);
   if (setting) {
     const { instruction, name } = setting;
-    return `the \`${instruction.keyword}\` on line ${instruction.line + 1} sets \`${name}\``;
+    return `the \`${instruction.keyword}\` on line ${lineRef(instruction)} sets \`${name}\``;
   }
   // Settings after the last command are left out: nothing runs under them.
   const set = commands

@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import * as path from 'node:path';
 import { ConfigError, forSave } from './config';
 import { createDebug } from './debug';
@@ -12,7 +12,12 @@ import {
   WriteError,
   type FoundFile,
 } from './files';
-import { addFixOptionFlags, createOptionsResolver, type FixOptionFlags } from './fix-flags';
+import {
+  addFixOptionFlags,
+  choiceOption,
+  createOptionsResolver,
+  type FixOptionFlags,
+} from './fix-flags';
 import type { Buildah } from './image/buildah';
 import { registerImageCommands } from './image/commands';
 import { fix, listTransforms, type FixOptions } from './index';
@@ -74,9 +79,11 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .option('--stdin-filepath <path>', 'the path to name in messages with --stdin');
   addFixOptionFlags(fixCommand)
     .addOption(
-      new Option('--format <format>', 'report format')
-        .choices(['text', 'json', 'sarif'])
-        .default('text'),
+      choiceOption('--format <format>', 'report format', 'format', [
+        'text',
+        'json',
+        'sarif',
+      ]).default('text'),
     )
     .option('--no-color', 'never colour the output')
     .option(
@@ -95,7 +102,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .command('list')
     .description('list every transform with its id, safety class and rationale')
     .addOption(
-      new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'),
+      choiceOption('--format <format>', 'output format', 'format', ['text', 'json']).default(
+        'text',
+      ),
     )
     .action((flags: { format: string }) => {
       io.out(
@@ -273,7 +282,9 @@ async function rewriteFile(
   }
   const write = !!flags.write && !!flags.writeDockerignore;
   const { adviseDockerignore } = load<typeof import('./dockerignore')>('./dockerignore');
-  result.notes.push(...(await adviseDockerignore(file, result.output, { write })));
+  // Read from the input, where notes are located: a COPY the rewrite turned into
+  // a bind mount still takes its source from the build context.
+  result.notes.push(...(await adviseDockerignore(file, read.text, { write })));
   return { path: file, result, before: read.text };
 }
 
@@ -287,9 +298,7 @@ function printText(outcomes: FileOutcome[], flags: FixFlags, color: boolean, io:
   }
   for (const { path, result } of done) {
     for (const c of result.changes)
-      io.out(
-        `${path}:${c.range.start.line}:${c.range.start.column}  ${paint(c.transform, 'cyan', color)}  ${c.message}\n`,
-      );
+      io.out(`${path}:${c.line}:${c.column}  ${paint(c.transform, 'cyan', color)}  ${c.message}\n`);
     for (const n of result.notes)
       io.out(`${path}:${n.line}:1  ${paint(n.transform, 'cyan', color)}  note: ${n.message}\n`);
     // An unchanged file keeps its layers: saying so for each would bury the changes.

@@ -23,6 +23,7 @@ export interface DockerignoreOptions {
  * Advice for a Dockerfile that copies its whole build context (taken to be
  * the Dockerfile's folder) while no ignore file is there: a note naming what
  * a starter `.dockerignore` would list, or saying that it was created.
+ * `text` is the Dockerfile as read, which the note's line belongs to.
  */
 export async function adviseDockerignore(
   dockerfile: string,

@@ -3,6 +3,7 @@ import { DockerDocument, type Span } from './document';
 import { createDebug } from './debug';
 import { InlineControl } from './inline-control';
 import { countLayers, type StageLayers } from './layers';
+import { lineRef, resolveLineRefs } from './line-ref';
 import { loadShellParser } from './shell';
 import { checkDocument } from './validate';
 import {
@@ -47,21 +48,35 @@ export interface Position {
   column: number;
 }
 
-/** A change that was applied, located in the input. */
+/**
+ * A change that was applied, located in the input as it was read: the lines
+ * its message names are the input's too.
+ */
 export interface Change {
   transform: string;
   safety: SafetyClass;
-  /** 1-based line in the input. */
+  /** 1-based line in the input of the instruction the change is about. */
   line: number;
-  /** The input text the change's edits replace, from the first edit to the last. */
+  /** 1-based column in the input where that instruction starts. */
+  column: number;
+  /**
+   * The input text the change rewrites: from the instruction it is about, or
+   * its first edit before it, to its last edit. Text it only inserts outside
+   * that instruction (the `# syntax` directive on the first line, a new stage
+   * above) replaces nothing there, and is left out.
+   */
   range: { start: Position; end: Position };
   message: string;
 }
 
-/** Something left alone, and why; located in the output. */
+/**
+ * Something left alone, and why. A note is found in the output but located
+ * in the input, as changes are: a note about text a change inserted points
+ * at the line where that text goes in.
+ */
 export interface Note {
   transform: string;
-  /** 1-based line in the output. */
+  /** 1-based line in the input. */
   line: number;
   message: string;
 }
@@ -142,10 +157,18 @@ export async function runTransforms(
   await loadShellParser();
   const changes: Change[] = [];
   const history: Edit[][] = [];
+  const input = new DockerDocument(source);
+  // Where an offset in this round's text was in the input, through the rounds before it.
+  const locate = (offset: number): Position => {
+    const at = mapBack(offset, history);
+    const line = input.lineAt(at);
+    return { line: line + 1, column: at - input.lineStart(line) + 1 };
+  };
+  const lineOf = (offset: number) => locate(offset).line;
   let text = source;
   let before: StageLayers[] = [];
   for (let pass = 1; pass <= MAX_PASSES; pass++) {
-    const doc = new DockerDocument(text);
+    const doc = pass === 1 ? input : new DockerDocument(text);
     const problem = pass === 1 ? checkDocument(doc) : null;
     if (problem) throw new InputError(problem);
     if (pass === 1) before = countLayers(doc);
@@ -165,8 +188,8 @@ export async function runTransforms(
       );
       const notes = [...findings.filter((f) => f.kind === 'note'), ...advice].map((f) => ({
         transform: f.transform,
-        line: doc.lineAt(f.offset) + 1,
-        message: f.message,
+        line: lineOf(f.offset),
+        message: resolveLineRefs(f.message, lineOf),
       }));
       const layers = { before, after: countLayers(doc) };
       return { output: text, changed: text !== source, changes, notes, passes: pass, layers };
@@ -175,19 +198,16 @@ export async function runTransforms(
     const edits = applied
       .flatMap((f) => f.edits)
       .sort((a, b) => a.start - b.start || a.end - b.end);
-    const input = source.startsWith(BOM) ? source.slice(1) : source;
     for (const finding of applied) {
-      const start = Math.min(finding.offset, ...finding.edits.map((e) => e.start));
-      const end = Math.max(finding.offset, ...finding.edits.map((e) => e.end));
+      const located = locatingSpans(doc, finding);
+      const start = Math.min(finding.offset, ...located.map((e) => e.start));
+      const end = Math.max(finding.offset, ...located.map((e) => e.end));
       changes.push({
         transform: finding.transform,
         safety: transforms.find((t) => t.id === finding.transform)!.safety,
-        line: positionOf(input, mapBack(finding.offset, history)).line,
-        range: {
-          start: positionOf(input, mapBack(start, history)),
-          end: positionOf(input, mapBack(end, history)),
-        },
-        message: finding.message,
+        ...locate(finding.offset),
+        range: { start: locate(start), end: locate(end) },
+        message: resolveLineRefs(finding.message, lineOf),
       });
     }
     history.push(edits);
@@ -219,7 +239,7 @@ function collect(transform: Transform, doc: DockerDocument, options: EngineOptio
       transform: transform.id,
       kind,
       offset,
-      message: format(template, data),
+      message: withExplanations(format(template, data), edits),
       edits,
     });
   };
@@ -243,7 +263,7 @@ function obeyComments(finding: Finding, control: InlineControl): Finding {
     ...finding,
     kind: 'note',
     edits: [],
-    message: `Skipped because of the comment \`${rule.comment}\` on line ${rule.line}. Otherwise: ${finding.message}`,
+    message: `Skipped because of the comment \`${rule.comment}\` on line ${lineRef(rule.offset)}. Otherwise: ${finding.message}`,
   };
 }
 
@@ -269,6 +289,16 @@ function defaults(transform: Transform): TransformOptions {
   return Object.fromEntries(
     Object.entries(transform.options).map(([k, spec]) => [k, spec.default]),
   );
+}
+
+/**
+ * A change's message followed by the sentence each of its edits carries
+ * (once each): an edit a helper adds for any transform that needs it, such
+ * as the `# syntax` directive, explains itself wherever it goes.
+ */
+function withExplanations(message: string, edits: Edit[]): string {
+  const sentences = new Set(edits.flatMap((e) => (e.explain ? [e.explain] : [])));
+  return [message, ...sentences].join(' ');
 }
 
 /** Fills `{name}` placeholders; an unknown name is a bug in the transform. */
@@ -301,6 +331,44 @@ function pickApplicable(findings: Finding[], opaque: Span[]): Finding[] {
     taken.push(...finding.edits);
   }
   return kept;
+}
+
+/**
+ * The spans that locate a change: what each edit really replaces (see
+ * `changedSpan`), and what it inserts into the instructions the change is
+ * about: the one at its offset and those it replaces text of. An insertion
+ * anywhere else (the `# syntax` directive, a new stage above) replaces no
+ * text the change is about, and would stretch the range to a line it is not
+ * about. Without an instruction at the change's offset, every insertion counts.
+ */
+function locatingSpans(doc: DockerDocument, finding: Finding): Span[] {
+  const spans = finding.edits
+    .map((edit) => changedSpan(doc.text, edit))
+    .filter((span) => span !== null);
+  const replaced = spans.filter((s) => s.start < s.end);
+  const about = doc.instructions
+    .map((i) => i.span)
+    .filter(
+      (i) =>
+        (i.start <= finding.offset && finding.offset <= i.end) ||
+        replaced.some((s) => s.start < i.end && s.end > i.start),
+    );
+  if (!about.some((i) => i.start <= finding.offset && finding.offset <= i.end)) return spans;
+  const inside = (at: number) => about.some((i) => i.start <= at && at <= i.end);
+  return [...replaced, ...spans.filter((s) => s.start === s.end && inside(s.start))];
+}
+
+/**
+ * The span an edit changes, or null when it changes nothing. An edit that
+ * puts back all it replaces, after or before new text (as one made to clash
+ * with a rewrite of the next character does), is an insertion.
+ */
+function changedSpan(text: string, edit: Edit): Span | null {
+  const old = text.slice(edit.start, edit.end);
+  if (edit.text === old) return null;
+  if (edit.text.endsWith(old)) return { start: edit.start, end: edit.start };
+  if (edit.text.startsWith(old)) return { start: edit.end, end: edit.end };
+  return edit;
 }
 
 function overlaps(a: Edit, b: Edit): boolean {
@@ -340,16 +408,4 @@ function mapBack(offset: number, history: Edit[][]): number {
     result = Number.isNaN(shift) ? mapped : result - shift;
   }
   return result;
-}
-
-function positionOf(text: string, offset: number): Position {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text[i] === '\n' || (text[i] === '\r' && text[i + 1] !== '\n')) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: Math.min(offset, text.length) - lineStart + 1 };
 }

@@ -1,4 +1,5 @@
 import { shellHasErrexit, type DockerDocument, type InstructionInfo } from './document';
+import { lineRef } from './line-ref';
 import type { ScriptFacts } from './shell-effects';
 import {
   shellOptionSetting,
@@ -78,7 +79,7 @@ export function errexitBreak(
 
 /** An ENV or ARG as a message names it: "the `ENV SHELLOPTS` on line 3". */
 export function settingName(setting: VariableSetting): string {
-  return `the \`${setting.instruction.keyword} ${setting.name}\` on line ${setting.instruction.line + 1}`;
+  return `the \`${setting.instruction.keyword} ${setting.name}\` on line ${lineRef(setting.instruction)}`;
 }
 
 function shellWords(run: InstructionInfo): string {

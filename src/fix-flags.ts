@@ -35,15 +35,20 @@ export function addFixOptionFlags(command: Command): Command {
       nonEmpty('--safety', safetyList),
     )
     .addOption(
-      new Option(
+      choiceOption(
         '--strategy <strategy>',
         'how extract-install-stage keeps a build tree out',
-      ).choices(installStrategies()),
+        'strategy',
+        installStrategies(),
+      ),
     )
-    .option(
-      '--caches <mode>',
-      'clean package caches up in the installing RUN, or mount them (clean,mount)',
-      cacheMode,
+    .addOption(
+      choiceOption(
+        '--caches <mode>',
+        'clean package caches up in the installing RUN, or mount them',
+        'cache mode',
+        CACHE_MODES,
+      ),
     )
     .option('--no-config', 'ignore .dslimrc and other configuration files');
 }
@@ -111,8 +116,21 @@ function safetyList(value: string): SafetyClass[] {
   return classes as SafetyClass[];
 }
 
-function cacheMode(value: string): CacheMode {
-  if (!CACHE_MODES.includes(value as CacheMode))
-    throw new InputError(`unknown cache mode \`${value}\` (use ${CACHE_MODES.join(', ')})`);
-  return value as CacheMode;
+/**
+ * An option that takes one of `choices`, which `--help` lists. A value not
+ * among them is refused as every other bad flag is, with one line (`dslim:
+ * unknown WHAT …`) and exit 2, where commander's own check would print the
+ * whole usage after its error.
+ */
+export function choiceOption(
+  flags: string,
+  description: string,
+  what: string,
+  choices: readonly string[],
+): Option {
+  return new Option(flags, description).choices(choices).argParser((value: string) => {
+    if (!choices.includes(value))
+      throw new InputError(`unknown ${what} \`${value}\` (use ${choices.join(', ')})`);
+    return value;
+  });
 }

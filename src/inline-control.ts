@@ -31,8 +31,8 @@ interface Rule {
   scope: Scope;
   /** The comment as written, for the note. */
   comment: string;
-  /** 1-based line of the comment. */
-  line: number;
+  /** Offset where the comment's line starts, for `lineRef`. */
+  offset: number;
 }
 
 /**
@@ -62,7 +62,7 @@ export class InlineControl {
         above = [];
         continue;
       }
-      const rule = (scope: Scope): Rule => ({ scope, comment: text, line: line + 1 });
+      const rule = (scope: Scope): Rule => ({ scope, comment: text, offset: doc.lineStart(line) });
       const ignore = IGNORE.exec(text);
       const toggle = REGION.exec(text);
       const hadolint = HADOLINT.exec(text);

@@ -11,6 +11,7 @@ import {
   type ChainCommand,
   type InstallCommand,
 } from './install-script';
+import { lineRef } from './line-ref';
 import { isWithin } from './paths';
 import { scanScript } from './script-paths';
 import {
@@ -156,7 +157,7 @@ export function findRemoval(
 export function readInstallRun(context: TreeContext): Install | string {
   const { stage, tree, removal, dirs } = context;
   const run = stage.instructions.find((i) => i.keyword === 'RUN' && i.index > tree.copy.index)!;
-  const at = `the \`RUN\` at line ${run.line + 1}`;
+  const at = `the \`RUN\` at line ${lineRef(run)}`;
   if (run.opaque) return `${at} has a heredoc, which dslim never edits`;
   if (run.execForm) return `${at} is in exec form, so it cannot be split`;
   if (!isPosixShell(run.shell)) return `${at} runs under \`${run.shell.join(' ')}\``;
@@ -194,7 +195,7 @@ function checkBetween(context: TreeContext, install: Install): string | null {
       (i) => !mount && i.index < tree.copy.index && ['ENV', 'ARG', 'SHELL'].includes(i.keyword),
     );
   if (earlier) {
-    return `the \`${earlier.keyword}\` at line ${earlier.line + 1} sets state the install could depend on, which a separate stage would not have`;
+    return `the \`${earlier.keyword}\` at line ${lineRef(earlier)} sets state the install could depend on, which a separate stage would not have`;
   }
   // And the other way round: what the tree's own stage sets reaches an
   // install run there (make reads every variable of its environment), though
@@ -210,11 +211,11 @@ function checkBetween(context: TreeContext, install: Install): string | null {
         (i) => ['ENV', 'SHELL'].includes(i.keyword) || (i.keyword === 'ARG' && i.stage === source),
       );
   if (inherited) {
-    return `the \`${inherited.keyword}\` at line ${inherited.line + 1} in the stage the tree comes from would apply to the install in a builder stage made from it, though it did not apply in this stage`;
+    return `the \`${inherited.keyword}\` at line ${lineRef(inherited)} in the stage the tree comes from would apply to the install in a builder stage made from it, though it did not apply in this stage`;
   }
   for (const between of stage.instructions) {
     if (between.index <= tree.copy.index || between.index >= install.run.index) continue;
-    const at = `the \`${between.keyword}\` at line ${between.line + 1}`;
+    const at = `the \`${between.keyword}\` at line ${lineRef(between)}`;
     if (!mount && ['ENV', 'ARG', 'USER', 'SHELL'].includes(between.keyword))
       return `${at} sets state the install could depend on, which a separate stage would not have`;
     if (between.keyword === 'COPY' || between.keyword === 'ADD') {
@@ -229,7 +230,7 @@ function checkBetween(context: TreeContext, install: Install): string | null {
       .flatMap((s) => s.instructions)
       .find((i) => i.keyword === 'RUN' && i.index < tree.copy.index);
   if (prepared)
-    return `the builder stage would start from the same base without what the \`RUN\` at line ${prepared.line + 1} did`;
+    return `the builder stage would start from the same base without what the \`RUN\` at line ${lineRef(prepared)} did`;
   const user = lastUser(doc, stage, install.run.index);
   if (!mount && user !== null && !isRootWithRootGroup(user))
     return `the install runs as \`${user}\`, which the builder stage does not reproduce`;
@@ -260,7 +261,7 @@ function checkLaterUse(context: TreeContext, install: Install): string | null {
       continue;
     const chain = run === removal.run ? removal.chain : readChain(run.body.text);
     if (run.opaque || run.execForm || 'problem' in chain)
-      return `dslim cannot tell whether the \`RUN\` at line ${run.line + 1} uses the tree`;
+      return `dslim cannot tell whether the \`RUN\` at line ${lineRef(run)} uses the tree`;
     const cwds = workingDirs(chain, dirs.get(run.index) ?? BASE_WORKDIR);
     const user = chain.commands.find(
       (c, i) => !(run === removal.run && i === removal.index) && usesTree(c, cwds[i], tree.dest),

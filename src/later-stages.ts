@@ -1,5 +1,6 @@
 import { copyOperands, flagValue } from './copy-args';
 import type { DockerDocument, InstructionInfo, Stage } from './document';
+import { lineRef } from './line-ref';
 import {
   isWithin,
   mountFlags,
@@ -96,7 +97,7 @@ export function readByLaterStage(
         : stage === run.stage
           ? 'this stage'
           : `stage \`${stage.name ?? stage.index}\`, which has this stage's files`;
-    const line = read.instruction.line + 1;
+    const line = lineRef(read.instruction);
     const what = read.verb === 'copies' ? 'copies' : 'reads';
     return `the \`${read.how}\` on line ${line} ${read.verb} \`${path}\` from ${whose}, so removing the cache would change what it ${what}`;
   }

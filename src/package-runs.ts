@@ -1,5 +1,6 @@
 import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } from './document';
 import { heirs, readByLaterStage } from './later-stages';
+import { lineRef } from './line-ref';
 import { isWithin, mountFlags, mountOption, stageWorkdirs, TARGET_KEYS, wordPath } from './paths';
 import { scanScript } from './script-paths';
 import { analyzeScript } from './shell-effects';
@@ -191,7 +192,7 @@ export function cacheReader(
   for (const later of laterRuns(doc, script.run, dirs)) {
     const name = readerIn(later, dirs, 0);
     if (name)
-      return `\`${name}\` in the \`RUN\` on line ${later.run.line + 1} names the cache, which it may read`;
+      return `\`${name}\` in the \`RUN\` on line ${lineRef(later.run)} names the cache, which it may read`;
   }
   return null;
 }

@@ -129,6 +129,10 @@ export function mountOption(flag: Flag, ...names: string[]): string | null {
   return null;
 }
 
+/** What every change that adds the `syntax` directive says about it. */
+const SYNTAX_ADDED =
+  'Also adds `# syntax=docker/dockerfile:1` as the first line, which `RUN --mount` needs: BuildKit then pulls the `docker/dockerfile:1` frontend image to build the file.';
+
 /**
  * The edit that puts `# syntax=docker/dockerfile:1` first in a file that has
  * no `syntax` directive, or none: `RUN --mount` needs a Dockerfile frontend
@@ -136,7 +140,9 @@ export function mountOption(flag: Flag, ...names: string[]): string | null {
  */
 export function syntaxDirectiveEdits(doc: DockerDocument): Edit[] {
   if (doc.ast.getDirectives().some((d) => d.getName().toLowerCase() === 'syntax')) return [];
-  return [{ start: 0, end: 0, text: `# syntax=docker/dockerfile:1${doc.eol}` }];
+  return [
+    { start: 0, end: 0, text: `# syntax=docker/dockerfile:1${doc.eol}`, explain: SYNTAX_ADDED },
+  ];
 }
 
 const DOCKERFILE_FRONTEND =

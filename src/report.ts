@@ -38,6 +38,7 @@ export function outcomeJson(outcome: FileOutcome): object {
       transform: c.transform,
       safety: c.safety,
       line: c.line,
+      column: c.column,
       range: c.range,
       reason: c.message,
     })),

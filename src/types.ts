@@ -15,6 +15,12 @@ export interface Edit {
   start: number;
   end: number;
   text: string;
+  /**
+   * A sentence that the message of the change making this edit ends with:
+   * for an edit that shared code adds to several transforms' changes and
+   * that the user should hear about, like the `# syntax` directive.
+   */
+  explain?: string;
 }
 
 /**

@@ -267,6 +267,54 @@ describe('choosing transforms', () => {
     });
   });
 
+  // Every option with fixed choices, in every command: commander's own check
+  // would print its error and the whole usage instead of one line.
+  const choices: [string, string, string][] = [
+    ['fix', '--strategy', 'strategy `bogus` (use stage, mount)'],
+    ['fix', '--caches', 'cache mode `bogus` (use clean, mount)'],
+    ['fix', '--format', 'format `bogus` (use text, json, sarif)'],
+    ['list', '--format', 'format `bogus` (use text, json)'],
+    ['verify', '--strategy', 'strategy `bogus` (use stage, mount)'],
+    ['verify', '--caches', 'cache mode `bogus` (use clean, mount)'],
+    ['verify', '--format', 'format `bogus` (use text, json)'],
+    ['inspect', '--format', 'format `bogus` (use text, json)'],
+  ];
+  // `--safety` takes a list, so --help shows no choices, but it refuses the same way.
+  const refusals: [string, string, string][] = [
+    ...choices,
+    ['fix', '--safety', 'safety class `bogus` (use layout, cache, content)'],
+    ['verify', '--safety', 'safety class `bogus` (use layout, cache, content)'],
+  ];
+
+  test.each(refusals)(
+    '%s %s with a value not among its choices is one line and exit 2',
+    async (command, flag, problem) => {
+      const path = command === 'inspect' ? ['image.tar'] : command === 'list' ? [] : [dir];
+      const run = await dslim([command, flag, 'bogus', ...path]);
+      expect(run).toEqual({ code: 2, out: '', err: `dslim: unknown ${problem}\n` });
+    },
+  );
+
+  test('the table above has every option with choices that --help lists', async () => {
+    const listed: string[][] = [];
+    for (const command of ['fix', 'list', 'verify', 'inspect']) {
+      const help = (await dslim([command, '--help'])).out.replace(/\n\s+/g, ' ');
+      for (const m of help.matchAll(/(--[\w-]+) <\w+>[^(]*\(choices:/g))
+        listed.push([command, m[1]]);
+    }
+    expect(listed).toEqual(choices.map(([command, flag]) => [command, flag]));
+  });
+
+  test('--help still lists the choices', async () => {
+    const help = (await dslim(['fix', '--help'])).out;
+    expect(help).toMatch(
+      /--strategy <strategy> +how extract-install-stage keeps a build tree out\s+\(choices: "stage", "mount"\)/,
+    );
+    expect(help).toMatch(
+      /--format <format>\s+report format \(choices: "text", "json", "sarif",\s+default: "text"\)/,
+    );
+  });
+
   test('dslim list names every transform with its class', async () => {
     const run = await dslim(['list']);
     for (const t of listTransforms())

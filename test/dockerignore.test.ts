@@ -142,6 +142,25 @@ describe('dslim fix', () => {
     expect(readFileSync(path.join(context, '.dockerignore'), 'utf8')).toBe('.git\nnode_modules\n');
   });
 
+  test('never ignores a file the rewrite bind-mounts instead of copying', async () => {
+    // The COPY becomes `RUN --mount=type=bind,source=build/setup.sh`: the file
+    // still comes from the build context, so `build` must stay out of the list.
+    const text = lines(
+      'FROM debian:bookworm-slim',
+      'COPY build/setup.sh /tmp/setup.sh',
+      'RUN sh /tmp/setup.sh && rm /tmp/setup.sh',
+      'COPY . /app',
+    );
+    const dockerfile = project({ Dockerfile: text, 'build/setup.sh': '', 'dist/x': '' });
+    const run = io();
+    const args = ['fix', '--write', '--write-dockerignore', dockerfile];
+    expect(await main(['node', 'dslim', ...args], run)).toBe(0);
+    expect(readFileSync(dockerfile, 'utf8')).toContain('--mount=type=bind,source=build/setup.sh');
+    expect(readFileSync(path.join(context, '.dockerignore'), 'utf8')).toBe(
+      '.git\nnode_modules\ndist\n',
+    );
+  });
+
   test('--format json carries the layer counts', async () => {
     const dockerfile = project({ Dockerfile: lines('FROM alpine AS b', 'RUN a', 'RUN b') });
     const run = io();

@@ -53,6 +53,7 @@ describe('--format json', () => {
               transform: 'merge-runs',
               safety: 'layout',
               line: 5,
+              column: 1,
               range: { start: { line: 5, column: 1 }, end: { line: 6, column: 5 } },
               reason: expect.stringMatching(/^Joins 2 `RUN` instructions/),
             },

@@ -1,5 +1,6 @@
 import { deleteScriptRange, insertAfterWord } from '../src/append';
 import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount, type CacheMount } from '../src/cache-mounts';
+import { lineRef } from '../src/line-ref';
 import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
 import type { DockerDocument, InstructionInfo } from '../src/document';
 import { readByLaterStageLimitation } from '../src/later-stages';
@@ -148,7 +149,7 @@ function indexLookup(doc: DockerDocument, script: RunScript, after: number): str
       if (isUpdate(command) || hasFlag(command.args, ...FETCHING)) break;
       if (!INDEX_READERS.has(sub) || hasFlag(command.args, '--no-cache')) continue;
       const where =
-        run === script.run ? 'later in this `RUN`' : `in the \`RUN\` on line ${run.line + 1}`;
+        run === script.run ? 'later in this `RUN`' : `in the \`RUN\` on line ${lineRef(run)}`;
       return `\`apk ${sub}\` ${where} looks packages up in the index this \`apk add\` stores, which \`--no-cache\` would not store`;
     }
   }
@@ -170,7 +171,7 @@ function mountProblem(
     return 'an `apk add` here fetches no fresh index (no `apk update` before it, no `--update-cache`), so it could read an old one from the cache';
   const reader = laterRuns(doc, run, CACHE_DIRS).find((later) => readsStoredIndex(later.commands));
   if (reader)
-    return `the \`RUN\` on line ${reader.run.line + 1} reads the package index this one stores, which a mount would keep out of the layer`;
+    return `the \`RUN\` on line ${lineRef(reader.run)} reads the package index this one stores, which a mount would keep out of the layer`;
   return null;
 }
 

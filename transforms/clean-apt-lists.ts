@@ -1,5 +1,6 @@
 import { appendCommands } from '../src/append';
 import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount, type CacheMount } from '../src/cache-mounts';
+import { lineRef } from '../src/line-ref';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import {
@@ -79,7 +80,7 @@ const cleanAptLists: Transform = {
           .find((found) => found.command);
         if (reader?.command) {
           const command = commandText(reader.command);
-          report.note(run.span.start, 'neededLater', { line: reader.later.run.line + 1, command });
+          report.note(run.span.start, 'neededLater', { line: lineRef(reader.later.run), command });
           continue;
         }
         const mount = planMount(options, doc, script, MOUNTS, () => readerBeforeUpdate(commands));

@@ -6,6 +6,7 @@ import {
 } from '../src/document';
 import { errexitBreak, errexitOrigin } from '../src/errexit';
 import { continuationStyle } from '../src/join';
+import { lineRef } from '../src/line-ref';
 import {
   instructionArgs,
   mountTargets,
@@ -84,7 +85,7 @@ const deleteInCreatingLayer: Transform = {
             report.note(run.span.start, 'refused', { command, reason: verdict.reason });
             continue;
           }
-          const creator = doc.lineAt(verdict.creator.span.start) + 1;
+          const creator = lineRef(verdict.creator);
           const paths = verdict.paths.map((p) => `\`${p}\``).join(', ');
           report.change(run.span.start, 'moved', { command, creator, paths }, verdict.edits);
           break;
@@ -132,7 +133,7 @@ function judge(
   const strange = operands.find((_, i) => creators[i] !== creator);
   if (strange) {
     return {
-      reason: `\`${strange}\` is not created by the \`RUN\` at line ${lineOf(context, creator)}`,
+      reason: `\`${strange}\` is not created by the \`RUN\` at line ${lineRef(creator)}`,
     };
   }
   const exact = paths as string[];
@@ -217,7 +218,7 @@ function readerBetween(
     path === null || paths.some((p) => pathsOverlap(p, path));
   for (const mid of context.stage.instructions) {
     const cwd = context.workdirs.get(mid.index) ?? null;
-    const at = `the \`${mid.keyword}\` at line ${lineOf(context, mid)}`;
+    const at = `the \`${mid.keyword}\` at line ${lineRef(mid)}`;
     if (mid.keyword === 'VOLUME' && mid.index < run.index) {
       if (instructionArgs(mid).some((v) => overlaps(resolvePath(v, cwd))))
         return `${at} declares a volume over the path`;
@@ -272,7 +273,7 @@ function creatorProblem(
 ): string | null {
   const doc = context.doc;
   const facts = analyzeScript(creator.body.text);
-  const line = lineOf(context, creator);
+  const line = lineRef(creator);
   if (!facts.readable) return `the shell parser cannot read the \`RUN\` at line ${line}`;
   if (facts.background) return `the \`RUN\` at line ${line} starts a background job`;
   if (facts.trailingComment) return `the \`RUN\` at line ${line} ends in a shell comment`;
@@ -284,7 +285,7 @@ function creatorProblem(
     const cwd = context.workdirs.get(instruction.index) ?? null;
     const mounts = mountTargets(instruction, cwd);
     if (mounts.some((m) => m === null || paths.some((p) => pathsOverlap(p, m))))
-      return `a \`--mount\` of the \`RUN\` at line ${lineOf(context, instruction)} may cover the path`;
+      return `a \`--mount\` of the \`RUN\` at line ${lineRef(instruction)} may cover the path`;
   }
   const errexit = joinsWithSemicolon(doc, creator, facts)
     ? null
@@ -339,8 +340,4 @@ function joinsWithSemicolon(
   facts: ScriptFacts,
 ): boolean {
   return facts.errexit || runHasErrexit(doc, creator);
-}
-
-function lineOf(context: Context, instruction: InstructionInfo): number {
-  return context.doc.lineAt(instruction.span.start) + 1;
 }

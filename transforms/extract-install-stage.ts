@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { DockerDocument, Stage } from '../src/document';
 import { mountFlagEdits } from '../src/cache-mounts';
 import { chainEdits, installText, operands, resolvePath } from '../src/install-script';
+import { lineRef } from '../src/line-ref';
 import { mountSyntaxProblem, syntaxDirectiveEdits } from '../src/paths';
 import {
   BASE_WORKDIR,
@@ -53,7 +54,7 @@ const extractInstallStage: Transform = {
     'A directory a COPY created and a removal left behind is assumed to exist in the base image only when it is a standard directory (like `/tmp` or `/usr/src`) or a WORKDIR.',
     'The COPY source is assumed to be a directory; `ADD` of an archive or a URL is left alone.',
     "The directories under `/opt/NAME` are copied over the final stage's own, so `/`, `/usr` and the like take their mode from the install stage (normally the same 0755).",
-    'With `strategy: mount`, `RUN --mount` needs BuildKit (a `syntax` directive that names a frontend older than 1.2, or one dslim does not know, keeps the copy); a removal of the mount point moves to a RUN of its own; a command after the removal in the same RUN that uses the tree path keeps the copy (the mount would still be there); and `merge-runs` leaves the mounting RUN apart from the RUNs next to it, whose flags differ, so the layer count may go up by one.',
+    'With `strategy: mount`, `RUN --mount` needs BuildKit: the rewrite adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive (the change says so: BuildKit then pulls that frontend image), and a directive that names a frontend older than 1.2, or one dslim does not know, keeps the copy; a removal of the mount point moves to a RUN of its own; a command after the removal in the same RUN that uses the tree path keeps the copy (the mount would still be there); and `merge-runs` leaves the mounting RUN apart from the RUNs next to it, whose flags differ, so the layer count may go up by one.',
   ],
   run(doc, report, options) {
     const stage = doc.stages[doc.stages.length - 1];
@@ -65,7 +66,7 @@ const extractInstallStage: Transform = {
       const removal = tree && findRemoval(stage, tree, dirs);
       if (!tree || !removal) continue;
       if ('problem' in removal) {
-        const reason = `dslim cannot split the \`RUN\` at line ${removal.run.line + 1} that removes it: ${removal.problem}`;
+        const reason = `dslim cannot split the \`RUN\` at line ${lineRef(removal.run)} that removes it: ${removal.problem}`;
         report.note(copy.span.start, 'refused', { tree: tree.label, reason });
         continue;
       }
@@ -109,7 +110,7 @@ function rewrite(
   const data = {
     install: install.command.text,
     tree: tree.dest,
-    line: tree.copy.line + 1,
+    line: lineRef(tree.copy),
     stage: edits.stage,
   };
   return { data, edits: edits.edits };

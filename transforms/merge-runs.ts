@@ -1,6 +1,7 @@
 import { isPosixShell, type DockerDocument, type InstructionInfo } from '../src/document';
 import { errexitBreak, errexitOrigin, settingName } from '../src/errexit';
 import { continuationStyle, gapBetween, joinEdit, scriptTail } from '../src/join';
+import { lineRef } from '../src/line-ref';
 import { analyzeScript, type Leak, type ScriptFacts } from '../src/shell-effects';
 import { shellOptionSetting, startupCode } from '../src/stage-paths';
 import type { Edit, Reporter, Transform } from '../src/types';

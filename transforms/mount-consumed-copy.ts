@@ -54,7 +54,7 @@ const mountConsumedCopy: Transform = {
   options: {},
   limitations: [
     "A recursive `rm` (the source may be a directory) and an `rm` that ends the script after `;` (its exit status is the RUN's) keep the COPY.",
-    'Needs BuildKit: the rewrite adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive, and leaves the COPY when the directive names a frontend older than 1.2 or one dslim does not know.',
+    'Needs BuildKit: the rewrite adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive (the change says so: BuildKit then pulls that frontend image), and leaves the COPY when the directive names a frontend older than 1.2 or one dslim does not know.',
     "A RUN under a `USER` other than root keeps the COPY, since that user may fail to delete the root-owned copy; the base image's own `USER` is not known.",
     'A command after the `rm` keeps the COPY unless it provably cannot see the file: a plain `echo`, `mkdir`, `cp`, `ln -s` and the like whose words name only other paths. A script, a `sh -c`, a variable, a glob (in a `for` loop too), a `[ ]` test of the file or a listing of a directory above it might find the mounted file where the original found none; a `trap` keeps the COPY too.',
     'A RUN that moves, replaces or hard-links the file (`mv`, `sed -i`, `ln`, `cp -l`) keeps the COPY: none of that works on a mount point.',

@@ -1,9 +1,14 @@
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Io } from '../cli';
 import type { Change } from '../engine';
-import { addFixOptionFlags, createOptionsResolver, type FixOptionFlags } from '../fix-flags';
+import {
+  addFixOptionFlags,
+  choiceOption,
+  createOptionsResolver,
+  type FixOptionFlags,
+} from '../fix-flags';
 import { createBuildah, INSTALL_BUILDAH } from './buildah';
 import type { Comparison, FileDifference } from './compare';
 import type { InspectReport } from './inspect';
@@ -32,7 +37,7 @@ export function registerImageCommands(
   setCode: (code: number) => void,
 ): void {
   const formatOption = () =>
-    new Option('--format <format>', 'report format').choices(['text', 'json']).default('text');
+    choiceOption('--format <format>', 'report format', 'format', ['text', 'json']).default('text');
 
   const verify = program
     .command('verify')
