@@ -1,10 +1,29 @@
 import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } from './document';
 import { heirs, readByLaterStage } from './later-stages';
 import { lineRef } from './line-ref';
-import { isWithin, mountFlags, mountOption, stageWorkdirs, TARGET_KEYS, wordPath } from './paths';
+import {
+  configSetting,
+  commandWords,
+  managerArgs,
+  networkFree,
+  programWords,
+  switchedOn,
+  turnsOn,
+  type OfflineRule,
+} from './offline-readers';
+import {
+  flagValue,
+  isWithin,
+  mountFlags,
+  mountOption,
+  stageWorkdirs,
+  TARGET_KEYS,
+  wordPath,
+} from './paths';
 import { scanScript } from './script-paths';
 import { analyzeScript } from './shell-effects';
-import { listCommands, type ShellCommand, type Word } from './shell-commands';
+import { listCommands, setsVariable, type ShellCommand, type Word } from './shell-commands';
+import { stageLineage, variableSetting } from './stage-paths';
 import type { MessageData, Reporter } from './types';
 
 /** A RUN with the commands it runs, and why it cannot be edited, if so. */
@@ -138,33 +157,45 @@ export function removes(command: ShellCommand, dir: string): boolean {
   return command.args.some((word) => word.text === dir || word.text.startsWith(`${dir}/`));
 }
 
+/** A package manager's cache, as the cache transforms guard it. */
+export interface Cache {
+  /** The directories it is in. */
+  dirs: string[];
+  /** How the manager's commands run from it instead of the network (see offline-readers.ts). */
+  offline?: OfflineRule;
+}
+
 /**
  * Says, as a note, why a cache transform leaves a RUN alone: a cache mount
- * over one of `cacheDirs` already keeps the cache out of every layer
- * (message `mounted`), or the RUN cannot be edited, or a later stage reads
- * the cache as files (see `readByLaterStage`), or a later RUN, or a command
- * of this one from offset `after` on, reads it (see `cacheReader`; both
+ * over one of the cache's directories already keeps it out of every layer
+ * (message `mounted`), or the RUN cannot be edited, or its install only
+ * downloads packages into the cache for a later one (see `downloadOnly`),
+ * or a later stage reads the cache as files (see `readByLaterStage`), or a
+ * later RUN, or a command of this one, reads it (see `cacheReader`; all
  * message `refused`). A transform that changes the install itself passes
- * where it ends; one that appends its cleanup leaves the RUN's own commands
- * out, since they still see the cache.
+ * the first install it changes; one that appends its cleanup passes none,
+ * and the RUN's own commands are left out, since they still see the cache.
  * True when it is left alone; `data` fills the messages' other placeholders.
  */
 export function leaveAlone(
   doc: DockerDocument,
   report: Reporter,
   script: RunScript,
-  cacheDirs: string[],
+  cache: Cache,
   data: MessageData = {},
-  after = Infinity,
+  install: Span | null = null,
 ): boolean {
   const { run, refusal } = script;
-  const target = cacheMountFor(run, cacheDirs);
+  const target = cacheMountFor(run, cache.dirs);
   if (target) {
     report.note(run.span.start, 'mounted', { ...data, target });
     return true;
   }
   const reason =
-    refusal ?? readByLaterStage(doc, run, cacheDirs) ?? cacheReader(doc, script, cacheDirs, after);
+    refusal ??
+    downloadOnly(script, cache.offline) ??
+    readByLaterStage(doc, run, cache.dirs) ??
+    cacheReader(doc, script, cache, install);
   if (reason) report.note(run.span.start, 'refused', { ...data, reason });
   return reason !== null;
 }
@@ -173,26 +204,160 @@ export function leaveAlone(
 export const CACHE_READER_LIMITATION =
   'A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader that reaches the cache only through a variable, a script or `/` is not seen.';
 
+/** Where a command is in its script. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
 /**
- * Why the cache in `dirs` must stay: a command of the RUN from offset
- * `after` on, or of a RUN that sees its layer (see `laterRuns`), names a
- * path in the cache, the cache itself or a directory above it short of a
- * top-level one (`/root/.cache`, not `/root`), or runs inside it. Such a
- * command may read what the install left there. Removing the cache with
- * `rm -f` is not reading it. Null when no command does.
+ * Why the cache must stay: a command of a RUN that sees the layer (see
+ * `laterRuns`) names a path in the cache, the cache itself or a directory
+ * above it short of a top-level one (`/root/.cache`, not `/root`), or runs
+ * inside it, and so may read what the install left there; or it is a
+ * command of the cache's manager that runs from the cache rather than the
+ * network (see `offlineUse`). When `install`, the first install the
+ * transform changes, is given, the commands of the RUN after it count too,
+ * and so does an install of its own that runs from the cache: the change
+ * would keep it from the cache. Removing the cache with `rm -f` is not
+ * reading it. The first such command is named, with the line of its RUN.
+ * Null when no command is one.
  */
 export function cacheReader(
   doc: DockerDocument,
   script: RunScript,
-  dirs: string[],
-  after: number,
+  cache: Cache,
+  install: Span | null,
 ): string | null {
-  const own = readerIn(script, dirs, after);
+  const { dirs, offline } = cache;
+  const own = readerIn(script, dirs, install?.end ?? Infinity);
   if (own) return `\`${own}\` after the install names the cache, which it may read`;
+  const ownUse = offline && offlineUse(doc, script, offline, install?.start ?? Infinity);
+  if (ownUse) {
+    const where = install && ownUse.start >= install.end ? 'later in this `RUN`' : 'here';
+    return `\`${ownUse.command}\` ${where} runs from the cache rather than the network (${ownUse.why}), so the change would leave it nothing to read`;
+  }
   for (const later of laterRuns(doc, script.run, dirs)) {
     const name = readerIn(later, dirs, 0);
     if (name)
       return `\`${name}\` in the \`RUN\` on line ${lineRef(later.run)} names the cache, which it may read`;
+    const use = offline && offlineUse(doc, later, offline, 0);
+    if (use)
+      return `\`${use.command}\` in the \`RUN\` on line ${lineRef(later.run)} runs from the cache rather than the network (${use.why}), so it needs what this \`RUN\` leaves there`;
+  }
+  return null;
+}
+
+/**
+ * The first command of the manager in a script, from offset `after` on,
+ * that runs from its cache rather than the network, and why: an option of
+ * its own (`--offline`), a variable set for it (on the command, earlier in
+ * the RUN, or by an ENV or ARG before the RUN), a `config set` before it
+ * (in the RUN or one before it in the stages it builds on), or a `RUN
+ * --network=none` around it. A command that reaches neither the network
+ * nor the cache (`npm run`, see `OfflineRule.networkFree`) is never one.
+ * Null when there is none.
+ */
+function offlineUse(
+  doc: DockerDocument,
+  { run, commands }: RunScript,
+  rule: OfflineRule,
+  after: number,
+): { command: string; why: string; start: number } | null {
+  const noNetwork = flagValue(run, 'network')?.toLowerCase() === 'none';
+  for (const command of commands) {
+    const args = managerArgs(command, rule);
+    if (command.start < after || !args || networkFree(args, rule)) continue;
+    const option = switchedOn(args, rule);
+    const why =
+      (option && `\`${option}\``) ??
+      variableWhy(doc, run, command, rule) ??
+      configWhy(doc, run, command, rule) ??
+      (noNetwork ? '`RUN --network=none`' : null);
+    if (why) return { command: commandWords(command, rule), why, start: command.start };
+  }
+  return null;
+}
+
+/** How a variable of `rule` that turns offline use on is set for `command`, or null. */
+function variableWhy(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  command: ShellCommand,
+  rule: OfflineRule,
+): string | null {
+  for (const name of rule.variables ?? []) {
+    if (setsVariable(command, name)) return `\`${name}\` set in the \`RUN\``;
+    const setting = variableSetting(doc, run, new Set([name]));
+    if (setting && turnsOn(setting.value))
+      return `\`${name}\` set by the \`${setting.instruction.keyword}\` on line ${lineRef(setting.instruction)}`;
+  }
+  return null;
+}
+
+/**
+ * The `config set` of one of `rule`'s keys that turns offline use on for
+ * `command`: earlier in its RUN, or in a RUN before it in its stage or a
+ * stage that stage builds on. Null when there is none.
+ */
+function configWhy(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  command: ShellCommand,
+  rule: OfflineRule,
+): string | null {
+  const keys = (rule.configKeys ?? []).map(configKey);
+  if (keys.length === 0 || !run.stage) return null;
+  const scripts = stageLineage(doc, run.stage).flatMap((stage) => runScripts(doc, stage));
+  for (const script of scripts) {
+    if (script.run.index > run.index) continue;
+    for (const earlier of script.commands) {
+      if (script.run === run && earlier.start >= command.start) break;
+      const args = managerArgs(earlier, rule);
+      const set = args && configSetting(args);
+      if (!set || !keys.includes(configKey(set.key)) || !turnsOn(set.value)) continue;
+      const where = script.run === run ? 'earlier in the `RUN`' : `on line ${lineRef(script.run)}`;
+      return `\`${programWords(earlier, rule)} ${set.text}\` ${where}`;
+    }
+  }
+  return null;
+}
+
+/** npm writes `prefer-offline`, conda `use_index_cache`: either spelling names the key. */
+function configKey(key: string): string {
+  return key.replace(/_/g, '-').toLowerCase();
+}
+
+/**
+ * Why a cache mount may not go on a RUN whose own command of the manager
+ * runs from the cache rather than the network: the mount hides the cache
+ * the image has while the RUN runs. Cleaning up after it is still safe.
+ */
+export function offlineMountProblem(
+  doc: DockerDocument,
+  script: RunScript,
+  rule: OfflineRule,
+): string | null {
+  const use = offlineUse(doc, script, rule, 0);
+  if (!use) return null;
+  return `\`${use.command}\` runs from the cache rather than the network (${use.why}), and a mount would hide the cache the image has`;
+}
+
+/**
+ * Why a RUN whose install only downloads packages into the cache, for a
+ * later step to install from there, must keep the cache: removing it, or
+ * mounting it, would throw away all the install did. Null for another RUN.
+ */
+export function downloadOnly(
+  { commands }: RunScript,
+  rule: OfflineRule | undefined,
+): string | null {
+  if (!rule?.downloadOnly) return null;
+  for (const command of commands) {
+    const args = managerArgs(command, rule);
+    const option = args && switchedOn(args, rule.downloadOnly);
+    if (option)
+      return `\`${commandWords(command, rule)}\` only downloads packages into the cache (\`${option}\`), for a later step to install them from there`;
   }
   return null;
 }

@@ -17,6 +17,8 @@ export interface ChangedCase {
   output: string;
   /** A substring the change's message must contain. */
   message?: string;
+  /** A note the transform must give too, for what it left alone (substring). */
+  note?: string;
   options?: FixOptions;
 }
 
@@ -51,6 +53,7 @@ export function transformTable(
         expect(result.changes.length).toBeGreaterThan(0);
         expect(result.changes.every((change) => change.transform === id)).toBe(true);
         if (c.message) expect(result.changes.map((x) => x.message).join('\n')).toContain(c.message);
+        if (c.note) expect(result.notes.map((n) => n.message).join('\n')).toContain(c.note);
         const again = await run(result.output, c.options);
         expect(again.output).toBe(result.output);
       });

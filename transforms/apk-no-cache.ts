@@ -13,6 +13,7 @@ import {
   CACHE_READER_LIMITATION,
 } from '../src/package-runs';
 
+import { APK_OFFLINE, offlineLimitation } from '../src/offline-readers';
 import type { Edit, Transform } from '../src/types';
 
 const CACHE_DIRS = ['/var/cache/apk', '/etc/apk/cache'];
@@ -55,6 +56,7 @@ const apkNoCache: Transform = {
     '`apk add --no-network` is left alone: it downloads nothing, and `--no-cache` would make it fetch an index it may not reach.',
     readByLaterStageLimitation(CACHE_DIRS),
     CACHE_READER_LIMITATION,
+    offlineLimitation(['apk'], APK_OFFLINE),
     'A RUN is left alone when a later command (in it or a later RUN) names the cache directory, or, with no `apk update` before the add, a later `apk search`, `info`, `list`, `policy`, `fetch` or `dot` reads the index the add stores: `--no-cache` would leave it nothing to read.',
     'With `caches: mount`, the mounts are added only where each `apk add` fetches a fresh index (after `apk update`, or with `--update-cache`), so an old index in the cache is never read, and where no later RUN reads the index this one would have stored.',
     ...MOUNT_LIMITATIONS,
@@ -81,7 +83,8 @@ const apkNoCache: Transform = {
         const bare = adds.filter((c) => !hasFlag(c.args, '--no-cache', '--no-network'));
         const update = droppableUpdate(doc, run, apk);
         if (bare.length === 0 && !update) continue;
-        if (leaveAlone(doc, report, script, CACHE_DIRS, {}, adds[0].end)) continue;
+        const cache = { dirs: CACHE_DIRS, offline: APK_OFFLINE };
+        if (leaveAlone(doc, report, script, cache, {}, adds[0])) continue;
         const stored = apk.some((c) => isUpdate(c) && c.start < adds[0].start);
         const lookup = !stored && bare.length > 0 && indexLookup(doc, script, adds[0].end);
         if (lookup) {

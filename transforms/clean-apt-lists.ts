@@ -2,23 +2,37 @@ import { appendCommands } from '../src/append';
 import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount, type CacheMount } from '../src/cache-mounts';
 import { lineRef } from '../src/line-ref';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
-import { readByLaterStageLimitation } from '../src/later-stages';
+import { readByLaterStage, readByLaterStageLimitation } from '../src/later-stages';
 import {
+  APT_DOWNLOAD_ONLY,
+  APT_LISTS_OFFLINE,
+  APT_OFFLINE,
+  offlineLimitation,
+  OFFLINE_MOUNT_LIMITATION,
+} from '../src/offline-readers';
+import {
+  cacheReader,
+  downloadOnly,
   laterRuns,
   leaveAlone,
+  offlineMountProblem,
   programName,
   removes,
   runScripts,
+  type RunScript,
   CACHE_READER_LIMITATION,
 } from '../src/package-runs';
+import type { DockerDocument } from '../src/document';
 import type { Transform } from '../src/types';
 
 const LISTS = '/var/lib/apt/lists';
 const CLEANUP = `rm -rf ${LISTS}/*`;
+/** Where apt keeps the packages it downloads: the cleanup keeps them, a mount does not. */
+const ARCHIVES = '/var/cache/apt';
 /** Never all of `/var/lib/apt`: its `extended_states` is part of the image. */
 const MOUNTS: CacheMount[] = [
   { target: LISTS, locked: true },
-  { target: '/var/cache/apt', locked: true },
+  { target: ARCHIVES, locked: true },
 ];
 const APT = new Set(['apt-get', 'apt']);
 const INSTALLS = new Set(['install', 'upgrade', 'dist-upgrade', 'full-upgrade', 'build-dep']);
@@ -51,7 +65,10 @@ const cleanAptLists: Transform = {
     '`apt-get clean` is not added: the official Debian and Ubuntu images already delete downloaded packages after each install.',
     readByLaterStageLimitation([LISTS]),
     CACHE_READER_LIMITATION,
+    offlineLimitation(['apt-get', 'apt', 'aptitude'], APT_LISTS_OFFLINE),
+    'With `caches: mount`, the cleanup is added instead of the mounts when an install of the RUN only downloads packages (`--download-only`, `-d`, `-o APT::Get::Download-Only=true`) for a later step, or when a later stage or a later RUN names `/var/cache/apt`, or a later install runs from it (`--no-download`, or in a `RUN --network=none`): a mount there would keep the downloaded packages out of the layer, where the cleanup keeps them.',
     'With `caches: mount`, the mounts hide what the image already has in `/var/lib/apt/lists` and `/var/cache/apt` while the RUN runs, so they are added only where `apt-get update` runs before any command that reads the lists. The official Debian and Ubuntu images delete downloaded packages after each install, so there the `/var/cache/apt` mount keeps little; the lists mount is what spares downloads.',
+    OFFLINE_MOUNT_LIMITATION,
     ...MOUNT_LIMITATIONS,
   ],
   examples: [
@@ -74,7 +91,8 @@ const cleanAptLists: Transform = {
         const install = lastInstallAfterUpdate(commands);
         if (!install) continue;
         if (commands.some((c) => c.start > install.start && removesLists(c))) continue;
-        if (leaveAlone(doc, report, script, [LISTS])) continue;
+        if (leaveAlone(doc, report, script, { dirs: [LISTS], offline: APT_LISTS_OFFLINE }))
+          continue;
         const reader = laterRuns(doc, run, [LISTS])
           .map((later) => ({ later, command: firstListReader(later.commands) }))
           .find((found) => found.command);
@@ -83,7 +101,16 @@ const cleanAptLists: Transform = {
           report.note(run.span.start, 'neededLater', { line: lineRef(reader.later.run), command });
           continue;
         }
-        const mount = planMount(options, doc, script, MOUNTS, () => readerBeforeUpdate(commands));
+        const mount = planMount(
+          options,
+          doc,
+          script,
+          MOUNTS,
+          () =>
+            readerBeforeUpdate(commands) ??
+            offlineMountProblem(doc, script, APT_OFFLINE) ??
+            archivesProblem(doc, script),
+        );
         if ('edits' in mount) {
           report.change(
             run.span.start,
@@ -140,6 +167,20 @@ function readerBeforeUpdate(commands: ShellCommand[]): string | null {
   const reader = firstListReader(commands);
   if (!reader) return null;
   return `\`${commandText(reader)}\` reads the package lists before \`apt-get update\`, and a mount would hide the ones the image has`;
+}
+
+/**
+ * Why `/var/cache/apt` may not be mounted: the cleanup leaves the packages
+ * apt downloads there in the layer, a mount does not. An install of the RUN
+ * that only downloads them, for a later step, or a later stage or RUN that
+ * names them, would find them gone.
+ */
+function archivesProblem(doc: DockerDocument, script: RunScript): string | null {
+  return (
+    downloadOnly(script, { ...APT_OFFLINE, downloadOnly: APT_DOWNLOAD_ONLY }) ??
+    readByLaterStage(doc, script.run, [ARCHIVES]) ??
+    cacheReader(doc, script, { dirs: [ARCHIVES], offline: APT_OFFLINE }, null)
+  );
 }
 
 /** The first command that reads the package lists before any `update` of its own. */

@@ -7,7 +7,14 @@ import {
 } from '../src/cache-mounts';
 import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
-import { leaveAlone, programName, runScripts, CACHE_READER_LIMITATION } from '../src/package-runs';
+import { NPM_OFFLINE, offlineLimitation, OFFLINE_MOUNT_LIMITATION } from '../src/offline-readers';
+import {
+  leaveAlone,
+  offlineMountProblem,
+  programName,
+  runScripts,
+  CACHE_READER_LIMITATION,
+} from '../src/package-runs';
 
 import type { Transform } from '../src/types';
 
@@ -49,10 +56,12 @@ const cleanNodeCache: Transform = {
   limitations: [
     "Only npm's cache is cleaned. Yarn and pnpm installs get a note: their cleanup commands either delete what a Yarn 2+ project runs from or free little.",
     "An install given `--cache DIR`, or a cache moved by an `.npmrc`, is left alone or cleaned where the final working directory's config says.",
-    'A later RUN that installs with `--offline` would find the cache gone; such RUNs are not looked for.',
     readByLaterStageLimitation([NPM_CACHE]),
     CACHE_READER_LIMITATION,
+    offlineLimitation(['npm', 'npx'], NPM_OFFLINE),
+    'Yarn and pnpm commands never count as offline readers: they keep caches of their own, which this transform does not touch.',
     "With `caches: mount`, the mount is at root's home, so it is added only when the RUN runs as root (no `USER` naming another user) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `npm_config_cache` (an ENV, an ARG or the RUN itself); elsewhere the cleanup is added, and the message says why. The base image's own `USER`, environment and `.npmrc` are not known: one that moves the cache keeps it in the layer.",
+    OFFLINE_MOUNT_LIMITATION,
     ...MOUNT_LIMITATIONS,
   ],
   examples: [
@@ -86,10 +95,16 @@ const cleanNodeCache: Transform = {
         if (!last || installs.some((c) => hasFlag(c.args, '--cache'))) continue;
         if (commands.some((c) => c.start > last.start && isNpmCacheClean(c))) continue;
 
-        if (leaveAlone(doc, report, script, [NPM_CACHE])) continue;
+        if (leaveAlone(doc, report, script, { dirs: [NPM_CACHE], offline: NPM_OFFLINE })) continue;
         const command = `npm ${firstOperand(last.args)?.text}`;
-        const mount = planMount(options, doc, script, [{ target: NPM_CACHE }], () =>
-          movedCacheProblem(doc, run, commands, NPM_SETTINGS),
+        const mount = planMount(
+          options,
+          doc,
+          script,
+          [{ target: NPM_CACHE }],
+          () =>
+            offlineMountProblem(doc, script, NPM_OFFLINE) ??
+            movedCacheProblem(doc, run, commands, NPM_SETTINGS),
         );
         if ('edits' in mount) {
           report.change(run.span.start, 'cacheMounted', { command }, mount.edits);

@@ -4,11 +4,19 @@ import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import {
   leaveAlone,
+  offlineMountProblem,
   programName,
   removes,
   runScripts,
   CACHE_READER_LIMITATION,
 } from '../src/package-runs';
+import {
+  offlineLimitation,
+  OFFLINE_MOUNT_LIMITATION,
+  RPM_OFFLINE,
+  ZYPPER_OFFLINE,
+  type OfflineRule,
+} from '../src/offline-readers';
 import type { Transform } from '../src/types';
 
 interface Manager {
@@ -17,6 +25,8 @@ interface Manager {
   /** Where it keeps downloaded metadata and packages. */
   cacheDir: string;
   installs: Set<string>;
+  /** How its commands, and those that share its cache, run from it offline. */
+  offline: OfflineRule;
 }
 
 const RPM_INSTALLS = new Set([
@@ -30,13 +40,29 @@ const RPM_INSTALLS = new Set([
 ]);
 
 const MANAGERS: Record<string, Manager> = {
-  yum: { clean: 'clean all', cacheDir: '/var/cache/yum', installs: RPM_INSTALLS },
-  dnf: { clean: 'clean all', cacheDir: '/var/cache/dnf', installs: RPM_INSTALLS },
-  microdnf: { clean: 'clean all', cacheDir: '/var/cache/yum', installs: RPM_INSTALLS },
+  yum: {
+    clean: 'clean all',
+    cacheDir: '/var/cache/yum',
+    installs: RPM_INSTALLS,
+    offline: RPM_OFFLINE,
+  },
+  dnf: {
+    clean: 'clean all',
+    cacheDir: '/var/cache/dnf',
+    installs: RPM_INSTALLS,
+    offline: RPM_OFFLINE,
+  },
+  microdnf: {
+    clean: 'clean all',
+    cacheDir: '/var/cache/yum',
+    installs: RPM_INSTALLS,
+    offline: RPM_OFFLINE,
+  },
   zypper: {
     clean: 'clean --all',
     cacheDir: '/var/cache/zypp',
     installs: new Set(['install', 'in', 'update', 'up', 'dist-upgrade', 'dup', 'patch']),
+    offline: ZYPPER_OFFLINE,
   },
 };
 
@@ -63,7 +89,10 @@ const cleanYumCache: Transform = {
     'A cache moved elsewhere by `--setopt=cachedir=` or a config file is not found.',
     readByLaterStageLimitation([...new Set(Object.values(MANAGERS).map((m) => m.cacheDir))]),
     CACHE_READER_LIMITATION,
+    offlineLimitation(['yum', 'dnf', 'microdnf', 'repoquery'], RPM_OFFLINE),
+    offlineLimitation(['zypper'], ZYPPER_OFFLINE),
     'With `caches: mount`, the tool reuses the repository metadata in the mount until it expires (`metadata_expire`), so a build can install packages up to that age where one without the mount would fetch the newest; `--refresh` on the install makes it check every time.',
+    OFFLINE_MOUNT_LIMITATION,
     ...MOUNT_LIMITATIONS,
   ],
   examples: [
@@ -96,9 +125,12 @@ const cleanYumCache: Transform = {
         ].filter((c): c is string => c !== null);
         if (added.length === 0) continue;
 
-        if (leaveAlone(doc, report, script, [manager.cacheDir], { tool })) continue;
+        const cache = { dirs: [manager.cacheDir], offline: manager.offline };
+        if (leaveAlone(doc, report, script, cache, { tool })) continue;
         const dir = manager.cacheDir;
-        const mount = planMount(options, doc, script, [{ target: dir, locked: true }]);
+        const mount = planMount(options, doc, script, [{ target: dir, locked: true }], () =>
+          offlineMountProblem(doc, script, manager.offline),
+        );
         if ('edits' in mount) {
           const command = `${tool} ${firstOperand(install.args)?.text}`;
           report.change(run.span.start, 'cacheMounted', { dir, command }, mount.edits);

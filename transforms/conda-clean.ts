@@ -3,6 +3,7 @@ import { CACHES_OPTION, mountsCaches } from '../src/cache-mounts';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import { leaveAlone, programName, runScripts, CACHE_READER_LIMITATION } from '../src/package-runs';
+import { CONDA_OFFLINE, offlineLimitation } from '../src/offline-readers';
 import type { Transform } from '../src/types';
 
 const TOOLS = new Set(['conda', 'mamba', 'micromamba']);
@@ -30,6 +31,7 @@ const condaClean: Transform = {
     'Package directories moved by `CONDA_PKGS_DIRS` or a `.condarc` are cleaned by the tool itself but not recognised as cache mounts.',
     readByLaterStageLimitation(PKGS_DIRS),
     CACHE_READER_LIMITATION,
+    offlineLimitation(['conda', 'mamba', 'micromamba'], CONDA_OFFLINE),
     '`caches: mount` adds no cache mount here: the package cache is the `pkgs` directory of an installation the base image chooses, and an environment may link to the unpacked packages in it, which a mount would hide while the RUN runs. The cleanup is added instead, and the message says so.',
   ],
   examples: [
@@ -48,7 +50,8 @@ const condaClean: Transform = {
         const tool = programName(last);
         if (commands.some((c) => c.start > last.start && isClean(c))) continue;
 
-        if (leaveAlone(doc, report, script, PKGS_DIRS, { tool })) continue;
+        if (leaveAlone(doc, report, script, { dirs: PKGS_DIRS, offline: CONDA_OFFLINE }, { tool }))
+          continue;
         // The program as the install names it: `/opt/conda/bin/conda` need not be on PATH.
         const cleanup = `${last.name} clean --all --yes`;
         const outcome = appendCommands(doc, run, [cleanup]);

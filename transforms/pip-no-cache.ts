@@ -9,6 +9,7 @@ import {
 import type { DockerDocument, InstructionInfo } from '../src/document';
 import { hasFlag, setsVariable, type ShellCommand, type Word } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
+import { offlineLimitation, PIP_OFFLINE } from '../src/offline-readers';
 import { leaveAlone, programName, runScripts, CACHE_READER_LIMITATION } from '../src/package-runs';
 
 import type { Transform } from '../src/types';
@@ -43,6 +44,7 @@ const pipNoCache: Transform = {
     'Installers that wrap pip (`pipenv`, `poetry`, `uv`) are left alone.',
     readByLaterStageLimitation([CACHE_DIR]),
     CACHE_READER_LIMITATION,
+    offlineLimitation(['pip', 'python -m pip'], PIP_OFFLINE),
     "With `caches: mount`, the mount is at root's home, so it is added only when the RUN runs as root (no `USER` naming another user) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `PIP_CACHE_DIR` (an ENV, an ARG or the RUN itself); elsewhere `--no-cache-dir` is added, and the message says why. The base image's own `USER`, environment and pip config are not known: one that moves the cache keeps it in the layer.",
     ...MOUNT_LIMITATIONS,
   ],
@@ -72,8 +74,8 @@ const pipNoCache: Transform = {
         const command = installs[0].command.args
           .slice(0, installs[0].command.args.indexOf(installs[0].install) + 1)
           .reduce((text, word) => `${text} ${word.text}`, installs[0].command.name);
-        if (leaveAlone(doc, report, script, [CACHE_DIR], { command }, installs[0].command.end))
-          continue;
+        const cache = { dirs: [CACHE_DIR], offline: PIP_OFFLINE };
+        if (leaveAlone(doc, report, script, cache, { command }, installs[0].command)) continue;
         const mount = planMount(options, doc, script, [{ target: CACHE_DIR }], () =>
           movedCacheProblem(doc, run, commands, ['PIP_CACHE_DIR']),
         );

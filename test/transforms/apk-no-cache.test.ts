@@ -252,3 +252,49 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+/** `apk --no-network` installs from the stored index and cache only. */
+transformTable('apk-no-cache', {
+  unchanged: [
+    {
+      name: 'a later `apk add --no-network`',
+      input: lines('FROM alpine:3.20', 'RUN apk add curl', 'RUN apk add --no-network jq'),
+      reason: '`--no-cache` would store no index for the later add to read',
+      note: 'Leaves `apk add` as it is: `apk add` in the `RUN` on line 3 runs from the cache rather than the network (`--no-network`), so it needs what this `RUN` leaves there.',
+    },
+    {
+      name: '`apk add --no-network` later in the same RUN',
+      input: lines('FROM alpine:3.20', 'RUN apk add curl && apk add --no-network jq'),
+      reason: 'the second add reads the index the first stores',
+      note: '`apk add` later in this `RUN` runs from the cache rather than the network (`--no-network`)',
+    },
+    {
+      name: 'a later add in a `RUN --network=none`',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN apk update && apk add curl',
+        'RUN --network=none apk add jq',
+      ),
+      reason:
+        'without a network the later add reads the stored index, which dropping `apk update` would lose',
+      note: '`apk add` in the `RUN` on line 3 runs from the cache rather than the network (`RUN --network=none`)',
+    },
+    {
+      name: 'an add in a `RUN --network=none` itself',
+      input: lines('FROM alpine:3.20', 'RUN --network=none apk add jq'),
+      reason: '`--no-cache` would make it fetch an index it cannot reach',
+      note: '`apk add` here runs from the cache rather than the network (`RUN --network=none`)',
+    },
+  ],
+  changed: [
+    {
+      name: 'a later `apk del` without a network reads no index',
+      input: lines('FROM alpine:3.20', 'RUN apk add curl', 'RUN --network=none apk del curl'),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN apk add --no-cache curl',
+        'RUN --network=none apk del curl',
+      ),
+    },
+  ],
+});

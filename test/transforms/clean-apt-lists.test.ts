@@ -776,3 +776,174 @@ test('with cache mounts, a RUN joined after the install is judged with it', asyn
     ),
   );
 });
+
+/** A later install without a network reads the lists this RUN leaves, even after its own `apt-get update`. */
+transformTable('clean-apt-lists', {
+  unchanged: [
+    {
+      name: 'a later `apt-cache` without a network, after an `apt-get update` that cannot fetch',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        'RUN --network=none apt-get update && apt-cache policy jq',
+      ),
+      reason: 'the failed update leaves the lists of this RUN for `apt-cache` to read',
+      note: '`apt-cache policy` in the `RUN` on line 3 runs from the cache rather than the network (`RUN --network=none`)',
+    },
+  ],
+  changed: [
+    {
+      name: 'a later install in a `RUN --network=none`, after an `apt-get update` that cannot fetch',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        'RUN --network=none apt-get update && apt-get install -y jq',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        'RUN --network=none apt-get update && apt-get install -y jq && rm -rf /var/lib/apt/lists/*',
+      ),
+      note: 'Leaves the apt package lists of this `RUN`: `apt-get install` in the `RUN` on line 3 runs from the cache rather than the network (`RUN --network=none`), so it needs what this `RUN` leaves there.',
+    },
+    {
+      name: 'a later `--no-download` after its own `update`: the lists cleanup keeps the packages it reads',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        'RUN apt-get update && apt-get install -y --no-download curl',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
+        'RUN apt-get update && apt-get install -y --no-download curl && rm -rf /var/lib/apt/lists/*',
+      ),
+    },
+    {
+      name: 'a download-only install: the lists go, the downloaded packages stay',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y --download-only curl',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y --download-only curl && rm -rf /var/lib/apt/lists/*',
+      ),
+    },
+  ],
+});
+
+/** A mount at `/var/cache/apt` would take the downloaded packages out of the layer, where the cleanup keeps them. */
+transformTable(
+  'clean-apt-lists',
+  {
+    unchanged: [
+      {
+        name: 'a later `apt-cache` without a network, after an `apt-get update` that cannot fetch',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y curl',
+          'RUN --network=none apt-get update && apt-cache policy jq',
+        ),
+        reason: 'the failed update leaves the lists of this RUN for `apt-cache` to read',
+        note: '`apt-cache policy` in the `RUN` on line 3 runs from the cache rather than the network (`RUN --network=none`)',
+      },
+    ],
+    changed: [
+      {
+        name: 'a download-only install: the cleanup instead',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y --download-only curl',
+        ),
+        output: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y --download-only curl && rm -rf /var/lib/apt/lists/*',
+        ),
+        message:
+          'instead of cache mounts, because `apt-get install` only downloads packages into the cache (`--download-only`), for a later step to install them from there:',
+      },
+      {
+        name: '`-d` grouped with `-y`: the cleanup instead',
+        input: lines('FROM debian:12', 'RUN apt-get update && apt-get install -yd curl'),
+        output: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -yd curl && rm -rf /var/lib/apt/lists/*',
+        ),
+        message: '(`-d`)',
+      },
+      {
+        name: '`-o APT::Get::Download-Only=true`: the cleanup instead',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y -o APT::Get::Download-Only=true curl',
+        ),
+        output: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y -o APT::Get::Download-Only=true curl && rm -rf /var/lib/apt/lists/*',
+        ),
+        message: '(`-o APT::Get::Download-Only=true`)',
+      },
+      {
+        name: 'a later RUN names the downloaded packages: the cleanup instead',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y curl',
+          'RUN dpkg -i /var/cache/apt/archives/*.deb',
+        ),
+        output: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
+          'RUN dpkg -i /var/cache/apt/archives/*.deb',
+        ),
+        message: 'because `dpkg` in the `RUN` on line 3 names the cache, which it may read:',
+      },
+      {
+        name: 'a later stage copies the downloaded packages: the cleanup instead',
+        input: lines(
+          'FROM debian:12 AS a',
+          'RUN apt-get update && apt-get install -y curl',
+          'FROM debian:12',
+          'COPY --from=a /var/cache/apt/archives /debs',
+        ),
+        output: lines(
+          'FROM debian:12 AS a',
+          'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
+          'FROM debian:12',
+          'COPY --from=a /var/cache/apt/archives /debs',
+        ),
+        message:
+          'because the `COPY --from=a` on line 4 copies `/var/cache/apt/archives` from this stage',
+      },
+      {
+        name: 'a later `--no-download`, and one of its own: the cleanup instead for both',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y curl',
+          'RUN apt-get update && apt-get install -y --no-download curl',
+        ),
+        output: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
+          'RUN apt-get update && apt-get install -y --no-download curl && rm -rf /var/lib/apt/lists/*',
+        ),
+        message:
+          'because `apt-get install` in the `RUN` on line 3 runs from the cache rather than the network (`--no-download`), so it needs what this `RUN` leaves there:',
+      },
+      {
+        name: 'an install of its own with `--no-download`: the cleanup instead',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y --no-download curl',
+        ),
+        output: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y --no-download curl && rm -rf /var/lib/apt/lists/*',
+        ),
+        message:
+          'because `apt-get install` runs from the cache rather than the network (`--no-download`), and a mount would hide the cache the image has:',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);

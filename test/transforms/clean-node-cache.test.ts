@@ -192,3 +192,181 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+/** Later npm commands that run from the cache rather than the network keep it. */
+transformTable('clean-node-cache', {
+  unchanged: [
+    {
+      name: 'a later `npx --offline`',
+      input: lines('FROM node:22', 'RUN npm ci', 'RUN npx --offline cowsay hi'),
+      reason: '`--offline` installs only from the cache, which the cleanup would empty',
+      note: '`npx cowsay` in the `RUN` on line 3 runs from the cache rather than the network (`--offline`), so it needs what this `RUN` leaves there',
+    },
+    {
+      name: 'a later `--prefer-offline`',
+      input: lines('FROM node:22', 'RUN npm ci', 'RUN npm view lodash version --prefer-offline'),
+      reason: '`--prefer-offline` takes the versions the cache holds before asking the registry',
+      note: '`npm view` in the `RUN` on line 3 runs from the cache rather than the network (`--prefer-offline`)',
+    },
+    {
+      name: 'a later `--cache-min`, the old spelling of `--prefer-offline`',
+      input: lines('FROM node:22', 'RUN npm ci', 'RUN npm exec --cache-min=9999999 cowsay'),
+      reason: 'npm reads a large `--cache-min` as `--prefer-offline`',
+      note: '`npm exec` in the `RUN` on line 3 runs from the cache rather than the network (`--cache-min=9999999`)',
+    },
+    {
+      name: '`npm_config_offline` set by an ENV between the RUNs',
+      input: lines('FROM node:22', 'RUN npm ci', 'ENV npm_config_offline=true', 'RUN npx cowsay'),
+      reason: 'npm reads its config from the environment',
+      note: '(`npm_config_offline` set by the `ENV` on line 3)',
+    },
+    {
+      name: 'an ARG `NPM_CONFIG_PREFER_OFFLINE` without a value',
+      input: lines('FROM node:22', 'RUN npm ci', 'ARG NPM_CONFIG_PREFER_OFFLINE', 'RUN npx cowsay'),
+      reason: 'a build argument may set it, and npm reads the variable in any case',
+      note: '(`NPM_CONFIG_PREFER_OFFLINE` set by the `ARG` on line 3)',
+    },
+    {
+      name: '`npm_config_offline` set on the command',
+      input: lines('FROM node:22', 'RUN npm ci', 'RUN npm_config_offline=1 npx cowsay'),
+      reason: 'the variable turns `offline` on for that command',
+      note: '(`npm_config_offline` set in the `RUN`)',
+    },
+    {
+      name: '`npm config set offline` earlier in the later RUN',
+      input: lines('FROM node:22', 'RUN npm ci', 'RUN npm config set offline true && npx cowsay'),
+      reason: 'the setting lands in `.npmrc`, which every npm command after it reads',
+      note: '(`npm config set offline` earlier in the `RUN`)',
+    },
+    {
+      name: '`npm set prefer-offline=true` in a stage this one builds on',
+      input: lines(
+        'FROM node:22 AS base',
+        'RUN npm set prefer-offline=true',
+        'FROM base',
+        'RUN npm ci',
+        'RUN npx cowsay',
+      ),
+      reason: 'the `.npmrc` the base stage wrote is in this one',
+      note: '`npx cowsay` in the `RUN` on line 5 runs from the cache rather than the network (`npm set prefer-offline` on line 2)',
+    },
+    {
+      name: 'a later `RUN --network=none` that installs',
+      input: lines('FROM node:22', 'RUN npm ci', 'RUN --network=none npx cowsay'),
+      reason: 'without a network, npx can only take what the cache holds',
+      note: '(`RUN --network=none`)',
+    },
+  ],
+  changed: [
+    {
+      name: 'the install with `--offline` later: only that one is cleaned',
+      input: lines('FROM node:20', 'RUN npm ci', 'ENV A=1', 'RUN npm install --offline lodash'),
+      output: lines(
+        'FROM node:20',
+        'RUN npm ci',
+        'ENV A=1',
+        'RUN npm install --offline lodash && npm cache clean --force',
+      ),
+      message: 'after `npm install`',
+      note: 'Leaves the npm cache of this `RUN`: `npm install` in the `RUN` on line 4 runs from the cache rather than the network (`--offline`), so it needs what this `RUN` leaves there.',
+    },
+    {
+      name: 'a later install online',
+      input: lines('FROM node:22', 'RUN npm ci', 'RUN npm install lodash'),
+      output: lines(
+        'FROM node:22',
+        'RUN npm ci && npm cache clean --force',
+        'RUN npm install lodash && npm cache clean --force',
+      ),
+    },
+    {
+      name: 'a later `--offline=false`',
+      input: lines('FROM node:22', 'RUN npm ci', 'RUN npx --offline=false cowsay'),
+      output: lines(
+        'FROM node:22',
+        'RUN npm ci && npm cache clean --force',
+        'RUN npx --offline=false cowsay',
+      ),
+    },
+    {
+      name: '`npm_config_offline=false` by ENV',
+      input: lines('FROM node:22', 'ENV npm_config_offline=false', 'RUN npm ci', 'RUN npx cowsay'),
+      output: lines(
+        'FROM node:22',
+        'ENV npm_config_offline=false',
+        'RUN npm ci && npm cache clean --force',
+        'RUN npx cowsay',
+      ),
+    },
+    {
+      name: '`npm_config_offline` set in a stage this one does not build on',
+      input: lines(
+        'FROM node:22 AS other',
+        'ENV npm_config_offline=true',
+        'FROM node:22',
+        'RUN npm ci',
+        'RUN npx cowsay',
+      ),
+      output: lines(
+        'FROM node:22 AS other',
+        'ENV npm_config_offline=true',
+        'FROM node:22',
+        'RUN npm ci && npm cache clean --force',
+        'RUN npx cowsay',
+      ),
+    },
+    {
+      name: 'a later `RUN --network=none npm run build`',
+      input: lines('FROM node:22', 'RUN npm ci', 'RUN --network=none npm run build'),
+      output: lines(
+        'FROM node:22',
+        'RUN npm ci && npm cache clean --force',
+        'RUN --network=none npm run build',
+      ),
+    },
+    {
+      name: 'a later `yarn --offline` reads its own cache, not npm’s',
+      input: lines('FROM node:22', 'RUN npm ci', 'RUN yarn install --offline'),
+      output: lines(
+        'FROM node:22',
+        'RUN npm ci && npm cache clean --force',
+        'RUN yarn install --offline',
+      ),
+    },
+    {
+      name: '`--offline` after the install in the same RUN: the cleanup comes after it',
+      input: lines('FROM node:22', 'RUN npm ci && npm install --offline lodash'),
+      output: lines(
+        'FROM node:22',
+        'RUN npm ci && npm install --offline lodash && npm cache clean --force',
+      ),
+    },
+  ],
+});
+
+transformTable(
+  'clean-node-cache',
+  {
+    unchanged: [
+      {
+        name: 'a later offline reader',
+        input: lines('FROM node:22', 'RUN npm ci', 'RUN npx --offline cowsay'),
+        reason: 'a mount would keep the cache out of the layer the later RUN reads',
+        note: '`npx cowsay` in the `RUN` on line 3 runs from the cache rather than the network (`--offline`)',
+      },
+    ],
+    changed: [
+      {
+        name: 'an install of its own with `--offline`: the cleanup instead',
+        input: lines('FROM node:22', 'RUN npm install --offline lodash'),
+        output: lines(
+          'FROM node:22',
+          'RUN npm install --offline lodash && npm cache clean --force',
+        ),
+        message:
+          'instead of a cache mount, because `npm install` runs from the cache rather than the network (`--offline`), and a mount would hide the cache the image has:',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);

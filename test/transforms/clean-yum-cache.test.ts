@@ -195,3 +195,221 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+/** Later commands that run from the cached metadata and packages keep them; so does a download-only install. */
+transformTable('clean-yum-cache', {
+  unchanged: [
+    {
+      name: 'a later `yum -C`',
+      input: lines('FROM centos:7', 'RUN yum install -y curl', 'RUN yum -C list installed'),
+      reason: '`-C` runs from the cache only, which the cleanup would empty',
+      note: 'Leaves the `yum` cache of this `RUN`: `yum list` in the `RUN` on line 3 runs from the cache rather than the network (`-C`), so it needs what this `RUN` leaves there.',
+    },
+    {
+      name: '`-C` grouped with other letters',
+      input: lines('FROM centos:7', 'RUN yum install -y curl', 'RUN yum -qC list installed'),
+      reason: 'yum reads `-qC` as `-q -C`',
+      note: '(`-C`)',
+    },
+    {
+      name: 'a later `dnf --cacheonly`',
+      input: lines(
+        'FROM rockylinux:9',
+        'RUN dnf install -y git',
+        'RUN dnf --cacheonly repoquery git',
+      ),
+      reason: '`--cacheonly` is `-C` written out',
+      note: '`dnf repoquery` in the `RUN` on line 3 runs from the cache rather than the network (`--cacheonly`)',
+    },
+    {
+      name: 'a later `--setopt=cacheonly=True`',
+      input: lines(
+        'FROM rockylinux:9',
+        'RUN dnf install -y git',
+        'RUN dnf --setopt=cacheonly=True list git',
+      ),
+      reason: 'the `cacheonly` setting is what `-C` sets',
+      note: '(`--setopt cacheonly=True`)',
+    },
+    {
+      name: 'a later `--setopt cacheonly=1` in two words',
+      input: lines(
+        'FROM rockylinux:9',
+        'RUN dnf install -y git',
+        'RUN dnf --setopt cacheonly=1 list git',
+      ),
+      reason: 'dnf takes the setting as the next word too',
+      note: '(`--setopt cacheonly=1`)',
+    },
+    {
+      name: "yum-utils' `repoquery -C`",
+      input: lines(
+        'FROM centos:7',
+        'RUN yum install -y yum-utils',
+        'RUN repoquery -C --requires git',
+      ),
+      reason: 'repoquery runs from the yum cache with `-C`',
+      note: '`repoquery git` in the `RUN` on line 3 runs from the cache rather than the network (`-C`)',
+    },
+    {
+      name: 'another tool of the family reads it: `yum` is dnf from RHEL 8 on',
+      input: lines('FROM rockylinux:9', 'RUN dnf install -y git', 'RUN yum -C list installed'),
+      reason: 'there `yum` reads the dnf cache',
+      note: '`yum list` in the `RUN` on line 3 runs from the cache',
+    },
+    {
+      name: 'a later `zypper --no-refresh`',
+      input: lines(
+        'FROM opensuse/leap:15.6',
+        'RUN zypper --non-interactive install curl',
+        'RUN zypper --no-refresh search git',
+      ),
+      reason:
+        'without a refresh zypper reads only the cached metadata, and skips a repository not cached',
+      note: '`zypper search` in the `RUN` on line 3 runs from the cache rather than the network (`--no-refresh`)',
+    },
+    {
+      name: 'a download-only install',
+      input: lines('FROM centos:7', 'RUN yum install -y --downloadonly git'),
+      reason: 'the packages it downloads into the cache are all the RUN is for',
+      note: 'Leaves the `yum` cache of this `RUN`: `yum install` only downloads packages into the cache (`--downloadonly`), for a later step to install them from there.',
+    },
+    {
+      name: 'a download-only zypper install, `-d`',
+      input: lines('FROM opensuse/leap:15.6', 'RUN zypper --non-interactive install -d git'),
+      reason: '`-d` is `--download-only`',
+      note: '`zypper install` only downloads packages into the cache (`-d`)',
+    },
+    {
+      name: 'a download-only zypper install, `--download only`',
+      input: lines(
+        'FROM opensuse/leap:15.6',
+        'RUN zypper --non-interactive install --download only git',
+      ),
+      reason: '`--download only` is `--download-only`',
+      note: '(`--download only`)',
+    },
+  ],
+  changed: [
+    {
+      name: 'the install with `-C` later: only that one is cleaned',
+      input: lines(
+        'FROM centos:7',
+        'RUN yum install -y curl',
+        'ENV A=1',
+        'RUN yum -C install -y git',
+      ),
+      output: lines(
+        'FROM centos:7',
+        'RUN yum install -y curl',
+        'ENV A=1',
+        'RUN yum -C install -y git && yum clean all && rm -rf /var/cache/yum',
+      ),
+      note: 'Leaves the `yum` cache of this `RUN`: `yum install` in the `RUN` on line 4 runs from the cache rather than the network (`-C`), so it needs what this `RUN` leaves there.',
+    },
+    {
+      name: 'a later install in a `RUN --network=none`',
+      input: lines(
+        'FROM rockylinux:9',
+        'RUN dnf install -y git',
+        'RUN --network=none dnf install -y vim',
+      ),
+      output: lines(
+        'FROM rockylinux:9',
+        'RUN dnf install -y git',
+        'RUN --network=none dnf install -y vim && dnf clean all && rm -rf /var/cache/dnf',
+      ),
+      note: '`dnf install` in the `RUN` on line 3 runs from the cache rather than the network (`RUN --network=none`)',
+    },
+    {
+      name: 'a later install online',
+      input: lines('FROM centos:7', 'RUN yum install -y curl', 'RUN yum install -y git'),
+      output: lines(
+        'FROM centos:7',
+        'RUN yum install -y curl && yum clean all && rm -rf /var/cache/yum',
+        'RUN yum install -y git && yum clean all && rm -rf /var/cache/yum',
+      ),
+    },
+    {
+      name: 'a later `--setopt=cacheonly=False`',
+      input: lines(
+        'FROM rockylinux:9',
+        'RUN dnf install -y git',
+        'RUN dnf --setopt=cacheonly=False list git',
+      ),
+      output: lines(
+        'FROM rockylinux:9',
+        'RUN dnf install -y git && dnf clean all && rm -rf /var/cache/dnf',
+        'RUN dnf --setopt=cacheonly=False list git',
+      ),
+    },
+    {
+      name: "zypper's `-C` is `--cache-dir`, not cache-only",
+      input: lines(
+        'FROM opensuse/leap:15.6',
+        'RUN zypper --non-interactive install curl',
+        'RUN zypper -C /tmp/zc search git',
+      ),
+      output: lines(
+        'FROM opensuse/leap:15.6',
+        'RUN zypper --non-interactive install curl && zypper clean --all && rm -rf /var/cache/zypp',
+        'RUN zypper -C /tmp/zc search git',
+      ),
+    },
+    {
+      name: 'a later `RUN --network=none` that reaches no repository',
+      input: lines('FROM rockylinux:9', 'RUN dnf install -y git', 'RUN --network=none dnf history'),
+      output: lines(
+        'FROM rockylinux:9',
+        'RUN dnf install -y git && dnf clean all && rm -rf /var/cache/dnf',
+        'RUN --network=none dnf history',
+      ),
+    },
+    {
+      name: 'a download-only install, then one that installs: the later one is cleaned',
+      input: lines(
+        'FROM centos:7',
+        'RUN yum install -y --downloadonly git',
+        'RUN yum install -y git',
+      ),
+      output: lines(
+        'FROM centos:7',
+        'RUN yum install -y --downloadonly git',
+        'RUN yum install -y git && yum clean all && rm -rf /var/cache/yum',
+      ),
+    },
+  ],
+});
+
+transformTable(
+  'clean-yum-cache',
+  {
+    unchanged: [
+      {
+        name: 'a download-only install',
+        input: lines('FROM rockylinux:9', 'RUN dnf install -y --downloadonly git'),
+        reason: 'a mount would keep the downloaded packages out of the layer',
+        note: '`dnf install` only downloads packages into the cache (`--downloadonly`)',
+      },
+      {
+        name: 'a later `-C`',
+        input: lines('FROM rockylinux:9', 'RUN dnf install -y git', 'RUN dnf -C list installed'),
+        reason: 'a mount would keep the cache out of the layer the later RUN reads',
+        note: '`dnf list` in the `RUN` on line 3 runs from the cache rather than the network (`-C`)',
+      },
+    ],
+    changed: [
+      {
+        name: 'an install of its own with `-C`: the cleanup instead',
+        input: lines('FROM rockylinux:9', 'RUN dnf -C install -y git'),
+        output: lines(
+          'FROM rockylinux:9',
+          'RUN dnf -C install -y git && dnf clean all && rm -rf /var/cache/dnf',
+        ),
+        message:
+          'instead of a cache mount, because `dnf install` runs from the cache rather than the network (`-C`), and a mount would hide the cache the image has:',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);

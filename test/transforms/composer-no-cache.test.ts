@@ -162,3 +162,113 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+/** Composer runs from its cache only with `COMPOSER_DISABLE_NETWORK`; `--no-cache` would leave it nothing. */
+transformTable('composer-no-cache', {
+  unchanged: [
+    {
+      name: 'a later install with `COMPOSER_DISABLE_NETWORK` from an ENV',
+      input: lines(
+        'FROM composer:2',
+        'RUN composer install',
+        'ENV COMPOSER_DISABLE_NETWORK=1',
+        'RUN composer install -d /app',
+      ),
+      reason: 'the later install takes every package from the cache the first one fills',
+      note: 'Leaves `composer install` as it is: `composer install` in the `RUN` on line 4 runs from the cache rather than the network (`COMPOSER_DISABLE_NETWORK` set by the `ENV` on line 3), so it needs what this `RUN` leaves there.',
+    },
+    {
+      name: 'the offline install itself',
+      input: lines(
+        'FROM composer:2',
+        'RUN composer install',
+        'ENV COMPOSER_DISABLE_NETWORK=1',
+        'RUN composer install -d /app',
+      ),
+      reason: '`--no-cache` on it would keep it from the cache it installs from',
+      note: '`composer install` here runs from the cache rather than the network (`COMPOSER_DISABLE_NETWORK` set by the `ENV` on line 3), so the change would leave it nothing to read',
+    },
+    {
+      name: '`COMPOSER_DISABLE_NETWORK` on the command',
+      input: lines('FROM composer:2', 'RUN COMPOSER_DISABLE_NETWORK=1 composer install'),
+      reason: 'the install reads the cache an earlier build step or the image filled',
+      note: '(`COMPOSER_DISABLE_NETWORK` set in the `RUN`)',
+    },
+    {
+      name: 'an offline `composer require` after the install in the same RUN',
+      input: lines(
+        'FROM composer:2',
+        'RUN composer install && COMPOSER_DISABLE_NETWORK=1 composer require foo/bar',
+      ),
+      reason: 'the second command installs from the cache the first fills',
+      note: '`composer require` later in this `RUN` runs from the cache rather than the network',
+    },
+    {
+      name: 'an install in a `RUN --network=none`',
+      input: lines('FROM composer:2', 'RUN --network=none composer install'),
+      reason: 'without a network it can only install from the cache',
+      note: '`composer install` here runs from the cache rather than the network (`RUN --network=none`)',
+    },
+    {
+      name: 'a download-only install',
+      input: lines('FROM composer:2', 'RUN composer install --download-only'),
+      reason: 'it only fills the cache, which `--no-cache` would keep it from doing',
+      note: 'Leaves `composer install` as it is: `composer install` only downloads packages into the cache (`--download-only`), for a later step to install them from there.',
+    },
+  ],
+  changed: [
+    {
+      name: '`COMPOSER_DISABLE_NETWORK=0` turns nothing off',
+      input: lines('FROM composer:2', 'ENV COMPOSER_DISABLE_NETWORK=0', 'RUN composer install'),
+      output: lines(
+        'FROM composer:2',
+        'ENV COMPOSER_DISABLE_NETWORK=0',
+        'RUN composer install --no-cache',
+      ),
+    },
+    {
+      name: 'a later `composer dump-autoload` without a network reads no cache',
+      input: lines(
+        'FROM composer:2',
+        'RUN composer install',
+        'RUN --network=none composer dump-autoload',
+      ),
+      output: lines(
+        'FROM composer:2',
+        'RUN composer install --no-cache',
+        'RUN --network=none composer dump-autoload',
+      ),
+    },
+  ],
+});
+
+transformTable(
+  'composer-no-cache',
+  {
+    unchanged: [
+      {
+        name: 'a later offline install',
+        input: lines(
+          'FROM composer:2',
+          'RUN composer install',
+          'RUN COMPOSER_DISABLE_NETWORK=1 composer install -d /app',
+        ),
+        reason: 'a mount would keep the cache out of the layer the later RUN reads',
+        note: '`composer install` in the `RUN` on line 3 runs from the cache rather than the network',
+      },
+    ],
+    changed: [
+      {
+        name: 'a later install online: both mounted',
+        input: lines('FROM composer:2', 'RUN composer install', 'RUN composer install -d /app'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM composer:2',
+          'RUN --mount=type=cache,target=/tmp/cache composer install',
+          'RUN --mount=type=cache,target=/tmp/cache composer install -d /app',
+        ),
+      },
+    ],
+  },
+  { caches: 'mount' },
+);

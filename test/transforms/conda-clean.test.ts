@@ -128,3 +128,135 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+/** Later conda commands that run from the package cache or the cached index keep them. */
+transformTable('conda-clean', {
+  unchanged: [
+    {
+      name: 'a later `--offline`',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy',
+        'RUN conda search --offline scipy',
+      ),
+      reason: '`--offline` reads the cached index and packages only',
+      note: 'Leaves the conda package cache of this `RUN`: `conda search` in the `RUN` on line 3 runs from the cache rather than the network (`--offline`), so it needs what this `RUN` leaves there.',
+    },
+    {
+      name: 'a later `-C`, `--use-index-cache`',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy',
+        'RUN conda search -C scipy',
+      ),
+      reason: 'the cached index, however old, picks the versions',
+      note: '(`-C`)',
+    },
+    {
+      name: 'a later `--use-index-cache` written out',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy',
+        'RUN conda search --use-index-cache scipy',
+      ),
+      reason: 'the cached index, however old, picks the versions',
+      note: '(`--use-index-cache`)',
+    },
+    {
+      name: '`CONDA_OFFLINE` set by an ENV',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy',
+        'ENV CONDA_OFFLINE=true',
+        'RUN conda search scipy',
+      ),
+      reason: 'conda reads its settings from `CONDA_*` variables',
+      note: '(`CONDA_OFFLINE` set by the `ENV` on line 3)',
+    },
+    {
+      name: 'mamba reads the same cache',
+      input: lines(
+        'FROM condaforge/miniforge3',
+        'RUN conda install -y numpy',
+        'RUN mamba search --offline scipy',
+      ),
+      reason: 'mamba uses the package cache of the installation',
+      note: '`mamba search` in the `RUN` on line 3 runs from the cache rather than the network (`--offline`)',
+    },
+    {
+      name: '`conda config --set offline true` in a RUN between',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy',
+        'RUN conda config --set offline true',
+        'RUN conda search scipy',
+      ),
+      reason: 'the setting lands in `.condarc`, which every conda command after it reads',
+      note: '(`conda config --set offline` on line 3)',
+    },
+    {
+      name: 'a download-only install',
+      input: lines('FROM continuumio/miniconda3', 'RUN conda install -y --download-only numpy'),
+      reason:
+        'the packages it puts in the cache are all the RUN is for, and `conda clean` would remove them as unused',
+      note: 'Leaves the conda package cache of this `RUN`: `conda install` only downloads packages into the cache (`--download-only`), for a later step to install them from there.',
+    },
+  ],
+  changed: [
+    {
+      name: 'the install with `--offline` later: only that one is cleaned',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy',
+        'RUN conda install -y --offline scipy',
+      ),
+      output: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy',
+        'RUN conda install -y --offline scipy && conda clean --all --yes',
+      ),
+      note: '`conda install` in the `RUN` on line 3 runs from the cache rather than the network (`--offline`)',
+    },
+    {
+      name: 'a later install online',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy',
+        'RUN conda install -y scipy',
+      ),
+      output: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy && conda clean --all --yes',
+        'RUN conda install -y scipy && conda clean --all --yes',
+      ),
+    },
+    {
+      name: '`CONDA_OFFLINE=false`',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'ENV CONDA_OFFLINE=false',
+        'RUN conda install -y numpy',
+        'RUN conda search scipy',
+      ),
+      output: lines(
+        'FROM continuumio/miniconda3',
+        'ENV CONDA_OFFLINE=false',
+        'RUN conda install -y numpy && conda clean --all --yes',
+        'RUN conda search scipy',
+      ),
+    },
+    {
+      name: 'a later `conda list` without a network reads no cache',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy',
+        'RUN --network=none conda list',
+      ),
+      output: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy && conda clean --all --yes',
+        'RUN --network=none conda list',
+      ),
+    },
+  ],
+});

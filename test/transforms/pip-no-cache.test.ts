@@ -530,3 +530,49 @@ test('with `caches: mount`, a file written into the cache by the RUN before stay
     ),
   );
 });
+
+/** pip has no offline option that needs its cache, but without a network it is served from it. */
+transformTable('pip-no-cache', {
+  unchanged: [
+    {
+      name: 'an install in a `RUN --network=none`',
+      input: lines('FROM python:3.12', 'RUN --network=none pip install -r requirements.txt'),
+      reason: 'without a network, pip can only take what its HTTP cache still serves',
+      note: 'Leaves `pip install` as it is: `pip install` here runs from the cache rather than the network (`RUN --network=none`), so the change would leave it nothing to read.',
+    },
+    {
+      name: 'a later install in a `RUN --network=none`',
+      input: lines(
+        'FROM python:3.12',
+        'RUN pip install flask',
+        'RUN --network=none python -m pip install flask-cors',
+      ),
+      reason: 'the later install may be served from the cache the first one fills',
+      note: '`python -m pip install` in the `RUN` on line 3 runs from the cache rather than the network (`RUN --network=none`)',
+    },
+  ],
+  changed: [
+    {
+      name: 'a later `pip list` without a network reads no cache',
+      input: lines('FROM python:3.12', 'RUN pip install flask', 'RUN --network=none pip list'),
+      output: lines(
+        'FROM python:3.12',
+        'RUN pip install --no-cache-dir flask',
+        'RUN --network=none pip list',
+      ),
+    },
+    {
+      name: 'a later `--no-index` install reads the links, not the cache',
+      input: lines(
+        'FROM python:3.12',
+        'RUN pip download -d /wheels flask',
+        'RUN pip install --no-index --find-links /wheels flask',
+      ),
+      output: lines(
+        'FROM python:3.12',
+        'RUN pip download -d /wheels flask',
+        'RUN pip install --no-cache-dir --no-index --find-links /wheels flask',
+      ),
+    },
+  ],
+});
