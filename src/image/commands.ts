@@ -134,9 +134,11 @@ export function comparisonText(dockerfile: string, changes: Change[], c: Compari
   lines.push(c.config.length === 0 ? 'config: same' : 'config differs:');
   for (const d of c.config)
     lines.push(`  ${d.field}: ${JSON.stringify(d.original)} → ${JSON.stringify(d.rewritten)}`);
-  if (c.workdirDirectories.length > 0) {
-    lines.push('empty WORKDIR directories only one image has (not counted as a difference):');
-    for (const d of c.workdirDirectories) lines.push(`  ${fileDifferenceText(d)}`);
+  if (c.builderDirectories.length > 0) {
+    lines.push(
+      'empty directories the builder made for a step, only one image has (not counted as a difference):',
+    );
+    for (const d of c.builderDirectories) lines.push(`  ${fileDifferenceText(d)}`);
   }
   lines.push(c.same ? 'verified: same files and config' : 'NOT verified: the images differ');
   return lines.join('\n') + '\n';

@@ -12,6 +12,9 @@ export const IGNORED_PATHS = [
   '/etc/resolv.conf',
 ];
 
+/** The target of a `--mount` flag as a build history records it. */
+const MOUNT_TARGET = /--mount=\S*?\b(?:target|dst|destination)=([^,\s]+)/g;
+
 const COMPARED_FIELDS = ['type', 'mode', 'uid', 'gid', 'linkTarget', 'sha256'] as const;
 
 export interface FileDifference {
@@ -41,11 +44,13 @@ export interface Comparison {
   bytesSaved: number;
   files: FileDifference[];
   /**
-   * Empty directories that only one image has and that a WORKDIR names:
-   * the builder creates them when a step runs in them, so a rewrite that
-   * runs fewer steps can leave one out. Reported, not counted as a difference.
+   * Empty directories that only one image has and that the builder itself
+   * makes for a step: the WORKDIR it runs in, `/run` where it mounts its own
+   * files into a RUN, a `RUN --mount` target and the directories above it.
+   * A rewrite that runs fewer steps, or other ones, can leave one out.
+   * Reported, not counted as a difference.
    */
-  workdirDirectories: FileDifference[];
+  builderDirectories: FileDifference[];
   config: ConfigDifference[];
   /** Same files and same config. */
   same: boolean;
@@ -53,9 +58,9 @@ export interface Comparison {
 
 /** Compares the final filesystems, configs and sizes of two images. */
 export function compareImages(original: Image, rewritten: Image): Comparison {
-  const workdirs = new Set([...workdirPaths(original), ...workdirPaths(rewritten)]);
+  const made = new Set([...builderPaths(original), ...builderPaths(rewritten)]);
   const files: FileDifference[] = [];
-  const workdirDirectories: FileDifference[] = [];
+  const builderDirectories: FileDifference[] = [];
   const paths = new Set([...original.files.keys(), ...rewritten.files.keys()]);
   for (const path of [...paths].sort()) {
     if (isIgnored(path)) continue;
@@ -72,7 +77,8 @@ export function compareImages(original: Image, rewritten: Image): Comparison {
     }
     const [present, image] = before ? [before, original] : [after!, rewritten];
     const difference: FileDifference = { path, kind: before ? 'original' : 'rewritten' };
-    if (workdirs.has(path) && isEmptyDirectory(present, image)) workdirDirectories.push(difference);
+    if (made.has(path) && isEmptyDirectory(present, image, made))
+      builderDirectories.push(difference);
     else files.push(difference);
   }
 
@@ -91,7 +97,7 @@ export function compareImages(original: Image, rewritten: Image): Comparison {
     rewritten: { bytes: rewrittenBytes, layers: rewritten.layers.length },
     bytesSaved: originalBytes - rewrittenBytes,
     files,
-    workdirDirectories,
+    builderDirectories,
     config,
     same: files.length === 0 && config.length === 0,
   };
@@ -101,17 +107,29 @@ function isIgnored(path: string): boolean {
   return IGNORED_PATHS.some((ignored) => path === ignored || path.startsWith(ignored + '/'));
 }
 
-function workdirPaths(image: Image): string[] {
-  return image.history
-    .map((step) => /^WORKDIR\s+(\S+)/.exec(step.instruction)?.[1])
-    .filter((dir): dir is string => dir !== undefined && dir.startsWith('/'))
-    .map((dir) => dir.replace(/\/+$/, '') || '/');
+/** Where the builder runs a RUN, the builder's own mount point `/run`, and each RUN's mount targets. */
+function builderPaths(image: Image): string[] {
+  const paths = ['/run'];
+  for (const { instruction } of image.history) {
+    const workdir = /^WORKDIR\s+(\S+)/.exec(instruction)?.[1];
+    if (workdir?.startsWith('/')) paths.push(workdir.replace(/\/+$/, '') || '/');
+    for (const [, target] of instruction.matchAll(MOUNT_TARGET)) {
+      for (let dir = target.replace(/\/+$/, ''); dir.startsWith('/') && dir !== '';) {
+        paths.push(dir);
+        dir = dir.slice(0, dir.lastIndexOf('/'));
+      }
+    }
+  }
+  return paths;
 }
 
-function isEmptyDirectory(file: FinalFile, image: Image): boolean {
+/** A directory that holds nothing but directories the builder made, themselves empty so. */
+function isEmptyDirectory(file: FinalFile, image: Image, made: Set<string>): boolean {
   if (file.type !== 'directory') return false;
   const prefix = file.path + '/';
-  for (const path of image.files.keys()) if (path.startsWith(prefix)) return false;
+  for (const [path, inside] of image.files) {
+    if (path.startsWith(prefix) && (inside.type !== 'directory' || !made.has(path))) return false;
+  }
   return true;
 }
 

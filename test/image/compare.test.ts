@@ -97,10 +97,37 @@ describe('compareImages', () => {
 
     const comparison = compareImages(original, rewritten);
 
-    expect(comparison.workdirDirectories).toEqual([{ path: '/app', kind: 'original' }]);
+    expect(comparison.builderDirectories).toEqual([{ path: '/app', kind: 'original' }]);
     expect(comparison.files).toEqual([
       { path: '/data', kind: 'original' },
       { path: '/x', kind: 'rewritten' },
+    ]);
+  });
+
+  it("reports the builder's empty /run and RUN --mount targets apart, but not files in them", async () => {
+    const history = [
+      { created_by: '/bin/sh -c true' },
+      { created_by: 'RUN --mount=type=cache,target=/root/.cache/pip /bin/sh -c pip install x' },
+    ];
+    const made = [dir('run/'), dir('root/'), dir('root/.cache/'), dir('root/.cache/pip/')];
+    const original = await image([BASE, made], { history });
+    const rewritten = await image([BASE, [dir('root/')]], { history: history.slice(0, 1) });
+
+    const comparison = compareImages(original, rewritten);
+
+    expect(comparison.builderDirectories).toEqual([
+      { path: '/root/.cache', kind: 'original' },
+      { path: '/root/.cache/pip', kind: 'original' },
+      { path: '/run', kind: 'original' },
+    ]);
+    expect(comparison.files).toEqual([]);
+    expect(comparison.same).toBe(true);
+
+    const withFile = await image([BASE, [dir('run/'), file('run/app.pid', '1')]], { history });
+    const differs = compareImages(withFile, rewritten);
+    expect(differs.files).toEqual([
+      { path: '/run', kind: 'original' },
+      { path: '/run/app.pid', kind: 'original' },
     ]);
   });
 
