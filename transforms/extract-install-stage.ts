@@ -34,7 +34,7 @@ const extractInstallStage: Transform = {
   safety: 'layout',
   messages: {
     moved:
-      'Runs `{install}` in a new stage `{stage}` and copies only the files it installs: the build tree `{tree}` that line {line} copied stayed in that layer even after `rm -rf` deleted it, so every byte of it was in the image for nothing.',
+      'Runs `{install}` in a new stage `{stage}` and copies only the files it installs: the build tree `{tree}` that line {line} copied stayed in that layer even after `rm -rf` deleted it, so every byte of it was in the image for nothing. A COPY does not follow a symbolic link to a directory as `make install` did: where the install writes below one in the final image (merged-/usr `/bin`, `/sbin`, `/lib`; `/usr/local/man` on Debian), the link becomes a directory, so check it with `dslim verify` or use `--strategy mount`.',
     mounted:
       'Bind-mounts the build tree `{tree}` for `{install}` instead of copying it: a copied tree stays in its layer even after `rm -rf` deletes it, so every byte of it was in the image for nothing.',
     refused: 'Leaves the build tree copied to `{tree}` as it is: {reason}.',
@@ -52,6 +52,7 @@ const extractInstallStage: Transform = {
     'The install must honour `DESTDIR`; files a Makefile writes elsewhere, or programs it runs (like `ldconfig`), are not carried over.',
     'The builder stage runs the install in the environment of the stage the tree came from. An ENV, ARG or SHELL written before the install in the final stage, or in the stage the tree comes from (ENV and SHELL also in the stages it is built on), keeps the copy; the environment that the two base images set in their own configuration is not known, and may differ.',
     'A directory a COPY created and a removal left behind is assumed to exist in the base image only when it is a standard directory (like `/tmp` or `/usr/src`) or a WORKDIR.',
+    "The files under `/opt/NAME` are copied over the final stage's own, and a COPY replaces a symbolic link to a directory where `make install` wrote through it: an install into `/bin`, `/sbin` or `/lib` on a merged-/usr base image (Debian 12, Ubuntu, Fedora), or into Debian's `/usr/local/man`, changes the image (BuildKit stops the build instead). dslim cannot see what the install writes; `dslim verify` shows it, and `--strategy mount` installs in the final stage as before.",
     'The COPY source is assumed to be a directory; `ADD` of an archive or a URL is left alone.',
     "The directories under `/opt/NAME` are copied over the final stage's own, so `/`, `/usr` and the like take their mode from the install stage (normally the same 0755).",
     'With `strategy: mount`, `RUN --mount` needs BuildKit: the rewrite adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive (the change says so: BuildKit then pulls that frontend image), and a directive that names a frontend older than 1.2, or one dslim does not know, keeps the copy; a removal of the mount point moves to a RUN of its own; a command after the removal in the same RUN that uses the tree path keeps the copy (the mount would still be there); and `merge-runs` leaves the mounting RUN apart from the RUNs next to it, whose flags differ, so the layer count may go up by one.',
