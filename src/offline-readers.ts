@@ -33,6 +33,12 @@ export interface OfflineRule {
   networkFree: Set<string>;
   /** How an install only downloads packages into the cache, for a later one to install. */
   downloadOnly?: Switches;
+  /**
+   * Commands of the manager that look into the cache itself, as their
+   * words after the program (`cache list`): whatever the network, they find
+   * a cache removed or moved to a mount empty, and print something else.
+   */
+  lookups?: string[];
 }
 
 /** Options, single letters and settings that switch a behaviour on. */
@@ -68,6 +74,7 @@ export const NPM_OFFLINE: OfflineRule = {
   options: ['--offline', '--prefer-offline', '--cache-min'],
   variables: npmVariables(['offline', 'prefer-offline', 'cache-min']),
   configKeys: ['offline', 'prefer-offline', 'cache-min'],
+  lookups: ['cache ls', 'cache verify', 'cache npx ls', 'cache npx info'],
   networkFree: new Set([
     ...['run', 'run-script', 'test', 'start', 'stop', 'restart', 'config', 'get', 'set'],
     ...['prefix', 'root', 'bin', 'ls', 'list', 'help', 'cache', 'version', 'pkg', 'rebuild'],
@@ -148,6 +155,7 @@ export const PIP_OFFLINE: OfflineRule = {
   programs: /^pip(\d+(\.\d+)?)?$/,
   module: 'pip',
   options: [],
+  lookups: ['cache list', 'cache dir', 'cache info'],
   networkFree: new Set(['uninstall', 'freeze', 'list', 'show', 'check', 'config', 'help']),
 };
 
@@ -202,6 +210,18 @@ export function managerArgs(command: ShellCommand, rule: OfflineRule): Word[] | 
   return at !== -1 && command.args[at + 1]?.text === rule.module
     ? command.args.slice(at + 2)
     : null;
+}
+
+/**
+ * The words of `rule.lookups` that a command of the manager, given its
+ * words, starts with (options aside), or null.
+ */
+export function cacheLookup(args: Word[], rule: OfflineRule): string | null {
+  const words = args
+    .map((w) => w.text)
+    .filter((w) => !w.startsWith('-'))
+    .join(' ');
+  return rule.lookups?.find((l) => words === l || words.startsWith(`${l} `)) ?? null;
 }
 
 /** True when a command of the manager, given its words, reaches neither the network nor the cache. */
@@ -337,7 +357,12 @@ export function offlineLimitation(tools: string[], rule: OfflineRule): string {
     ways.length > 2
       ? `${ways.slice(0, -1).join('; ')}; or ${ways[ways.length - 1]}`
       : ways.join(' or ');
-  return `A RUN is left alone when a command of ${either(tools)} that runs from the cache rather than the network would find it gone: one in a later RUN that sees its layer, or, when the change is to the install itself, that install or a command after it. Such a command ${how}. Subcommands that reach neither the network nor the cache (such as ${free}) never count.${download} A setting in a configuration file or in the base image's environment, and a command run through a wrapper (\`env\`, a script, a package script), are not seen.`;
+  const lookups = rule.lookups
+    ? ` So is one when such a command looks into the cache itself (${either(
+        rule.lookups.map((l) => `${tools[0]} ${l}`),
+      )}).`
+    : '';
+  return `A RUN is left alone when a command of ${either(tools)} that runs from the cache rather than the network would find it gone: one in a later RUN that sees its layer, or, when the change is to the install itself, that install or a command after it. Such a command ${how}. Subcommands that reach neither the network nor the cache (such as ${free}) never count.${download}${lookups} A command behind a wrapper (\`sudo\`, \`env\`, \`command\`, \`exec\`, \`time\`, \`nice\`, \`nohup\`, \`timeout\`, \`xargs\` and the like) or in the script of a \`sh -c\` counts as any other, variables \`env\` sets for it too. A setting in a configuration file or in the base image's environment, and a command run by a script file or a package script, are not seen.`;
 }
 
 /** What the transforms that mount a cache state about an install that runs from it. */

@@ -2,6 +2,7 @@ import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } f
 import { heirs, readByLaterStage } from './later-stages';
 import { lineRef } from './line-ref';
 import {
+  cacheLookup,
   configSetting,
   commandWords,
   managerArgs,
@@ -22,7 +23,13 @@ import {
 } from './paths';
 import { scanScript } from './script-paths';
 import { analyzeScript } from './shell-effects';
-import { listCommands, setsVariable, type ShellCommand, type Word } from './shell-commands';
+import {
+  listCommands,
+  setsVariable,
+  unwrapProgram,
+  type ShellCommand,
+  type Word,
+} from './shell-commands';
 import { stageLineage, variableSetting } from './stage-paths';
 import type { MessageData, Reporter } from './types';
 
@@ -103,14 +110,27 @@ function execFormScript(run: InstructionInfo): RunScript {
   const refusal = 'it is an exec-form (JSON) RUN, so no shell command can be added or changed';
   if (SHELLS.has(argv[0]) && argv[1] === '-c' && argv[2] !== undefined)
     return { run, commands: listCommands(argv[2]), refusal };
-  const args: Word[] = argv.slice(1).map((text) => ({ text, start: 0, end: 0 }));
-  const name = argv[0] ?? '';
-  return {
-    run,
-    commands: [{ name, args, assignments: [], setEarlier: [], start: 0, end: 0, andElement: null }],
-    refusal,
-  };
+  const written: Word[] = argv.slice(1).map((text) => ({ text, start: 0, end: 0 }));
+  const { name, args, set, readOnly } = unwrapProgram(argv[0] ?? '', written);
+  const command = { name, args, assignments: set, setEarlier: [], start: 0, end: 0, readOnly };
+  return { run, commands: [{ ...command, andElement: null }], refusal };
 }
+
+/**
+ * Why a transform that changes the words of an install leaves it alone:
+ * `xargs` runs it, or it is in the script of a `sh -c` (see
+ * `ShellCommand.readOnly`). Null when the first such command of `installs`
+ * is none, or there is none.
+ */
+export function readOnlyInstall(installs: ShellCommand[]): string | null {
+  const nested = installs.find((command) => command.readOnly);
+  if (!nested) return null;
+  return `it runs \`${programName(nested)}\` through \`${nested.readOnly}\`, which dslim does not edit`;
+}
+
+/** The limitation the transforms that change an install's words state about `readOnlyInstall`. */
+export const READ_ONLY_LIMITATION =
+  'An install run by `xargs`, or in the script of `sh -c` (`bash -c`), is left alone: its words are not all in the RUN, or are inside a quoted script. Behind `sudo`, `env`, `command`, `exec`, `time`, `nice`, `nohup`, `timeout`, `stdbuf`, `ionice` or `chrt` it is changed like any other.';
 
 /** The target of a `--mount=type=cache` on the RUN that holds `dir`, or null. */
 export function cacheMountFor(run: InstructionInfo, dirs: string[]): string | null {
@@ -202,7 +222,7 @@ export function leaveAlone(
 
 /** The limitation every cache transform states about `cacheReader`. */
 export const CACHE_READER_LIMITATION =
-  'A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader that reaches the cache only through a variable, a script or `/` is not seen.';
+  'A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader in the script of a `sh -c` counts too; one that reaches the cache only through a variable, a script file or `/` is not seen.';
 
 /** Where a command is in its script. */
 export interface Span {
@@ -232,6 +252,8 @@ export function cacheReader(
   const { dirs, offline } = cache;
   const own = readerIn(script, dirs, install?.end ?? Infinity);
   if (own) return `\`${own}\` after the install names the cache, which it may read`;
+  const ownLookup = offline && lookupIn(script, offline, install?.end ?? Infinity);
+  if (ownLookup) return `\`${ownLookup}\` after the install looks into the cache`;
   const ownUse = offline && offlineUse(doc, script, offline, install?.start ?? Infinity);
   if (ownUse) {
     const where = install && ownUse.start >= install.end ? 'later in this `RUN`' : 'here';
@@ -241,6 +263,9 @@ export function cacheReader(
     const name = readerIn(later, dirs, 0);
     if (name)
       return `\`${name}\` in the \`RUN\` on line ${lineRef(later.run)} names the cache, which it may read`;
+    const lookup = offline && lookupIn(later, offline, 0);
+    if (lookup)
+      return `\`${lookup}\` in the \`RUN\` on line ${lineRef(later.run)} looks into the cache this \`RUN\` leaves`;
     const use = offline && offlineUse(doc, later, offline, 0);
     if (use)
       return `\`${use.command}\` in the \`RUN\` on line ${lineRef(later.run)} runs from the cache rather than the network (${use.why}), so it needs what this \`RUN\` leaves there`;
@@ -362,13 +387,35 @@ export function downloadOnly(
   return null;
 }
 
+/**
+ * The first command of the manager in a script, from offset `after` on,
+ * that looks into its cache (see `OfflineRule.lookups`), for a message:
+ * `pip cache list`. Null when there is none.
+ */
+function lookupIn({ commands }: RunScript, rule: OfflineRule, after: number): string | null {
+  for (const command of commands) {
+    const args = managerArgs(command, rule);
+    const lookup = command.start >= after && args && cacheLookup(args, rule);
+    if (lookup) return `${programWords(command, rule)} ${lookup}`;
+  }
+  return null;
+}
+
 /** The name of the first command of a script from `after` on that names a path of the cache. */
 function readerIn({ run, commands }: RunScript, dirs: string[], after: number): string | null {
   const cwd = (run.stage && stageWorkdirs(run.stage).get(run.index)) ?? null;
+  const plain = (c: ShellCommand) => ({
+    ...c,
+    args: c.args.map((w) => w.text),
+    cwd: null,
+    redirects: [],
+  });
+  // The commands of a `sh -c` script are words of the RUN's script, not commands of it.
+  const scripted = commands.filter((c) => c.readOnly?.endsWith(' -c')).map(plain);
   const facts =
     run.opaque || run.execForm
-      ? commands.map((c) => ({ ...c, args: c.args.map((w) => w.text), cwd: null, redirects: [] }))
-      : scanScript(run.body.text, cwd).commands;
+      ? commands.map(plain)
+      : [...scanScript(run.body.text, cwd).commands, ...scripted].sort((a, b) => a.start - b.start);
   const reader = facts.find((c) => {
     if (c.start < after || forceRemoves(c)) return false;
     if (c.cwd !== null && dirs.some((dir) => isWithin(c.cwd!, dir))) return true;

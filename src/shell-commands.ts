@@ -6,7 +6,8 @@ import {
   withShellTree,
   type ShellNode as Node,
 } from './shell';
-import { analyzeScript } from './shell-effects';
+import { analyzeScript, literalValue } from './shell-effects';
+import { shellScriptWord, unwrapWords } from './wrappers';
 
 /** A word of a command, with its offsets in the script text. */
 export interface Word {
@@ -17,11 +18,15 @@ export interface Word {
 
 /** One simple command of a script, as the package-manager transforms need it. */
 export interface ShellCommand {
-  /** The program run, after a leading `sudo` (and its options) is skipped. */
+  /**
+   * The program run, after the wrappers that run it are skipped with their
+   * options: `sudo`, `env`, `command`, `exec`, `time`, `nice`, `nohup`,
+   * `timeout`, `xargs` and the others `unwrapWords` knows.
+   */
   name: string;
   /** The words after the name. */
   args: Word[];
-  /** Names of `NAME=value` assignments written before the command. */
+  /** Names of `NAME=value` assignments written before the command, or given to `env` or `sudo`. */
   assignments: string[];
   /**
    * Names of the variables that statements before this command set in the
@@ -39,6 +44,15 @@ export interface ShellCommand {
    * not such an element.
    */
   andElement: { start: number; end: number } | null;
+  /**
+   * The wrapper that makes the command's words unfit to edit, or null: with
+   * `xargs` the program gets more words from standard input, and a command
+   * of the script of `sh -c '...'` is text inside a quoted word. Such a
+   * command is read like any other, but a transform must not change it.
+   * Its offsets are those of its script word's text, and so only order it
+   * among the other commands.
+   */
+  readOnly: string | null;
 }
 
 /** Every simple command of a script in source order; remembered by text. */
@@ -52,12 +66,48 @@ export const listCommands: (script: string) => ShellCommand[] = memoize(
         if (node.type !== 'command') return;
         const earlier = settings.filter((leak) => leak.start < node.startIndex);
         const setEarlier = [...new Set(earlier.flatMap((leak) => leak.names ?? []))];
-        found.push({ ...readCommand(node), setEarlier });
+        const { command, words } = readCommand(node);
+        found.push({ ...command, setEarlier });
+        found.push(...shellScriptCommands({ ...command, setEarlier }, words));
       });
       return found;
     });
   },
 );
+
+/**
+ * The commands of the script that `sh -c 'script'` (through any wrapper)
+ * runs, when that word is literal; read-only (see `ShellCommand.readOnly`).
+ * The shell's own variables are not the new shell's, but those set for the
+ * command and those exported before it are: all of them count as set earlier.
+ */
+function shellScriptCommands(shell: ShellCommand, words: Node[]): ShellCommand[] {
+  const at = shellScriptWord(
+    shell.name,
+    shell.args.map((word) => word.text),
+  );
+  const text = at === -1 ? null : literalValue(words[at]);
+  if (text === null) return [];
+  const word = words[at];
+  const base = word.type === 'string' || word.type === 'raw_string' ? 1 : 0;
+  const shift = (offset: number) => Math.min(word.startIndex + base + offset, word.endIndex);
+  const outer = [...shell.setEarlier, ...shell.assignments];
+  const label = `${programOf(shell.name)} -c`;
+  return listCommands(text).map((inner) => ({
+    ...inner,
+    args: inner.args.map((arg) => ({ ...arg, start: shift(arg.start), end: shift(arg.end) })),
+    setEarlier: [...new Set([...outer, ...inner.setEarlier])],
+    start: shift(inner.start),
+    end: shift(inner.end),
+    andElement: null,
+    readOnly: inner.readOnly ?? label,
+  }));
+}
+
+/** A program's name without its directory. */
+function programOf(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}
 
 /**
  * True when `name` is set for the command: on the command itself
@@ -78,28 +128,63 @@ export function hasFlag(args: Word[], ...flags: string[]): boolean {
   return args.some((word) => flags.some((f) => word.text === f || word.text.startsWith(`${f}=`)));
 }
 
-function readCommand(node: Node): Omit<ShellCommand, 'setEarlier'> {
-  let name = commandName(node);
+/**
+ * The command a `command` node runs, past its wrappers (see `unwrapWords`),
+ * with the argument nodes of its words.
+ */
+function readCommand(node: Node): { command: Omit<ShellCommand, 'setEarlier'>; words: Node[] } {
   const texts = commandArgs(node);
-  let args: Word[] = node
-    .childrenForFieldName('argument')
-    .map((arg, i) => ({ text: texts[i], start: arg.startIndex, end: arg.endIndex }));
-  if (name === 'sudo') {
-    const program = args.findIndex((word) => !word.text.startsWith('-'));
-    name = program === -1 ? '' : args[program].text;
-    args = program === -1 ? [] : args.slice(program + 1);
-  }
+  const nodes = node.childrenForFieldName('argument');
+  const written: Word[] = nodes.map((arg, i) => ({
+    text: texts[i],
+    start: arg.startIndex,
+    end: arg.endIndex,
+  }));
   const assignments = node.namedChildren.flatMap((child) =>
     child?.type === 'variable_assignment' ? [child.childForFieldName('name')?.text ?? ''] : [],
   );
-  return {
+  const { name, args, set, readOnly } = unwrapProgram(commandName(node), written);
+  assignments.push(...set);
+  const words = nodes.slice(nodes.length - args.length);
+  const command = {
     name,
     args,
     assignments,
     start: node.startIndex,
     end: node.endIndex,
     andElement: andElementRange(node),
+    readOnly,
   };
+  return { command, words };
+}
+
+/**
+ * The program a command runs past its wrappers (see `unwrapWords`), given
+ * its name and words: `sudo env A=1 apt-get install` runs `apt-get` with
+ * `A` set. `readOnly` names an `xargs` on the way (see `ShellCommand.readOnly`).
+ */
+export function unwrapProgram(
+  name: string,
+  args: Word[],
+): { name: string; args: Word[]; set: string[]; readOnly: string | null } {
+  const set: string[] = [];
+  let readOnly: string | null = null;
+  let inner = unwrapWords(
+    name,
+    args.map((word) => word.text),
+  );
+  while (inner) {
+    set.push(...inner.assignments.map((i) => args[i].text.split('=')[0]));
+    if (inner.incomplete) readOnly = programOf(name);
+    // `xargs` with no program named runs `echo` with only the words it reads.
+    args = args.slice(inner.at === -1 ? args.length : inner.at + 1);
+    name = inner.program;
+    inner = unwrapWords(
+      name,
+      args.map((word) => word.text),
+    );
+  }
+  return { name, args, set, readOnly };
 }
 
 /** See `ShellCommand.andElement`. */

@@ -8,6 +8,7 @@ import {
   type ShellNode as Node,
 } from './shell';
 import { shellAccepts } from './shell-syntax';
+import { IN_SHELL_WRAPPERS, unwrapWords } from './wrappers';
 
 /**
  * Shell state that a script leaves behind for whatever runs after it in the
@@ -371,16 +372,11 @@ function unwrapCommand(node: Node): UnwrappedCommand {
     words = words.slice(count);
   };
   for (;;) {
-    if (name === 'command' || name === 'time') {
-      while (args[0] === '-p') skip(1);
-      if (args[0] === '-v' || args[0] === '-V') break;
-    }
-    if (name !== 'command' && name !== 'builtin' && name !== 'time') break;
-    if (args[0] === '--') skip(1);
-    if (args.length === 0) break;
+    const inner = IN_SHELL_WRAPPERS.has(name) ? unwrapWords(name, args) : null;
+    if (!inner) break;
     if (name !== 'time') functionLookup = false;
-    name = args[0];
-    skip(1);
+    name = inner.program;
+    skip(inner.at + 1);
   }
   return { name, args, words, functionLookup };
 }
@@ -398,7 +394,7 @@ function evalFacts(words: Node[]): ScriptFacts | null {
 }
 
 /** The value of a word after quote removal, or null when it expands something. */
-function literalValue(node: Node): string | null {
+export function literalValue(node: Node): string | null {
   switch (node.type) {
     case 'word':
     case 'number':

@@ -8,9 +8,11 @@ import {
   laterRuns,
   leaveAlone,
   programName,
+  readOnlyInstall,
   runScripts,
   type RunScript,
   CACHE_READER_LIMITATION,
+  READ_ONLY_LIMITATION,
 } from '../src/package-runs';
 
 import { APK_OFFLINE, offlineLimitation } from '../src/offline-readers';
@@ -56,8 +58,9 @@ const apkNoCache: Transform = {
     '`apk add --no-network` is left alone: it downloads nothing, and `--no-cache` would make it fetch an index it may not reach.',
     readByLaterStageLimitation(CACHE_DIRS),
     CACHE_READER_LIMITATION,
+    READ_ONLY_LIMITATION,
     offlineLimitation(['apk'], APK_OFFLINE),
-    'A RUN is left alone when a later command (in it or a later RUN) names the cache directory, or, with no `apk update` before the add, a later `apk search`, `info`, `list`, `policy`, `fetch` or `dot` reads the index the add stores: `--no-cache` would leave it nothing to read.',
+    'A RUN is left alone when a later command (in it or a later RUN) names the cache directory, or, with no `apk update` before the add, a later `apk search`, `info` (but for `info --installed`, which reads the installed database), `list`, `policy`, `fetch` or `dot` reads the index the add stores: `--no-cache` would leave it nothing to read.',
     'With `caches: mount`, the mounts are added only where each `apk add` fetches a fresh index (after `apk update`, or with `--update-cache`), so an old index in the cache is never read, and where no later RUN reads the index this one would have stored.',
     ...MOUNT_LIMITATIONS,
   ],
@@ -85,6 +88,11 @@ const apkNoCache: Transform = {
         if (bare.length === 0 && !update) continue;
         const cache = { dirs: CACHE_DIRS, offline: APK_OFFLINE };
         if (leaveAlone(doc, report, script, cache, {}, adds[0])) continue;
+        const nested = readOnlyInstall(bare);
+        if (nested) {
+          report.note(run.span.start, 'refused', { reason: nested });
+          continue;
+        }
         const stored = apk.some((c) => isUpdate(c) && c.start < adds[0].start);
         const lookup = !stored && bare.length > 0 && indexLookup(doc, script, adds[0].end);
         if (lookup) {
@@ -150,7 +158,8 @@ function indexLookup(doc: DockerDocument, script: RunScript, after: number): str
     for (const command of commands.filter((c) => programName(c) === 'apk')) {
       const sub = subcommand(command)?.text ?? '';
       if (isUpdate(command) || hasFlag(command.args, ...FETCHING)) break;
-      if (!INDEX_READERS.has(sub) || hasFlag(command.args, '--no-cache')) continue;
+      if (!INDEX_READERS.has(sub) || hasFlag(command.args, '--no-cache') || installedOnly(command))
+        continue;
       const where =
         run === script.run ? 'later in this `RUN`' : `in the \`RUN\` on line ${lineRef(run)}`;
       return `\`apk ${sub}\` ${where} looks packages up in the index this \`apk add\` stores, which \`--no-cache\` would not store`;
@@ -190,6 +199,11 @@ function readsStoredIndex(commands: ShellCommand[]): boolean {
     return true;
   }
   return false;
+}
+
+/** `apk info --installed` (`-e`) reads the database of installed packages only, not the index. */
+function installedOnly(command: ShellCommand): boolean {
+  return subcommand(command)?.text === 'info' && hasFlag(command.args, '-e', '--installed');
 }
 
 function isUpdate(command: ShellCommand): boolean {

@@ -1,6 +1,11 @@
 import { insertAfterWord } from '../src/append';
 import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
-import { programName, runScripts } from '../src/package-runs';
+import {
+  programName,
+  readOnlyInstall,
+  runScripts,
+  READ_ONLY_LIMITATION,
+} from '../src/package-runs';
 import type { Transform } from '../src/types';
 
 const FLAG = '--no-install-recommends';
@@ -20,6 +25,7 @@ const aptNoRecommends: Transform = {
   limitations: [
     'An apt configuration file that already turns recommends off is not read.',
     'Which recommended packages a program needs at run time cannot be known from the Dockerfile: test the image.',
+    READ_ONLY_LIMITATION,
   ],
   examples: [
     {
@@ -34,8 +40,9 @@ const aptNoRecommends: Transform = {
         const installs = commands.filter(needsFlag);
         if (installs.length === 0) continue;
         const command = `${programName(installs[0])} install`;
-        if (refusal) {
-          report.note(run.span.start, 'refused', { command, reason: refusal });
+        const reason = refusal ?? readOnlyInstall(installs);
+        if (reason) {
+          report.note(run.span.start, 'refused', { command, reason });
           continue;
         }
         const edits = installs.map((c) => insertAfterWord(run, firstOperand(c.args)!, FLAG));

@@ -9,7 +9,14 @@ import {
 import type { DockerDocument, Stage } from '../src/document';
 import { firstOperand, hasFlag, setsVariable, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
-import { leaveAlone, programName, runScripts, CACHE_READER_LIMITATION } from '../src/package-runs';
+import {
+  leaveAlone,
+  programName,
+  readOnlyInstall,
+  runScripts,
+  CACHE_READER_LIMITATION,
+  READ_ONLY_LIMITATION,
+} from '../src/package-runs';
 import { COMPOSER_OFFLINE, offlineLimitation } from '../src/offline-readers';
 import { stageLineage } from '../src/stage-paths';
 import type { Transform } from '../src/types';
@@ -44,6 +51,7 @@ const composerNoCache: Transform = {
     'Composer run through a wrapper (`php composer.phar`) is not recognised.',
     readByLaterStageLimitation(CACHE_DIRS),
     CACHE_READER_LIMITATION,
+    READ_ONLY_LIMITATION,
     offlineLimitation(['composer'], COMPOSER_OFFLINE),
     'With `caches: mount`, a cache mount is added only in stages built from the official `composer` image, whose `COMPOSER_HOME=/tmp` puts the cache at `/tmp/cache`, and only when the RUN runs as root and nothing before it sets `COMPOSER_HOME`, `HOME` or `XDG_CACHE_HOME`; elsewhere the cache directory depends on the base image, so `--no-cache` is added, and the message says why.',
     ...MOUNT_LIMITATIONS,
@@ -75,6 +83,11 @@ const composerNoCache: Transform = {
         const command = `composer ${firstOperand(installs[0].args)?.text}`;
         const cache = { dirs: CACHE_DIRS, offline: COMPOSER_OFFLINE };
         if (leaveAlone(doc, report, script, cache, { command }, installs[0])) continue;
+        const nested = readOnlyInstall(installs);
+        if (nested) {
+          report.note(run.span.start, 'refused', { command, reason: nested });
+          continue;
+        }
         const mount = planMount(options, doc, script, [{ target: IMAGE_CACHE }], () =>
           fromComposerImage(doc, stage)
             ? movedCacheProblem(doc, run, commands, ['COMPOSER_HOME'])

@@ -1,6 +1,11 @@
 import { insertAfterWord } from '../src/append';
 import { firstOperand, hasFlag } from '../src/shell-commands';
-import { programName, runScripts } from '../src/package-runs';
+import {
+  programName,
+  readOnlyInstall,
+  runScripts,
+  READ_ONLY_LIMITATION,
+} from '../src/package-runs';
 import type { Transform } from '../src/types';
 
 const FLAG = '--no-document';
@@ -31,6 +36,7 @@ const gemNoDocument: Transform = {
   limitations: [
     'A `gemrc` that already turns documentation off is not read; the official Ruby images have one, so there the flag changes nothing.',
     '`bundle install` does not generate documentation and is left alone.',
+    READ_ONLY_LIMITATION,
   ],
   examples: [
     {
@@ -48,8 +54,9 @@ const gemNoDocument: Transform = {
             !hasFlag(c.args, ...DOC_FLAGS),
         );
         if (installs.length === 0) continue;
-        if (refusal) {
-          report.note(run.span.start, 'refused', { reason: refusal });
+        const reason = refusal ?? readOnlyInstall(installs);
+        if (reason) {
+          report.note(run.span.start, 'refused', { reason });
           continue;
         }
         const edits = installs.map((c) => insertAfterWord(run, firstOperand(c.args)!, FLAG));

@@ -10,7 +10,14 @@ import type { DockerDocument, InstructionInfo } from '../src/document';
 import { hasFlag, setsVariable, type ShellCommand, type Word } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import { offlineLimitation, PIP_OFFLINE } from '../src/offline-readers';
-import { leaveAlone, programName, runScripts, CACHE_READER_LIMITATION } from '../src/package-runs';
+import {
+  leaveAlone,
+  programName,
+  readOnlyInstall,
+  runScripts,
+  CACHE_READER_LIMITATION,
+  READ_ONLY_LIMITATION,
+} from '../src/package-runs';
 
 import type { Transform } from '../src/types';
 
@@ -44,6 +51,7 @@ const pipNoCache: Transform = {
     'Installers that wrap pip (`pipenv`, `poetry`, `uv`) are left alone.',
     readByLaterStageLimitation([CACHE_DIR]),
     CACHE_READER_LIMITATION,
+    READ_ONLY_LIMITATION,
     offlineLimitation(['pip', 'python -m pip'], PIP_OFFLINE),
     "With `caches: mount`, the mount is at root's home, so it is added only when the RUN runs as root (no `USER` naming another user) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `PIP_CACHE_DIR` (an ENV, an ARG or the RUN itself); elsewhere `--no-cache-dir` is added, and the message says why. The base image's own `USER`, environment and pip config are not known: one that moves the cache keeps it in the layer.",
     ...MOUNT_LIMITATIONS,
@@ -76,6 +84,11 @@ const pipNoCache: Transform = {
           .reduce((text, word) => `${text} ${word.text}`, installs[0].command.name);
         const cache = { dirs: [CACHE_DIR], offline: PIP_OFFLINE };
         if (leaveAlone(doc, report, script, cache, { command }, installs[0].command)) continue;
+        const nested = readOnlyInstall(installs.map((i) => i.command));
+        if (nested) {
+          report.note(run.span.start, 'refused', { command, reason: nested });
+          continue;
+        }
         const mount = planMount(options, doc, script, [{ target: CACHE_DIR }], () =>
           movedCacheProblem(doc, run, commands, ['PIP_CACHE_DIR']),
         );

@@ -298,3 +298,109 @@ transformTable('apk-no-cache', {
     },
   ],
 });
+
+/** Wrappers whose words are the command's own: an `apk add` behind one is changed like any other. */
+const EDITABLE_APK_WRAPPERS = [
+  'env A=1',
+  'sudo',
+  'command',
+  'exec',
+  'time',
+  'nice -n 5',
+  'timeout 60',
+];
+
+transformTable('apk-no-cache', {
+  unchanged: [
+    {
+      name: 'an `apk add` in a `sh -c` script',
+      input: lines('FROM alpine:3.20', "RUN sh -c 'apk add curl'"),
+      reason: 'the flag would have to go inside the quoted script',
+      note: 'Leaves `apk add` as it is: it runs `apk` through `sh -c`, which dslim does not edit.',
+    },
+    {
+      name: 'an `apk add` through `xargs`',
+      input: lines('FROM alpine:3.20', 'RUN xargs apk add < pkgs.txt'),
+      reason: 'the words of the add are not all in the RUN',
+      note: 'Leaves `apk add` as it is: it runs `apk` through `xargs`, which dslim does not edit.',
+    },
+    ...[
+      'env A=1 apk search git > /x',
+      'sudo apk info -a git > /x',
+      'xargs apk info < names > /x',
+      "sh -c 'apk list git > /x'",
+    ].map((later) => ({
+      name: `a later \`${later}\` reads the stored index`,
+      input: lines('FROM alpine:3.20', 'RUN apk add curl', `RUN ${later}`),
+      reason: 'with `--no-cache` no index is stored, and the later lookup finds nothing',
+      note: 'in the `RUN` on line 3 looks packages up in the index this `apk add` stores',
+    })),
+    {
+      name: 'a later `env` add in a `RUN --network=none`',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN apk add curl',
+        'RUN --network=none env A=1 apk add git',
+      ),
+      reason: 'without a network the later add has only the index this RUN stores',
+      note: '`apk add` in the `RUN` on line 3 runs from the cache rather than the network (`RUN --network=none`)',
+    },
+  ],
+  changed: [
+    ...EDITABLE_APK_WRAPPERS.map((wrapper) => ({
+      name: `a later \`${wrapper} apk add\` gets \`--no-cache\` too, so the update can go`,
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN apk update && apk add a',
+        'ENV X=1',
+        `RUN ${wrapper} apk add git`,
+      ),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN apk add --no-cache a',
+        'ENV X=1',
+        `RUN ${wrapper} apk add --no-cache git`,
+      ),
+    })),
+    ...["sh -c 'apk add git'", 'xargs apk add < pkgs.txt'].map((later) => ({
+      name: `a later \`${later}\` keeps the \`apk update\` it reads`,
+      input: lines('FROM alpine:3.20', 'RUN apk update && apk add a', 'ENV X=1', `RUN ${later}`),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN apk update && apk add --no-cache a',
+        'ENV X=1',
+        `RUN ${later}`,
+      ),
+      note: 'dslim does not edit',
+    })),
+    {
+      name: 'the add behind `time -p` in the same RUN',
+      input: lines('FROM alpine:3.20', 'RUN apk update && time -p apk add curl'),
+      output: lines('FROM alpine:3.20', 'RUN time -p apk add --no-cache curl'),
+    },
+  ],
+});
+
+transformTable('apk-no-cache', {
+  unchanged: [
+    {
+      name: '`xargs apk info` later in the RUN reads the index',
+      input: lines('FROM alpine:3.20', 'RUN apk add curl && echo git | xargs -r apk info -R > /x'),
+      reason: '`apk info -R` of a package not installed looks it up in the index',
+      note: '`apk info` later in this `RUN` looks packages up',
+    },
+  ],
+  changed: [
+    {
+      name: '`xargs apk info --installed` later in the RUN reads only the installed database',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN apk add curl && echo so:libc.musl-x86_64.so.1 | xargs -r apk info --installed > /x',
+      ),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN apk add --no-cache curl && echo so:libc.musl-x86_64.so.1 | xargs -r apk info --installed > /x',
+      ),
+    },
+  ],
+});

@@ -947,3 +947,104 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+/** Wrappers a later install runs through; each still reads the lists. */
+const LATER_APT_INSTALLS = [
+  'env VAR=x apt-get install -y b',
+  'sudo -u root apt-get install -y b',
+  'xargs apt-get install -y < pkgs.txt',
+  'command apt-get install -y b',
+  'exec apt-get install -y b',
+  'time apt-get install -y b',
+  'nice -n 5 apt-get install -y b',
+  'nohup apt-get install -y b',
+  'timeout 600 apt-get install -y b',
+  "sh -c 'apt-get install -y b'",
+  'bash -c "apt-get install -y b"',
+];
+
+transformTable('clean-apt-lists', {
+  unchanged: [
+    ...LATER_APT_INSTALLS.map((later) => ({
+      name: `a later \`${later}\` reads the lists`,
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y a',
+        'ENV X=1',
+        `RUN ${later}`,
+      ),
+      reason: 'the later install runs no `apt-get update`: without the lists it cannot locate `b`',
+      note: 'the `RUN` on line 4 runs `apt-get install` without its own `apt-get update` and reads them',
+    })),
+    {
+      name: 'a later `env apt-cache policy` reads the lists',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y a',
+        'RUN env LC_ALL=C apt-cache policy a',
+      ),
+      reason: 'the policy is read from the lists',
+      note: 'the `RUN` on line 3 runs `apt-cache policy` without its own `apt-get update` and reads them',
+    },
+    {
+      name: 'a later `env` install in a `RUN --network=none`',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y a',
+        'RUN --network=none env A=1 apt-get install -y b',
+      ),
+      reason: 'without a network the later install has only the lists this RUN leaves',
+      note: '`apt-get install` in the `RUN` on line 3 runs from the cache rather than the network (`RUN --network=none`)',
+    },
+  ],
+  changed: [
+    {
+      name: 'the install behind `env`',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && env DEBIAN_FRONTEND=noninteractive apt-get install -y a',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'RUN apt-get update && env DEBIAN_FRONTEND=noninteractive apt-get install -y a && rm -rf /var/lib/apt/lists/*',
+      ),
+    },
+    {
+      name: 'update and install behind `sudo` and `time`',
+      input: lines('FROM debian:12', 'RUN sudo apt-get update && time -p apt-get install -y a'),
+      output: lines(
+        'FROM debian:12',
+        'RUN sudo apt-get update && time -p apt-get install -y a && rm -rf /var/lib/apt/lists/*',
+      ),
+    },
+    {
+      name: 'update and install in a `sh -c` script: the cleanup goes after it, not into it',
+      input: lines('FROM debian:12', "RUN sh -c 'apt-get update && apt-get install -y a'"),
+      output: lines(
+        'FROM debian:12',
+        "RUN sh -c 'apt-get update && apt-get install -y a' && rm -rf /var/lib/apt/lists/*",
+      ),
+    },
+    {
+      name: 'an install through `xargs`: the cleanup goes after it',
+      input: lines('FROM debian:12', 'RUN apt-get update && xargs apt-get install -y < pkgs.txt'),
+      output: lines(
+        'FROM debian:12',
+        'RUN apt-get update && xargs apt-get install -y < pkgs.txt && rm -rf /var/lib/apt/lists/*',
+      ),
+    },
+    {
+      name: '`command -v apt-get` later runs nothing',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y a',
+        'RUN command -v apt-get',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y a && rm -rf /var/lib/apt/lists/*',
+        'RUN command -v apt-get',
+      ),
+    },
+  ],
+});

@@ -370,3 +370,53 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+transformTable('clean-node-cache', {
+  unchanged: [
+    ...['npm cache ls', 'npm cache verify', 'env A=1 npm cache ls', "sh -c 'npm cache verify'"].map(
+      (later) => ({
+        name: `a later \`${later}\` looks into the cache`,
+        input: lines('FROM node:22', 'WORKDIR /app', 'RUN npm ci', `RUN ${later} > /x`),
+        reason: 'it would print something else with the cache gone',
+        note: 'in the `RUN` on line 4 looks into the cache this `RUN` leaves',
+      }),
+    ),
+  ],
+  changed: [
+    ...[
+      'env npm_config_offline=true npm install',
+      'sudo npm install --offline',
+      "sh -c 'npm install --prefer-offline'",
+      'xargs npm install --offline < pkgs',
+      'time npm ci --offline',
+    ].map((later) => ({
+      name: `a later \`${later}\` runs from the cache: only that RUN is cleaned`,
+      input: lines('FROM node:22', 'WORKDIR /app', 'RUN npm ci', `RUN ${later}`),
+      output: lines(
+        'FROM node:22',
+        'WORKDIR /app',
+        'RUN npm ci',
+        `RUN ${later} && npm cache clean --force`,
+      ),
+      note: 'in the `RUN` on line 4 runs from the cache rather than the network',
+    })),
+    ...['env NODE_ENV=production', 'sudo', 'time'].map((wrapper) => ({
+      name: `an install behind \`${wrapper}\``,
+      input: lines('FROM node:22', 'WORKDIR /app', `RUN ${wrapper} npm ci`),
+      output: lines(
+        'FROM node:22',
+        'WORKDIR /app',
+        `RUN ${wrapper} npm ci && npm cache clean --force`,
+      ),
+    })),
+    {
+      name: 'an install in a `sh -c` script: the cleanup goes after it, not into it',
+      input: lines('FROM node:22', 'WORKDIR /app', "RUN sh -c 'npm ci'"),
+      output: lines(
+        'FROM node:22',
+        'WORKDIR /app',
+        "RUN sh -c 'npm ci' && npm cache clean --force",
+      ),
+    },
+  ],
+});

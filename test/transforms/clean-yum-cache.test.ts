@@ -413,3 +413,50 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+transformTable('clean-yum-cache', {
+  unchanged: [
+    ...['env A=1 dnf -C list git', "sh -c 'yum --cacheonly info git'", 'time repoquery -C git'].map(
+      (later) => ({
+        name: `a later \`${later}\` reads the cached metadata`,
+        input: lines('FROM rockylinux:9', 'RUN dnf install -y git', `RUN ${later} > /x`),
+        reason: 'with the cache gone it has no metadata to read',
+        note: 'in the `RUN` on line 3 runs from the cache rather than the network',
+      }),
+    ),
+  ],
+  changed: [
+    ...[
+      ['env A=1 dnf -C install -y b', 'dnf'],
+      ['sudo dnf --cacheonly install -y b', 'dnf'],
+      ["sh -c 'yum -C install -y b'", 'yum'],
+      ['xargs dnf install -y -C < pkgs.txt', 'dnf'],
+      ['nice -n 5 dnf install -y --setopt cacheonly=1 b', 'dnf'],
+    ].map(([later, tool]) => ({
+      name: `a later \`${later}\` runs from the cache: only that RUN is cleaned`,
+      input: lines('FROM rockylinux:9', 'RUN dnf install -y git', `RUN ${later}`),
+      output: lines(
+        'FROM rockylinux:9',
+        'RUN dnf install -y git',
+        `RUN ${later} && ${tool} clean all && rm -rf /var/cache/${tool}`,
+      ),
+      note: 'in the `RUN` on line 3 runs from the cache rather than the network',
+    })),
+    ...['env LANG=C', 'sudo', 'time'].map((wrapper) => ({
+      name: `an install behind \`${wrapper}\``,
+      input: lines('FROM rockylinux:9', `RUN ${wrapper} dnf install -y git`),
+      output: lines(
+        'FROM rockylinux:9',
+        `RUN ${wrapper} dnf install -y git && dnf clean all && rm -rf /var/cache/dnf`,
+      ),
+    })),
+    {
+      name: 'an install in a `sh -c` script: the cleanup goes after it, not into it',
+      input: lines('FROM rockylinux:9', "RUN sh -c 'dnf install -y git'"),
+      output: lines(
+        'FROM rockylinux:9',
+        "RUN sh -c 'dnf install -y git' && dnf clean all && rm -rf /var/cache/dnf",
+      ),
+    },
+  ],
+});

@@ -576,3 +576,62 @@ transformTable('pip-no-cache', {
     },
   ],
 });
+
+transformTable('pip-no-cache', {
+  unchanged: [
+    ...[
+      "sh -c 'pip install a'",
+      'xargs pip install < reqs.txt',
+      'xargs -n 1 python3 -m pip install < reqs.txt',
+    ].map((run) => ({
+      name: `an install in \`${run}\``,
+      input: lines('FROM python:3.12', `RUN ${run}`),
+      reason: 'the flag would have to go inside a quoted script, or among words read from stdin',
+      note: 'which dslim does not edit.',
+    })),
+    ...[
+      'pip cache list',
+      'env LC_ALL=C pip cache dir',
+      "sh -c 'python -m pip cache info'",
+      'pip3 cache list --format=abspath',
+    ].map((later) => ({
+      name: `a later \`${later}\` looks into the cache`,
+      input: lines('FROM python:3.12', 'RUN pip install a', `RUN ${later} > /x`),
+      reason: 'it would print something else with the cache gone',
+      note: 'in the `RUN` on line 3 looks into the cache this `RUN` leaves',
+    })),
+    {
+      name: '`pip cache list` later in the same RUN',
+      input: lines('FROM python:3.12', 'RUN pip install a && pip cache list > /x'),
+      reason: 'it lists what the install left in the cache',
+      note: 'Leaves `pip install` as it is: `pip cache list` after the install looks into the cache.',
+    },
+    {
+      name: '`PIP_NO_CACHE_DIR` set by `env`',
+      input: lines('FROM python:3.12', 'RUN env PIP_NO_CACHE_DIR=1 pip install a'),
+      reason: 'the cache is already off',
+    },
+    {
+      name: 'a later install through `env` in a `RUN --network=none`',
+      input: lines(
+        'FROM python:3.12',
+        'RUN pip install a',
+        'RUN --network=none env A=1 pip install a',
+      ),
+      reason: 'without a network the later install is served from the cache',
+      note: '`pip install` in the `RUN` on line 3 runs from the cache rather than the network',
+    },
+  ],
+  changed: [
+    ...['env A=1', 'sudo -H', 'time', 'nice', 'command', 'exec', 'timeout 600'].map((wrapper) => ({
+      name: `an install behind \`${wrapper}\``,
+      input: lines('FROM python:3.12', `RUN ${wrapper} pip install a`),
+      output: lines('FROM python:3.12', `RUN ${wrapper} pip install --no-cache-dir a`),
+    })),
+    {
+      name: '`pip cache purge` later only removes the cache',
+      input: lines('FROM python:3.12', 'RUN pip install a', 'RUN pip cache purge'),
+      output: lines('FROM python:3.12', 'RUN pip install --no-cache-dir a', 'RUN pip cache purge'),
+    },
+  ],
+});
