@@ -2,7 +2,7 @@ import type { DockerDocument, InstructionInfo } from './document';
 import { errexitBreak, errexitOrigin } from './errexit';
 import { continuationStyle, continuationText, scriptTail } from './join';
 import { insertBeforeNext } from './script-paths';
-import { analyzeScript } from './shell-effects';
+import { analyzeScript, type ScriptFacts } from './shell-effects';
 import type { Word } from './shell-commands';
 import type { Edit } from './types';
 
@@ -31,6 +31,8 @@ export function appendCommands(
     return {
       reason: 'it starts a background job (`&`), which a command added after it would race',
     };
+  const trap = trapProblem(facts);
+  if (trap) return { reason: `it ${trap}` };
   const errexit = errexitOrigin(doc, run, facts);
   const broken = errexit && errexitBreak(doc, run, facts, errexit);
   if (errexit && broken) {
@@ -57,6 +59,24 @@ export function appendCommands(
   });
   if (!tail.comment) return { edit: insertBeforeNext(doc, tail.cut, text) };
   return { edit: { start: tail.cut, end: run.span.end, text } };
+}
+
+/** The limitation of every transform that adds commands at the end of a RUN, on traps. */
+export const TRAP_LIMITATION =
+  'A RUN that sets a trap on EXIT (`0`), ERR, DEBUG or RETURN, or on signal words that cannot be read before it runs, in its own shell (not only inside a subshell), or on ERR anywhere, gets no commands added at its end: the trap would run after them instead of after its own last command, or run for them. A reset (`trap - EXIT`) sets nothing; a trap set by code the RUN does not show (a sourced file) is not seen, though an `eval` of text that names `trap` counts.';
+
+/**
+ * Why commands may not be added at the end of `facts`' script because of a
+ * trap it sets, as words after "it" (or "the RUN …"); null if none. A
+ * trap on exit would run after the added commands instead of after the
+ * script's own last one, so it would see what they do (a file they
+ * delete); one on ERR or DEBUG would also run for them, and bash ignores
+ * one on ERR in all that `&&` follows.
+ */
+export function trapProblem(facts: ScriptFacts): string | null {
+  const trap = facts.endTrap ?? facts.errTrap;
+  if (!trap) return null;
+  return `sets a trap that runs ${trap.when} (\`${trap.source}\`), so commands added at its end would run before the trap, or set it off`;
 }
 
 /** An edit that inserts ` text` right after a word of a RUN's script. */

@@ -23,10 +23,22 @@ export interface Leak {
   source: string;
   /** Where that command starts in the script. */
   start: number;
-  /** For `option`: the option letters or names it turns on or off. */
+  /**
+   * For `option`: the option letters or names it turns on or off (`e`,
+   * `pipefail`, `!e` for off, `--` for positional parameters), or `?` when
+   * words it cannot read may set any of them.
+   */
   options?: string[];
   /** For `variable`/`function`: the names it sets. */
   names?: string[];
+}
+
+/** A `trap` whose commands may run at another time once commands are added to the script. */
+export interface TrapFact {
+  /** The `trap` command, as written (shortened). */
+  source: string;
+  /** When its commands run, as words after "runs": "when the shell exits". */
+  when: string;
 }
 
 /** What dslim needs to know about one RUN's shell script. */
@@ -53,6 +65,21 @@ export interface ScriptFacts {
    * options reach all of it.
    */
   runsUnseen: boolean;
+  /**
+   * A `trap` in the script's own shell whose commands may run after its
+   * last command, or because of a command added after it: on EXIT (`0`),
+   * ERR, DEBUG or RETURN (bash), or on signal words that cannot be read
+   * before it runs; also set by an `eval` of text that names `trap`. A
+   * reset (`trap - EXIT`) sets nothing. Null if none.
+   */
+  endTrap: TrapFact | null;
+  /**
+   * A `trap` at any depth that may be on ERR, or on signal words that
+   * cannot be read: bash ignores it, as it ignores errexit, in every
+   * command of an `&&` list but the last and in all that such a command
+   * runs, also in a subshell. Null if none.
+   */
+  errTrap: TrapFact | null;
   /** Some redirection sends stderr elsewhere (`2>`, `&>`, `>&file`, `|&`). */
   redirectsStderr: boolean;
   /** Something runs in the background (`&`) and outlives its command. */
@@ -178,6 +205,8 @@ function readFacts(root: Node): ScriptFacts {
     errexitAnywhere: false,
     errexitFrom: null,
     runsUnseen: false,
+    endTrap: null,
+    errTrap: null,
     redirectsStderr: false,
     background: false,
     statements: statements.length,
@@ -306,7 +335,7 @@ const UNSEEN_CODE = new Set(['eval', '.', 'source', 'trap']);
 
 /** Records what one command, at any depth, may turn on or run unseen. */
 function readCommandReach(node: Node, facts: ScriptFacts): void {
-  const { name, args, words } = unwrapCommand(node);
+  const { name, words } = unwrapCommand(node);
   const nameNode = node.childForFieldName('name');
   // A name from a variable may be `eval`, `.` or a function; one with a `/` is a program.
   const named = /[$`]/.test(nameNode?.text ?? '') && !name.includes('/');
@@ -317,22 +346,29 @@ function readCommandReach(node: Node, facts: ScriptFacts): void {
     const inner = evalFacts(words);
     if (inner?.background) facts.background = true;
     if (!inner || inner.definesUnseen) facts.definesUnseen = true;
+    const unseenTrap = inner ? inner.errTrap : /\btrap\b/.test(node.text);
+    if (unseenTrap && !facts.errTrap) {
+      facts.errTrap = { source: shorten(node.text), when: inner?.errTrap?.when ?? UNREAD_SIGNALS };
+    }
   }
-  const turnsOn = errexitEffect(name, args, words);
+  const trap = trapFact(node, name, words);
+  if (trap && trap.mayBeOnError && !facts.errTrap) facts.errTrap = trap.fact;
+  const turnsOn = errexitEffect(name, words);
   if (turnsOn !== 'no' && !facts.errexitFrom?.surely) {
     facts.errexitFrom = { source: shorten(node.text), surely: turnsOn === 'surely' };
   }
 }
 
 /** Whether a command turns errexit on: `shopt -so errexit` surely, a sourced file maybe. */
-function errexitEffect(name: string, args: string[], words: Node[]): 'surely' | 'maybe' | 'no' {
+function errexitEffect(name: string, words: Node[]): 'surely' | 'maybe' | 'no' {
   switch (name) {
-    case 'set':
-      return readSetArgs(args).errexit === true ? 'surely' : 'no';
+    case 'set': {
+      const change = readSetWords(words);
+      if (change.errexit === true) return 'surely';
+      return change.options.includes('?') ? 'maybe' : 'no';
+    }
     case 'shopt':
-      return args.includes('errexit') && !args.some((arg) => /^-[a-z]*u/.test(arg))
-        ? 'surely'
-        : 'no';
+      return shoptErrexit(words);
     case 'eval': {
       const inner = evalFacts(words);
       if (!inner) return 'maybe';
@@ -535,10 +571,16 @@ function recordCommand(node: Node, facts: ScriptFacts, add: AddLeak): void {
   // printf only sets state with `-v NAME`; otherwise it only prints.
   if (name === 'printf' && !args.some((arg) => arg.startsWith('-v'))) return;
   if (name === 'set') {
-    const change = readSetArgs(args);
+    const change = readSetWords(words);
     if (change.errexit !== undefined) facts.errexit = change.errexit;
+    // Words it cannot read may turn errexit off as well as on.
+    else if (change.options.includes('?')) facts.errexit = false;
     if (change.options.length > 0)
       add(node, { kind: 'option', source: node.text, options: change.options });
+  } else if (name === 'trap') {
+    const trap = trapFact(node, name, words);
+    if (trap && !facts.endTrap) facts.endTrap = trap.fact;
+    add(node, { kind: 'other', source: node.text });
   } else if (name === 'eval') {
     recordEval(node, words, facts, add);
   } else if (name === 'cd' || name === 'pushd' || name === 'popd') {
@@ -561,28 +603,50 @@ function recordEval(node: Node, words: Node[], facts: ScriptFacts, add: AddLeak)
   const inner = evalFacts(words);
   if (!inner) {
     add(node, { kind: 'other', source: node.text });
+    // Text built at run time that names `trap` may set any trap.
+    if (/\btrap\b/.test(node.text) && !facts.endTrap) {
+      facts.endTrap = { source: shorten(node.text), when: UNREAD_SIGNALS };
+    }
     return;
+  }
+  if (inner.endTrap && !facts.endTrap) {
+    facts.endTrap = { source: shorten(node.text), when: inner.endTrap.when };
   }
   for (const leak of inner.leaks) {
     add(node, { ...leak, source: node.text });
     for (const option of leak.options ?? []) {
       if (option === 'e' || option === 'errexit') facts.errexit = true;
-      if (option === '!e' || option === '!errexit') facts.errexit = false;
+      if (option === '!e' || option === '!errexit' || option === '?') facts.errexit = false;
     }
   }
 }
 
 interface SetChange {
-  /** Options turned on (`e`, `pipefail`), off (`!e`), or `--` for positional args. */
+  /**
+   * Options turned on (`e`, `pipefail`), off (`!e`), `--` for positional
+   * parameters, or `?` for words that cannot be read, which may set any.
+   */
   options: string[];
   errexit?: boolean;
 }
 
-/** Reads `set` arguments: `-eux`, `+e`, `-o pipefail`, `--`. */
-export function readSetArgs(args: string[]): SetChange {
+/**
+ * Reads the words of `set`: `-eux`, `+e`, `-o pipefail`, `--`. The first
+ * word that is neither `-…` nor `+…` starts the positional parameters, so
+ * words after it are not options; a word before it that cannot be read
+ * (`$FLAGS`, `-$x`, `-o $name`, a glob, a brace expansion) may be any
+ * option, or several.
+ */
+function readSetWords(words: Node[]): SetChange {
   const change: SetChange = { options: [] };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
+  const values = words.map(fixedValue);
+  for (let i = 0; i < values.length; i++) {
+    const arg = values[i];
+    if (arg === null) {
+      change.options.push('?');
+      delete change.errexit;
+      break;
+    }
     const on = arg.startsWith('-');
     if (arg === '--' || !/^[-+]/.test(arg)) {
       change.options.push('--');
@@ -590,7 +654,12 @@ export function readSetArgs(args: string[]): SetChange {
     }
     for (const letter of arg.slice(1)) {
       if (letter === 'o') {
-        const name = args[++i] ?? '';
+        const name = i + 1 < values.length ? values[++i] : '';
+        if (name === null) {
+          change.options.push('?');
+          delete change.errexit;
+          return change;
+        }
         change.options.push(`${on ? '' : '!'}${name}`);
         if (name === 'errexit') change.errexit = on;
       } else {
@@ -600,6 +669,98 @@ export function readSetArgs(args: string[]): SetChange {
     }
   }
   return change;
+}
+
+/**
+ * Whether `shopt` turns errexit on: `shopt -so errexit` surely; words it
+ * cannot read in place of the flags or the names, maybe. Without `-s` and
+ * `-o` it only prints, or changes bash's own `shopt` options.
+ */
+function shoptErrexit(words: Node[]): 'surely' | 'maybe' | 'no' {
+  const values = words.map(fixedValue);
+  let flags = '';
+  let i = 0;
+  for (; i < values.length; i++) {
+    const value = values[i];
+    if (value === null) return 'maybe';
+    if (value === '--') {
+      i++;
+      break;
+    }
+    if (!value.startsWith('-')) break;
+    flags += value.slice(1);
+  }
+  if (!flags.includes('s') || !flags.includes('o')) return 'no';
+  const names = values.slice(i);
+  if (names.includes('errexit')) return 'surely';
+  return names.includes(null) ? 'maybe' : 'no';
+}
+
+/** When the commands of a trap on each of these run, without any signal sent. */
+const SHELL_EVENTS: Record<string, string> = {
+  EXIT: 'when the shell exits',
+  ERR: 'when a command fails, in bash',
+  DEBUG: 'before every command, in bash',
+  RETURN: 'when a function or a sourced file returns, in bash',
+};
+
+const UNREAD_SIGNALS = 'on signals named by words that cannot be read before it runs, EXIT perhaps';
+
+/**
+ * What a `trap` command sets that commands added after the script could
+ * meet: a trap on EXIT (`0`), ERR, DEBUG or RETURN, or on signal words
+ * that cannot be read, and whether it may be on ERR. Null for any other
+ * trap, for `trap`, `trap -p` and `trap -l`, which only print, and for a
+ * reset (`trap - EXIT`, or one operand: `trap EXIT`), which sets nothing.
+ * An action that is not quoted and cannot be read may split into an
+ * action and more signals; one such operand alone may be both.
+ */
+function trapFact(
+  node: Node,
+  name: string,
+  words: Node[],
+): { fact: TrapFact; mayBeOnError: boolean } | null {
+  if (name !== 'trap') return null;
+  const values = words.map(fixedValue);
+  let first = 0;
+  if (values[0] === '--') first = 1;
+  else if (values[0] && /^-./.test(values[0])) return null;
+  const operands = words.slice(first);
+  if (operands.length === 0) return null;
+  const found = (when: string, mayBeOnError: boolean) => ({
+    fact: { source: shorten(node.text), when },
+    mayBeOnError,
+  });
+  const action = operands[0];
+  const actionValue = values[first];
+  if (actionValue === null && !QUOTED.has(action.type)) return found(UNREAD_SIGNALS, true);
+  if (operands.length === 1 || actionValue === '-') return null;
+  const signals = values.slice(first + 1);
+  if (signals.includes(null)) return found(UNREAD_SIGNALS, true);
+  const events = signals.flatMap((signal) => {
+    const upper = (signal ?? '').toUpperCase().replace(/^SIG/, '');
+    return /^0+$/.test(upper) ? ['EXIT'] : upper in SHELL_EVENTS ? [upper] : [];
+  });
+  if (events.length === 0) return null;
+  const event = events.includes('ERR') ? 'ERR' : events[0];
+  return found(SHELL_EVENTS[event], event === 'ERR');
+}
+
+/** Words the shell neither splits nor globs, whatever they expand. */
+const QUOTED = new Set(['string', 'raw_string', 'ansi_c_string']);
+
+/**
+ * The value of a word as the shell hands it on, or null when it may be
+ * another or several: an expansion, a substitution, a glob, a brace
+ * expansion or a tilde.
+ */
+function fixedValue(node: Node): string | null {
+  if (node.type === 'concatenation') {
+    const parts = node.children.map(fixedValue);
+    return parts.some((part) => part === null) ? null : parts.join('');
+  }
+  if (node.type === 'word' && /[*?[{~]/.test(node.text.replace(/\\./gs, ''))) return null;
+  return literalValue(node);
 }
 
 function nameOf(assignment: Node): string {

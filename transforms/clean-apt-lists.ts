@@ -1,4 +1,4 @@
-import { appendCommands } from '../src/append';
+import { appendCommands, TRAP_LIMITATION } from '../src/append';
 import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount, type CacheMount } from '../src/cache-mounts';
 import { lineRef } from '../src/line-ref';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
@@ -70,6 +70,7 @@ const cleanAptLists: Transform = {
     'With `caches: mount`, the mounts hide what the image already has in `/var/lib/apt/lists` and `/var/cache/apt` while the RUN runs, so they are added only where `apt-get update` runs before any command that reads the lists. The official Debian and Ubuntu images delete downloaded packages after each install, so there the `/var/cache/apt` mount keeps little; the lists mount is what spares downloads.',
     OFFLINE_MOUNT_LIMITATION,
     ...MOUNT_LIMITATIONS,
+    TRAP_LIMITATION,
   ],
   examples: [
     {

@@ -1,4 +1,4 @@
-import { appendCommands } from '../src/append';
+import { appendCommands, TRAP_LIMITATION } from '../src/append';
 import {
   CACHES_OPTION,
   MOUNT_LIMITATIONS,
@@ -63,6 +63,7 @@ const cleanNodeCache: Transform = {
     "With `caches: mount`, the mount is at root's home, so it is added only when the RUN runs as root (no `USER` naming another user) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `npm_config_cache` (an ENV, an ARG or the RUN itself); elsewhere the cleanup is added, and the message says why. The base image's own `USER`, environment and `.npmrc` are not known: one that moves the cache keeps it in the layer.",
     OFFLINE_MOUNT_LIMITATION,
     ...MOUNT_LIMITATIONS,
+    TRAP_LIMITATION,
   ],
   examples: [
     {

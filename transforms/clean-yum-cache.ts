@@ -1,4 +1,4 @@
-import { appendCommands } from '../src/append';
+import { appendCommands, TRAP_LIMITATION } from '../src/append';
 import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount } from '../src/cache-mounts';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
@@ -94,6 +94,7 @@ const cleanYumCache: Transform = {
     'With `caches: mount`, the tool reuses the repository metadata in the mount until it expires (`metadata_expire`), so a build can install packages up to that age where one without the mount would fetch the newest; `--refresh` on the install makes it check every time.',
     OFFLINE_MOUNT_LIMITATION,
     ...MOUNT_LIMITATIONS,
+    TRAP_LIMITATION,
   ],
   examples: [
     {

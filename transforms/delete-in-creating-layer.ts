@@ -4,6 +4,7 @@ import {
   type InstructionInfo,
   type Stage,
 } from '../src/document';
+import { trapProblem, TRAP_LIMITATION } from '../src/append';
 import { errexitBreak, errexitOrigin } from '../src/errexit';
 import { continuationStyle } from '../src/join';
 import { lineRef } from '../src/line-ref';
@@ -64,6 +65,7 @@ const deleteInCreatingLayer: Transform = {
     'RUNs with nothing but comments between them are left to `merge-runs`.',
     'Files that the base image or an instruction before the creating RUN put at the same path are then deleted at the end of the creating RUN instead of later; nothing in between may use the path, so the final file system is the same.',
     'The `rm` must stand alone or in a chain of `&&`; one inside `if`, a loop, a subshell or beside `||` stays.',
+    TRAP_LIMITATION,
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
@@ -277,6 +279,8 @@ function creatorProblem(
   if (!facts.readable) return `the shell parser cannot read the \`RUN\` at line ${line}`;
   if (facts.background) return `the \`RUN\` at line ${line} starts a background job`;
   if (facts.trailingComment) return `the \`RUN\` at line ${line} ends in a shell comment`;
+  const trap = trapProblem(facts);
+  if (trap) return `the \`RUN\` at line ${line} ${trap}`;
   if (facts.commands.some((c) => c === 'exit' || c === 'exec'))
     return `the \`RUN\` at line ${line} may stop before its end (\`exit\` or \`exec\`)`;
   if (doc.lineText(doc.lineAt(creator.span.end)).trimEnd().endsWith(doc.escape))

@@ -72,6 +72,8 @@ const mergeRuns: Transform = {
     'A script whose state would leak (cd, variables, traps, shell options) is wrapped in a subshell; when errexit is on (`set -e`, also behind `eval`, `command` or `builtin`, the SHELL, or `SHELLOPTS` from an ENV or ARG) or may be (a `.`/`source`d file, `eval` of text that is not literal, the file `BASH_ENV` names, the profile or rc files of a SHELL run with `-l`, `--login` or `-i`, or the `.zshenv` of zsh), the pair is left apart, because errexit does not apply inside a subshell followed by `&&`.',
     'When errexit is on or may be, the RUN before must not end in something that runs several commands, because the shell ignores errexit in all of it once `&&` follows: a compound command, a substitution holding several commands, a call of a function the script defines, `eval`, `.` or `source` (also behind `command` or `builtin`, while `command NAME` runs no function). Its end is the last command of its last `&&`/`||` list, every part of a pipeline there included; a negated one (`!`) never obeyed errexit. Any other name without a `/` may be a function once the script runs code it does not show (a `.`d file, `eval` of text that is not literal, a command named by a variable); startup files (`BASH_ENV`, profile files) count as defining functions only while errexit is surely on, since that they turn it on is itself a guess, so `bash --login -c` RUNs that end in `conda …` are still joined.',
     'A shell option counts as leaking when the next RUN could notice it: errexit when it runs more than one command or, after startup files, a name they may define as a function, xtrace and verbose when it redirects stderr, nounset when it reads a variable, and any option when it runs code its text does not show (`eval`, `.`, `source`, a trap, a command named by a variable). A command name with a `/` in it is taken for a program, not a function or builtin.',
+    '`set` or `shopt -o` with option words that cannot be read before it runs (`set $FLAGS`, `set -$x`, `set -o $name`, a glob or a brace expansion) counts as perhaps turning errexit on and as changing any option; words after `--`, or after the first word that is not an option, only set positional parameters.',
+    "A trap on EXIT in the RUN before is contained by the subshell, where it runs at the subshell's end, as it ran at the end of its RUN; under errexit, where no subshell may contain it, the pair stays apart. A trap on ERR, or on signal words that cannot be read, anywhere in the RUN before keeps the pair apart: bash ignores it where it ignores errexit, in all that `&&` follows.",
     'Once `SHELLOPTS` or `BASHOPTS` is in the environment (from an ENV or ARG, or named by the next RUN), bash exports every option change, so any option the RUN before changes counts as reaching the next, whatever it runs.',
     '`ENV ENV=…` is not a reason to keep RUNs apart: dash, busybox and bash read it only when interactive. A startup file (`BASH_ENV`, profile files) runs once for the joined RUN instead of once for each.',
     "`SHELLOPTS` and `BASHOPTS` count for every SHELL, since `/bin/sh` is bash in some images; the base image's own environment is not known, so a base image that sets them is not seen.",
@@ -170,6 +172,13 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
     };
   }
 
+  // bash ignores an ERR trap where it ignores errexit: in all that `&&` follows.
+  if (before.errTrap) {
+    return {
+      join: false,
+      reason: `the RUN before sets a trap that runs ${before.errTrap.when} (\`${before.errTrap.source}\`), which bash no longer runs for failures inside what \`&&\` follows, a subshell too`,
+    };
+  }
   // errexit is ignored inside anything that is followed by `&&`, so a chain
   // that turns it on anywhere can neither be wrapped nor end in something
   // that runs several commands (a compound, a function, `eval`).

@@ -6,6 +6,61 @@ const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
 transformTable('clean-apt-lists', {
   unchanged: [
     {
+      name: 'an EXIT trap that reads the lists',
+      input: lines(
+        'FROM debian:12',
+        "RUN trap 'apt-cache policy curl > /policy.txt' EXIT; apt-get update && apt-get install -y curl",
+      ),
+      reason: 'the trap runs after the appended rm, and `apt-cache policy` would find no lists',
+      note: "Leaves the apt package lists of this `RUN`: it sets a trap that runs when the shell exits (`trap 'apt-cache policy curl > /policy...`), so commands added at its end would run before the trap, or set it off.",
+    },
+    {
+      name: 'a trap on signal 0',
+      input: lines(
+        'FROM debian:12',
+        "RUN trap 'ls /var/lib/apt/lists > /l' 0; apt-get update && apt-get install -y curl",
+      ),
+      reason: '0 is EXIT',
+      note: "it sets a trap that runs when the shell exits (`trap 'ls /var/lib/apt/lists > /l' 0`)",
+    },
+    {
+      name: 'a trap on signal words from a variable',
+      input: lines(
+        'FROM debian:12',
+        "RUN trap 'ls /var/lib/apt/lists > /l' $SIGNALS; apt-get update && apt-get install -y curl",
+      ),
+      reason: 'the variable may name EXIT',
+      note: "it sets a trap that runs on signals named by words that cannot be read before it runs, EXIT perhaps (`trap 'ls /var/lib/apt/lists > /l' $SI...`)",
+    },
+    {
+      name: 'a trap whose unquoted action may split into more signals',
+      input: lines(
+        'FROM debian:12',
+        'RUN trap $HANDLER INT; apt-get update && apt-get install -y curl',
+      ),
+      reason: '`$HANDLER` may be `cleanup EXIT`',
+      note: 'it sets a trap that runs on signals named by words that cannot be read before it runs, EXIT perhaps (`trap $HANDLER INT`)',
+    },
+    {
+      name: 'a DEBUG trap under bash',
+      input: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN trap \'echo "$BASH_COMMAND" >> /log\' DEBUG; apt-get update && apt-get install -y curl',
+      ),
+      reason: 'the trap would log the appended rm too',
+      note: 'it sets a trap that runs before every command, in bash',
+    },
+    {
+      name: 'an EXIT trap set by a literal eval',
+      input: lines(
+        'FROM debian:12',
+        'RUN eval "trap \'ls /var/lib/apt/lists > /l\' EXIT"; apt-get update && apt-get install -y curl',
+      ),
+      reason: 'eval runs the trap command in the same shell',
+      note: 'it sets a trap that runs when the shell exits (`eval "trap \'ls /var/lib/apt/lists > /...`)',
+    },
+    {
       name: 'a compound command last, under set -e',
       input: lines(
         'FROM debian:12',
@@ -309,6 +364,39 @@ transformTable('clean-apt-lists', {
     },
   ],
   changed: [
+    {
+      name: 'a trap on INT only',
+      input: lines(
+        'FROM debian:12',
+        "RUN trap 'echo stop' INT TERM; apt-get update && apt-get install -y curl",
+      ),
+      output: lines(
+        'FROM debian:12',
+        "RUN trap 'echo stop' INT TERM; apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*",
+      ),
+    },
+    {
+      name: 'a reset of the EXIT trap, and a trap that only prints',
+      input: lines(
+        'FROM debian:12',
+        'RUN trap - EXIT; trap -p; apt-get update && apt-get install -y curl',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'RUN trap - EXIT; trap -p; apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
+      ),
+    },
+    {
+      name: 'an EXIT trap inside a subshell, which fires before the added command',
+      input: lines(
+        'FROM debian:12',
+        "RUN ( trap 'ls /var/lib/apt/lists > /l' EXIT; apt-get update && apt-get install -y curl )",
+      ),
+      output: lines(
+        'FROM debian:12',
+        "RUN ( trap 'ls /var/lib/apt/lists > /l' EXIT; apt-get update && apt-get install -y curl ) && rm -rf /var/lib/apt/lists/*",
+      ),
+    },
     {
       name: 'a compound command before the last command, under a SHELL with -e',
       input: lines(

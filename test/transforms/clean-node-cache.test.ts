@@ -4,6 +4,12 @@ import { lines, transformTable } from '../harness';
 transformTable('clean-node-cache', {
   unchanged: [
     {
+      name: 'an EXIT trap that lists the cache',
+      input: lines('FROM node:22', "RUN trap 'ls ~/.npm > /npm.txt' EXIT; npm ci"),
+      reason: 'the trap would run after the appended cache clean',
+      note: "Leaves the npm cache of this `RUN`: it sets a trap that runs when the shell exits (`trap 'ls ~/.npm > /npm.txt' EXIT`)",
+    },
+    {
       name: 'a later RUN reads the npm cache',
       input: lines('FROM node:22', 'RUN npm ci', 'RUN tar -czf /cache.tgz /root/.npm'),
       reason: 'the archive would be empty without the cache',

@@ -3,6 +3,15 @@ import { lines, transformTable } from '../harness';
 transformTable('clean-yum-cache', {
   unchanged: [
     {
+      name: 'an EXIT trap that lists the cache',
+      input: lines(
+        'FROM rockylinux:9',
+        "RUN trap 'ls /var/cache/dnf > /c' EXIT; dnf install -y git",
+      ),
+      reason: 'the trap would run after the appended clean',
+      note: "it sets a trap that runs when the shell exits (`trap 'ls /var/cache/dnf > /c' EXIT`), so commands added at its end would run before the trap, or set it off",
+    },
+    {
       name: 'a later RUN reads the yum cache',
       input: lines('FROM centos:7', 'RUN yum -y install git', 'RUN find /var/cache/yum > /x'),
       reason: 'the listing would be empty without the cache',

@@ -3,6 +3,15 @@ import { lines, transformTable } from '../harness';
 transformTable('conda-clean', {
   unchanged: [
     {
+      name: 'an EXIT trap that lists the package cache',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        "RUN trap 'ls /opt/conda/pkgs > /pk' EXIT; conda install -y numpy",
+      ),
+      reason: 'the trap would run after the appended clean',
+      note: "Leaves the conda package cache of this `RUN`: it sets a trap that runs when the shell exits (`trap 'ls /opt/conda/pkgs > /pk' EXIT`)",
+    },
+    {
       name: 'a later RUN reads the package cache',
       input: lines(
         'FROM continuumio/miniconda3',

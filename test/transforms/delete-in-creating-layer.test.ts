@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fix } from '../../src/index';
 import { lines, transformTable } from '../harness';
 
@@ -48,6 +52,30 @@ const readersBetween: [string, string][] = [
 
 transformTable('delete-in-creating-layer', {
   unchanged: [
+    {
+      name: 'a creating RUN that sets an EXIT trap',
+      input: lines(
+        'FROM debian:12',
+        "RUN trap 'cp /tmp/f /keep' EXIT; echo data > /tmp/f",
+        'ENV A=1',
+        'RUN rm /tmp/f',
+      ),
+      reason:
+        'the trap copies /tmp/f when the shell exits: after an appended rm, `/keep` is never made',
+      note: "Leaves `rm /tmp/f` where it is: the `RUN` at line 2 sets a trap that runs when the shell exits (`trap 'cp /tmp/f /keep' EXIT`), so commands added at its end would run before the trap, or set it off.",
+    },
+    {
+      name: 'a creating RUN that sets an ERR trap under bash',
+      input: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        "RUN trap 'echo failed' ERR; curl -o /tmp/x.tgz https://example.test/x",
+        'ENV A=1',
+        'RUN rm /tmp/x.tgz',
+      ),
+      reason: 'an appended rm that fails would run the trap',
+      note: "the `RUN` at line 3 sets a trap that runs when a command fails, in bash (`trap 'echo failed' ERR`)",
+    },
     {
       name: 'a creating RUN that ends in a call of what a sourced file may define',
       input: lines(
@@ -254,6 +282,20 @@ transformTable('delete-in-creating-layer', {
     },
   ],
   changed: [
+    {
+      name: 'a creating RUN whose EXIT trap is inside a subshell',
+      input: lines(
+        'FROM debian:12',
+        "RUN ( trap 'cp /tmp/f /keep' EXIT; echo data > /tmp/f )",
+        'ENV A=1',
+        'RUN rm /tmp/f',
+      ),
+      output: lines(
+        'FROM debian:12',
+        "RUN ( trap 'cp /tmp/f /keep' EXIT; echo data > /tmp/f ) && rm /tmp/f",
+        'ENV A=1',
+      ),
+    },
     {
       name: 'a RUN between them that only writes and tests other paths',
       input: lines(
@@ -468,5 +510,32 @@ describe('delete-in-creating-layer beside merge-runs', () => {
         'RUN echo ok',
       ),
     );
+  });
+});
+
+describe('delete-in-creating-layer and an EXIT trap, run in a real shell', () => {
+  test('the trap sees the file only while the rm stays in its own RUN', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dslim-trap-'));
+    const file = join(dir, 'f');
+    const input = lines(
+      'FROM debian:12',
+      `RUN trap 'cat ${file}' EXIT; echo data > ${file}`,
+      'ENV A=1',
+      `RUN rm ${file}`,
+    );
+    const result = await fix(input, {
+      safety: ['layout', 'cache', 'content'],
+      only: ['delete-in-creating-layer'],
+    });
+    expect(result.output).toBe(input);
+    expect(result.notes.map((n) => n.message).join('\n')).toContain(
+      `sets a trap that runs when the shell exits (\`trap 'cat ${file}' EXIT\`)`,
+    );
+    const sh = (script: string) => spawnSync('sh', ['-c', script], { encoding: 'utf8' }).stdout;
+    const creating = `trap 'cat ${file}' EXIT; echo data > ${file}`;
+    expect(sh(creating) + sh(`rm ${file}`)).toBe('data\n');
+    // The rm appended to the creating RUN runs before the trap, which finds nothing.
+    expect(sh(`${creating} && rm ${file}`)).toBe('');
+    rmSync(dir, { recursive: true, force: true });
   });
 });

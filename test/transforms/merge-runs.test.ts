@@ -7,6 +7,90 @@ import { lines, transformTable } from '../harness';
 transformTable('merge-runs', {
   unchanged: [
     {
+      name: 'set with option words from an ARG',
+      input: lines(
+        'FROM debian:12',
+        'ARG FLAGS=-e',
+        'RUN cd /tmp; set $FLAGS; false; touch /tmp/reached',
+        'RUN echo b',
+      ),
+      reason:
+        '`$FLAGS` may be `-e`, which a subshell followed by `&&` switches off: touch would run',
+      note: 'Leaves this `RUN` apart from the one before: `cd /tmp` and `set $FLAGS` would carry over into this RUN, and the subshell that could contain it would switch off the errexit (`set -e`) that `set $FLAGS` may turn on.',
+    },
+    {
+      name: 'set with an option letter from a variable',
+      input: lines('FROM debian:12', 'RUN set -$x; echo a', 'RUN echo b'),
+      reason: '`-$x` may be `-e`, or `-n`, which would stop the next RUN running anything',
+      note: '`set -$x` would carry over into this RUN, and the subshell that could contain it would switch off the errexit (`set -e`) that `set -$x` may turn on',
+    },
+    {
+      name: 'set -o with an option name from a variable',
+      input: lines('FROM debian:12', 'RUN set -o $o; cd /tmp', 'RUN ls'),
+      reason: '`$o` may be errexit',
+      note: '`set -o $o` and `cd /tmp` would carry over into this RUN, and the subshell that could contain it would switch off the errexit (`set -e`) that `set -o $o` may turn on',
+    },
+    {
+      name: 'set with a brace expansion',
+      input: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN set -{e,u}; cd /tmp',
+        'RUN ls',
+      ),
+      reason: 'bash expands `-{e,u}` to `-e -u`',
+      note: 'the errexit (`set -e`) that `set -{e,u}` may turn on',
+    },
+    {
+      name: 'shopt -so with an option name from a variable',
+      input: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN shopt -so $opt; cd /tmp',
+        'RUN ls',
+      ),
+      reason: '`$opt` may be errexit',
+      note: 'the errexit (`set -e`) that `shopt -so $opt` may turn on',
+    },
+    {
+      name: 'an unreadable set and a flat next RUN',
+      input: lines('FROM debian:12', 'RUN set $FLAGS && echo a', 'RUN echo b'),
+      reason: 'the words may be `-n`, and a subshell to contain them would switch off errexit',
+      note: '`set $FLAGS` would carry over into this RUN',
+    },
+    {
+      name: 'an ERR trap under bash',
+      input: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        "RUN trap 'echo failed' ERR; false; echo a",
+        'RUN echo b',
+      ),
+      reason: 'bash does not run an ERR trap inside a subshell that `&&` follows',
+      note: "Leaves this `RUN` apart from the one before: the RUN before sets a trap that runs when a command fails, in bash (`trap 'echo failed' ERR`), which bash no longer runs for failures inside what `&&` follows, a subshell too.",
+    },
+    {
+      name: 'an ERR trap inside a subshell',
+      input: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        "RUN ( trap 'echo failed' ERR; false; echo a )",
+        'RUN echo b',
+      ),
+      reason: 'followed by `&&`, the subshell ignores its ERR trap',
+      note: "sets a trap that runs when a command fails, in bash (`trap 'echo failed' ERR`)",
+    },
+    {
+      name: 'an EXIT trap that a subshell cannot contain under set -e',
+      input: lines(
+        'FROM debian:12',
+        "RUN set -e; trap 'cp /tmp/f /keep' EXIT; echo data > /tmp/f",
+        'RUN echo b',
+      ),
+      reason: 'the trap would leak, and the subshell that contains it would switch off errexit',
+      note: "`trap 'cp /tmp/f /keep' EXIT` would carry over into this RUN, and the subshell that could contain it would switch off the errexit (`set -e`) that `set -e` turns on",
+    },
+    {
       name: 'an exec-form RUN',
       input: lines('FROM alpine:3.20', 'RUN [ "sh", "-x", "/opt/configure.sh" ]', 'RUN echo next'),
       reason: 'exec form runs without a shell; gluing it into `&&` breaks the build',
@@ -491,6 +575,26 @@ transformTable('merge-runs', {
   ],
   changed: [
     {
+      name: 'set -- with words from a variable only sets positional parameters',
+      input: lines('FROM debian:12', 'RUN set -- $X; echo a', 'RUN echo b'),
+      output: lines('FROM debian:12', 'RUN set -- $X; echo a && \\', '    echo b'),
+    },
+    {
+      name: 'an EXIT trap fires at the end of the subshell that contains it',
+      input: lines(
+        'FROM debian:12',
+        "RUN trap 'cp /tmp/f /keep' EXIT; echo data > /tmp/f",
+        'RUN rm /tmp/f',
+      ),
+      output: lines(
+        'FROM debian:12',
+        "RUN ( trap 'cp /tmp/f /keep' EXIT; echo data > /tmp/f ) && \\",
+        '    rm /tmp/f',
+      ),
+      message:
+        "State that would carry over (`trap 'cp /tmp/f /keep' EXIT`) stays inside a subshell.",
+    },
+    {
       name: 'two RUNs',
       input: lines('FROM alpine:3.20', 'RUN apk add curl', 'RUN curl --version'),
       output: lines('FROM alpine:3.20', 'RUN apk add curl && \\', '    curl --version'),
@@ -925,11 +1029,20 @@ const SHELLS = [['dash'], ['bash'], ['bash', '--posix'], ['busybox', 'sh']].filt
  * shell, stopping at the first that fails: what they print, and `(failed)`
  * if one failed.
  */
-function build(shell: string[], flags: string[], scripts: string[]): string {
+function build(
+  shell: string[],
+  flags: string[],
+  scripts: string[],
+  env: Record<string, string> = {},
+): string {
   let out = '';
   for (const script of scripts) {
     const [program, ...args] = [...shell, ...flags, script];
-    const result = spawnSync(program, args, { encoding: 'utf8', cwd: tmpdir() });
+    const result = spawnSync(program, args, {
+      encoding: 'utf8',
+      cwd: tmpdir(),
+      env: { ...process.env, ...env },
+    });
     out += result.stdout;
     if (result.status !== 0) return `${out}(failed)`;
   }
@@ -964,6 +1077,9 @@ describe('merge-runs under errexit, run in real shells', () => {
       ['RUN set -e; echo "[$(false)]"', 'RUN echo b'],
       ['SHELL ["/bin/sh", "-ec"]', 'RUN f() { false; echo a; }; f || echo failed', 'RUN echo b'],
       ['SHELL ["/bin/sh", "-e", "-c"]', 'RUN echo a; false', 'RUN echo b'],
+      ["RUN trap 'echo trapped' EXIT; echo a", 'RUN echo b'],
+      ["RUN trap 'echo trapped' EXIT; false", 'RUN echo b'],
+      ["RUN trap 'echo trapped; exit 3' EXIT; echo a", 'RUN echo b'],
     ])('%s / %s', async (...body) => {
       const input = lines('FROM debian', ...body);
       const result = await mergeRunsOnly(input);
@@ -1001,5 +1117,48 @@ describe('merge-runs under errexit, run in real shells', () => {
       );
       expect(differs.length).toBeGreaterThan(0);
     });
+  });
+});
+
+describe('merge-runs with option words or traps it cannot contain, run in real shells', () => {
+  test.each([
+    ['-e', 'RUN set $FLAGS; false; echo reached', 'RUN echo b'],
+    ['-e', 'RUN cd /; set $FLAGS; false; echo reached', 'RUN echo b'],
+    ['e', 'RUN cd /; set -$FLAGS; false; echo reached', 'RUN echo b'],
+    ['errexit', 'RUN cd /; set -o $FLAGS; false; echo reached', 'RUN echo b'],
+  ])('FLAGS=%s: %s / %s', async (flags, ...body) => {
+    const input = lines('FROM debian:12', `ARG FLAGS=${flags}`, ...body);
+    const result = await mergeRunsOnly(input);
+    expect(result.output).toBe(input);
+    expect(result.notes.map((n) => n.message).join('\n')).toContain(
+      'the subshell that could contain it would switch off the errexit',
+    );
+    // The rewrite dslim made before: the RUN before in a subshell, then `&&`.
+    const { flags: shellFlags, scripts } = runsOf(input);
+    const wrapped = [`( ${scripts[0]} ) && ${scripts[1]}`];
+    for (const shell of SHELLS) {
+      expect([shell, build(shell, shellFlags, scripts, { FLAGS: flags })]).toEqual([
+        shell,
+        '(failed)',
+      ]);
+      expect([shell, build(shell, shellFlags, wrapped, { FLAGS: flags })]).toEqual([
+        shell,
+        'reached\nb\n',
+      ]);
+    }
+  });
+
+  test('an ERR trap would no longer run once a subshell and `&&` follow', async () => {
+    const input = lines(
+      'FROM debian:12',
+      'SHELL ["/bin/bash", "-c"]',
+      "RUN trap 'echo failed' ERR; false; echo a",
+      'RUN echo b',
+    );
+    const result = await mergeRunsOnly(input);
+    expect(result.output).toBe(input);
+    const { flags, scripts } = runsOf(input);
+    expect(build(['bash'], flags, scripts)).toBe('failed\na\nb\n');
+    expect(build(['bash'], flags, [`( ${scripts[0]} ) && ${scripts[1]}`])).toBe('a\nb\n');
   });
 });
