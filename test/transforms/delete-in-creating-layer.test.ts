@@ -49,6 +49,88 @@ const readersBetween: [string, string][] = [
 transformTable('delete-in-creating-layer', {
   unchanged: [
     {
+      name: 'a reader through the merged-/usr link of the base image',
+      input: lines(
+        'FROM debian:12',
+        'RUN echo data > /usr/lib/foo.conf',
+        'ENV B=1',
+        'RUN cp /lib/foo.conf /etc/ || echo none > /etc/foo.conf',
+        'ENV C=1',
+        'RUN rm /usr/lib/foo.conf',
+      ),
+      reason: '/lib is a link to usr/lib: cp reads the file, which the moved rm would delete first',
+      note: 'Leaves `rm /usr/lib/foo.conf` where it is: the `RUN` at line 4 runs `cp /lib/foo.conf /etc/`, which names the path, a directory above it or a path inside it.',
+    },
+    {
+      name: 'a reader through /var/run',
+      input: lines(
+        'FROM debian:12',
+        'RUN mkdir /run/app',
+        'ENV B=1',
+        'RUN ls /var/run/app > /list',
+        'ENV C=1',
+        'RUN rm -r /run/app',
+      ),
+      reason: '/var/run is a link to /run',
+      note: 'the `RUN` at line 4 runs `ls /var/run/app`, which names the path',
+    },
+    {
+      name: 'a reader through a link an earlier RUN made',
+      input: lines(
+        'FROM debian:12',
+        'RUN ln -s /tmp /link',
+        'RUN echo data > /tmp/f',
+        'ENV B=1',
+        'RUN cp /link/f /etc/ || echo none > /etc/f',
+        'ENV C=1',
+        'RUN rm /tmp/f',
+      ),
+      reason: '/link/f is /tmp/f',
+      note: 'Leaves `rm /tmp/f` where it is: the `RUN` at line 5 runs `cp /link/f /etc/`, which names the path, a directory above it or a path inside it.',
+    },
+    {
+      name: 'a reader through a link the creating RUN made, with a relative target',
+      input: lines(
+        'FROM debian:12',
+        'RUN mkdir -p /data && echo data > /data/f && cd / && ln -sfT data link',
+        'ENV B=1',
+        'RUN cat /link/f > /etc/f',
+        'ENV C=1',
+        'RUN rm /data/f',
+      ),
+      reason: 'link → data, relative to /: /link/f is /data/f',
+      note: 'the `RUN` at line 4 runs `cat /link/f`, which names the path',
+    },
+    {
+      name: 'a reader through a link of a stage it builds on',
+      input: lines(
+        'FROM debian:12 AS base',
+        'RUN ln -sT /tmp /link',
+        'FROM base',
+        'RUN echo data > /tmp/f',
+        'ENV B=1',
+        'RUN cat /link/f > /etc/f',
+        'ENV C=1',
+        'RUN rm /tmp/f',
+      ),
+      reason: '/link/f is /tmp/f',
+      note: 'the `RUN` at line 6 runs `cat /link/f`, which names the path',
+    },
+    {
+      name: 'a link dslim cannot place',
+      input: lines(
+        'FROM debian:12',
+        'RUN ln -s /tmp "$LINK"',
+        'RUN echo data > /tmp/f',
+        'ENV B=1',
+        'RUN cat /opt/x/f > /etc/f',
+        'ENV C=1',
+        'RUN rm /tmp/f',
+      ),
+      reason: 'the link may be /opt/x, so cat may read /tmp/f',
+      note: 'Leaves `rm /tmp/f` where it is: `ln -s /tmp "$LINK"` makes a symbolic link that dslim cannot place, so the path may have another name that a command between them reads.',
+    },
+    {
       name: 'a creating RUN that ends in a call of what a sourced file may define',
       input: lines(
         'FROM debian:bookworm-slim',
@@ -254,6 +336,27 @@ transformTable('delete-in-creating-layer', {
     },
   ],
   changed: [
+    {
+      name: 'links of other paths',
+      input: lines(
+        'FROM debian:12',
+        'RUN ln -sf /usr/bin/python3 /usr/bin/python && ln -s $JAVA_HOME /opt/java',
+        'RUN echo data > /tmp/f',
+        'ENV B=1',
+        'RUN cat /opt/x/f > /etc/f',
+        'ENV C=1',
+        'RUN rm /tmp/f',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'RUN ln -sf /usr/bin/python3 /usr/bin/python && ln -s $JAVA_HOME /opt/java',
+        'RUN echo data > /tmp/f && rm /tmp/f',
+        'ENV B=1',
+        'RUN cat /opt/x/f > /etc/f',
+        'ENV C=1',
+      ),
+      message: 'into the `RUN` at line 3, which creates `/tmp/f`',
+    },
     {
       name: 'a RUN between them that only writes and tests other paths',
       input: lines(
