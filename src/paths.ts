@@ -23,9 +23,61 @@ export function isWithin(inner: string, outer: string): boolean {
   return inner === outer || outer === '/' || inner.startsWith(`${outer}/`);
 }
 
-/** True when one path is the other or lies below it. */
+/**
+ * Symbolic links that common base images ship, link → target: merged
+ * `/usr` (Debian 12, Ubuntu, Fedora, RHEL), `/var/run` and `/var/lock` in
+ * `/run`, and a few more. Two paths that differ only by one of these may
+ * name the same file. An image without such a link (Alpine keeps `/bin`
+ * and `/lib` apart) only makes dslim more careful than it needs to be.
+ */
+const STANDARD_LINKS: [string, string][] = [
+  ['/bin', '/usr/bin'],
+  ['/sbin', '/usr/sbin'],
+  ['/lib', '/usr/lib'],
+  ['/lib32', '/usr/lib32'],
+  ['/lib64', '/usr/lib64'],
+  ['/libx32', '/usr/libx32'],
+  ['/var/run', '/run'],
+  ['/var/lock', '/run/lock'],
+  ['/var/spool/mail', '/var/mail'],
+  ['/usr/tmp', '/var/tmp'],
+  ['/usr/local/man', '/usr/local/share/man'],
+  ['/etc/os-release', '/usr/lib/os-release'],
+  // Points at the image's time zone, somewhere in the database.
+  ['/etc/localtime', '/usr/share/zoneinfo'],
+];
+
+/**
+ * The path with every well-known link of a base image (see
+ * `STANDARD_LINKS`) replaced by its target, so that `/lib/x` and
+ * `/usr/lib/x` read the same.
+ */
+export function canonicalPath(path: string): string {
+  let result = path;
+  // A target may itself lie under another link (`/var/lock` → `/var/run/lock` → ...).
+  for (let round = 0; round < STANDARD_LINKS.length; round++) {
+    const link = STANDARD_LINKS.find(([from]) => isWithin(result, from) && from !== '/');
+    if (!link) break;
+    result = link[1] + result.slice(link[0].length);
+  }
+  return result;
+}
+
+/**
+ * True when `inner` may be `outer` or lie below it: as written, or once
+ * the well-known links of base images are followed (`/lib/x` lies in
+ * `/usr/lib`). For deciding what a command may reach, not what it surely does.
+ */
+export function mayBeWithin(inner: string, outer: string): boolean {
+  return isWithin(inner, outer) || isWithin(canonicalPath(inner), canonicalPath(outer));
+}
+
+/**
+ * True when one path may be the other or lie below it, as written or
+ * through a well-known link of base images (see `mayBeWithin`).
+ */
 export function pathsOverlap(a: string, b: string): boolean {
-  return isWithin(a, b) || isWithin(b, a);
+  return mayBeWithin(a, b) || mayBeWithin(b, a);
 }
 
 /**

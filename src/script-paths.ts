@@ -1,6 +1,6 @@
 import type { DockerDocument, InstructionInfo } from './document';
 import type { Edit } from './types';
-import { reachedDirectory, pathsOverlap, resolvePath, isWithin } from './paths';
+import { reachedDirectory, pathsOverlap, resolvePath, mayBeWithin } from './paths';
 import {
   commandArgs,
   commandName,
@@ -268,7 +268,7 @@ function fileTargets(redirects: Node[], outputsOnly: boolean): string[] {
  * built from variables count when their literal directory part overlaps.
  */
 export function commandTouches(command: CommandFacts, path: string): boolean {
-  if (command.cwd !== null && isWithin(command.cwd, path)) return true;
+  if (command.cwd !== null && mayBeWithin(command.cwd, path)) return true;
   const words = [command.name, ...command.args, ...command.redirects];
   return words.some((word) =>
     [word, word.slice(word.indexOf('=') + 1)].some((piece) =>
@@ -501,7 +501,7 @@ const INTERPRETER =
  */
 export function mayReach(command: CommandFacts, target: string): string | null {
   const { name, args, redirects, cwd } = command;
-  if (cwd !== null && isWithin(cwd, target)) return 'runs inside the path';
+  if (cwd !== null && mayBeWithin(cwd, target)) return 'runs inside the path';
   if (commandTouches(command, target))
     return 'names the path, a directory above it or a path inside it';
   if (/[$`]/.test(name))

@@ -1,5 +1,11 @@
 import { DockerDocument } from '../src/document';
-import { mountSyntaxProblem } from '../src/paths';
+import {
+  canonicalPath,
+  isWithin,
+  mayBeWithin,
+  mountSyntaxProblem,
+  pathsOverlap,
+} from '../src/paths';
 
 const DIGEST = `@sha256:${'a'.repeat(64)}`;
 
@@ -36,5 +42,40 @@ describe('mountSyntaxProblem', () => {
     ['the upstream image', '# syntax=docker/dockerfile-upstream:master', 'names the frontend'],
   ])('%s: refused', (_, line, reason) => {
     expect(problem(line)).toContain(reason);
+  });
+});
+
+describe('pathsOverlap through the links of base images', () => {
+  test.each([
+    ['/lib/foo.conf', '/usr/lib/foo.conf'],
+    ['/usr/lib', '/lib/x86_64-linux-gnu/libc.so.6'],
+    ['/bin/sh', '/usr/bin'],
+    ['/sbin/ldconfig', '/usr/sbin/ldconfig'],
+    ['/lib64/ld.so', '/usr/lib64/ld.so'],
+    ['/var/run/app.pid', '/run/app.pid'],
+    ['/var/lock/x', '/run'],
+    ['/var/run/lock/x', '/var/lock/x'],
+    ['/usr/local/man/man1/a.1', '/usr/local/share/man/man1'],
+    ['/etc/localtime', '/usr/share/zoneinfo/Etc/UTC'],
+    ['/var', '/var/run/x'],
+  ])('%s and %s may be the same file', (a, b) => {
+    expect(pathsOverlap(a, b)).toBe(true);
+    expect(pathsOverlap(b, a)).toBe(true);
+  });
+
+  test.each([
+    ['/library/x', '/usr/library/x'],
+    ['/usr/lib/x', '/usr/lib64/x'],
+    ['/var/runner', '/run'],
+    ['/tmp/a', '/tmp/b'],
+  ])('%s and %s are different files', (a, b) => {
+    expect(pathsOverlap(a, b)).toBe(false);
+  });
+
+  test('only the link side is mapped: /usr/bin does not lie in /bin as written', () => {
+    expect(canonicalPath('/bin/sh')).toBe('/usr/bin/sh');
+    expect(canonicalPath('/var/lock')).toBe('/run/lock');
+    expect(mayBeWithin('/usr/bin/sh', '/bin')).toBe(true);
+    expect(isWithin('/usr/bin/sh', '/bin')).toBe(false);
   });
 });

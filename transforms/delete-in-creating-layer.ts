@@ -28,6 +28,7 @@ import {
   scanScript,
   type CommandFacts,
 } from '../src/script-paths';
+import { linksMadeBefore, namesThroughLinks } from '../src/symlinks';
 import type { Edit, Transform } from '../src/types';
 
 const CREATORS = new Set(['curl', 'wget', 'mkdir', 'touch', 'git', 'unzip']);
@@ -60,8 +61,10 @@ const deleteInCreatingLayer: Transform = {
   limitations: [
     'Only paths created by `curl -o`, `wget -O`, `mkdir`, `touch`, `git clone`, `unzip -d` or an output redirection are recognized, and the `rm` must name exactly such a path.',
     'A path built from a variable or a glob is never moved; nor is a directory a `mktemp -d` made, since only a variable knows its name.',
-    'Every command that runs after the creating `RUN` and before the `rm` (in a `RUN` between them, or earlier in the `RUN` of the `rm`) must provably not reach the path, or the `rm` stays: it may only be `echo`, `printf`, `true`, `:`, `set`, `cd`, `test`, `[ ]`, `mkdir`, `touch`, `chmod`, `chown`, `ln`, `cp`, `cat`, `ls`, `rm` or `rmdir`, with words free of variables, substitutions and globs (`echo` and `printf` may have them inside double quotes), naming no path at, above or inside the deleted one, and not run inside it.',
+    'Every command that runs after the creating `RUN` and before the `rm` (in a `RUN` between them, or earlier in the `RUN` of the `rm`) must provably not reach the path, or the `rm` stays: it may only be `echo`, `printf`, `true`, `:`, `set`, `cd`, `test`, `[ ]`, `mkdir`, `touch`, `chmod`, `chown`, `ln`, `cp`, `cat`, `ls`, `rm` or `rmdir`, with words free of variables, substitutions and globs (`echo` and `printf` may have them inside double quotes), naming no path at, above or inside the deleted one (nor one of its other names, see below), and not run inside it.',
     'So any other program between them keeps the `rm` where it is, even one that seems not to read the file: a script (`./install.sh`, `sh`, `python3`), `make`, `eval`, `xargs`, `find`, a shell function, a command named by a variable, and package managers too (`apt-get install`, `pip install` read configuration files, which may name a local repository in the deleted directory).',
+    'A path may have other names through symbolic links, and a command that names the file by one of them reads it too. Paths that differ by a link common base images ship count as the same: merged `/usr` (`/bin`, `/sbin`, `/lib`, `/lib32`, `/lib64`, `/libx32` in `/usr`), `/var/run` → `/run`, `/var/lock` → `/run/lock`, `/var/spool/mail` → `/var/mail`, `/usr/tmp` → `/var/tmp`, `/usr/local/man` → `/usr/local/share/man`, `/etc/os-release` and `/etc/localtime` (on an image without those links this only makes dslim more careful). So do names through a link that `ln -s` or `cp -s`, or a `mv` or `cp` of such a link, makes in the stage or a stage of this file it builds on, before the `rm`. A link of that kind whose target or name holds a variable, and that may reach the path, or a `RUN` dslim cannot read that may run `ln`, keeps the `rm` where it is.',
+    'Other symbolic links are not known: those an external base image has beyond the common ones, and those a package, an archive, a `COPY` of a link, or a script makes. A command that reads the deleted file through such a link is not seen.',
     'RUNs with nothing but comments between them are left to `merge-runs`.',
     'Files that the base image or an instruction before the creating RUN put at the same path are then deleted at the end of the creating RUN instead of later; nothing in between may use the path, so the final file system is the same.',
     'The `rm` must stand alone or in a chain of `&&`; one inside `if`, a loop, a subshell or beside `||` stays.',
@@ -139,11 +142,12 @@ function judge(
     };
   }
   const exact = paths as string[];
+  const names = removalProblem(rm) ?? otherNames(context, run, rm, exact);
+  if (typeof names === 'string') return { reason: names };
   const problem =
-    removalProblem(rm) ??
-    readerInRun(run, rm, commands, exact) ??
-    readerBetween(context, creator, run, exact) ??
-    creatorProblem(context, creator, run, rm, exact);
+    readerInRun(run, rm, commands, names) ??
+    readerBetween(context, creator, run, names) ??
+    creatorProblem(context, creator, run, rm, names);
   if (problem) return { reason: problem };
   return { creator, paths: exact, edits: moveEdits(context.doc, creator, run, rm) };
 }
@@ -189,6 +193,29 @@ function mayCreate(run: InstructionInfo): boolean {
 function removalProblem(rm: CommandFacts): string | null {
   if (rm.removal) return null;
   return 'it is inside a compound command, a subshell, a pipeline or a chain with `||` or `;` links, so it cannot be taken out alone';
+}
+
+/**
+ * Every name the deleted paths may have through symbolic links the stage
+ * (or a stage it builds on) made before the rm (see `namesThroughLinks`):
+ * a command that reads `/link/f` reads `/tmp/f` when `/link` → `/tmp`. Or
+ * why a link may give them any name.
+ */
+function otherNames(
+  context: Context,
+  run: InstructionInfo,
+  rm: CommandFacts,
+  paths: string[],
+): string[] | string {
+  const links = linksMadeBefore(context.doc, context.stage, run.index, rm.start);
+  const names = new Set<string>();
+  for (const path of paths) {
+    const found = namesThroughLinks(path, links);
+    if ('unplaced' in found)
+      return `${found.unplaced}, so the path may have another name that a command between them reads`;
+    found.names.forEach((name) => names.add(name));
+  }
+  return [...names];
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   flagValue,
   instructionArgs,
   isWithin,
+  mayBeWithin,
   mountSyntaxProblem,
   mountTargets,
   pathsOverlap,
@@ -24,12 +25,21 @@ import {
   UNLINKERS,
   createdWords,
   instructionRemoval,
+  mayReach,
   removalEdit,
   scanScript,
   type CommandFacts,
 } from '../src/script-paths';
 import { analyzeScript } from '../src/shell-effects';
-import { isRootUser, lastUser } from '../src/stage-paths';
+import { lineRef } from '../src/line-ref';
+import { shorten } from '../src/shell';
+import {
+  isRootUser,
+  lastUser,
+  stageLineage,
+  volumePaths,
+  workingDirectories,
+} from '../src/stage-paths';
 import type { Edit, Transform } from '../src/types';
 
 const RM_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose|--)$/;
@@ -59,6 +69,8 @@ const mountConsumedCopy: Transform = {
     'A command after the `rm` keeps the COPY unless it provably cannot see the file: a plain `echo`, `mkdir`, `cp`, `ln -s` and the like whose words name only other paths. A script, a `sh -c`, a variable, a glob (in a `for` loop too), a `[ ]` test of the file or a listing of a directory above it might find the mounted file where the original found none; a `trap` keeps the COPY too.',
     'A RUN that moves, replaces or hard-links the file (`mv`, `sed -i`, `ln`, `cp -l`) keeps the COPY: none of that works on a mount point.',
     'Only a single file consumed by the RUN right after it is handled, and only when its directory is known to exist already (`/`, `/tmp`, or made earlier in the stage); otherwise the COPY would have created that directory and the image would differ.',
+    'The COPY stays when anything before it in the stage, or in a stage of this file it builds on, may have written its target: a COPY or ADD into the path or a directory above it, a `RUN` with any command that may reach the path (anything but a plain `echo`, `mkdir`, `cp` and the like naming other paths; a package install counts), a `WORKDIR` or `VOLUME` at it. The `rm` deleted such a file, while a mount only hides it as the `RUN` runs, so it would stay in the image.',
+    'A file the external base image has at the target is not known: the original `rm` deleted it too, while with the mount it stays in the image. Keeping an `rm` of it in a `RUN` after the mounting one would add a layer, so the rewrite does not.',
     'A mounted file keeps the mode and owner it has in the build context, while `COPY` makes it owned by root; a RUN that checks ownership could see the difference.',
     'Builders other than BuildKit (buildah) may leave an empty mount point at the target path.',
     '`ADD` is only rewritten for local files whose name shows they are not tar archives, since ADD unpacks those.',
@@ -131,7 +143,8 @@ function planMount(
     (mountTargets(run, workdirs.get(run.index) ?? null).some((m) => !m || pathsOverlap(m, target))
       ? 'the `RUN` already mounts something over the path'
       : null) ??
-    missingDirectory(stage, workdirs, copy, target);
+    missingDirectory(stage, workdirs, copy, target) ??
+    earlierWriter(doc, stage, copy, target);
   if (reason) return { reason };
 
   const from = flagValue(copy, 'from');
@@ -236,4 +249,72 @@ function missingDirectory(
   }
   if (known.some((dir) => isWithin(dir, parent))) return null;
   return `the \`${copy.keyword}\` may create \`${parent}\`, which would then be missing from the image`;
+}
+
+/**
+ * Why a file may lie at `target` before the COPY: the COPY overwrote it and
+ * the `rm` deleted it, while a mount only hides it as the RUN runs, so it
+ * would stay in the image. Anything earlier in the stage, or in a stage of
+ * this file it builds on, may have written it: a COPY or ADD into the path
+ * (or one dslim cannot read), a RUN with a command that may reach it (see
+ * `mayReach`), a WORKDIR or VOLUME at or inside it.
+ */
+function earlierWriter(
+  doc: DockerDocument,
+  stage: Stage,
+  copy: InstructionInfo,
+  target: string,
+): string | null {
+  const stays = `, so a file may lie at \`${target}\` already: the \`rm\` deleted it, while the mount would only hide it as the \`RUN\` runs, and it would stay in the image`;
+  for (const ancestor of stageLineage(doc, stage).reverse()) {
+    const cwds = workingDirectories(doc, ancestor);
+    for (const earlier of ancestor.instructions.filter((i) => i.index < copy.index)) {
+      const cwd = cwds.get(earlier.index) ?? null;
+      const at = `the \`${earlier.keyword}\` at line ${lineRef(earlier)}`;
+      const how = writes(earlier, cwd, target);
+      if (how) return `${at} ${how}${stays}`;
+    }
+  }
+  return null;
+}
+
+/** How an instruction may write `target`, as a phrase after its name, or null when it cannot. */
+function writes(instruction: InstructionInfo, cwd: string | null, target: string): string | null {
+  const at = (path: string | null) => path === null || mayBeWithin(path, target);
+  switch (instruction.keyword) {
+    case 'COPY':
+    case 'ADD': {
+      const dest = resolvePath(instructionArgs(instruction).pop() ?? '', cwd);
+      if (instruction.opaque || dest === null || pathsOverlap(dest, target))
+        return 'may write the path';
+      return null;
+    }
+    case 'WORKDIR':
+      return at(resolvePath(instruction.body.text.trim(), cwd)) ? 'may create the path' : null;
+    case 'VOLUME':
+      return volumePaths(instruction).some((v) => at(resolvePath(v, cwd)))
+        ? 'declares a volume at the path'
+        : null;
+    case 'RUN':
+      return runWrites(instruction, cwd, target);
+    default:
+      return null;
+  }
+}
+
+/** How a RUN may write `target` (see `mayReach`), or null when none of its commands can. */
+function runWrites(run: InstructionInfo, cwd: string | null, target: string): string | null {
+  if (
+    run.opaque ||
+    run.execForm ||
+    !isPosixShell(run.shell) ||
+    !analyzeScript(run.body.text).readable
+  )
+    return 'cannot be read, so it may write the path';
+  for (const command of scanScript(run.body.text, cwd).commands) {
+    const how = mayReach(command, target);
+    if (how)
+      return `runs \`${shorten(run.body.text.slice(command.start, command.end))}\`, which ${how}`;
+  }
+  return null;
 }

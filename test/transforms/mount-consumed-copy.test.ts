@@ -9,6 +9,80 @@ const mounted =
 transformTable('mount-consumed-copy', {
   unchanged: [
     {
+      name: 'an ADD after a RUN of a package manager',
+      input: lines(
+        'FROM python:3',
+        'RUN pip install flask',
+        'ADD tool.deb /tmp/',
+        'RUN dpkg -i /tmp/tool.deb && rm -f /tmp/tool.deb',
+      ),
+      reason:
+        'pip runs code of the packages it installs, which may leave /tmp/tool.deb; the rm deleted that file',
+      note: 'the `RUN` at line 2 runs `pip install flask`, which may read files its words do not name (a Makefile, a configuration file, a script of its own), so a file may lie at `/tmp/tool.deb` already',
+    },
+    {
+      name: 'a heredoc RUN before the COPY',
+      input: lines(
+        'FROM debian',
+        'RUN <<EOF',
+        '\tcat /tmp/install.sh',
+        'EOF',
+        'COPY install.sh /tmp/',
+        install,
+      ),
+      reason: 'dslim cannot read the heredoc, which may write /tmp/install.sh',
+      note: 'the `RUN` at line 2 cannot be read, so it may write the path',
+    },
+    {
+      name: 'an earlier RUN wrote the file the COPY overwrites',
+      input: lines(
+        'FROM debian:12',
+        'RUN echo old > /tmp/install.sh',
+        'ENV X=1',
+        'COPY install.sh /tmp/',
+        install,
+      ),
+      reason:
+        'the rm deleted the old file too; the mount only hides it while the RUN runs, so it would stay in the image',
+      note: 'the `RUN` at line 2 runs `echo old`, which names the path, a directory above it or a path inside it, so a file may lie at `/tmp/install.sh` already: the `rm` deleted it, while the mount would only hide it as the `RUN` runs, and it would stay in the image',
+    },
+    {
+      name: 'a stage of this file it builds on wrote the file',
+      input: lines(
+        'FROM debian:12 AS base',
+        'RUN touch /tmp/install.sh',
+        'FROM base',
+        'COPY install.sh /tmp/',
+        install,
+      ),
+      reason: 'the base stage left a file at the path, which the rm deleted',
+      note: 'the `RUN` at line 2 runs `touch /tmp/install.sh`, which names the path',
+    },
+    {
+      name: 'an earlier program that may write anywhere',
+      input: lines('FROM debian:12', 'RUN make -C /src install', 'COPY install.sh /tmp/', install),
+      reason: 'make may have left a file at the path, which the rm deleted',
+      note: 'the `RUN` at line 2 runs `make -C /src install`, which may read files its words do not name',
+    },
+    {
+      name: 'an earlier COPY into the same directory',
+      input: lines('FROM debian:12', 'COPY scripts/ /tmp/', 'COPY install.sh /tmp/', install),
+      reason: 'the scripts directory may hold an install.sh, which the rm deleted',
+      note: 'the `COPY` at line 2 may write the path, so a file may lie at `/tmp/install.sh` already',
+    },
+    {
+      name: 'an earlier WORKDIR at the path',
+      input: lines(
+        'FROM debian:12',
+        'WORKDIR /tmp/install.sh',
+        'WORKDIR /',
+        'COPY install.sh /tmp/',
+        install,
+      ),
+      reason: 'WORKDIR made a directory there; the rm of the copy left none',
+      note: 'the `WORKDIR` at line 2 may create the path',
+    },
+    {
       name: 'an rm after `;` that decides the exit status',
       input: lines(
         'FROM debian:bookworm-slim',
@@ -288,6 +362,25 @@ transformTable('mount-consumed-copy', {
   ],
   changed: [
     {
+      name: 'earlier RUNs that provably write elsewhere',
+      input: lines(
+        'FROM debian:12 AS base',
+        'RUN mkdir -p /opt/app && echo ok > /opt/app/version',
+        'FROM base',
+        'RUN ln -s /opt/app /srv/app',
+        'COPY install.sh /tmp/',
+        install,
+      ),
+      output: lines(
+        syntax,
+        'FROM debian:12 AS base',
+        'RUN mkdir -p /opt/app && echo ok > /opt/app/version',
+        'FROM base',
+        'RUN ln -s /opt/app /srv/app',
+        mounted,
+      ),
+    },
+    {
       name: 'a RUN under `USER root` after another user',
       input: lines('FROM debian', 'USER app', 'USER root:root', 'COPY install.sh /tmp/', install),
       output: lines(syntax, 'FROM debian', 'USER app', 'USER root:root', mounted),
@@ -402,34 +495,44 @@ transformTable('mount-consumed-copy', {
       ),
     },
     {
-      name: 'a requirements file in the WORKDIR, and an ADD of a .deb',
+      name: 'a requirements file in the WORKDIR',
       input: lines(
         'FROM python:3',
         'WORKDIR /app',
         'COPY requirements.txt .',
         'RUN pip install -r requirements.txt && rm requirements.txt',
-        'ADD tool.deb /tmp/',
-        'RUN dpkg -i /tmp/tool.deb && rm -f /tmp/tool.deb',
       ),
       output: lines(
         syntax,
         'FROM python:3',
         'WORKDIR /app',
         'RUN --mount=type=bind,source=requirements.txt,target=/app/requirements.txt,rw pip install -r requirements.txt',
+      ),
+    },
+    {
+      name: 'an ADD of a .deb',
+      input: lines(
+        'FROM debian',
+        'ADD tool.deb /tmp/',
+        'RUN dpkg -i /tmp/tool.deb && rm -f /tmp/tool.deb',
+      ),
+      output: lines(
+        syntax,
+        'FROM debian',
         'RUN --mount=type=bind,source=tool.deb,target=/tmp/tool.deb,rw dpkg -i /tmp/tool.deb',
       ),
     },
     {
-      name: 'a heredoc neighbour is untouched',
+      name: 'a heredoc neighbour after the RUN is untouched',
       input: lines(
         'FROM debian',
+        'COPY install.sh /tmp/',
+        install,
         'RUN <<EOF',
         '\tcat /tmp/install.sh',
         'EOF',
-        'COPY install.sh /tmp/',
-        install,
       ),
-      output: lines(syntax, 'FROM debian', 'RUN <<EOF', '\tcat /tmp/install.sh', 'EOF', mounted),
+      output: lines(syntax, 'FROM debian', mounted, 'RUN <<EOF', '\tcat /tmp/install.sh', 'EOF'),
     },
   ],
 });
