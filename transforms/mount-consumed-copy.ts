@@ -70,6 +70,7 @@ const mountConsumedCopy: Transform = {
     'A RUN that moves, replaces or hard-links the file (`mv`, `sed -i`, `ln`, `cp -l`) keeps the COPY: none of that works on a mount point.',
     'Only a single file consumed by the RUN right after it is handled, and only when its directory is known to exist already (`/`, `/tmp`, or made earlier in the stage); otherwise the COPY would have created that directory and the image would differ.',
     'The COPY stays when anything before it in the stage, or in a stage of this file it builds on, may have written its target: a COPY or ADD into the path or a directory above it, a `RUN` with any command that may reach the path (anything but a plain `echo`, `mkdir`, `cp` and the like naming other paths; a package install counts), a `WORKDIR` or `VOLUME` at it. The `rm` deleted such a file, while a mount only hides it as the `RUN` runs, so it would stay in the image.',
+    'Anything earlier in the stage, or in the stages of this file it is built on, that may have written the target keeps the COPY (the `rm` deleted that file, a mount would only hide it), except a system package manager (`apt-get`, `apk`, `dnf` and the like) run with plain words that do not name it, when the target is in `/tmp` or `/var/tmp`: no distribution package ships a file there.',
     'A file the external base image has at the target is not known: the original `rm` deleted it too, while with the mount it stays in the image. Keeping an `rm` of it in a `RUN` after the mounting one would add a layer, so the rewrite does not.',
     'A mounted file keeps the mode and owner it has in the build context, while `COPY` makes it owned by root; a RUN that checks ownership could see the difference.',
     'Builders other than BuildKit (buildah) may leave an empty mount point at the target path.',
@@ -302,6 +303,37 @@ function writes(instruction: InstructionInfo, cwd: string | null, target: string
   }
 }
 
+/** Package managers that write only where their packages' files go, and their own state. */
+const SYSTEM_PACKAGE_MANAGERS = new Set([
+  'apt-get',
+  'apt',
+  'aptitude',
+  'dpkg',
+  'apk',
+  'yum',
+  'dnf',
+  'microdnf',
+  'zypper',
+  'rpm',
+]);
+/** Scratch directories that no distribution package ships a file in. */
+const SCRATCH_DIRS = ['/tmp', '/var/tmp'];
+
+/**
+ * A system package manager run with plain words that do not name the target
+ * cannot leave a file at a path in a scratch directory: it writes its
+ * packages' files and its own state, and cleans up its temporary files.
+ * (The installers consumed this way are nearly always copied to `/tmp`.)
+ */
+function installsPackagesOnly(command: CommandFacts, target: string): boolean {
+  return (
+    SYSTEM_PACKAGE_MANAGERS.has(command.name) &&
+    SCRATCH_DIRS.some((dir) => isWithin(target, dir) && target !== dir) &&
+    [...command.args, ...command.redirects].every((word) => !/[$`*?[\]{}~]/.test(word)) &&
+    !commandTouches(command, target)
+  );
+}
+
 /** How a RUN may write `target` (see `mayReach`), or null when none of its commands can. */
 function runWrites(run: InstructionInfo, cwd: string | null, target: string): string | null {
   if (
@@ -312,6 +344,7 @@ function runWrites(run: InstructionInfo, cwd: string | null, target: string): st
   )
     return 'cannot be read, so it may write the path';
   for (const command of scanScript(run.body.text, cwd).commands) {
+    if (installsPackagesOnly(command, target)) continue;
     const how = mayReach(command, target);
     if (how)
       return `runs \`${shorten(run.body.text.slice(command.start, command.end))}\`, which ${how}`;

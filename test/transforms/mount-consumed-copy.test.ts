@@ -9,6 +9,29 @@ const mounted =
 transformTable('mount-consumed-copy', {
   unchanged: [
     {
+      name: 'a system package install before a copy outside the scratch directories',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y tool',
+        'WORKDIR /opt/tool',
+        'COPY tool.conf /opt/tool/',
+        'RUN tool --import /opt/tool/tool.conf && rm /opt/tool/tool.conf',
+      ),
+      reason: 'the package may ship /opt/tool/tool.conf, which the rm deleted and a mount would hide',
+      note: 'the `RUN` at line 2 runs `apt-get update`',
+    },
+    {
+      name: 'a system package install that names a file in /tmp',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get download tool && mv tool_*.deb /tmp/install.sh',
+        'COPY install.sh /tmp/',
+        install,
+      ),
+      reason: 'the mv may leave a file at /tmp/install.sh',
+      note: 'so a file may lie at `/tmp/install.sh` already',
+    },
+    {
       name: 'an ADD after a RUN of a package manager',
       input: lines(
         'FROM python:3',
@@ -361,6 +384,21 @@ transformTable('mount-consumed-copy', {
     },
   ],
   changed: [
+    {
+      name: 'a system package install before a copy into /tmp',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y --no-install-recommends curl',
+        'COPY install.sh /tmp/',
+        install,
+      ),
+      output: lines(
+        syntax,
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y --no-install-recommends curl',
+        mounted,
+      ),
+    },
     {
       name: 'earlier RUNs that provably write elsewhere',
       input: lines(
