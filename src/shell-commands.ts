@@ -6,7 +6,8 @@ import {
   withShellTree,
   type ShellNode as Node,
 } from './shell';
-import { analyzeScript, literalValue } from './shell-effects';
+import { analyzeScript } from './shell-effects';
+import { literalValue } from './shell-words';
 import { shellScriptWord, unwrapWords } from './wrappers';
 
 /** A word of a command, with its offsets in the script text. */
