@@ -308,8 +308,9 @@ function creatorProblem(
   if (facts.trailingComment) return `the \`RUN\` at line ${line} ends in a shell comment`;
   const trap = trapProblem(facts);
   if (trap) return `the \`RUN\` at line ${line} ${trap}`;
-  if (facts.commands.some((c) => c === 'exit' || c === 'exec'))
-    return `the \`RUN\` at line ${line} may stop before its end (\`exit\` or \`exec\`)`;
+  // dash and busybox sh end the script at a `return` outside a function, as at `exit`.
+  const stop = facts.commands.find((c) => c === 'exit' || c === 'exec' || c === 'return');
+  if (stop) return `the \`RUN\` at line ${line} may stop before its end (\`${stop}\`)`;
   if (doc.lineText(doc.lineAt(creator.span.end)).trimEnd().endsWith(doc.escape))
     return `the \`RUN\` at line ${line} ends in a line continuation`;
   for (const instruction of [creator, run]) {

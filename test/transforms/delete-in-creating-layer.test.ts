@@ -52,6 +52,22 @@ const readersBetween: [string, string][] = [
 
 transformTable('delete-in-creating-layer', {
   unchanged: [
+    ...[
+      ['exit 0', 'exit'],
+      ['exec sh -c true', 'exec'],
+      ['return 0', 'return'],
+      ['test -f /etc/ready || return 0; echo go', 'return'],
+    ].map(([tail, stop]) => ({
+      name: `a creating RUN that may stop early with \`${stop}\`: ${tail}`,
+      input: lines(
+        'FROM debian',
+        `RUN mkdir -p /tmp/big; ${tail}`,
+        'ENV A=1',
+        'RUN rm -rf /tmp/big',
+      ),
+      reason: `dash ends the script at \`${stop}\` (a \`return\` outside a function too), so an appended rm would never run`,
+      note: `Leaves \`rm -rf /tmp/big\` where it is: the \`RUN\` at line 2 may stop before its end (\`${stop}\`)`,
+    })),
     {
       name: 'a creating RUN that sets an EXIT trap',
       input: lines(
