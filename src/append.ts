@@ -1,9 +1,11 @@
+import picomatch from 'picomatch';
 import type { DockerDocument, InstructionInfo } from './document';
 import { errexitBreak, errexitOrigin } from './errexit';
 import { continuationStyle, continuationText, scriptTail } from './join';
 import { insertBeforeNext } from './script-paths';
+import { shorten } from './shell';
 import { analyzeScript, type ScriptFacts } from './shell-effects';
-import type { Word } from './shell-commands';
+import { firstOperand, listCommands, type ShellCommand, type Word } from './shell-commands';
 import type { Edit } from './types';
 
 /** An edit, or the reason it cannot be made. */
@@ -33,6 +35,8 @@ export function appendCommands(
     };
   const trap = trapProblem(facts);
   if (trap) return { reason: `it ${trap}` };
+  const shadow = shadowProblem(run.body.text, commands);
+  if (shadow) return { reason: shadow };
   const errexit = errexitOrigin(doc, run, facts);
   const broken = errexit && errexitBreak(doc, run, facts, errexit);
   if (errexit && broken) {
@@ -96,4 +100,179 @@ export function deleteScriptRange(
   const between = doc.text.slice(start, end);
   if (between.includes('#')) return null;
   return { start, end, text: '' };
+}
+
+/** The limitation of every transform that adds commands at the end of a RUN, on what they run. */
+export const SHADOW_LIMITATION =
+  "A RUN that may change what an added command's program name runs gets nothing added, and a note: one that removes the program (`rm`, `unlink` or `mv` of a path outside `/var`, `/tmp` and `/run` with a part of that name, or ending in a glob or variable that may be it, as the whole word or in a `bin`, `sbin` or `node_modules` directory; a package removal through `apt-get`, `apt`, `dpkg`, `apk`, `yum`, `dnf`, `microdnf`, `rpm`, `zypper`, `npm -g`, `conda` or `pip` of a package of that name, of one known to hold it (`nodejs` for `npm`, `coreutils` for `rm`, `dnf` for `yum`), or of a word that may expand to one), that changes `PATH` in its own shell (not only for one command: `PATH=/x cmd`) or runs `hash -p`, or that defines a function or an alias of that name. A directory that holds the program under another name (`rm -rf /usr/local`), and code the RUN does not show (a sourced file, an `eval` of text built at run time), are not seen.";
+
+/**
+ * Why the commands in `added`, run after all of `script`, may not run the
+ * programs their names ran before it; null if nothing in it changes that.
+ * The script runs first, so what it leaves decides what a name runs then:
+ * it may have removed the program (`rm /usr/local/bin/npm`, `rpm -e yum`),
+ * moved where the shell looks (`export PATH=…`, `hash -p`), or put a
+ * function or an alias in its place. The phrase names the command of the
+ * script that does so.
+ */
+export function shadowProblem(script: string, added: string[]): string | null {
+  for (const text of added) {
+    for (const command of listCommands(text)) {
+      const problem = nameProblem(script, command.name, text);
+      if (problem) return problem;
+    }
+  }
+  return null;
+}
+
+function nameProblem(script: string, program: string, added: string): string | null {
+  const name = baseName(program);
+  const facts = analyzeScript(script);
+  const commands = listCommands(script);
+  const quote = (command: ShellCommand) =>
+    `\`${shorten(script.slice(command.start, command.end))}\``;
+  for (const command of commands) {
+    const removed = removedOperand(command, name);
+    if (removed !== null) {
+      return `${quote(command)} removes \`${removed}\`, so the added \`${added}\` may not find the \`${name}\` it runs`;
+    }
+  }
+  // A name with a `/` is a path: neither PATH nor a function decides what it runs.
+  if (program.includes('/')) return null;
+  for (const leak of facts.leaks) {
+    const names = leak.names ?? [];
+    if (leak.kind === 'function' && names.includes(name)) {
+      return `\`${leak.source}\` defines a function \`${name}\`, which the added \`${added}\` would run instead of the program`;
+    }
+    const setsPath = names.includes('PATH') || (names.length === 0 && /\bPATH\b/.test(leak.source));
+    if (leak.kind === 'variable' && setsPath)
+      return lookupChange(`\`${leak.source}\``, name, added);
+  }
+  for (const command of commands) {
+    const words = command.args.map((word) => word.text);
+    if (baseName(command.name) === 'hash' && words.some((word) => /^-[a-z]*p/.test(word))) {
+      return lookupChange(quote(command), name, added);
+    }
+    if (baseName(command.name) === 'alias' && words.some((word) => mayDefine(word, name))) {
+      return `${quote(command)} defines an alias \`${name}\`, which the added \`${added}\` may run instead of the program`;
+    }
+  }
+  return null;
+}
+
+function lookupChange(source: string, name: string, added: string): string {
+  return `${source} changes where the shell finds \`${name}\`, so the added \`${added}\` may run another program, or none`;
+}
+
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** An `alias` word that may define `name`: `name=…`, or one that expands. */
+function mayDefine(word: string, name: string): boolean {
+  return word.startsWith(`${name}=`) || /[$`]/.test(word);
+}
+
+/** Programs whose removal commands take paths. */
+const PATH_REMOVERS = new Set(['rm', 'unlink', 'mv']);
+
+/** Packages that hold a program of another name, by that name. */
+const HOLDERS: Record<string, string[]> = {
+  npm: ['nodejs'],
+  npx: ['nodejs', 'npm'],
+  rm: ['coreutils'],
+  yum: ['dnf'],
+};
+
+/** For each package manager, whether its words remove packages. */
+const PACKAGE_REMOVERS: Record<string, (sub: string, words: string[]) => boolean> = {
+  'apt-get': (sub) => ['remove', 'purge', 'autoremove'].includes(sub),
+  apt: (sub) => ['remove', 'purge', 'autoremove'].includes(sub),
+  dpkg: (_, words) => words.some((w) => /^(-[a-zA-Z]*[rP][a-zA-Z]*|--remove|--purge)$/.test(w)),
+  apk: (sub) => sub === 'del',
+  yum: (sub) => ['remove', 'erase', 'autoremove'].includes(sub),
+  dnf: (sub) => ['remove', 'erase', 'autoremove'].includes(sub),
+  microdnf: (sub) => ['remove', 'erase', 'autoremove'].includes(sub),
+  rpm: (_, words) => words.some((w) => /^(-[a-zA-Z]*e[a-zA-Z]*|--erase)$/.test(w)),
+  zypper: (sub) => ['rm', 'remove'].includes(sub),
+  npm: (sub, words) =>
+    ['uninstall', 'rm', 'remove', 'un', 'r', 'unlink'].includes(sub) &&
+    words.some((w) => ['-g', '--global', '--location=global'].includes(w)),
+  conda: (sub) => ['remove', 'uninstall'].includes(sub),
+  pip: (sub) => sub === 'uninstall',
+  pip3: (sub) => sub === 'uninstall',
+};
+
+/**
+ * The operand by which `command` may remove the program `name`, as
+ * written, or null: a path with a part that may be `name`, or a package
+ * that is, or holds, it (see `mayBePackage`).
+ */
+function removedOperand(command: ShellCommand, name: string): string | null {
+  const program = baseName(command.name);
+  const words = command.args.map((word) => word.text);
+  if (PATH_REMOVERS.has(program)) {
+    return operands(command.args).find((word) => mayBePath(word, name)) ?? null;
+  }
+  const removes = PACKAGE_REMOVERS[program];
+  const sub = firstOperand(command.args);
+  if (!removes || !removes(sub?.text ?? '', words)) return null;
+  // dpkg and rpm take no subcommand: their first operand is a package.
+  const from = sub && !['dpkg', 'rpm'].includes(program) ? command.args.indexOf(sub) + 1 : 0;
+  return operands(command.args.slice(from)).find((word) => mayBePackage(word, name)) ?? null;
+}
+
+/** The words of a command that are not options. */
+function operands(args: Word[]): string[] {
+  return args.map((word) => word.text).filter((text) => !text.startsWith('-'));
+}
+
+/**
+ * True when a package word may name the package of the program `name`:
+ * the name itself, with a version or architecture after it (`npm@10`,
+ * `yum-4.7`, `dnf.noarch`), a package known to hold it, or a word that
+ * may expand to any of them.
+ */
+function mayBePackage(word: string, name: string): boolean {
+  const packages = [name, ...(HOLDERS[name] ?? [])];
+  const bare = word.replace(/([@=:<>.]|-(?=\d)).*$/s, '');
+  return packages.some((pkg) => mayBe(bare, pkg) || mayBe(word, pkg));
+}
+
+/** Directories of data that hold no programs: `/var/cache/dnf` is not `dnf`. */
+const DATA_DIRS = ['/var', '/tmp', '/run'];
+
+/** Directories a program is found in by its own name: `/usr/bin/rm`, `…/node_modules/npm`. */
+const PROGRAM_DIRS = new Set(['bin', 'sbin', 'node_modules']);
+
+/**
+ * True when removing the path `word` may remove the program `name`: a part
+ * of it is the name (`/usr/local/bin/npm`, `/usr/local/lib/node_modules/npm`,
+ * `/opt/conda/bin/conda`), or its last part may expand to the name where a
+ * program of that name is found: the whole word (`$dir`), or in a `bin`,
+ * `sbin` or `node_modules` directory, or one that expands too. A glob in
+ * another directory (`/tmp/*`) matches the name only as some other file,
+ * and nothing in `/var`, `/tmp` or `/run` is a program.
+ */
+function mayBePath(word: string, name: string): boolean {
+  if (DATA_DIRS.some((dir) => word === dir || word.startsWith(`${dir}/`))) return false;
+  const parts = word.split('/');
+  if (parts.includes(name)) return true;
+  const last = parts[parts.length - 1];
+  if (parts.length > 1 && last === '') return mayBePath(parts.slice(0, -1).join('/'), name);
+  if (!mayBe(last, name)) return false;
+  const parent = parts[parts.length - 2];
+  return parent === undefined || PROGRAM_DIRS.has(parent) || mayBe(parent, name);
+}
+
+/**
+ * True when a word, once the shell expands it, may be `name`: a variable
+ * or substitution may be anything with the text around it (`luarocks-$v`
+ * is never `rm`), a glob anything it matches.
+ */
+function mayBe(word: string, name: string): boolean {
+  if (word === name) return true;
+  const pattern = word.replace(/\$\{[^}]*\}|\$\w+|\$\([^)]*\)|`[^`]*`|\$\S*/g, '*');
+  if (!/[*?[{]/.test(pattern)) return false;
+  return picomatch.isMatch(name, pattern, { dot: true });
 }

@@ -1,4 +1,4 @@
-import { appendCommands, TRAP_LIMITATION } from '../src/append';
+import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION } from '../src/append';
 import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount, type CacheMount } from '../src/cache-mounts';
 import { lineRef } from '../src/line-ref';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
@@ -71,6 +71,7 @@ const cleanAptLists: Transform = {
     OFFLINE_MOUNT_LIMITATION,
     ...MOUNT_LIMITATIONS,
     TRAP_LIMITATION,
+    SHADOW_LIMITATION,
   ],
   examples: [
     {

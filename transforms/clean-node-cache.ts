@@ -1,4 +1,4 @@
-import { appendCommands, TRAP_LIMITATION } from '../src/append';
+import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION } from '../src/append';
 import {
   CACHES_OPTION,
   MOUNT_LIMITATIONS,
@@ -64,6 +64,7 @@ const cleanNodeCache: Transform = {
     OFFLINE_MOUNT_LIMITATION,
     ...MOUNT_LIMITATIONS,
     TRAP_LIMITATION,
+    SHADOW_LIMITATION,
   ],
   examples: [
     {

@@ -1,4 +1,4 @@
-import { appendCommands, TRAP_LIMITATION } from '../src/append';
+import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION } from '../src/append';
 import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount } from '../src/cache-mounts';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
@@ -95,6 +95,7 @@ const cleanYumCache: Transform = {
     OFFLINE_MOUNT_LIMITATION,
     ...MOUNT_LIMITATIONS,
     TRAP_LIMITATION,
+    SHADOW_LIMITATION,
   ],
   examples: [
     {

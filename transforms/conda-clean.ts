@@ -1,4 +1,4 @@
-import { appendCommands, TRAP_LIMITATION } from '../src/append';
+import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION } from '../src/append';
 import { CACHES_OPTION, mountsCaches } from '../src/cache-mounts';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
@@ -34,6 +34,7 @@ const condaClean: Transform = {
     offlineLimitation(['conda', 'mamba', 'micromamba'], CONDA_OFFLINE),
     '`caches: mount` adds no cache mount here: the package cache is the `pkgs` directory of an installation the base image chooses, and an environment may link to the unpacked packages in it, which a mount would hide while the RUN runs. The cleanup is added instead, and the message says so.',
     TRAP_LIMITATION,
+    SHADOW_LIMITATION,
   ],
   examples: [
     {

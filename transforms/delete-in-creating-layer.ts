@@ -4,7 +4,7 @@ import {
   type InstructionInfo,
   type Stage,
 } from '../src/document';
-import { trapProblem, TRAP_LIMITATION } from '../src/append';
+import { shadowProblem, SHADOW_LIMITATION, trapProblem, TRAP_LIMITATION } from '../src/append';
 import { errexitBreak, errexitOrigin } from '../src/errexit';
 import { continuationStyle } from '../src/join';
 import { lineRef } from '../src/line-ref';
@@ -69,6 +69,7 @@ const deleteInCreatingLayer: Transform = {
     'Files that the base image or an instruction before the creating RUN put at the same path are then deleted at the end of the creating RUN instead of later; nothing in between may use the path, so the final file system is the same.',
     'The `rm` must stand alone or in a chain of `&&`; one inside `if`, a loop, a subshell or beside `||` stays.',
     TRAP_LIMITATION,
+    SHADOW_LIMITATION,
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
@@ -308,6 +309,9 @@ function creatorProblem(
   if (facts.trailingComment) return `the \`RUN\` at line ${line} ends in a shell comment`;
   const trap = trapProblem(facts);
   if (trap) return `the \`RUN\` at line ${line} ${trap}`;
+  const moved = run.body.text.slice(rm.start, rm.end).replace(/\s+/g, ' ');
+  const shadow = shadowProblem(creator.body.text, [moved]);
+  if (shadow) return `in the \`RUN\` at line ${line}, ${shadow}`;
   // dash and busybox sh end the script at a `return` outside a function, as at `exit`.
   const stop = facts.commands.find((c) => c === 'exit' || c === 'exec' || c === 'return');
   if (stop) return `the \`RUN\` at line ${line} may stop before its end (\`${stop}\`)`;

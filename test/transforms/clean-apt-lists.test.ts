@@ -6,6 +6,33 @@ const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
 transformTable('clean-apt-lists', {
   unchanged: [
     {
+      name: 'a RUN that defines a function rm',
+      input: lines(
+        'FROM debian:12',
+        'RUN rm() { echo no; } && apt-get update && apt-get install -y curl',
+      ),
+      reason: 'the appended rm would call the function and delete nothing',
+      note: 'Leaves the apt package lists of this `RUN`: `rm()` defines a function `rm`, which the added `rm -rf /var/lib/apt/lists/*` would run instead of the program.',
+    },
+    {
+      name: 'a RUN that exports another PATH',
+      input: lines(
+        'FROM debian:12',
+        'RUN export PATH=/x && apt-get update && apt-get install -y curl',
+      ),
+      reason: 'rm is not found on the new PATH',
+      note: 'Leaves the apt package lists of this `RUN`: `export PATH=/x` changes where the shell finds `rm`, so the added `rm -rf /var/lib/apt/lists/*` may run another program, or none.',
+    },
+    {
+      name: 'a RUN that purges packages named by a variable',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl && apt-get purge -y $DEPS',
+      ),
+      reason: '$DEPS may name coreutils, which holds rm',
+      note: 'Leaves the apt package lists of this `RUN`: `apt-get purge -y $DEPS` removes `$DEPS`, so the added `rm -rf /var/lib/apt/lists/*` may not find the `rm` it runs.',
+    },
+    {
       name: 'an EXIT trap that reads the lists',
       input: lines(
         'FROM debian:12',
@@ -364,6 +391,17 @@ transformTable('clean-apt-lists', {
     },
   ],
   changed: [
+    {
+      name: 'PATH set for one command only, and a glob outside program directories',
+      input: lines(
+        'FROM debian:12',
+        'RUN PATH=/x:$PATH apt-get update && apt-get install -y curl && rm -rf /tmp/*',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'RUN PATH=/x:$PATH apt-get update && apt-get install -y curl && rm -rf /tmp/* && rm -rf /var/lib/apt/lists/*',
+      ),
+    },
     {
       name: 'a trap on INT only',
       input: lines(
@@ -802,14 +840,14 @@ transformTable(
         name: 'a removal through a variable: cleaned up instead',
         input: lines(
           'FROM debian:12',
-          'RUN apt-get update && apt-get install -y curl && d=/var/lib/apt; rm -rf $d',
+          'RUN apt-get update && apt-get install -y curl && d=/var/lib; rm -rf $d/apt',
         ),
         output: lines(
           'FROM debian:12',
-          `RUN apt-get update && apt-get install -y curl && d=/var/lib/apt; rm -rf $d && ${CLEANUP}`,
+          `RUN apt-get update && apt-get install -y curl && d=/var/lib; rm -rf $d/apt && ${CLEANUP}`,
         ),
         message:
-          'because its `rm` has an operand dslim cannot resolve (`$d`), which may be `/var/lib/apt/lists` or a directory above it, and a mount point cannot be moved or deleted:',
+          'because its `rm` has an operand dslim cannot resolve (`$d/apt`), which may be `/var/lib/apt/lists` or a directory above it, and a mount point cannot be moved or deleted:',
       },
       {
         name: 'something else is mounted there already: cleaned up instead',

@@ -4,6 +4,45 @@ import { lines, transformTable } from '../harness';
 transformTable('clean-node-cache', {
   unchanged: [
     {
+      name: 'a RUN that deletes npm itself',
+      input: lines(
+        'FROM node:20',
+        'RUN npm ci --omit=dev && rm -rf /usr/local/lib/node_modules/npm /usr/local/bin/npm',
+      ),
+      reason: 'the appended npm cache clean would fail with `npm: not found`',
+      note: 'Leaves the npm cache of this `RUN`: `rm -rf /usr/local/lib/node_modules/np...` removes `/usr/local/lib/node_modules/npm`, so the added `npm cache clean --force` may not find the `npm` it runs.',
+    },
+    {
+      name: 'a RUN that uninstalls the global npm',
+      input: lines('FROM node:20', 'RUN npm ci && npm uninstall -g npm'),
+      reason: 'npm is gone when the cleanup would run',
+      note: 'Leaves the npm cache of this `RUN`: `npm uninstall -g npm` removes `npm`, so the added `npm cache clean --force` may not find the `npm` it runs.',
+    },
+    {
+      name: 'a RUN that uninstalls nodejs',
+      input: lines('FROM node:20', 'RUN npm ci && apt-get purge -y nodejs'),
+      reason: 'the nodejs package holds npm',
+      note: 'Leaves the npm cache of this `RUN`: `apt-get purge -y nodejs` removes `nodejs`, so the added `npm cache clean --force` may not find the `npm` it runs.',
+    },
+    {
+      name: 'a RUN that exports another PATH',
+      input: lines('FROM node:20', 'RUN npm ci && export PATH=/x'),
+      reason: 'npm is no longer found on PATH after it',
+      note: 'Leaves the npm cache of this `RUN`: `export PATH=/x` changes where the shell finds `npm`, so the added `npm cache clean --force` may run another program, or none.',
+    },
+    {
+      name: 'a RUN that defines a function npm',
+      input: lines('FROM node:20', 'RUN npm ci && npm() { false; }'),
+      reason: 'the appended `npm cache clean` would call the function and fail',
+      note: 'Leaves the npm cache of this `RUN`: `npm()` defines a function `npm`, which the added `npm cache clean --force` would run instead of the program.',
+    },
+    {
+      name: 'a RUN that removes a glob in a bin directory',
+      input: lines('FROM node:20', 'RUN npm ci && rm -f /usr/local/bin/n*'),
+      reason: 'the glob matches /usr/local/bin/npm',
+      note: 'Leaves the npm cache of this `RUN`: `rm -f /usr/local/bin/n*` removes `/usr/local/bin/n*`, so the added `npm cache clean --force` may not find the `npm` it runs.',
+    },
+    {
       name: 'an EXIT trap that lists the cache',
       input: lines('FROM node:22', "RUN trap 'ls ~/.npm > /npm.txt' EXIT; npm ci"),
       reason: 'the trap would run after the appended cache clean',
@@ -66,6 +105,17 @@ transformTable('clean-node-cache', {
     },
   ],
   changed: [
+    {
+      name: 'a RUN that removes unrelated paths, and PATH set for one command',
+      input: lines(
+        'FROM node:20',
+        'RUN PATH=/usr/local/bin:/usr/bin npm ci && rm -rf /tmp/* /usr/local/lib/node_modules/.cache $HOME/.config',
+      ),
+      output: lines(
+        'FROM node:20',
+        'RUN PATH=/usr/local/bin:/usr/bin npm ci && rm -rf /tmp/* /usr/local/lib/node_modules/.cache $HOME/.config && npm cache clean --force',
+      ),
+    },
     {
       name: 'npm ci',
       input: lines('FROM node:22', 'WORKDIR /app', 'RUN npm ci --omit=dev'),

@@ -3,6 +3,18 @@ import { lines, transformTable } from '../harness';
 transformTable('clean-yum-cache', {
   unchanged: [
     {
+      name: 'a RUN that erases yum',
+      input: lines('FROM centos:7', 'RUN yum install -y httpd && rpm -e --nodeps yum'),
+      reason: 'yum clean would fail with `yum: not found`',
+      note: 'Leaves the `yum` cache of this `RUN`: `rpm -e --nodeps yum` removes `yum`, so the added `yum clean all` may not find the `yum` it runs.',
+    },
+    {
+      name: 'a RUN that removes dnf',
+      input: lines('FROM fedora:40', 'RUN dnf install -y httpd && dnf remove -y dnf'),
+      reason: 'dnf clean would fail with `dnf: not found`',
+      note: 'Leaves the `dnf` cache of this `RUN`: `dnf remove -y dnf` removes `dnf`, so the added `dnf clean all` may not find the `dnf` it runs.',
+    },
+    {
       name: 'an EXIT trap that lists the cache',
       input: lines(
         'FROM rockylinux:9',
@@ -58,6 +70,14 @@ transformTable('clean-yum-cache', {
     },
   ],
   changed: [
+    {
+      name: 'a RUN that removes another package',
+      input: lines('FROM centos:7', 'RUN yum install -y httpd && yum remove -y yum-utils'),
+      output: lines(
+        'FROM centos:7',
+        'RUN yum install -y httpd && yum remove -y yum-utils && yum clean all && rm -rf /var/cache/yum',
+      ),
+    },
     {
       name: 'yum',
       input: lines('FROM centos:7', 'RUN yum -y install git'),

@@ -3,6 +3,15 @@ import { lines, transformTable } from '../harness';
 transformTable('conda-clean', {
   unchanged: [
     {
+      name: 'a RUN that deletes the conda program',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy && rm -rf /opt/conda/bin/conda',
+      ),
+      reason: 'conda clean would fail with `conda: not found`',
+      note: 'Leaves the conda package cache of this `RUN`: `rm -rf /opt/conda/bin/conda` removes `/opt/conda/bin/conda`, so the added `conda clean --all --yes` may not find the `conda` it runs.',
+    },
+    {
       name: 'an EXIT trap that lists the package cache',
       input: lines(
         'FROM continuumio/miniconda3',

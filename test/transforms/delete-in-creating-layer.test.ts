@@ -69,6 +69,17 @@ transformTable('delete-in-creating-layer', {
       note: `Leaves \`rm -rf /tmp/big\` where it is: the \`RUN\` at line 2 may stop before its end (\`${stop}\`)`,
     })),
     {
+      name: 'a creating RUN that defines a function rm',
+      input: lines(
+        'FROM debian:12',
+        'RUN rm() { :; }; echo data > /tmp/f',
+        'ENV A=1',
+        'RUN rm /tmp/f',
+      ),
+      reason: 'the moved rm would call the function and leave the file',
+      note: 'Leaves `rm /tmp/f` where it is: in the `RUN` at line 2, `rm()` defines a function `rm`, which the added `rm /tmp/f` would run instead of the program.',
+    },
+    {
       name: 'a creating RUN that sets an EXIT trap',
       input: lines(
         'FROM debian:12',
@@ -380,6 +391,11 @@ transformTable('delete-in-creating-layer', {
     },
   ],
   changed: [
+    {
+      name: 'a creating RUN that sets PATH for one command only',
+      input: lines('FROM debian:12', 'RUN PATH=/x:$PATH touch /tmp/f', 'ENV A=1', 'RUN rm /tmp/f'),
+      output: lines('FROM debian:12', 'RUN PATH=/x:$PATH touch /tmp/f && rm /tmp/f', 'ENV A=1'),
+    },
     {
       name: 'a creating RUN whose EXIT trap is inside a subshell',
       input: lines(

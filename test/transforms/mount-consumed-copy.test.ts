@@ -17,7 +17,8 @@ transformTable('mount-consumed-copy', {
         'COPY tool.conf /opt/tool/',
         'RUN tool --import /opt/tool/tool.conf && rm /opt/tool/tool.conf',
       ),
-      reason: 'the package may ship /opt/tool/tool.conf, which the rm deleted and a mount would hide',
+      reason:
+        'the package may ship /opt/tool/tool.conf, which the rm deleted and a mount would hide',
       note: 'the `RUN` at line 2 runs `apt-get update`',
     },
     {
