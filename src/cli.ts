@@ -301,10 +301,13 @@ function printText(outcomes: FileOutcome[], flags: FixFlags, color: boolean, io:
       io.out(`${path}:${c.line}:${c.column}  ${paint(c.transform, 'cyan', color)}  ${c.message}\n`);
     for (const n of result.notes)
       io.out(`${path}:${n.line}:1  ${paint(n.transform, 'cyan', color)}  note: ${n.message}\n`);
-    // An unchanged file keeps its layers: saying so for each would bury the changes.
+    // Only a change of layer counts is worth a line: saying that a file keeps
+    // its layers (unchanged, or only its LABELs joined) would bury the changes.
     const { before, after } = result.layers;
-    if (result.changed && before.length + after.length > 0)
-      io.out(`${path}: layers per stage: ${describeLayerChange(before, after)}\n`);
+    const same =
+      before.length === after.length &&
+      before.every((b, i) => b.stage === after[i].stage && b.layers === after[i].layers);
+    if (!same) io.out(`${path}: layers per stage: ${describeLayerChange(before, after)}\n`);
   }
   // A run where no file could be read says only what was wrong, one line each.
   if (done.length > 0) io.err(summary(done, flags.write ?? false));

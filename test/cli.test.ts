@@ -165,12 +165,15 @@ describe('dslim fix --write', () => {
 });
 
 describe('dslim fix, the text report', () => {
-  test('gives layer counts for the files that change and not for the others', async () => {
+  test('gives layer counts where they change, and not for the others', async () => {
     const changing = await write('a/Dockerfile', MERGEABLE);
     const clean = await write('b/Dockerfile', CLEAN);
-    const { out } = await dslim(['fix', changing, clean]);
+    const labels = await write('c/Dockerfile', 'FROM alpine:3.20\nLABEL a=1\nLABEL b=2\n');
+    const { out } = await dslim(['fix', changing, clean, labels]);
     expect(out).toContain(`${changing}: layers per stage: stage 0 2 → 1\n`);
+    expect(out).toContain(`${labels}:2:1  merge-labels`);
     expect(out).not.toContain(`${clean}: layers`);
+    expect(out).not.toContain(`${labels}: layers`);
   });
 });
 
