@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } from './document';
 import { heirs, readByLaterStage } from './later-stages';
 import { lineRef } from './line-ref';
@@ -183,6 +184,53 @@ export interface Cache {
   dirs: string[];
   /** How the manager's commands run from it instead of the network (see offline-readers.ts). */
   offline?: OfflineRule;
+  /** The variables that move it, and where to (see `cacheDirs`). */
+  moves?: CacheMove[];
+}
+
+/** A variable that moves a cache: `dirs` gives the directories it is in for the variable's value. */
+export interface CacheMove {
+  variable: string;
+  dirs: (value: string) => string[];
+}
+
+/** Moves of a cache below the home directory: `HOME=/app` puts `/root/.npm` at `/app/.npm`. */
+export function homeMoves(...below: string[]): CacheMove {
+  return { variable: 'HOME', dirs: (home) => below.map((dir) => posix.join(home, dir)) };
+}
+
+/**
+ * The directories a cache is in for `run`: its default ones, plus those
+ * each of its moving variables names when an ENV or ARG before the RUN, in
+ * its stage or a stage it builds on, sets it (the defaults stay, since the
+ * base image may set a variable that wins). A reason instead when the RUN
+ * sets one of them itself, or the ENV or ARG gives no literal absolute
+ * path: the cache then moves to a path dslim cannot read, which a later
+ * reader may name.
+ */
+export function cacheDirs(
+  doc: DockerDocument,
+  { run, commands }: RunScript,
+  cache: Cache,
+): { dirs: string[] } | { reason: string } {
+  const dirs = [...cache.dirs];
+  for (const move of cache.moves ?? []) {
+    const own = commands.find((c) => setsVariable(c, move.variable));
+    if (own)
+      return {
+        reason: `the \`RUN\` sets \`${move.variable}\`, which moves the cache to a path dslim does not read`,
+      };
+    const setting = variableSetting(doc, run, new Set([move.variable]));
+    if (!setting) continue;
+    const where = `the \`${setting.instruction.keyword}\` on line ${lineRef(setting.instruction)}`;
+    const moved = setting.value === null ? [] : move.dirs(setting.value);
+    if (moved.length === 0 || moved.some((dir) => /[$`]/.test(dir) || !dir.startsWith('/')))
+      return {
+        reason: `${where} sets \`${move.variable}\` to a value that is not an absolute path written out, so the cache moves to a path dslim cannot read`,
+      };
+    dirs.push(...moved.map((dir) => posix.normalize(dir).replace(/(.)\/+$/, '$1')));
+  }
+  return { dirs: [...new Set(dirs)] };
 }
 
 /**
@@ -206,7 +254,9 @@ export function leaveAlone(
   install: Span | null = null,
 ): boolean {
   const { run, refusal } = script;
-  const target = cacheMountFor(run, cache.dirs);
+  const moved = cacheDirs(doc, script, cache);
+  const dirs = 'dirs' in moved ? moved.dirs : cache.dirs;
+  const target = cacheMountFor(run, dirs);
   if (target) {
     report.note(run.span.start, 'mounted', { ...data, target });
     return true;
@@ -214,8 +264,9 @@ export function leaveAlone(
   const reason =
     refusal ??
     downloadOnly(script, cache.offline) ??
-    readByLaterStage(doc, run, cache.dirs) ??
-    cacheReader(doc, script, cache, install);
+    ('reason' in moved ? moved.reason : null) ??
+    readByLaterStage(doc, run, dirs) ??
+    cacheReader(doc, script, { ...cache, dirs }, install);
   if (reason) report.note(run.span.start, 'refused', { ...data, reason });
   return reason !== null;
 }
@@ -223,6 +274,15 @@ export function leaveAlone(
 /** The limitation every cache transform states about `cacheReader`. */
 export const CACHE_READER_LIMITATION =
   'A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader in the script of a `sh -c` counts too; one that reaches the cache only through a variable, a script file or `/` is not seen.';
+
+/**
+ * The limitation every cache transform whose cache can move states about
+ * `cacheDirs`, naming its moving variables.
+ */
+export function movedCacheLimitation(moves: CacheMove[]): string {
+  const names = moves.map((m) => `\`${m.variable}\``).join(', ');
+  return `When an ENV or ARG before the RUN (in its stage or a stage it builds on) sets ${names}, the directory it names counts as the cache too, for later readers and cache mounts; a value that is not an absolute path written out, or a setting in the RUN itself, leaves the RUN alone, since the cache then moves where dslim cannot follow. The base image's own environment, config files and \`USER\` are not known.`;
+}
 
 /** Where a command is in its script. */
 export interface Span {

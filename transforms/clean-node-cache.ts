@@ -9,7 +9,10 @@ import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands'
 import { readByLaterStageLimitation } from '../src/later-stages';
 import { NPM_OFFLINE, offlineLimitation, OFFLINE_MOUNT_LIMITATION } from '../src/offline-readers';
 import {
+  homeMoves,
   leaveAlone,
+  movedCacheLimitation,
+  type CacheMove,
   offlineMountProblem,
   programName,
   runScripts,
@@ -22,6 +25,11 @@ const NPM_INSTALLS = new Set(['install', 'i', 'ci', 'add', 'update', 'rebuild'])
 const NPM_CACHE = '/root/.npm';
 /** Variables that move npm's cache, as npm reads its config from the environment. */
 const NPM_SETTINGS = ['npm_config_cache', 'NPM_CONFIG_CACHE'];
+/** The variables that move npm's cache. */
+const NPM_MOVES: CacheMove[] = [
+  ...NPM_SETTINGS.map((variable) => ({ variable, dirs: (dir: string) => [dir] })),
+  homeMoves('.npm'),
+];
 /** Why the yarn and pnpm caches are reported rather than cleaned. */
 const OTHER_MANAGERS: Record<string, { installs: Set<string>; why: string }> = {
   yarn: {
@@ -58,6 +66,7 @@ const cleanNodeCache: Transform = {
     "An install given `--cache DIR`, or a cache moved by an `.npmrc`, is left alone or cleaned where the final working directory's config says.",
     readByLaterStageLimitation([NPM_CACHE]),
     CACHE_READER_LIMITATION,
+    movedCacheLimitation(NPM_MOVES),
     offlineLimitation(['npm', 'npx'], NPM_OFFLINE),
     'Yarn and pnpm commands never count as offline readers: they keep caches of their own, which this transform does not touch.',
     "With `caches: mount`, the mount is at root's home, so it is added only when the RUN runs as root (no `USER` naming another user) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `npm_config_cache` (an ENV, an ARG or the RUN itself); elsewhere the cleanup is added, and the message says why. The base image's own `USER`, environment and `.npmrc` are not known: one that moves the cache keeps it in the layer.",
@@ -97,7 +106,8 @@ const cleanNodeCache: Transform = {
         if (!last || installs.some((c) => hasFlag(c.args, '--cache'))) continue;
         if (commands.some((c) => c.start > last.start && isNpmCacheClean(c))) continue;
 
-        if (leaveAlone(doc, report, script, { dirs: [NPM_CACHE], offline: NPM_OFFLINE })) continue;
+        const cache = { dirs: [NPM_CACHE], offline: NPM_OFFLINE, moves: NPM_MOVES };
+        if (leaveAlone(doc, report, script, cache)) continue;
         const command = `npm ${firstOperand(last.args)?.text}`;
         const mount = planMount(
           options,

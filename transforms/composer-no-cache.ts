@@ -10,7 +10,10 @@ import type { DockerDocument, Stage } from '../src/document';
 import { firstOperand, hasFlag, setsVariable, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import {
+  homeMoves,
   leaveAlone,
+  movedCacheLimitation,
+  type CacheMove,
   programName,
   readOnlyInstall,
   runScripts,
@@ -26,6 +29,13 @@ const INSTALLS = new Set(['install', 'require', 'update', 'create-project']);
 const CACHE_DIRS = ['/root/.composer/cache', '/root/.cache/composer', '/tmp/cache'];
 /** Where the official `composer` image, which sets `COMPOSER_HOME=/tmp`, keeps the cache. */
 const IMAGE_CACHE = '/tmp/cache';
+/** The variables that move Composer's cache. */
+const COMPOSER_MOVES: CacheMove[] = [
+  { variable: 'COMPOSER_CACHE_DIR', dirs: (dir) => [dir] },
+  { variable: 'COMPOSER_HOME', dirs: (home) => [`${home}/cache`] },
+  { variable: 'XDG_CACHE_HOME', dirs: (dir) => [`${dir}/composer`] },
+  homeMoves('.composer/cache', '.cache/composer'),
+];
 const COMPOSER_IMAGE = /^(docker\.io\/)?(library\/)?composer(:[^@]*)?(@.*)?$/i;
 
 const composerNoCache: Transform = {
@@ -51,6 +61,7 @@ const composerNoCache: Transform = {
     'Composer run through a wrapper (`php composer.phar`) is not recognised.',
     readByLaterStageLimitation(CACHE_DIRS),
     CACHE_READER_LIMITATION,
+    movedCacheLimitation(COMPOSER_MOVES),
     READ_ONLY_LIMITATION,
     offlineLimitation(['composer'], COMPOSER_OFFLINE),
     'With `caches: mount`, a cache mount is added only in stages built from the official `composer` image, whose `COMPOSER_HOME=/tmp` puts the cache at `/tmp/cache`, and only when the RUN runs as root and nothing before it sets `COMPOSER_HOME`, `HOME` or `XDG_CACHE_HOME`; elsewhere the cache directory depends on the base image, so `--no-cache` is added, and the message says why.',
@@ -81,7 +92,7 @@ const composerNoCache: Transform = {
         const installs = commands.filter(needsFlag);
         if (installs.length === 0) continue;
         const command = `composer ${firstOperand(installs[0].args)?.text}`;
-        const cache = { dirs: CACHE_DIRS, offline: COMPOSER_OFFLINE };
+        const cache = { dirs: CACHE_DIRS, offline: COMPOSER_OFFLINE, moves: COMPOSER_MOVES };
         if (leaveAlone(doc, report, script, cache, { command }, installs[0])) continue;
         const nested = readOnlyInstall(installs);
         if (nested) {

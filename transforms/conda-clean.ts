@@ -2,13 +2,31 @@ import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION } from '../src/appen
 import { CACHES_OPTION, mountsCaches } from '../src/cache-mounts';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
-import { leaveAlone, programName, runScripts, CACHE_READER_LIMITATION } from '../src/package-runs';
+import {
+  homeMoves,
+  leaveAlone,
+  movedCacheLimitation,
+  programName,
+  runScripts,
+  CACHE_READER_LIMITATION,
+  type CacheMove,
+} from '../src/package-runs';
 import { CONDA_OFFLINE, offlineLimitation } from '../src/offline-readers';
 import type { Transform } from '../src/types';
 
 const TOOLS = new Set(['conda', 'mamba', 'micromamba']);
 const INSTALLS = new Set(['install', 'create', 'update', 'upgrade', 'env']);
 const PKGS_DIRS = ['/opt/conda/pkgs', '/root/.conda/pkgs', '/root/micromamba/pkgs'];
+/**
+ * The variables that move the package cache: `CONDA_PKGS_DIRS` lists the
+ * directories, micromamba keeps it under its root prefix, and conda falls
+ * back to `~/.conda/pkgs` (micromamba's prefix defaults to `~/micromamba`).
+ */
+const CONDA_MOVES: CacheMove[] = [
+  { variable: 'CONDA_PKGS_DIRS', dirs: (list) => list.split(',').filter((d) => d !== '') },
+  { variable: 'MAMBA_ROOT_PREFIX', dirs: (prefix) => [`${prefix}/pkgs`] },
+  homeMoves('.conda/pkgs', 'micromamba/pkgs'),
+];
 
 const condaClean: Transform = {
   id: 'conda-clean',
@@ -28,9 +46,10 @@ const condaClean: Transform = {
   options: { caches: CACHES_OPTION },
   limitations: [
     '`--force-pkgs-dirs` (`-f`) is not added: it also deletes the unpacked packages that environments link to, which breaks an installation configured to use symbolic links, and frees nothing when they are hard links.',
-    'Package directories moved by `CONDA_PKGS_DIRS` or a `.condarc` are cleaned by the tool itself but not recognised as cache mounts.',
+    'Package directories moved by a `.condarc` are cleaned by the tool itself, but neither recognised as cache mounts nor looked for in later readers.',
     readByLaterStageLimitation(PKGS_DIRS),
     CACHE_READER_LIMITATION,
+    movedCacheLimitation(CONDA_MOVES),
     offlineLimitation(['conda', 'mamba', 'micromamba'], CONDA_OFFLINE),
     '`caches: mount` adds no cache mount here: the package cache is the `pkgs` directory of an installation the base image chooses, and an environment may link to the unpacked packages in it, which a mount would hide while the RUN runs. The cleanup is added instead, and the message says so.',
     TRAP_LIMITATION,
@@ -52,8 +71,8 @@ const condaClean: Transform = {
         const tool = programName(last);
         if (commands.some((c) => c.start > last.start && isClean(c))) continue;
 
-        if (leaveAlone(doc, report, script, { dirs: PKGS_DIRS, offline: CONDA_OFFLINE }, { tool }))
-          continue;
+        const cache = { dirs: PKGS_DIRS, offline: CONDA_OFFLINE, moves: CONDA_MOVES };
+        if (leaveAlone(doc, report, script, cache, { tool })) continue;
         // The program as the install names it: `/opt/conda/bin/conda` need not be on PATH.
         const cleanup = `${last.name} clean --all --yes`;
         const outcome = appendCommands(doc, run, [cleanup]);

@@ -11,8 +11,11 @@ import { hasFlag, setsVariable, type ShellCommand, type Word } from '../src/shel
 import { readByLaterStageLimitation } from '../src/later-stages';
 import { offlineLimitation, PIP_OFFLINE } from '../src/offline-readers';
 import {
+  homeMoves,
   leaveAlone,
+  movedCacheLimitation,
   programName,
+  type CacheMove,
   readOnlyInstall,
   runScripts,
   CACHE_READER_LIMITATION,
@@ -24,6 +27,12 @@ import type { Transform } from '../src/types';
 const FLAG = '--no-cache-dir';
 const SETTING = 'PIP_NO_CACHE_DIR';
 const CACHE_DIR = '/root/.cache/pip';
+/** The variables that move pip's cache. */
+const PIP_MOVES: CacheMove[] = [
+  { variable: 'PIP_CACHE_DIR', dirs: (dir) => [dir] },
+  { variable: 'XDG_CACHE_HOME', dirs: (dir) => [`${dir}/pip`] },
+  homeMoves('.cache/pip'),
+];
 const PIP = /^pip(\d+(\.\d+)?)?$/;
 const PYTHON = /^python(\d+(\.\d+)?)?$/;
 
@@ -51,6 +60,7 @@ const pipNoCache: Transform = {
     'Installers that wrap pip (`pipenv`, `poetry`, `uv`) are left alone.',
     readByLaterStageLimitation([CACHE_DIR]),
     CACHE_READER_LIMITATION,
+    movedCacheLimitation(PIP_MOVES),
     READ_ONLY_LIMITATION,
     offlineLimitation(['pip', 'python -m pip'], PIP_OFFLINE),
     "With `caches: mount`, the mount is at root's home, so it is added only when the RUN runs as root (no `USER` naming another user) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `PIP_CACHE_DIR` (an ENV, an ARG or the RUN itself); elsewhere `--no-cache-dir` is added, and the message says why. The base image's own `USER`, environment and pip config are not known: one that moves the cache keeps it in the layer.",
@@ -82,7 +92,7 @@ const pipNoCache: Transform = {
         const command = installs[0].command.args
           .slice(0, installs[0].command.args.indexOf(installs[0].install) + 1)
           .reduce((text, word) => `${text} ${word.text}`, installs[0].command.name);
-        const cache = { dirs: [CACHE_DIR], offline: PIP_OFFLINE };
+        const cache = { dirs: [CACHE_DIR], offline: PIP_OFFLINE, moves: PIP_MOVES };
         if (leaveAlone(doc, report, script, cache, { command }, installs[0].command)) continue;
         const nested = readOnlyInstall(installs.map((i) => i.command));
         if (nested) {

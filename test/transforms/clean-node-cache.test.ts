@@ -223,27 +223,6 @@ transformTable(
         ),
         message: 'because the `ENV` on line 2 sets `npm_config_cache`:',
       },
-      {
-        name: 'HOME set on the command: the cleanup instead',
-        input: lines('FROM node:22', 'RUN HOME=/app npm install'),
-        output: lines('FROM node:22', 'RUN HOME=/app npm install && npm cache clean --force'),
-        message: 'because the `RUN` sets `HOME`:',
-      },
-      {
-        name: 'npm_config_cache exported earlier in the RUN: the cleanup instead',
-        input: lines('FROM node:22', 'RUN export npm_config_cache=/tmp/npm && npm ci'),
-        output: lines(
-          'FROM node:22',
-          'RUN export npm_config_cache=/tmp/npm && npm ci && npm cache clean --force',
-        ),
-        message: 'because the `RUN` sets `npm_config_cache`:',
-      },
-      {
-        name: '`readonly HOME` earlier in the RUN: the cleanup instead',
-        input: lines('FROM node:22', 'RUN readonly HOME=/app; npm ci'),
-        output: lines('FROM node:22', 'RUN readonly HOME=/app; npm ci && npm cache clean --force'),
-        message: 'because the `RUN` sets `HOME`:',
-      },
     ],
   },
   { caches: 'mount' },
@@ -476,3 +455,54 @@ transformTable('clean-node-cache', {
     },
   ],
 });
+
+transformTable('clean-node-cache', {
+  unchanged: [
+    {
+      name: 'a later RUN reads the cache HOME moved',
+      input: lines('FROM node:22', 'ENV HOME=/h', 'RUN npm ci', 'RUN du -s /h/.npm > /size'),
+      reason: 'npm caches in `$HOME/.npm`',
+      note: 'Leaves the npm cache of this `RUN`: `du` in the `RUN` on line 4 names the cache, which it may read.',
+    },
+    {
+      name: 'a later RUN reads the cache npm_config_cache moved',
+      input: lines('FROM node:22', 'ARG npm_config_cache=/nc', 'RUN npm ci', 'RUN ls /nc'),
+      reason: 'npm reads its config from the environment',
+      note: 'Leaves the npm cache of this `RUN`: `ls` in the `RUN` on line 4 names the cache, which it may read.',
+    },
+  ],
+  changed: [
+    {
+      name: 'a moved cache that nothing reads',
+      input: lines('FROM node:22', 'ENV HOME=/h', 'RUN npm ci'),
+      output: lines('FROM node:22', 'ENV HOME=/h', 'RUN npm ci && npm cache clean --force'),
+    },
+  ],
+});
+
+transformTable(
+  'clean-node-cache',
+  {
+    unchanged: [
+      ...[
+        ['RUN HOME=/app npm install', 'HOME'],
+        ['RUN export npm_config_cache=/tmp/npm && npm ci', 'npm_config_cache'],
+        ['RUN readonly HOME=/app; npm ci', 'HOME'],
+      ].map(([run, variable]) => ({
+        name: `\`${run}\` moves the cache`,
+        input: lines('FROM node:22', run),
+        reason: 'the cache moves to a directory a later reader may name',
+        note: `Leaves the npm cache of this \`RUN\`: the \`RUN\` sets \`${variable}\`, which moves the cache to a path dslim does not read.`,
+      })),
+    ],
+    changed: [
+      {
+        name: 'an ENV moves the cache and nothing reads it: the cleanup instead',
+        input: lines('FROM node:22', 'ENV HOME=/h', 'RUN npm ci'),
+        output: lines('FROM node:22', 'ENV HOME=/h', 'RUN npm ci && npm cache clean --force'),
+        message: 'because the `ENV` on line 2 sets `HOME`:',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);

@@ -272,3 +272,25 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+transformTable('composer-no-cache', {
+  unchanged: [
+    ...[
+      ['ENV COMPOSER_HOME=/c', '/c/cache'],
+      ['ENV HOME=/h', '/h/.cache/composer'],
+      ['ENV XDG_CACHE_HOME=/x', '/x/composer'],
+    ].map(([env, cache]) => ({
+      name: `a later RUN reads the cache \`${env}\` moved`,
+      input: lines('FROM php:8', env, 'RUN composer install', `RUN ls ${cache}`),
+      reason: 'the flag would keep the moved cache from being written',
+      note: 'Leaves `composer install` as it is: `ls` in the `RUN` on line 4 names the cache, which it may read.',
+    })),
+  ],
+  changed: [
+    {
+      name: 'a moved cache that nothing reads',
+      input: lines('FROM php:8', 'ENV COMPOSER_HOME=/c', 'RUN composer install'),
+      output: lines('FROM php:8', 'ENV COMPOSER_HOME=/c', 'RUN composer install --no-cache'),
+    },
+  ],
+});

@@ -278,3 +278,46 @@ transformTable('conda-clean', {
     },
   ],
 });
+
+transformTable('conda-clean', {
+  unchanged: [
+    {
+      name: 'a later stage copies the package directory CONDA_PKGS_DIRS moved',
+      input: lines(
+        'FROM continuumio/miniconda3 AS build',
+        'ENV CONDA_PKGS_DIRS=/pk',
+        'RUN conda install -y numpy',
+        'FROM continuumio/miniconda3',
+        'COPY --from=build /pk /opt/conda/pkgs',
+      ),
+      reason: 'the cleanup would empty what the later stage copies',
+      note: 'Leaves the conda package cache of this `RUN`: the `COPY --from=build` on line 5 copies `/pk` from this stage, so removing the cache would change what it copies.',
+    },
+    {
+      name: 'a later RUN reads the second of the CONDA_PKGS_DIRS',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'ENV CONDA_PKGS_DIRS=/pk,/pk2',
+        'RUN conda install -y numpy',
+        'RUN ls /pk2 > /list',
+      ),
+      reason: 'the cleanup would change what it lists',
+      note: 'Leaves the conda package cache of this `RUN`: `ls` in the `RUN` on line 4 names the cache, which it may read.',
+    },
+  ],
+  changed: [
+    {
+      name: 'a moved package cache that nothing reads',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'ENV CONDA_PKGS_DIRS=/pk',
+        'RUN conda install -y numpy',
+      ),
+      output: lines(
+        'FROM continuumio/miniconda3',
+        'ENV CONDA_PKGS_DIRS=/pk',
+        'RUN conda install -y numpy && conda clean --all --yes',
+      ),
+    },
+  ],
+});

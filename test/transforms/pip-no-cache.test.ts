@@ -348,15 +348,6 @@ transformTable(
         message: 'because the `ARG` on line 2 sets `PIP_CACHE_DIR`:',
       },
       {
-        name: 'the RUN exports XDG_CACHE_HOME: `--no-cache-dir` instead',
-        input: lines('FROM python:3.12', 'RUN export XDG_CACHE_HOME=/c && pip install flask'),
-        output: lines(
-          'FROM python:3.12',
-          'RUN export XDG_CACHE_HOME=/c && pip install --no-cache-dir flask',
-        ),
-        message: 'because the `RUN` sets `XDG_CACHE_HOME`:',
-      },
-      {
         name: 'HOME moved only after the install: the mount',
         input: lines('FROM python:3.12', 'RUN pip install flask && export HOME=/srv'),
         output: lines(
@@ -635,3 +626,123 @@ transformTable('pip-no-cache', {
     },
   ],
 });
+
+transformTable('pip-no-cache', {
+  unchanged: [
+    {
+      name: 'a later RUN reads the cache PIP_CACHE_DIR moved',
+      input: lines(
+        'FROM python:3.12-slim',
+        'ENV PIP_CACHE_DIR=/pc',
+        'RUN pip install requests',
+        'RUN du -s /pc > /size',
+      ),
+      reason: '`du` fails when the flag keeps `/pc` from being created',
+      note: 'Leaves `pip install` as it is: `du` in the `RUN` on line 4 names the cache, which it may read.',
+    },
+    {
+      name: 'a later RUN reads the cache XDG_CACHE_HOME moved',
+      input: lines(
+        'FROM python:3.12-slim',
+        'ENV XDG_CACHE_HOME=/cache',
+        'RUN pip install requests',
+        'RUN ls -R /cache/pip',
+      ),
+      reason: 'pip caches in `$XDG_CACHE_HOME/pip`',
+      note: 'Leaves `pip install` as it is: `ls` in the `RUN` on line 4 names the cache, which it may read.',
+    },
+    {
+      name: 'a later RUN reads the cache HOME moved',
+      input: lines(
+        'FROM python:3.12-slim',
+        'ENV HOME=/app',
+        'RUN pip install requests',
+        'RUN du -s /app/.cache/pip',
+      ),
+      reason: 'pip caches in `$HOME/.cache/pip`',
+      note: 'Leaves `pip install` as it is: `du` in the `RUN` on line 4 names the cache, which it may read.',
+    },
+    {
+      name: 'a later stage copies the cache PIP_CACHE_DIR moved',
+      input: lines(
+        'FROM python:3.12-slim AS build',
+        'ENV PIP_CACHE_DIR=/opt/pc',
+        'RUN pip install requests',
+        'FROM python:3.12-slim',
+        'COPY --from=build /opt/pc /opt/pc',
+      ),
+      reason: 'the COPY fails when the cache is never written',
+      note: 'Leaves `pip install` as it is: the `COPY --from=build` on line 5 copies `/opt/pc` from this stage, so removing the cache would change what it copies.',
+    },
+    {
+      name: 'an ENV moves the cache to a path written with a variable',
+      input: lines(
+        'FROM python:3.12-slim',
+        'ARG BASE=/opt',
+        'ENV PIP_CACHE_DIR=$BASE/pc',
+        'RUN pip install requests',
+      ),
+      reason: 'a later reader of the moved cache could not be told',
+      note: 'Leaves `pip install` as it is: the `ENV` on line 3 sets `PIP_CACHE_DIR` to a value that is not an absolute path written out, so the cache moves to a path dslim cannot read.',
+    },
+    {
+      name: 'the RUN itself moves the cache',
+      input: lines('FROM python:3.12-slim', 'RUN export HOME=/app && pip install requests'),
+      reason: 'the value set in the script is not read',
+      note: 'Leaves `pip install` as it is: the `RUN` sets `HOME`, which moves the cache to a path dslim does not read.',
+    },
+  ],
+  changed: [
+    {
+      name: 'a moved cache that nothing reads',
+      input: lines('FROM python:3.12-slim', 'ENV PIP_CACHE_DIR=/pc', 'RUN pip install requests'),
+      output: lines(
+        'FROM python:3.12-slim',
+        'ENV PIP_CACHE_DIR=/pc',
+        'RUN pip install --no-cache-dir requests',
+      ),
+    },
+    {
+      name: 'a moved cache, and a later RUN reads the default one only',
+      input: lines(
+        'FROM python:3.12-slim',
+        'ENV HOME=/app',
+        'RUN pip install requests',
+        'RUN ls /app/src',
+      ),
+      output: lines(
+        'FROM python:3.12-slim',
+        'ENV HOME=/app',
+        'RUN pip install --no-cache-dir requests',
+        'RUN ls /app/src',
+      ),
+    },
+  ],
+});
+
+transformTable(
+  'pip-no-cache',
+  {
+    unchanged: [
+      {
+        name: 'the RUN exports XDG_CACHE_HOME',
+        input: lines('FROM python:3.12', 'RUN export XDG_CACHE_HOME=/c && pip install flask'),
+        reason: 'the cache moves to a directory a later reader may name',
+        note: 'Leaves `pip install` as it is: the `RUN` sets `XDG_CACHE_HOME`, which moves the cache to a path dslim does not read.',
+      },
+    ],
+    changed: [
+      {
+        name: 'an ENV moves the cache and nothing reads it: `--no-cache-dir` instead',
+        input: lines('FROM python:3.12', 'ENV PIP_CACHE_DIR=/pc', 'RUN pip install flask'),
+        output: lines(
+          'FROM python:3.12',
+          'ENV PIP_CACHE_DIR=/pc',
+          'RUN pip install --no-cache-dir flask',
+        ),
+        message: 'because the `ENV` on line 2 sets `PIP_CACHE_DIR`:',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);
