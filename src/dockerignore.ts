@@ -6,6 +6,10 @@ import { copyOperands, flagValue } from './copy-args';
 import { DockerDocument, type InstructionInfo } from './document';
 import type { Note } from './engine';
 import { createAtomically, describeError } from './files';
+import { programName, runScripts } from './package-runs';
+import { loadShellParser } from './shell';
+import { firstOperand, listCommands, unwrapProgram, type ShellCommand } from './shell-commands';
+import { stageLineage } from './stage-paths';
 
 /** Always worth keeping out of a build context. */
 const ALWAYS_IGNORED = ['.git', 'node_modules'];
@@ -42,34 +46,162 @@ export async function adviseDockerignore(
     if (await exists(file)) return [];
   }
 
-  const entries = await starterEntries(context, contextSources(doc));
+  await loadShellParser();
+  const candidates = await starterEntries(context, contextSources(doc));
+  const kept = candidates.map((entry) => ({ entry, reason: keepReason(doc, entry) }));
+  const entries = kept.filter((k) => k.reason === null).map((k) => k.entry);
+  const reasons = kept.flatMap((k) => (k.reason ? [`\`${k.entry}\` is kept: ${k.reason}`] : []));
+  const why = reasons.length ? ` ${reasons.join('; ')}.` : '';
   const keyword = `\`${copy.keyword} ${copyOperands(doc, copy)!.sources[0].value}\``;
   const note = (message: string): Note[] => [{ transform: ADVICE, line: copy.line + 1, message }];
   const sends = `${keyword} sends the whole build context, and there is no \`.dockerignore\` beside this Dockerfile`;
   if (entries.length === 0)
     return note(
-      `${sends}; every usual entry is a source this Dockerfile copies, so none is suggested.`,
+      `${sends}; every usual entry is a source this Dockerfile copies or uses, so none is suggested.${why}`,
     );
   const listing = entries.map((e) => `\`${e}\``).join(', ');
   if (!options.write)
     return note(
-      `${sends}, so files such as ${listing} may reach the image. \`dslim fix --write --write-dockerignore\` creates one that lists them.`,
+      `${sends}, so files such as ${listing} may reach the image. \`dslim fix --write --write-dockerignore\` creates one that lists them.${why}`,
     );
   const target = existing[0];
   const error = await createAtomically(target, entries.join('\n') + '\n').catch((e: Error) => e);
   if (error)
     return note(
-      `${sends}; could not create \`${target}\`: ${describeError(error as NodeJS.ErrnoException)}.`,
+      `${sends}; could not create \`${target}\`: ${describeError(error as NodeJS.ErrnoException)}.${why}`,
     );
-  return note(`${sends}; created \`${target}\` listing ${listing}.`);
+  return note(`${sends}; created \`${target}\` listing ${listing}.${why}`);
+}
+
+/** Programs that install a Node project's packages, with the subcommands that do. */
+const NODE_INSTALLS: Record<string, (string | undefined)[]> = {
+  npm: ['ci', 'install', 'i'],
+  yarn: [undefined, 'install'],
+  pnpm: ['install', 'i'],
+  bun: ['install', 'i'],
+};
+/**
+ * Builds that may read version-control metadata from `.git` (Go stamps VCS
+ * information; setuptools-scm, hatch-vcs and the like version from it), by
+ * program and subcommand; an empty list means every subcommand.
+ */
+const VCS_BUILDS: Record<string, string[]> = {
+  go: ['build', 'install', 'generate'],
+  build: [],
+  'pyproject-build': [],
+  setuptools_scm: [],
+  poetry: ['build', 'install'],
+  hatch: [],
+  pdm: ['build', 'install', 'sync'],
+  flit: ['build', 'install'],
+  maturin: ['build', 'develop'],
+  uv: ['build', 'sync'],
+};
+const PIP = /^pip[0-9.]*$/;
+const PYTHON = /^python[0-9.]*$/;
+
+/**
+ * Why a starter entry must stay out of the ignore file, or null. Only what
+ * runs once the context is copied counts: every RUN, CMD and ENTRYPOINT from
+ * the first whole-context COPY on, in any stage (an `ONBUILD` one anywhere).
+ * That takes in the COPY's stage, the stages built from it and those that
+ * copy from it, and more: when unsure, the entry stays.
+ */
+function keepReason(doc: DockerDocument, entry: string): string | null {
+  const first = wholeContextCopy(doc)!;
+  const users = doc.instructions.flatMap((i) => {
+    const used = doc.trigger(i) ?? (i.index >= first.index ? i : null);
+    if (!used || !['RUN', 'CMD', 'ENTRYPOINT'].includes(used.keyword)) return [];
+    const how = used === i ? i.keyword : `ONBUILD ${used.keyword}`;
+    return [{ at: `the \`${how}\` at line ${i.line + 1}`, commands: commandsOf(doc, used) }];
+  });
+  for (const { at, commands } of users) {
+    for (const command of commands) {
+      const named = wordsOf(command).find((word) => namesEntry(word, entry));
+      if (named !== undefined) return `${at} names \`${named}\``;
+      if (entry === '.git' && programName(command) === 'git') return `${at} runs \`git\``;
+      const build = entry === '.git' ? vcsBuild(command) : null;
+      if (build) return `${at} runs \`${build}\`, which may read version-control metadata`;
+    }
+  }
+  return entry === 'node_modules' ? uninstalledNodeModules(doc) : null;
+}
+
+/**
+ * Why the copied `node_modules` may be what the image runs: a stage that
+ * copies the whole context has no RUN, in it or a stage it is built on,
+ * that installs packages.
+ */
+function uninstalledNodeModules(doc: DockerDocument): string | null {
+  for (const copy of doc.instructions.filter((i) => i.stage && isWholeContextCopy(doc, i))) {
+    const runs = stageLineage(doc, copy.stage!).flatMap((stage) => runScripts(doc, stage));
+    if (runs.some((run) => run.commands.some(installsNodePackages))) continue;
+    const keyword = `\`${copy.keyword} ${copyOperands(doc, copy)!.sources[0].value}\``;
+    return `no \`RUN\` of the stage of the ${keyword} at line ${copy.line + 1} installs packages (\`npm ci\`, \`npm install\`, \`yarn install\`, \`pnpm install\`), so it may use the copied ones`;
+  }
+  return null;
+}
+
+function installsNodePackages(command: ShellCommand): boolean {
+  const subcommands = NODE_INSTALLS[programName(command)];
+  return !!subcommands?.includes(firstOperand(command.args)?.text);
+}
+
+/** The build a command runs that may read `.git`, as written, or null. */
+function vcsBuild(command: ShellCommand): string | null {
+  let name = programName(command);
+  let args = command.args.map((word) => word.text);
+  if (PYTHON.test(name) && args[0] === '-m' && args[1]) [name, ...args] = args.slice(1);
+  if (PYTHON.test(name) && /(^|\/)setup\.py$/.test(args[0] ?? '')) return `${name} ${args[0]}`;
+  if (name === 'uv' && args[0] === 'pip') [name, ...args] = args;
+  const operand = args.find((arg) => !arg.startsWith('-'));
+  if (PIP.test(name) && ['install', 'wheel'].includes(operand ?? ''))
+    return args.some((arg) => /^\.\.?(\/|$)/.test(arg)) ? `${name} ${operand} .` : null;
+  const subcommands = VCS_BUILDS[name];
+  if (!subcommands) return null;
+  if (subcommands.length === 0) return name;
+  return operand && subcommands.includes(operand) ? `${name} ${operand}` : null;
+}
+
+/** True when a word is a path with a part that `entry` matches. */
+function namesEntry(word: string, entry: string): boolean {
+  const pattern = entry.replace(/^\*\*\//, '');
+  return word.split('/').some((part) => picomatch.isMatch(part, pattern, { dot: true }));
+}
+
+function wordsOf(command: ShellCommand): string[] {
+  return [command.name, ...command.args.map((word) => word.text)];
+}
+
+/**
+ * The commands an instruction runs: the script of a shell-form one (the
+ * lines of a heredoc one), or the program of an exec-form one, through a
+ * shell's `-c` when it names one.
+ */
+function commandsOf(doc: DockerDocument, instruction: InstructionInfo): ShellCommand[] {
+  if (instruction.opaque) {
+    const raw = doc.text.slice(instruction.bodyStart, instruction.span.end).split(/\r?\n/);
+    return [raw[0], raw.slice(1, -1).join('\n')].flatMap((text) => listCommands(text));
+  }
+  if (!instruction.execForm) return listCommands(instruction.body.text);
+  const argv = (JSON.parse(instruction.body.text.trim()) as string[]).map(String);
+  if (/(^|\/)(ba|da|a)?sh$/.test(argv[0] ?? '') && argv[1] === '-c' && argv[2] !== undefined)
+    return listCommands(argv[2]);
+  const words = argv.slice(1).map((text) => ({ text, start: 0, end: 0 }));
+  const { name, args, set, readOnly } = unwrapProgram(argv[0] ?? '', words);
+  const command = { name, args, assignments: set, setEarlier: [], start: 0, end: 0, readOnly };
+  return [{ ...command, andElement: null }];
 }
 
 /** The first COPY or ADD that copies the whole build context. */
 export function wholeContextCopy(doc: DockerDocument): InstructionInfo | undefined {
-  return doc.instructions.find(
-    (i) =>
-      isContextCopy(i) &&
-      (copyOperands(doc, i)?.sources ?? []).some((s) => WHOLE_CONTEXT.has(s.value)),
+  return doc.instructions.find((i) => isWholeContextCopy(doc, i));
+}
+
+function isWholeContextCopy(doc: DockerDocument, i: InstructionInfo): boolean {
+  return (
+    isContextCopy(i) &&
+    (copyOperands(doc, i)?.sources ?? []).some((s) => WHOLE_CONTEXT.has(s.value))
   );
 }
 

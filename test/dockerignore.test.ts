@@ -1,4 +1,11 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  promises as fs,
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { main, type Io } from '../src/cli';
@@ -25,7 +32,8 @@ const copiesAll = lines(
   'FROM node:20-slim',
   'WORKDIR /app',
   'COPY . .',
-  'CMD ["node", "dist/main.js"]',
+  'RUN npm ci',
+  'CMD ["node", "server.js"]',
 );
 
 describe('adviseDockerignore', () => {
@@ -67,6 +75,108 @@ describe('adviseDockerignore', () => {
     writeFileSync(path.join(context, '.dockerignore'), 'mine\n');
     expect(await adviseDockerignore(dockerfile, copiesAll, { write: true })).toEqual([]);
     expect(readFileSync(path.join(context, '.dockerignore'), 'utf8')).toBe('mine\n');
+  });
+});
+
+describe('what the Dockerfile uses after copying the context', () => {
+  /** The note and the ignore file written (null when none is) for a Dockerfile. */
+  async function advise(text: string, files: Record<string, string> = {}) {
+    const dockerfile = project({ Dockerfile: text, ...files });
+    const [note] = await adviseDockerignore(dockerfile, text, { write: true });
+    const file = path.join(context, '.dockerignore');
+    const written = await fs.readFile(file, 'utf8').catch(() => null);
+    return { message: note.message, written };
+  }
+  const noInstall =
+    '`node_modules` is kept: no `RUN` of the stage of the `COPY .` at line 3 installs packages (`npm ci`, `npm install`, `yarn install`, `pnpm install`), so it may use the copied ones';
+
+  test.each([
+    [
+      'a RUN that runs git',
+      ['FROM alpine/git', 'WORKDIR /src', 'COPY . .', 'RUN git rev-parse HEAD > /version'],
+      '`.git` is kept: the `RUN` at line 4 runs `git`',
+    ],
+    [
+      'a pip install of the project (setuptools-scm)',
+      ['FROM python:3.12', 'WORKDIR /src', 'COPY . .', 'RUN pip install --no-cache-dir .'],
+      '`.git` is kept: the `RUN` at line 4 runs `pip install .`, which may read version-control metadata',
+    ],
+    [
+      'python setup.py',
+      ['FROM python:3.12', 'WORKDIR /src', 'COPY . .', 'RUN python3 setup.py bdist_wheel'],
+      '`.git` is kept: the `RUN` at line 4 runs `python3 setup.py`, which may read version-control metadata',
+    ],
+    [
+      'python -m build',
+      ['FROM python:3.12', 'WORKDIR /src', 'COPY . .', 'RUN python -m build --wheel'],
+      '`.git` is kept: the `RUN` at line 4 runs `build`, which may read version-control metadata',
+    ],
+    [
+      'go build in a stage built from the copying one',
+      ['FROM golang:1.22 AS src', 'WORKDIR /src', 'COPY . .', 'FROM src', 'RUN go build -o /app .'],
+      '`.git` is kept: the `RUN` at line 5 runs `go build`, which may read version-control metadata',
+    ],
+    [
+      'a CMD that names .git',
+      ['FROM alpine', 'WORKDIR /src', 'COPY . .', 'CMD ["cat", ".git/HEAD"]'],
+      '`.git` is kept: the `CMD` at line 4 names `.git/HEAD`',
+    ],
+  ])('keeps `.git` for %s', async (_, text, reason) => {
+    const { message, written } = await advise(lines(...text));
+    expect(message).toContain(reason);
+    expect(written).toBeNull();
+    expect(message).toContain(noInstall);
+  });
+
+  test('keeps vendored node_modules that the CMD runs, though packages are installed', async () => {
+    const text = lines(
+      'FROM node:20-slim',
+      'WORKDIR /app',
+      'COPY . .',
+      'RUN npm ci',
+      'CMD ["node", "node_modules/foo/index.js"]',
+    );
+    const { message, written } = await advise(text);
+    expect(written).toBe('.git\n');
+    expect(message).toContain(
+      'created `' +
+        path.join(context, '.dockerignore') +
+        '` listing `.git`. `node_modules` is kept: the `CMD` at line 5 names `node_modules/foo/index.js`.',
+    );
+  });
+
+  test('keeps node_modules when no RUN installs packages (`npm rebuild` only)', async () => {
+    const text = lines('FROM node:20-slim', 'WORKDIR /app', 'COPY . .', 'RUN npm rebuild');
+    const { message, written } = await advise(text);
+    expect(written).toBe('.git\n');
+    expect(message).toContain(`listing \`.git\`. ${noInstall}.`);
+  });
+
+  test('keeps a build output a later instruction names', async () => {
+    const text = lines(
+      'FROM eclipse-temurin:21',
+      'WORKDIR /app',
+      'COPY . .',
+      'CMD ["java", "-jar", "target/app.jar"]',
+    );
+    const { message, written } = await advise(text, { 'target/app.jar': '', 'dist/x': '' });
+    expect(written).toBe('.git\ndist\n');
+    expect(message).toContain('`target` is kept: the `CMD` at line 4 names `target/app.jar`');
+  });
+
+  test('lists every entry when packages are installed and nothing names them', async () => {
+    const text = lines(
+      'FROM node:20-slim',
+      'WORKDIR /app',
+      'COPY package.json package-lock.json ./',
+      'RUN npm ci',
+      'COPY . .',
+      'RUN npm run build',
+      'CMD ["node", "server.js"]',
+    );
+    const { message, written } = await advise(text, { 'dist/x': '', 'a.log': '' });
+    expect(written).toBe('.git\nnode_modules\ndist\n*.log\n');
+    expect(message).not.toContain('is kept');
   });
 });
 
@@ -139,7 +249,8 @@ describe('dslim fix', () => {
 
     const second = io();
     await main(['node', 'dslim', 'fix', '--write', '--write-dockerignore', dockerfile], second);
-    expect(readFileSync(path.join(context, '.dockerignore'), 'utf8')).toBe('.git\nnode_modules\n');
+    // No RUN installs packages, so the copied `node_modules` may be what runs.
+    expect(readFileSync(path.join(context, '.dockerignore'), 'utf8')).toBe('.git\n');
   });
 
   test('never ignores a file the rewrite bind-mounts instead of copying', async () => {
@@ -156,9 +267,7 @@ describe('dslim fix', () => {
     const args = ['fix', '--write', '--write-dockerignore', dockerfile];
     expect(await main(['node', 'dslim', ...args], run)).toBe(0);
     expect(readFileSync(dockerfile, 'utf8')).toContain('--mount=type=bind,source=build/setup.sh');
-    expect(readFileSync(path.join(context, '.dockerignore'), 'utf8')).toBe(
-      '.git\nnode_modules\ndist\n',
-    );
+    expect(readFileSync(path.join(context, '.dockerignore'), 'utf8')).toBe('.git\ndist\n');
   });
 
   test('--format json carries the layer counts', async () => {
