@@ -69,6 +69,7 @@ const mergeRuns: Transform = {
   options: {},
   limitations: [
     'Only RUNs with nothing but comments and blank lines between them are joined; an ENV, ARG, WORKDIR or any other instruction between them is a barrier.',
+    'Consecutive `ONBUILD RUN` triggers are left apart, with a note: they run in the images built on the stage, and dslim does not join them.',
     'A script whose state would leak (cd, variables, traps, shell options) is wrapped in a subshell; when errexit is on (`set -e`, also behind `eval`, `command` or `builtin`, the SHELL, or `SHELLOPTS` from an ENV or ARG) or may be (a `.`/`source`d file, `eval` of text that is not literal, the file `BASH_ENV` names, the profile or rc files of a SHELL run with `-l`, `--login` or `-i`, or the `.zshenv` of zsh), the pair is left apart, because errexit does not apply inside a subshell followed by `&&`.',
     'When errexit is on or may be, the RUN before must not end in something that runs several commands, because the shell ignores errexit in all of it once `&&` follows: a compound command, a substitution holding several commands, a call of a function the script defines, `eval`, `.` or `source` (also behind `command` or `builtin`, while `command NAME` runs no function). Its end is the last command of its last `&&`/`||` list, every part of a pipeline there included; a negated one (`!`) never obeyed errexit. Any other name without a `/` may be a function once the script runs code it does not show (a `.`d file, `eval` of text that is not literal, a command named by a variable); startup files (`BASH_ENV`, profile files) count as defining functions only while errexit is surely on, since that they turn it on is itself a guess, so `bash --login -c` RUNs that end in `conda …` are still joined.',
     'A shell option counts as leaking when the next RUN could notice it: errexit when it runs more than one command or, after startup files, a name they may define as a function, xtrace and verbose when it redirects stderr, nounset when it reads a variable, and any option when it runs code its text does not show (`eval`, `.`, `source`, a trap, a command named by a variable). A command name with a `/` in it is taken for a program, not a function or builtin.',
@@ -84,6 +85,8 @@ const mergeRuns: Transform = {
       let chain: Chain | null = null;
       let previous: InstructionInfo | null = null;
       for (const instruction of stage.instructions) {
+        if (previous && runTrigger(doc, previous) && runTrigger(doc, instruction))
+          report.note(instruction.span.start, 'refused', { reason: TRIGGERS });
         const adjacent = previous?.keyword === 'RUN' && instruction.keyword === 'RUN';
         const full = chain !== null && chain.count >= MAX_CHAIN;
         const verdict = adjacent && chain && !full ? judge(doc, chain, instruction) : null;
@@ -103,6 +106,14 @@ const mergeRuns: Transform = {
 };
 
 export default mergeRuns;
+
+const TRIGGERS =
+  'both are `ONBUILD RUN` triggers, which run later, in each image built on this stage, and dslim does not join triggers';
+
+/** True for an `ONBUILD RUN`. */
+function runTrigger(doc: DockerDocument, instruction: InstructionInfo): boolean {
+  return doc.trigger(instruction)?.keyword === 'RUN';
+}
 
 function start(run: InstructionInfo): Chain {
   return {

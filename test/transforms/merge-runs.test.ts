@@ -7,6 +7,12 @@ import { lines, transformTable } from '../harness';
 transformTable('merge-runs', {
   unchanged: [
     {
+      name: 'consecutive ONBUILD RUN triggers',
+      input: lines('FROM debian:12', 'ONBUILD RUN echo a', 'ONBUILD RUN echo b'),
+      reason: 'triggers run in the images built on this one; dslim joins only the RUNs of the file',
+      note: 'Leaves this `RUN` apart from the one before: both are `ONBUILD RUN` triggers, which run later, in each image built on this stage, and dslim does not join triggers.',
+    },
+    {
       name: 'set with option words from an ARG',
       input: lines(
         'FROM debian:12',
