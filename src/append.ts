@@ -7,6 +7,7 @@ import { shorten } from './shell';
 import { analyzeScript, type ScriptFacts } from './shell-effects';
 import { firstOperand, listCommands, type ShellCommand, type Word } from './shell-commands';
 import type { Edit } from './types';
+import { programOf } from './wrappers';
 
 /** An edit, or the reason it cannot be made. */
 export type Outcome = { edit: Edit } | { reason: string };
@@ -126,7 +127,7 @@ export function shadowProblem(script: string, added: string[]): string | null {
 }
 
 function nameProblem(script: string, program: string, added: string): string | null {
-  const name = baseName(program);
+  const name = programOf(program);
   const facts = analyzeScript(script);
   const commands = listCommands(script);
   const quote = (command: ShellCommand) =>
@@ -150,10 +151,10 @@ function nameProblem(script: string, program: string, added: string): string | n
   }
   for (const command of commands) {
     const words = command.args.map((word) => word.text);
-    if (baseName(command.name) === 'hash' && words.some((word) => /^-[a-z]*p/.test(word))) {
+    if (programOf(command.name) === 'hash' && words.some((word) => /^-[a-z]*p/.test(word))) {
       return lookupChange(quote(command), name, added);
     }
-    if (baseName(command.name) === 'alias' && words.some((word) => mayDefine(word, name))) {
+    if (programOf(command.name) === 'alias' && words.some((word) => mayDefine(word, name))) {
       return `${quote(command)} defines an alias \`${name}\`, which the added \`${added}\` may run instead of the program`;
     }
   }
@@ -162,10 +163,6 @@ function nameProblem(script: string, program: string, added: string): string | n
 
 function lookupChange(source: string, name: string, added: string): string {
   return `${source} changes where the shell finds \`${name}\`, so the added \`${added}\` may run another program, or none`;
-}
-
-function baseName(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
 }
 
 /** An `alias` word that may define `name`: `name=…`, or one that expands. */
@@ -209,7 +206,7 @@ const PACKAGE_REMOVERS: Record<string, (sub: string, words: string[]) => boolean
  * that is, or holds, it (see `mayBePackage`).
  */
 function removedOperand(command: ShellCommand, name: string): string | null {
-  const program = baseName(command.name);
+  const program = programOf(command.name);
   const words = command.args.map((word) => word.text);
   if (PATH_REMOVERS.has(program)) {
     return operands(command.args).find((word) => mayBePath(word, name)) ?? null;

@@ -1,4 +1,5 @@
 import { firstOperand, type ShellCommand, type Word } from './shell-commands';
+import { programOf } from './wrappers';
 
 /**
  * How the commands of one package manager run from its cache instead of the
@@ -203,7 +204,7 @@ export const APT_DOWNLOAD_ONLY: Switches = {
 
 /** The words after the program (after `-m pip` for `python -m pip`), or null for another program. */
 export function managerArgs(command: ShellCommand, rule: OfflineRule): Word[] | null {
-  const program = command.name.slice(command.name.lastIndexOf('/') + 1);
+  const program = programOf(command.name);
   if (rule.programs.test(program)) return command.args;
   if (!rule.module || !/^python(\d+(\.\d+)?)?$/.test(program)) return null;
   const at = command.args.findIndex((w) => w.text === '-m');
@@ -308,7 +309,7 @@ export function configSetting(args: Word[]): ConfigSetting | null {
 
 /** How a command runs the manager, for a message: `npm`, `python3 -m pip`. */
 export function programWords(command: ShellCommand, rule: OfflineRule): string {
-  const program = command.name.slice(command.name.lastIndexOf('/') + 1);
+  const program = programOf(command.name);
   return rule.programs.test(program) ? program : `${program} -m ${rule.module}`;
 }
 

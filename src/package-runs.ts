@@ -33,6 +33,7 @@ import {
 } from './shell-commands';
 import { stageLineage, variableSetting } from './stage-paths';
 import type { MessageData, Reporter } from './types';
+import { programOf } from './wrappers';
 
 /** A RUN with the commands it runs, and why it cannot be edited, if so. */
 export interface RunScript {
@@ -147,7 +148,7 @@ export function cacheMountFor(run: InstructionInfo, dirs: string[]): string | nu
 
 /** The program name without its directory: `/usr/bin/pip3` → `pip3`. */
 export function programName(command: ShellCommand): string {
-  return command.name.slice(command.name.lastIndexOf('/') + 1);
+  return programOf(command.name);
 }
 
 /**
@@ -177,6 +178,9 @@ export function removes(command: ShellCommand, dir: string): boolean {
   if (programName(command) !== 'rm') return false;
   return command.args.some((word) => word.text === dir || word.text.startsWith(`${dir}/`));
 }
+
+/** Where a command is in its script (see `ShellCommand`). */
+type CommandSpan = Pick<ShellCommand, 'start' | 'end'>;
 
 /** A package manager's cache, as the cache transforms guard it. */
 export interface Cache {
@@ -251,7 +255,7 @@ export function leaveAlone(
   script: RunScript,
   cache: Cache,
   data: MessageData = {},
-  install: Span | null = null,
+  install: CommandSpan | null = null,
 ): boolean {
   const { run, refusal } = script;
   const moved = cacheDirs(doc, script, cache);
@@ -284,12 +288,6 @@ export function movedCacheLimitation(moves: CacheMove[]): string {
   return `When an ENV or ARG before the RUN (in its stage or a stage it builds on) sets ${names}, the directory it names counts as the cache too, for later readers and cache mounts; a value that is not an absolute path written out, or a setting in the RUN itself, leaves the RUN alone, since the cache then moves where dslim cannot follow. The base image's own environment, config files and \`USER\` are not known.`;
 }
 
-/** Where a command is in its script. */
-export interface Span {
-  start: number;
-  end: number;
-}
-
 /**
  * Why the cache must stay: a command of a RUN that sees the layer (see
  * `laterRuns`) names a path in the cache, the cache itself or a directory
@@ -307,7 +305,7 @@ export function cacheReader(
   doc: DockerDocument,
   script: RunScript,
   cache: Cache,
-  install: Span | null,
+  install: CommandSpan | null,
 ): string | null {
   const { dirs, offline } = cache;
   const own = readerIn(script, dirs, install?.end ?? Infinity);

@@ -8,7 +8,7 @@ import {
 } from './shell';
 import { analyzeScript } from './shell-effects';
 import { literalValue } from './shell-words';
-import { shellScriptWord, unwrapWords } from './wrappers';
+import { programOf, shellScriptWord, unwrapWords } from './wrappers';
 
 /** A word of a command, with its offsets in the script text. */
 export interface Word {
@@ -103,11 +103,6 @@ function shellScriptCommands(shell: ShellCommand, words: Node[]): ShellCommand[]
     andElement: null,
     readOnly: inner.readOnly ?? label,
   }));
-}
-
-/** A program's name without its directory. */
-function programOf(name: string): string {
-  return name.slice(name.lastIndexOf('/') + 1);
 }
 
 /**

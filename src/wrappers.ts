@@ -7,6 +7,11 @@
  * `IN_SHELL_WRAPPERS`).
  */
 
+/** A program's name without its directory: `/usr/bin/pip3` → `pip3`. */
+export function programOf(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}
+
 /** How one wrapper reads its words before the program it runs. */
 interface WrapperSyntax {
   /** Single-letter options that take a value, in the next word or glued on (`-n 5`, `-n5`). */
@@ -80,7 +85,7 @@ export interface Unwrapped {
  * program with these words (`command -v git`, `env` alone).
  */
 export function unwrapWords(name: string, words: string[]): Unwrapped | null {
-  const syntax = WRAPPERS[name.slice(name.lastIndexOf('/') + 1)];
+  const syntax = WRAPPERS[programOf(name)];
   if (!syntax) return null;
   const assignments: number[] = [];
   let operands = syntax.operands ?? 0;
@@ -133,7 +138,7 @@ const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh']);
  * operand.
  */
 export function shellScriptWord(name: string, words: string[]): number {
-  if (!SHELLS.has(name.slice(name.lastIndexOf('/') + 1))) return -1;
+  if (!SHELLS.has(programOf(name))) return -1;
   let command = false;
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
