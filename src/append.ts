@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import type { DockerDocument, InstructionInfo } from './document';
-import { errexitBreak, errexitOrigin } from './errexit';
+import { errexitAndProblem } from './errexit';
 import { continuationStyle, continuationText, scriptTail } from './join';
 import { insertBeforeNext } from './script-paths';
 import { shorten } from './shell';
@@ -38,13 +38,8 @@ export function appendCommands(
   if (trap) return { reason: `it ${trap}` };
   const shadow = shadowProblem(run.body.text, commands);
   if (shadow) return { reason: shadow };
-  const errexit = errexitOrigin(doc, run, facts);
-  const broken = errexit && errexitBreak(doc, run, facts, errexit);
-  if (errexit && broken) {
-    return {
-      reason: `it ends in ${broken}; \`&&\` after it would switch off, inside it, the errexit (\`set -e\`) that ${errexit.words}`,
-    };
-  }
+  const errexit = errexitAndProblem(doc, run, facts);
+  if (errexit) return { reason: `it ${errexit}` };
   const tail = scriptTail(doc, run, facts);
   if (tail.commentRunsOn) {
     return {

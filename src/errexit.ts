@@ -59,7 +59,7 @@ export function errexitOrigin(
  * functions (conda's `conda`, nvm, rvm), while that they turn errexit on
  * is itself only a guess.
  */
-export function errexitBreak(
+function errexitBreak(
   doc: DockerDocument,
   run: InstructionInfo,
   facts: ScriptFacts,
@@ -75,6 +75,24 @@ export function errexitBreak(
   }
   const startup = errexit.surely ? startupCode(doc, run) : null;
   return startup ? `${maybeFunction} ${startupWords(run, startup)}` : null;
+}
+
+/**
+ * Why `&& more` may not follow `facts`' script run by `run`'s shell, as
+ * words after what names the RUN ("it", "the RUN before"): errexit is on,
+ * or may be (`origin`, by default what `errexitOrigin` finds), and the
+ * script ends in something that `&&` would make ignore it (see
+ * `errexitBreak`). Null when `&&` may follow.
+ */
+export function errexitAndProblem(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  facts: ScriptFacts,
+  origin: ErrexitOrigin | null = errexitOrigin(doc, run, facts),
+): string | null {
+  const broken = origin && errexitBreak(doc, run, facts, origin);
+  if (!origin || !broken) return null;
+  return `ends in ${broken}; \`&&\` after it would switch off, inside it, the errexit (\`set -e\`) that ${origin.words}`;
 }
 
 /** An ENV or ARG as a message names it: "the `ENV SHELLOPTS` on line 3". */

@@ -5,7 +5,7 @@ import {
   type Stage,
 } from '../src/document';
 import { shadowProblem, SHADOW_LIMITATION, trapProblem, TRAP_LIMITATION } from '../src/append';
-import { errexitBreak, errexitOrigin } from '../src/errexit';
+import { errexitAndProblem } from '../src/errexit';
 import { continuationStyle } from '../src/join';
 import { lineRef } from '../src/line-ref';
 import {
@@ -323,13 +323,11 @@ function creatorProblem(
     if (mounts.some((m) => m === null || paths.some((p) => pathsOverlap(p, m))))
       return `a \`--mount\` of the \`RUN\` at line ${lineRef(instruction)} may cover the path`;
   }
+  // Joined with `;` (see `joinsWithSemicolon`), nothing is followed by `&&`: errexit still applies.
   const errexit = joinsWithSemicolon(doc, creator, facts)
     ? null
-    : errexitOrigin(doc, creator, facts);
-  const broken = errexit && errexitBreak(doc, creator, facts, errexit);
-  if (errexit && broken) {
-    return `the \`RUN\` at line ${line} ends in ${broken}; \`&&\` after it would switch off, inside it, the errexit (\`set -e\`) that ${errexit.words}`;
-  }
+    : errexitAndProblem(doc, creator, facts);
+  if (errexit) return `the \`RUN\` at line ${line} ${errexit}`;
   const finalCwd = scanScript(
     creator.body.text,
     context.workdirs.get(creator.index) ?? null,

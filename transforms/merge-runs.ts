@@ -1,5 +1,5 @@
 import { isPosixShell, type DockerDocument, type InstructionInfo } from '../src/document';
-import { errexitBreak, errexitOrigin, settingName } from '../src/errexit';
+import { errexitAndProblem, errexitOrigin, settingName } from '../src/errexit';
 import { continuationStyle, gapBetween, joinEdit, scriptTail } from '../src/join';
 import { lineRef } from '../src/line-ref';
 import { analyzeScript, type Leak, type ScriptFacts } from '../src/shell-effects';
@@ -220,13 +220,8 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
       reason: `${quoteList(all.map((l) => l.source))} would carry over into this RUN${exported}, and the subshell that could contain it would switch off the errexit (\`set -e\`) that ${errexit.words}`,
     };
   }
-  const broken = errexit && errexitBreak(doc, next, before, errexit);
-  if (errexit && broken) {
-    return {
-      join: false,
-      reason: `the RUN before ends in ${broken}; \`&&\` after it would switch off, inside it, the errexit (\`set -e\`) that ${errexit.words}`,
-    };
-  }
+  const broken = errexitAndProblem(doc, next, before, errexit);
+  if (broken) return { join: false, reason: `the RUN before ${broken}` };
   const groupNext = !after.andChainOnly;
   if (groupNext && after.trailingComment) {
     return {
