@@ -6,9 +6,9 @@ import { copyOperands, flagValue } from './copy-args';
 import { DockerDocument, type InstructionInfo } from './document';
 import type { Note } from './engine';
 import { createAtomically, describeError } from './files';
-import { programName, runScripts } from './package-runs';
+import { instructionCommands, programName, runScripts } from './package-runs';
 import { loadShellParser } from './shell';
-import { firstOperand, listCommands, unwrapProgram, type ShellCommand } from './shell-commands';
+import { firstOperand, type ShellCommand } from './shell-commands';
 import { stageLineage } from './stage-paths';
 
 /** Always worth keeping out of a build context. */
@@ -113,7 +113,9 @@ function keepReason(doc: DockerDocument, entry: string): string | null {
     const used = doc.trigger(i) ?? (i.index >= first.index ? i : null);
     if (!used || !['RUN', 'CMD', 'ENTRYPOINT'].includes(used.keyword)) return [];
     const how = used === i ? i.keyword : `ONBUILD ${used.keyword}`;
-    return [{ at: `the \`${how}\` at line ${i.line + 1}`, commands: commandsOf(doc, used) }];
+    return [
+      { at: `the \`${how}\` at line ${i.line + 1}`, commands: instructionCommands(doc, used) },
+    ];
   });
   for (const { at, commands } of users) {
     for (const command of commands) {
@@ -171,26 +173,6 @@ function namesEntry(word: string, entry: string): boolean {
 
 function wordsOf(command: ShellCommand): string[] {
   return [command.name, ...command.args.map((word) => word.text)];
-}
-
-/**
- * The commands an instruction runs: the script of a shell-form one (the
- * lines of a heredoc one), or the program of an exec-form one, through a
- * shell's `-c` when it names one.
- */
-function commandsOf(doc: DockerDocument, instruction: InstructionInfo): ShellCommand[] {
-  if (instruction.opaque) {
-    const raw = doc.text.slice(instruction.bodyStart, instruction.span.end).split(/\r?\n/);
-    return [raw[0], raw.slice(1, -1).join('\n')].flatMap((text) => listCommands(text));
-  }
-  if (!instruction.execForm) return listCommands(instruction.body.text);
-  const argv = (JSON.parse(instruction.body.text.trim()) as string[]).map(String);
-  if (/(^|\/)(ba|da|a)?sh$/.test(argv[0] ?? '') && argv[1] === '-c' && argv[2] !== undefined)
-    return listCommands(argv[2]);
-  const words = argv.slice(1).map((text) => ({ text, start: 0, end: 0 }));
-  const { name, args, set, readOnly } = unwrapProgram(argv[0] ?? '', words);
-  const command = { name, args, assignments: set, setEarlier: [], start: 0, end: 0, readOnly };
-  return [{ ...command, andElement: null }];
 }
 
 /** The first COPY or ADD that copies the whole build context. */

@@ -33,7 +33,7 @@ import {
 } from './shell-commands';
 import { stageLineage, variableSetting } from './stage-paths';
 import type { MessageData, Reporter } from './types';
-import { programOf } from './wrappers';
+import { programOf, shellScriptWord } from './wrappers';
 
 /** A RUN with the commands it runs, and why it cannot be edited, if so. */
 export interface RunScript {
@@ -42,8 +42,6 @@ export interface RunScript {
   /** Set when the RUN must not be edited; a transform reports it as a note. */
   refusal: string | null;
 }
-
-const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', '/bin/sh', '/bin/bash', '/bin/ash']);
 
 /**
  * The RUNs of a stage that a POSIX shell runs, with their commands. RUNs
@@ -86,36 +84,44 @@ const triggersByStage = new WeakMap<Stage, RunScript[]>();
 function scriptsOf(doc: DockerDocument, instructions: InstructionInfo[]): RunScript[] {
   return instructions.flatMap((run) => {
     if (run.keyword !== 'RUN' || !isPosixShell(run.shell)) return [];
-    if (run.execForm) return [execFormScript(run)];
-    if (run.opaque) return [heredocScript(doc, run)];
+    const commands = instructionCommands(doc, run);
+    if (run.execForm) return [{ run, commands, refusal: EXEC_FORM_REFUSAL }];
+    if (run.opaque) return [{ run, commands, refusal: HEREDOC_REFUSAL }];
     const refusal = analyzeScript(run.body.text).readable
       ? null
       : 'the shell parser cannot read this RUN, so an edit could change its meaning';
-    return [{ run, commands: listCommands(run.body.text), refusal }];
+    return [{ run, commands, refusal }];
   });
 }
 
-/**
- * A RUN with a heredoc is never edited. Its first line and the lines after
- * it (where a script given as a heredoc is) are read only to explain that.
- */
-function heredocScript(doc: DockerDocument, run: InstructionInfo): RunScript {
-  const raw = doc.text.slice(run.bodyStart, run.span.end).split(/\r?\n/);
-  const commands = [raw[0], raw.slice(1, -1).join('\n')].flatMap((text) => listCommands(text));
-  const refusal = 'the RUN has a heredoc (or text that may be one), which is never edited';
-  return { run, commands, refusal };
-}
+const HEREDOC_REFUSAL = 'the RUN has a heredoc (or text that may be one), which is never edited';
+const EXEC_FORM_REFUSAL =
+  'it is an exec-form (JSON) RUN, so no shell command can be added or changed';
 
-/** An exec-form RUN runs no shell: its commands are read only to explain the refusal. */
-function execFormScript(run: InstructionInfo): RunScript {
-  const argv = JSON.parse(run.body.text.trim()) as string[];
-  const refusal = 'it is an exec-form (JSON) RUN, so no shell command can be added or changed';
-  if (SHELLS.has(argv[0]) && argv[1] === '-c' && argv[2] !== undefined)
-    return { run, commands: listCommands(argv[2]), refusal };
-  const written: Word[] = argv.slice(1).map((text) => ({ text, start: 0, end: 0 }));
-  const { name, args, set, readOnly } = unwrapProgram(argv[0] ?? '', written);
+/**
+ * The commands an instruction that runs something (RUN, CMD, ENTRYPOINT)
+ * runs: the script of a shell-form one; of a heredoc one, its first line
+ * and the lines after it, where a script given as a heredoc is; of an
+ * exec-form one, the script of a shell's `-c` (see `shellScriptWord`), or
+ * else the program it names, past its wrappers.
+ */
+export function instructionCommands(
+  doc: DockerDocument,
+  instruction: InstructionInfo,
+): ShellCommand[] {
+  if (instruction.opaque) {
+    const raw = doc.text.slice(instruction.bodyStart, instruction.span.end).split(/\r?\n/);
+    return [raw[0], raw.slice(1, -1).join('\n')].flatMap((text) => listCommands(text));
+  }
+  if (!instruction.execForm) return listCommands(instruction.body.text);
+  // An exec-form instruction is a JSON array of strings (see `DockerDocument`).
+  const [program = '', ...words] = JSON.parse(instruction.body.text.trim()) as string[];
+  const script = shellScriptWord(program, words);
+  if (script !== -1 && words[script] !== undefined) return listCommands(words[script]);
+  const written: Word[] = words.map((text) => ({ text, start: 0, end: 0 }));
+  const { name, args, set, readOnly } = unwrapProgram(program, written);
   const command = { name, args, assignments: set, setEarlier: [], start: 0, end: 0, readOnly };
-  return { run, commands: [{ ...command, andElement: null }], refusal };
+  return [{ ...command, andElement: null }];
 }
 
 /**
