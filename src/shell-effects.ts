@@ -50,12 +50,6 @@ export interface ScriptFacts {
   /** `set -e` (or `-o errexit`) is on when the script ends. */
   errexit: boolean;
   /**
-   * Something may turn errexit on, at any depth (also inside a subshell):
-   * `set -e`, also behind `eval`, `command`, `builtin` or `time`, or code the
-   * script does not show (`eval` of text that is not literal, `.`, `source`).
-   */
-  errexitAnywhere: boolean;
-  /**
    * The first command that turns errexit on, as written (shortened), and
    * whether it surely does (`set -e`) or only may (`. ./env.sh`); null if none.
    */
@@ -203,7 +197,6 @@ function readFacts(root: Node): ScriptFacts {
     readable: shellAccepts(root),
     leaks: [],
     errexit: false,
-    errexitAnywhere: false,
     errexitFrom: null,
     runsUnseen: false,
     endTrap: null,
@@ -261,7 +254,6 @@ function readFacts(root: Node): ScriptFacts {
     }
     if (COMPOUND.has(node.type)) facts.flat = false;
   });
-  facts.errexitAnywhere = facts.errexitFrom !== null;
   if (last) readLastCommand(last, facts);
   return facts;
 }
