@@ -303,11 +303,8 @@ function printText(outcomes: FileOutcome[], flags: FixFlags, color: boolean, io:
       io.out(`${path}:${n.line}:1  ${paint(n.transform, 'cyan', color)}  note: ${n.message}\n`);
     // Only a change of layer counts is worth a line: saying that a file keeps
     // its layers (unchanged, or only its LABELs joined) would bury the changes.
-    const { before, after } = result.layers;
-    const same =
-      before.length === after.length &&
-      before.every((b, i) => b.stage === after[i].stage && b.layers === after[i].layers);
-    if (!same) io.out(`${path}: layers per stage: ${describeLayerChange(before, after)}\n`);
+    const layers = describeLayerChange(result.layers.before, result.layers.after);
+    if (layers) io.out(`${path}: layers per stage: ${layers}\n`);
   }
   // A run where no file could be read says only what was wrong, one line each.
   if (done.length > 0) io.err(summary(done, flags.write ?? false));

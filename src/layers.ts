@@ -20,12 +20,13 @@ export function countLayers(doc: DockerDocument): StageLayers[] {
 
 /**
  * `build 7 → 3, stage 1 5 → 2`; when the stages themselves changed, the two lists
- * are given one after the other.
+ * are given one after the other. Null when every stage keeps its layer count.
  */
-export function describeLayerChange(before: StageLayers[], after: StageLayers[]): string {
+export function describeLayerChange(before: StageLayers[], after: StageLayers[]): string | null {
   const sameStages =
     before.length === after.length && before.every((b, i) => b.stage === after[i].stage);
   if (sameStages) {
+    if (before.every((b, i) => b.layers === after[i].layers)) return null;
     return before.map((b, i) => `${b.stage} ${b.layers} → ${after[i].layers}`).join(', ');
   }
   const listing = (counts: StageLayers[]) => counts.map((c) => `${c.stage} ${c.layers}`).join(', ');
