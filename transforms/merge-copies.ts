@@ -32,6 +32,7 @@ const mergeCopies: Transform = {
   options: {},
   limitations: [
     'Only neighbours with identical flags, written the same way (both JSON or both shell form), are joined; any instruction between them is a barrier.',
+    'A blank line between two joined instructions is dropped: inside one instruction it would be an empty continuation line, which BuildKit warns about and means to reject. Comments between them stay.',
     'The destination must be a directory: it ends in `/`, or is `.` or `./`. A destination without a final `/` names a file when there is one source, so it is never joined. A joined `.` is written `./`, since the legacy builder wants a destination for several sources to end in `/`.',
     'ADD of URLs, git repositories or files named like archives is never joined, nor an ADD whose source holds a variable.',
     'Two destinations written differently are only treated as the same when the WORKDIR that resolves them is set in the same stage without variables.',

@@ -17,6 +17,7 @@ const mergeLabels: Transform = {
   options: {},
   limitations: [
     'A legacy `LABEL key value` whose value holds quotes or backslashes is not rewritten to `key="value"`, so it stays a LABEL of its own.',
+    'A blank line between two joined instructions is dropped: inside one instruction it would be an empty continuation line, which BuildKit warns about and means to reject. Comments between them stay.',
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
