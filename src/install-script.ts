@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { InstructionInfo } from './document';
+import { resolvePath } from './paths';
 import type { Edit } from './types';
 import {
   commandArgs,
@@ -216,14 +217,6 @@ export function operands(command: Pick<ChainCommand, 'name' | 'args'>): string[]
   return [...words.filter((w) => !w.startsWith('-')), ...rest];
 }
 
-/** Resolves `path` against `cwd`; null when either is unknown. */
-export function resolvePath(cwd: string | null, path: string): string | null {
-  if (path === '' || /[$`~*?[]/.test(path)) return null;
-  if (path.startsWith('/')) return posix.normalize(path).replace(/(.)\/$/, '$1');
-  if (cwd === null) return null;
-  return posix.join(cwd, path).replace(/(.)\/$/, '$1');
-}
-
 /**
  * The working directory each command of the chain runs in, starting from
  * `start`; a `cd` inside a subshell ends with it. Null where unknown.
@@ -240,8 +233,8 @@ export function workingDirs(chain: Chain, start: string | null): (string | null)
     dirs.push(cwd);
     if (command.name !== 'cd') continue;
     const target = command.args.length === 1 && !command.dynamic ? command.args[0] : '';
-    if (command.inSubshell) sub = resolvePath(cwd, target);
-    else main = resolvePath(cwd, target);
+    if (command.inSubshell) sub = resolvePath(target, cwd);
+    else main = resolvePath(target, cwd);
   }
   return dirs;
 }

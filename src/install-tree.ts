@@ -5,14 +5,13 @@ import {
   operands,
   readChain,
   readInstall,
-  resolvePath,
   workingDirs,
   type Chain,
   type ChainCommand,
   type InstallCommand,
 } from './install-script';
 import { lineRef } from './line-ref';
-import { isWithin } from './paths';
+import { isWithin, resolvePath } from './paths';
 import { scanScript } from './script-paths';
 import {
   STANDARD_DIRS,
@@ -75,7 +74,7 @@ function removesTree(run: InstructionInfo, cwd: string, tree: TreeCopy): boolean
     (command) =>
       isRecursiveRemove(command) &&
       operands(command).some((word) => {
-        const path = resolvePath(command.cwd, word);
+        const path = resolvePath(word, command.cwd);
         return path !== null && path !== '/' && isWithin(tree.dest, path);
       }),
   );
@@ -107,7 +106,7 @@ export function readTreeCopy(copy: InstructionInfo, cwd: string): TreeCopy | nul
   const words = copy.execForm
     ? (JSON.parse(copy.body.text) as string[])
     : copy.body.text.trim().split(/\s+/);
-  const dest = words.length >= 2 ? resolvePath(cwd, words[words.length - 1]) : null;
+  const dest = words.length >= 2 ? resolvePath(words[words.length - 1], cwd) : null;
   if (dest === null || dest === '/') return null;
   const flags = new Map(copy.flags.map((f) => [f.getName().toLowerCase(), f.getValue() ?? '']));
   const from = flags.get('from') ?? null;
@@ -146,7 +145,7 @@ export function findRemoval(
     const cwds = workingDirs(chain, cwd);
     for (const [index, command] of chain.commands.entries()) {
       if (!isRecursiveRemove(command)) continue;
-      const paths = operands(command).map((p) => resolvePath(cwds[index], p));
+      const paths = operands(command).map((p) => resolvePath(p, cwds[index]));
       const path = paths.find((p) => p && p !== '/' && isWithin(tree.dest, p));
       if (path) return { run, chain, index, path };
     }
@@ -169,7 +168,7 @@ export function readInstallRun(context: TreeContext): Install | string {
     return `${at} runs no make, cmake or ninja install, so dslim cannot tell which files it installs`;
   const command = chain.commands[index];
   const spec = readInstall(command)!;
-  const dir = resolvePath(cwds[index], spec.dir);
+  const dir = resolvePath(spec.dir, cwds[index]);
   if (dir === null || isWithin(dir, BASE_WORKDIR))
     return `the working directory of \`${command.text}\` cannot be determined`;
   if (!isWithin(dir, tree.dest)) return `\`${command.text}\` runs in \`${dir}\`, outside the tree`;
@@ -237,7 +236,7 @@ function checkBetween(context: TreeContext, install: Install): string | null {
   for (const volume of stage.instructions) {
     if (volume.keyword !== 'VOLUME' || volume.index > removal.run.index) continue;
     const path = volumePaths(volume).find((p) => {
-      const resolved = resolvePath('/', p);
+      const resolved = resolvePath(p, '/');
       return resolved && (isWithin(resolved, tree.dest) || isWithin(tree.dest, resolved));
     });
     if (path) return `\`${path}\` is a VOLUME, whose contents Docker handles apart from the layers`;
@@ -300,7 +299,7 @@ function laterUseOfMountPoint(context: TreeContext, install: Install): string | 
 
 function usesTree(command: ChainCommand, cwd: string | null, tree: string): boolean {
   const program = command.name.includes('/') ? [command.name] : [];
-  const paths = [...program, ...operands(command)].map((p) => resolvePath(cwd, p));
+  const paths = [...program, ...operands(command)].map((p) => resolvePath(p, cwd));
   if (paths.some((p) => p === null || isWithin(p, tree))) return true;
   if (cwd === null || !isWithin(cwd, tree) || ANYWHERE.has(command.name)) return false;
   return paths.length > 0 || READS_CWD.has(command.name) || command.name.includes('/');

@@ -1,6 +1,6 @@
 import type { Arg, Env, Property } from 'dockerfile-ast';
 import { shellHasErrexit, type DockerDocument, type InstructionInfo, type Stage } from './document';
-import { resolvePath } from './install-script';
+import { resolvePath } from './paths';
 
 /**
  * Directories every Linux base image has, so removing something inside
@@ -158,7 +158,7 @@ export function workingDirectories(doc: DockerDocument, stage: Stage): Map<numbe
   for (const ancestor of stageLineage(doc, stage).reverse()) {
     for (const instruction of ancestor.instructions) {
       dirs.set(instruction.index, cwd);
-      if (instruction.keyword === 'WORKDIR') cwd = resolvePath(cwd, instruction.body.text.trim());
+      if (instruction.keyword === 'WORKDIR') cwd = resolvePath(instruction.body.text.trim(), cwd);
     }
   }
   return dirs;
@@ -170,7 +170,7 @@ export function workdirPaths(doc: DockerDocument, stage: Stage): string[] {
   return stageLineage(doc, stage)
     .flatMap((s) => s.instructions)
     .filter((i) => i.keyword === 'WORKDIR')
-    .map((i) => resolvePath(dirs.get(i.index) ?? null, i.body.text.trim()))
+    .map((i) => resolvePath(i.body.text.trim(), dirs.get(i.index) ?? null))
     .filter((p): p is string => p !== null);
 }
 

@@ -1,9 +1,9 @@
 import { posix } from 'node:path';
 import type { DockerDocument, Stage } from '../src/document';
 import { mountFlagEdits } from '../src/cache-mounts';
-import { chainEdits, installText, operands, resolvePath } from '../src/install-script';
+import { chainEdits, installText, operands } from '../src/install-script';
 import { lineRef } from '../src/line-ref';
-import { mountSyntaxProblem, syntaxDirectiveEdits } from '../src/paths';
+import { mountSyntaxProblem, resolvePath, syntaxDirectiveEdits } from '../src/paths';
 import {
   BASE_WORKDIR,
   findProblem,
@@ -138,7 +138,7 @@ function stageEdits(context: TreeContext, install: Install, keepRemoval: boolean
     lines.push(`FROM ${base} AS ${name}`);
     const user = source && lastUser(doc, source, Infinity);
     if (user && !isRootWithRootGroup(user)) lines.push('USER root');
-    const root = resolvePath('/', tree.source)!;
+    const root = resolvePath(tree.source, '/')!;
     lines.push(`WORKDIR ${posix.join(root, posix.relative(tree.dest, install.dir))}`);
   }
   // No `mkdir -p` first: an install that ignores DESTDIR then fails the build at
@@ -171,7 +171,7 @@ function mountEdits(context: TreeContext, install: Install, keepRemoval: boolean
   const { doc, stage, tree, removal } = context;
   const source = tree.from === null ? null : doc.findStage(tree.from, stage.from.index);
   const from = tree.from === null ? '' : `from=${source?.name ?? tree.from},`;
-  const path = tree.from === null ? tree.source : resolvePath('/', tree.source);
+  const path = tree.from === null ? tree.source : resolvePath(tree.source, '/');
   const mount = ` --mount=type=bind,${from}source=${path},target=${tree.dest},rw`;
   const edits: Edit[] = [
     { ...instructionLines(doc, tree.copy), text: '' },
@@ -184,7 +184,7 @@ function mountEdits(context: TreeContext, install: Install, keepRemoval: boolean
     edits.push(...runEdits);
     if (keepRemoval) {
       const rm = removal.chain.commands[removal.index];
-      const paths = operands(rm).map((p) => resolvePath(install.dirs[removal.index], p));
+      const paths = operands(rm).map((p) => resolvePath(p, install.dirs[removal.index]));
       if (paths.some((p) => p === null)) return `\`${rm.text}\` names a path dslim cannot resolve`;
       const flags = rm.args.filter((a) => a.startsWith('-') && a !== '--');
       const text = ['RUN rm', ...flags, ...(paths as string[])].join(' ');
