@@ -96,7 +96,7 @@ export interface Install {
 export interface TreeContext {
   doc: DockerDocument;
   stage: Stage;
-  dirs: Map<number, string | null>;
+  dirs: ReadonlyMap<number, string | null>;
   tree: TreeCopy;
   removal: Removal;
   mount: boolean;
@@ -129,7 +129,7 @@ export function readTreeCopy(copy: InstructionInfo, cwd: string): TreeCopy | nul
 export function findRemoval(
   stage: Stage,
   tree: TreeCopy,
-  dirs: Map<number, string | null>,
+  dirs: ReadonlyMap<number, string | null>,
 ): Removal | UnsplitRemoval | null {
   for (const run of stage.instructions) {
     if (run.keyword !== 'RUN' || run.index <= tree.copy.index || run.opaque || run.execForm)

@@ -13,15 +13,7 @@ import {
   turnsOn,
   type OfflineRule,
 } from './offline-readers';
-import {
-  flagValue,
-  isWithin,
-  mountFlags,
-  mountOption,
-  stageWorkdirs,
-  TARGET_KEYS,
-  wordPath,
-} from './paths';
+import { flagValue, isWithin, mountFlags, mountOption, TARGET_KEYS, wordPath } from './paths';
 import { scanScript } from './script-paths';
 import { analyzeScript } from './shell-effects';
 import {
@@ -31,7 +23,7 @@ import {
   type ShellCommand,
   type Word,
 } from './shell-commands';
-import { stageLineage, variableSetting } from './stage-paths';
+import { stageLineage, variableSetting, workingDirectories } from './stage-paths';
 import type { MessageData, Reporter } from './types';
 import { programOf, shellScriptWord } from './wrappers';
 
@@ -314,7 +306,7 @@ export function cacheReader(
   install: CommandSpan | null,
 ): string | null {
   const { dirs, offline } = cache;
-  const own = readerIn(script, dirs, install?.end ?? Infinity);
+  const own = readerIn(doc, script, dirs, install?.end ?? Infinity);
   if (own) return `\`${own}\` after the install names the cache, which it may read`;
   const ownLookup = offline && lookupIn(script, offline, install?.end ?? Infinity);
   if (ownLookup) return `\`${ownLookup}\` after the install looks into the cache`;
@@ -324,7 +316,7 @@ export function cacheReader(
     return `\`${ownUse.command}\` ${where} runs from the cache rather than the network (${ownUse.why}), so the change would leave it nothing to read`;
   }
   for (const later of laterRuns(doc, script.run, dirs)) {
-    const name = readerIn(later, dirs, 0);
+    const name = readerIn(doc, later, dirs, 0);
     if (name)
       return `\`${name}\` in the \`RUN\` on line ${lineRef(later.run)} names the cache, which it may read`;
     const lookup = offline && lookupIn(later, offline, 0);
@@ -466,8 +458,13 @@ function lookupIn({ commands }: RunScript, rule: OfflineRule, after: number): st
 }
 
 /** The name of the first command of a script from `after` on that names a path of the cache. */
-function readerIn({ run, commands }: RunScript, dirs: string[], after: number): string | null {
-  const cwd = (run.stage && stageWorkdirs(run.stage).get(run.index)) ?? null;
+function readerIn(
+  doc: DockerDocument,
+  { run, commands }: RunScript,
+  dirs: string[],
+  after: number,
+): string | null {
+  const cwd = (run.stage && workingDirectories(doc, run.stage).get(run.index)) ?? null;
   const plain = (c: ShellCommand) => ({
     ...c,
     args: c.args.map((w) => w.text),

@@ -110,29 +110,6 @@ export function homeAsRoot(word: string): string {
   return word.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, '/root');
 }
 
-/** Cache transforms ask for every RUN they read: each stage is worked out once per parse. */
-const workdirsByStage = new WeakMap<Stage, Map<number, string | null>>();
-
-/**
- * The working directory in effect for each instruction of a stage, by
- * instruction index. Null where it is unknown: the base image sets its own
- * until the stage's first absolute WORKDIR.
- */
-export function stageWorkdirs(stage: Stage): ReadonlyMap<number, string | null> {
-  const known = workdirsByStage.get(stage);
-  if (known) return known;
-  const dirs = new Map<number, string | null>();
-  workdirsByStage.set(stage, dirs);
-  let cwd: string | null = stage.base.toLowerCase() === 'scratch' ? '/' : null;
-  for (const instruction of stage.instructions) {
-    dirs.set(instruction.index, cwd);
-    if (instruction.keyword === 'WORKDIR') {
-      cwd = resolvePath(instruction.body.text.trim(), cwd);
-    }
-  }
-  return dirs;
-}
-
 /** The argument values of an instruction, flags excluded, as the parser reads them. */
 export function instructionArgs(instruction: InstructionInfo): string[] {
   const node = instruction.node as unknown as { getArguments(): { getValue(): string }[] };

@@ -147,15 +147,26 @@ export function runHasErrexit(doc: DockerDocument, run: InstructionInfo): boolea
   return setting !== null && (setting.options === null || setting.options.includes('errexit'));
 }
 
+/** Transforms ask for every instruction they read: each stage is worked out once per parse. */
+const directoriesByStage = new WeakMap<Stage, ReadonlyMap<number, string | null>>();
+
 /**
  * The working directory in effect at each instruction of `stage`, by
- * instruction index. Null where it depends on a base image's config or on
- * a variable.
+ * instruction index, through the stages it builds on. Null where it depends
+ * on an external base image's config (until the first absolute WORKDIR) or
+ * on a variable; `scratch` starts at `/`.
  */
-export function workingDirectories(doc: DockerDocument, stage: Stage): Map<number, string | null> {
+export function workingDirectories(
+  doc: DockerDocument,
+  stage: Stage,
+): ReadonlyMap<number, string | null> {
+  const known = directoriesByStage.get(stage);
+  if (known) return known;
   const dirs = new Map<number, string | null>();
-  let cwd: string | null = null;
-  for (const ancestor of stageLineage(doc, stage).reverse()) {
+  directoriesByStage.set(stage, dirs);
+  const lineage = stageLineage(doc, stage).reverse();
+  let cwd: string | null = lineage[0].base.toLowerCase() === 'scratch' ? '/' : null;
+  for (const ancestor of lineage) {
     for (const instruction of ancestor.instructions) {
       dirs.set(instruction.index, cwd);
       if (instruction.keyword === 'WORKDIR') cwd = resolvePath(instruction.body.text.trim(), cwd);

@@ -14,12 +14,11 @@ import {
   pathsOverlap,
   reachedDirectory,
   resolvePath,
-  stageWorkdirs,
   isWithin,
 } from '../src/paths';
 import { shorten } from '../src/shell';
 import { analyzeScript, type ScriptFacts } from '../src/shell-effects';
-import { runHasErrexit } from '../src/stage-paths';
+import { runHasErrexit, workingDirectories } from '../src/stage-paths';
 import {
   createdWords,
   insertBeforeNext,
@@ -73,7 +72,12 @@ const deleteInCreatingLayer: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      const context: Context = { doc, stage, workdirs: stageWorkdirs(stage), created: new Map() };
+      const context: Context = {
+        doc,
+        stage,
+        workdirs: workingDirectories(doc, stage),
+        created: new Map(),
+      };
       for (const run of stage.instructions.filter(isEditableRun)) {
         // Most RUNs delete nothing: the cheap facts say so before a full read.
         if (

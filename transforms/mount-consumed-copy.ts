@@ -15,7 +15,6 @@ import {
   mountTargets,
   pathsOverlap,
   resolvePath,
-  stageWorkdirs,
   syntaxDirectiveEdits,
 } from '../src/paths';
 import {
@@ -78,7 +77,7 @@ const mountConsumedCopy: Transform = {
   ],
   run(doc, report) {
     for (const stage of doc.stages) {
-      const workdirs = stageWorkdirs(stage);
+      const workdirs = workingDirectories(doc, stage);
       stage.instructions.forEach((copy, k) => {
         const run = stage.instructions[k + 1];
         if (!['COPY', 'ADD'].includes(copy.keyword) || copy.opaque || !run) return;

@@ -392,6 +392,44 @@ transformTable('delete-in-creating-layer', {
   ],
   changed: [
     {
+      name: 'relative paths under a WORKDIR that the stage built on set',
+      input: lines(
+        'FROM alpine AS base',
+        'WORKDIR /work',
+        'FROM base',
+        'RUN mkdir data && echo made',
+        'ENV A=1',
+        'RUN rm -rf data',
+      ),
+      output: lines(
+        'FROM alpine AS base',
+        'WORKDIR /work',
+        'FROM base',
+        'RUN mkdir data && echo made && rm -rf data',
+        'ENV A=1',
+      ),
+      message: 'which creates `/work/data`',
+    },
+    {
+      name: 'relative paths in a stage from scratch, whose working directory is /',
+      input: lines(
+        'FROM scratch',
+        'COPY busybox /bin/',
+        'RUN ["/bin/busybox", "--install", "/bin"]',
+        'RUN mkdir data && echo made',
+        'ENV A=1',
+        'RUN rm -rf data',
+      ),
+      output: lines(
+        'FROM scratch',
+        'COPY busybox /bin/',
+        'RUN ["/bin/busybox", "--install", "/bin"]',
+        'RUN mkdir data && echo made && rm -rf data',
+        'ENV A=1',
+      ),
+      message: 'which creates `/data`',
+    },
+    {
       name: 'a creating RUN that sets PATH for one command only',
       input: lines('FROM debian:12', 'RUN PATH=/x:$PATH touch /tmp/f', 'ENV A=1', 'RUN rm /tmp/f'),
       output: lines('FROM debian:12', 'RUN PATH=/x:$PATH touch /tmp/f && rm /tmp/f', 'ENV A=1'),
