@@ -34,6 +34,8 @@ export function clearMemos(): void {
 }
 
 let parser: Parser | null = null;
+/** Whether each node type of the grammar is named, by type id: read once, not once a node. */
+let namedTypes: boolean[] = [];
 let loading: Promise<void> | null = null;
 
 /**
@@ -50,6 +52,7 @@ export function loadShellParser(): Promise<void> {
     const bash = await Language.load(wasm);
     parser = new Parser();
     parser.setLanguage(bash);
+    namedTypes = bash.types.map((_, id) => bash.nodeTypeIsNamed(id));
     debug('bash grammar loaded in %d ms', Date.now() - started);
   })();
   return loading;
@@ -118,6 +121,10 @@ const MAX_DEPTH = 1000;
  */
 function copyTree(source: string, tree: Tree): ShellNode {
   const cursor = tree.walk();
+  // The type's name and whether it is named come from tables, by the type's
+  // id (as the cursor's own getters do for the name); an ERROR node's id is
+  // beyond them.
+  const types = tree.language.types;
   const root = new ShellNode(
     source,
     cursor.nodeType,
@@ -135,10 +142,11 @@ function copyTree(source: string, tree: Tree): ShellNode {
       if (depth > MAX_DEPTH) {
         return new ShellNode(source, root.type, true, root.startIndex, root.endIndex, null, true);
       }
+      const typeId = cursor.nodeTypeId;
       const node = new ShellNode(
         source,
-        cursor.nodeType,
-        cursor.nodeIsNamed,
+        types[typeId] ?? 'ERROR',
+        namedTypes[typeId] ?? true,
         cursor.startIndex,
         cursor.endIndex,
         cursor.currentFieldName,
