@@ -1,5 +1,6 @@
 import type { CacheMode } from './cache-mounts';
 import { DockerDocument, type Span } from './document';
+import { applyEdits, locatingSpans, mapBack, pickApplicable } from './edits';
 import { createDebug } from './debug';
 import { InlineControl } from './inline-control';
 import { countLayers, type StageLayers } from './layers';
@@ -311,101 +312,4 @@ export function format(template: string, data: MessageData): string {
 
 function opaqueSpans(doc: DockerDocument): Span[] {
   return doc.instructions.filter((i) => i.opaque).map((i) => i.span);
-}
-
-/**
- * Keeps findings, in order, whose edits overlap neither an earlier kept
- * finding nor an opaque instruction. A finding is applied whole or not at
- * all; what is dropped is found again in the next round.
- */
-function pickApplicable(findings: Finding[], opaque: Span[]): Finding[] {
-  const taken: Edit[] = [];
-  const kept: Finding[] = [];
-  for (const finding of findings) {
-    const clash = finding.edits.some(
-      (e) =>
-        taken.some((t) => overlaps(e, t)) || opaque.some((o) => e.start < o.end && e.end > o.start),
-    );
-    if (clash) continue;
-    kept.push(finding);
-    taken.push(...finding.edits);
-  }
-  return kept;
-}
-
-/**
- * The spans that locate a change: what each edit really replaces (see
- * `changedSpan`), and what it inserts into the instructions the change is
- * about: the one at its offset and those it replaces text of. An insertion
- * anywhere else (the `# syntax` directive, a new stage above) replaces no
- * text the change is about, and would stretch the range to a line it is not
- * about. Without an instruction at the change's offset, every insertion counts.
- */
-function locatingSpans(doc: DockerDocument, finding: Finding): Span[] {
-  const spans = finding.edits
-    .map((edit) => changedSpan(doc.text, edit))
-    .filter((span) => span !== null);
-  const replaced = spans.filter((s) => s.start < s.end);
-  const about = doc.instructions
-    .map((i) => i.span)
-    .filter(
-      (i) =>
-        (i.start <= finding.offset && finding.offset <= i.end) ||
-        replaced.some((s) => s.start < i.end && s.end > i.start),
-    );
-  if (!about.some((i) => i.start <= finding.offset && finding.offset <= i.end)) return spans;
-  const inside = (at: number) => about.some((i) => i.start <= at && at <= i.end);
-  return [...replaced, ...spans.filter((s) => s.start === s.end && inside(s.start))];
-}
-
-/**
- * The span an edit changes, or null when it changes nothing. An edit that
- * puts back all it replaces, after or before new text (as one made to clash
- * with a rewrite of the next character does), is an insertion.
- */
-function changedSpan(text: string, edit: Edit): Span | null {
-  const old = text.slice(edit.start, edit.end);
-  if (edit.text === old) return null;
-  if (edit.text.endsWith(old)) return { start: edit.start, end: edit.start };
-  if (edit.text.startsWith(old)) return { start: edit.end, end: edit.end };
-  return edit;
-}
-
-function overlaps(a: Edit, b: Edit): boolean {
-  if (a.start === a.end && b.start === b.end) return a.start === b.start;
-  if (a.start === a.end) return a.start > b.start && a.start < b.end;
-  if (b.start === b.end) return b.start > a.start && b.start < a.end;
-  return a.start < b.end && b.start < a.end;
-}
-
-/** Applies sorted, non-overlapping edits. */
-export function applyEdits(text: string, edits: Edit[]): string {
-  let out = '';
-  let pos = 0;
-  for (const edit of edits) {
-    out += text.slice(pos, edit.start) + edit.text;
-    pos = edit.end;
-  }
-  return out + text.slice(pos);
-}
-
-/** Maps an offset in the latest text back through earlier rounds' edits. */
-function mapBack(offset: number, history: Edit[][]): number {
-  let result = offset;
-  for (let round = history.length - 1; round >= 0; round--) {
-    let shift = 0;
-    let mapped = result;
-    for (const edit of history[round]) {
-      const newStart = edit.start + shift;
-      if (result < newStart) break;
-      if (result < newStart + edit.text.length) {
-        mapped = edit.start;
-        shift = Number.NaN;
-        break;
-      }
-      shift += edit.text.length - (edit.end - edit.start);
-    }
-    result = Number.isNaN(shift) ? mapped : result - shift;
-  }
-  return result;
 }
