@@ -2,6 +2,7 @@ import {
   DockerfileParser,
   type Dockerfile,
   type Flag,
+  type From,
   type Instruction,
   type Onbuild,
 } from 'dockerfile-ast';
@@ -38,6 +39,12 @@ export interface Stage {
   name: string | null;
   /** The image or stage the FROM names, as written. */
   base: string;
+  /**
+   * `base` with the ARGs declared before the first FROM put in, by their
+   * defaults: what the stage builds on when no `--build-arg` says otherwise.
+   * It still holds a `$` where an ARG has no default.
+   */
+  image: string;
   from: InstructionInfo;
   instructions: InstructionInfo[];
 }
@@ -184,8 +191,8 @@ export class DockerDocument {
       if (keyword === 'FROM') {
         if (stage) finalShells.set(stage, shell);
         stage = this.startStage(info);
-        const parent = this.findStage(stage.base, info.index);
-        shell = parent ? (finalShells.get(parent) ?? shell) : defaultShellFor(stage.base);
+        const parent = this.findStage(stage.image, info.index);
+        shell = parent ? (finalShells.get(parent) ?? shell) : defaultShellFor(stage.image);
         info.shell = shell;
       } else if (keyword === 'SHELL' && info.execForm) {
         shell = parseJsonArray(info.body.text) ?? shell;
@@ -254,9 +261,14 @@ export class DockerDocument {
       index: this.stages.length,
       name: as > 0 && words[as + 1] ? words[as + 1].toLowerCase() : null,
       base: words[0] ?? '',
+      image: words[0] ?? '',
       from,
       instructions: [],
     };
+    if (stage.base.includes('$')) {
+      const expanded = (from.node as From).getExpandedArguments()[0]?.getValue();
+      stage.image = expanded ?? stage.base;
+    }
     from.stage = stage;
     this.stages.push(stage);
     return stage;

@@ -55,8 +55,7 @@ export function heirs(doc: DockerDocument, run: InstructionInfo, dirs: string[])
     if (found.some((f) => f.stage === stage && f.after <= after)) continue;
     found.push(heir);
     for (const child of doc.stages.filter((s) => s.index > stage.index)) {
-      if (doc.findStage(child.base, child.from.index) === stage)
-        queue.push({ stage: child, after: child.from.index });
+      if (mayBuildOn(doc, child, stage)) queue.push({ stage: child, after: child.from.index });
     }
     for (const read of laterReads(doc, stage.from.index)) {
       const copy = read.instruction;
@@ -65,6 +64,15 @@ export function heirs(doc: DockerDocument, run: InstructionInfo, dirs: string[])
     }
   }
   return found;
+}
+
+/**
+ * True when `child` builds on `stage`: its FROM names it, directly or through
+ * an ARG's default, or through an ARG without one, which a `--build-arg` may
+ * set to any earlier stage's name.
+ */
+function mayBuildOn(doc: DockerDocument, child: Stage, stage: Stage): boolean {
+  return child.image.includes('$') || doc.findStage(child.image, child.from.index) === stage;
 }
 
 /**

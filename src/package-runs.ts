@@ -275,7 +275,7 @@ export function leaveAlone(
 
 /** The limitation every cache transform states about `cacheReader`. */
 export const CACHE_READER_LIMITATION =
-  'A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader in the script of a `sh -c` counts too; one that reaches the cache only through a variable, a script file or `/` is not seen.';
+  "A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader in the script of a `sh -c` counts too; one that reaches the cache only through a variable, a script file or `/` is not seen. Later RUNs are those of the stage and of every stage built on it: a FROM that names it, also through an ARG's default, and a FROM holding an ARG without a default, which a `--build-arg` may point at it.";
 
 /**
  * The limitation every cache transform whose cache can move states about

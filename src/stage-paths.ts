@@ -32,7 +32,7 @@ export function stageLineage(doc: DockerDocument, stage: Stage): Stage[] {
   const lineage: Stage[] = [];
   for (let s: Stage | undefined = stage; s && !lineage.includes(s);) {
     lineage.push(s);
-    s = doc.findStage(s.base, s.from.index);
+    s = doc.findStage(s.image, s.from.index);
   }
   return lineage;
 }
@@ -165,7 +165,7 @@ export function workingDirectories(
   const dirs = new Map<number, string | null>();
   directoriesByStage.set(stage, dirs);
   const lineage = stageLineage(doc, stage).reverse();
-  let cwd: string | null = lineage[0].base.toLowerCase() === 'scratch' ? '/' : null;
+  let cwd: string | null = lineage[0].image.toLowerCase() === 'scratch' ? '/' : null;
   for (const ancestor of lineage) {
     for (const instruction of ancestor.instructions) {
       dirs.set(instruction.index, cwd);
@@ -230,6 +230,7 @@ export function takenNames(doc: DockerDocument): Set<string> {
   for (const instruction of doc.instructions) {
     if (instruction.stage?.from === instruction) {
       taken.add(instruction.stage.base.toLowerCase());
+      taken.add(instruction.stage.image.toLowerCase());
       if (instruction.stage.name) taken.add(instruction.stage.name);
     }
     for (const flag of instruction.flags) {

@@ -127,5 +127,5 @@ function needsFlag(command: ShellCommand): boolean {
 /** True when the stage is built, in the end, from the official `composer` image. */
 function fromComposerImage(doc: DockerDocument, stage: Stage): boolean {
   const lineage = stageLineage(doc, stage);
-  return COMPOSER_IMAGE.test(lineage[lineage.length - 1].base);
+  return COMPOSER_IMAGE.test(lineage[lineage.length - 1].image);
 }

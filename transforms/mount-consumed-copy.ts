@@ -230,7 +230,7 @@ function missingDirectory(
   target: string,
 ): string | null {
   const parent = posix.dirname(target);
-  const known = ['/', ...(stage.base.toLowerCase() === 'scratch' ? [] : ['/tmp'])];
+  const known = ['/', ...(stage.image.toLowerCase() === 'scratch' ? [] : ['/tmp'])];
   for (const earlier of stage.instructions.filter((i) => i.index < copy.index)) {
     const cwd = workdirs.get(earlier.index) ?? null;
     if (earlier.keyword === 'WORKDIR')

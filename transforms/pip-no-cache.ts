@@ -134,7 +134,7 @@ function installWord(command: ShellCommand): Word | undefined {
 
 /** True when an ENV before the RUN, in its stage or a stage it is built from, sets the setting. */
 function settingInEnv(doc: DockerDocument, run: InstructionInfo): boolean {
-  for (let stage = run.stage; stage; stage = doc.findStage(stage.base, stage.from.index) ?? null) {
+  for (let stage = run.stage; stage; stage = doc.findStage(stage.image, stage.from.index) ?? null) {
     const envs = stage.instructions.filter((i) => i.keyword === 'ENV' && i.index < run.index);
     const names = envs.flatMap((env) => (env.node as Env).getProperties().map((p) => p.getName()));
     if (names.includes(SETTING)) return true;

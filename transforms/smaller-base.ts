@@ -43,7 +43,7 @@ const smallerBase: Transform = {
   ],
   run(doc, report) {
     const stage = doc.stages[doc.stages.length - 1];
-    if (!stage || doc.findStage(stage.base, stage.from.index)) return;
+    if (!stage || doc.findStage(stage.image, stage.from.index)) return;
     const from = stage.from.node as From;
     const tag = from.getImageTag();
     const tagRange = from.getImageTagRange();

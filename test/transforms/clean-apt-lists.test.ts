@@ -6,6 +6,54 @@ const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
 transformTable('clean-apt-lists', {
   unchanged: [
     {
+      name: "a later stage built on this one through an ARG's default: FROM ${B}",
+      input: lines(
+        'ARG B=base',
+        'FROM debian:12 AS base',
+        'RUN apt-get update && apt-get install -y curl',
+        'FROM ${B}',
+        'RUN apt-get install -y sl',
+      ),
+      reason: 'with no --build-arg, the FROM names the stage, and its install reads the lists',
+      note: 'Keeps the apt package lists of this `RUN`: the `RUN` on line 5 runs `apt-get install` without its own `apt-get update` and reads them.',
+    },
+    {
+      name: "a later stage built on this one through an ARG's default, without braces: FROM $B",
+      input: lines(
+        'ARG B=base',
+        'FROM debian:12 AS base',
+        'RUN apt-get update && apt-get install -y curl',
+        'FROM $B',
+        'RUN apt-get install -y sl',
+      ),
+      reason: 'with no --build-arg, the FROM names the stage, and its install reads the lists',
+      note: 'Keeps the apt package lists of this `RUN`: the `RUN` on line 5 runs `apt-get install` without its own `apt-get update` and reads them.',
+    },
+    {
+      name: "a later stage built on this one through an ARG's default, behind a fallback: FROM ${B:-base}",
+      input: lines(
+        'ARG B=base',
+        'FROM debian:12 AS base',
+        'RUN apt-get update && apt-get install -y curl',
+        'FROM ${B:-base}',
+        'RUN apt-get install -y sl',
+      ),
+      reason: 'with no --build-arg, the FROM names the stage, and its install reads the lists',
+      note: 'Keeps the apt package lists of this `RUN`: the `RUN` on line 5 runs `apt-get install` without its own `apt-get update` and reads them.',
+    },
+    {
+      name: 'a later stage whose FROM holds an ARG without a default',
+      input: lines(
+        'ARG B',
+        'FROM debian:12 AS base',
+        'RUN apt-get update && apt-get install -y curl',
+        'FROM ${B}',
+        'RUN apt-get install -y sl',
+      ),
+      reason: '`--build-arg B=base` builds the later stage on this one',
+      note: 'Keeps the apt package lists of this `RUN`: the `RUN` on line 5 runs `apt-get install` without its own `apt-get update` and reads them.',
+    },
+    {
       name: 'a RUN that defines a function rm',
       input: lines(
         'FROM debian:12',
@@ -391,6 +439,23 @@ transformTable('clean-apt-lists', {
     },
   ],
   changed: [
+    {
+      name: 'a later stage whose FROM names an external image through an ARG',
+      input: lines(
+        'ARG IMG=debian:12',
+        'FROM debian:12 AS base',
+        'RUN apt-get update && apt-get install -y curl',
+        'FROM ${IMG}',
+        'RUN apt-get install -y sl',
+      ),
+      output: lines(
+        'ARG IMG=debian:12',
+        'FROM debian:12 AS base',
+        'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
+        'FROM ${IMG}',
+        'RUN apt-get install -y sl',
+      ),
+    },
     {
       name: 'PATH set for one command only, and a glob outside program directories',
       input: lines(

@@ -411,6 +411,27 @@ transformTable('delete-in-creating-layer', {
       message: 'which creates `/work/data`',
     },
     {
+      name: 'relative paths under the WORKDIR of a stage an ARG names by default',
+      input: lines(
+        'ARG BASE=base',
+        'FROM alpine AS base',
+        'WORKDIR /work',
+        'FROM ${BASE}',
+        'RUN mkdir data && echo made',
+        'ENV A=1',
+        'RUN rm -rf data',
+      ),
+      output: lines(
+        'ARG BASE=base',
+        'FROM alpine AS base',
+        'WORKDIR /work',
+        'FROM ${BASE}',
+        'RUN mkdir data && echo made && rm -rf data',
+        'ENV A=1',
+      ),
+      message: 'which creates `/work/data`',
+    },
+    {
       name: 'relative paths in a stage from scratch, whose working directory is /',
       input: lines(
         'FROM scratch',
