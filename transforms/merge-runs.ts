@@ -240,7 +240,7 @@ function findBarrier(doc: DockerDocument, a: InstructionInfo, b: InstructionInfo
     return 'an exec-form (JSON) RUN runs without a shell, so it cannot be joined with `&&`';
   if (!isPosixShell(b.shell)) return `the SHELL is \`${b.shell.join(' ')}\`, not a POSIX shell`;
   if (flagText(a) !== flagText(b))
-    return 'the two RUNs have different flags (`--mount`, `--network`, `--security`)';
+    return `the two RUNs have different flags: ${flagDifference(a, b)}`;
   if (b.body.text.trim() === '' || a.body.text.trim() === '')
     return 'one of the RUNs has no command';
   const pragma = gapBetween(doc, a, b).pragma;
@@ -252,6 +252,19 @@ function findBarrier(doc: DockerDocument, a: InstructionInfo, b: InstructionInfo
 
 function flagText(run: InstructionInfo): string {
   return run.flags.map((f) => f.toString()).join(' ');
+}
+
+/** The flags one RUN has and the other lacks, as written, for a note. */
+function flagDifference(a: InstructionInfo, b: InstructionInfo): string {
+  const words = (run: InstructionInfo) => run.flags.map((f) => f.toString());
+  const only = (run: InstructionInfo, other: InstructionInfo) =>
+    words(run).filter((w) => !words(other).includes(w));
+  const describe = (flags: string[], which: string) =>
+    `${which} has ${flags.length === 0 ? 'none' : quoteList(flags)}`;
+  const before = only(a, b);
+  const after = only(b, a);
+  if (before.length === 0 && after.length === 0) return 'the same ones, in another order';
+  return `${describe(before, 'the one before')}, ${describe(after, 'this one')}`;
 }
 
 /** Whether state left by the chain would change what `next` does. */

@@ -777,7 +777,7 @@ describe('extract-install-stage in the whole pipeline', () => {
       );
       expect(result.changes.map((c) => c.transform)).toEqual(['extract-install-stage']);
       expect(result.notes.map((n) => n.message)).toEqual([
-        'Leaves this `RUN` apart from the one before: the two RUNs have different flags (`--mount`, `--network`, `--security`).',
+        `Leaves this \`RUN\` apart from the one before: the two RUNs have different flags: the one before has none, this one has \`${MOUNT}\`.`,
       ]);
     });
 

@@ -132,7 +132,17 @@ transformTable('merge-runs', {
       name: 'different flags',
       input: lines('FROM alpine:3.20', 'RUN --mount=type=cache,target=/root/.cache a', 'RUN b'),
       reason: 'a mount belongs to one RUN; moving a command under it changes what it sees',
-      note: 'different flags',
+      note: 'the two RUNs have different flags: the one before has `--mount=type=cache,target=/root/.cache`, this one has none.',
+    },
+    {
+      name: 'the same flags in another order',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN --network=none --mount=type=cache,target=/c a',
+        'RUN --mount=type=cache,target=/c --network=none b',
+      ),
+      reason: 'the flags are compared as written',
+      note: 'the two RUNs have different flags: the same ones, in another order.',
     },
     {
       name: 'an instruction between',
