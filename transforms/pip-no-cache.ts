@@ -7,7 +7,7 @@ import {
   planMount,
 } from '../src/cache-mounts';
 import type { DockerDocument, InstructionInfo } from '../src/document';
-import { hasFlag, setsVariable, type ShellCommand, type Word } from '../src/shell-commands';
+import { setsVariable, type ShellCommand, type Word } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import { offlineLimitation, PIP_OFFLINE } from '../src/offline-readers';
 import {
@@ -32,6 +32,15 @@ const PIP_MOVES: CacheMove[] = [
   { variable: 'PIP_CACHE_DIR', dirs: (dir) => [dir] },
   { variable: 'XDG_CACHE_HOME', dirs: (dir) => [`${dir}/pip`] },
   homeMoves('.cache/pip'),
+];
+/**
+ * pip's options that already settle where its cache goes, each with the
+ * shortest prefix that is still its own: pip reads options with optparse,
+ * which takes any such prefix (`--no-cache` is `--no-cache-dir`).
+ */
+const CACHE_OPTIONS = [
+  { option: '--no-cache-dir', shortest: '--no-ca' },
+  { option: '--cache-dir', shortest: '--ca' },
 ];
 const PIP = /^pip(\d+(\.\d+)?)?$/;
 const PYTHON = /^python(\d+(\.\d+)?)?$/;
@@ -84,7 +93,7 @@ const pipNoCache: Transform = {
         const { run, commands } = script;
         const installs = commands.flatMap((c) => {
           const install = installWord(c);
-          return install && !hasFlag(c.args, FLAG, '--cache-dir') && !setsVariable(c, SETTING)
+          return install && !c.args.some(givesCacheOption) && !setsVariable(c, SETTING)
             ? [{ command: c, install }]
             : [];
         });
@@ -140,4 +149,12 @@ function settingInEnv(doc: DockerDocument, run: InstructionInfo): boolean {
     if (names.includes(SETTING)) return true;
   }
   return false;
+}
+
+/** True for `--no-cache-dir` or `--cache-dir`, as written or abbreviated, with or without `=value`. */
+function givesCacheOption(word: Word): boolean {
+  const name = word.text.split('=')[0];
+  return CACHE_OPTIONS.some(
+    ({ option, shortest }) => name.startsWith(shortest) && option.startsWith(name),
+  );
 }

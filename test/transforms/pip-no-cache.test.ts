@@ -20,6 +20,11 @@ transformTable('pip-no-cache', {
       input: lines('FROM python:3.12', 'RUN pip install --no-cache-dir flask'),
       reason: 'the flag is there',
     },
+    ...['--no-cache', '--no-ca', '--no-cache-d', '--cache=/tmp/c', '--ca /tmp/c'].map((flag) => ({
+      name: `already \`${flag}\`, which pip reads as \`--no-cache-dir\` or \`--cache-dir\``,
+      input: lines('FROM python:3.12', `RUN pip install ${flag} flask`),
+      reason: 'optparse takes a prefix of a long option that no other pip option shares',
+    })),
     {
       name: 'PIP_NO_CACHE_DIR set by ENV',
       input: lines('FROM python:3.12', 'ENV PIP_NO_CACHE_DIR=1', 'RUN pip install flask'),
