@@ -93,9 +93,6 @@ export interface FixResult {
   layers: { before: StageLayers[]; after: StageLayers[] };
 }
 
-/** Safety classes that stay off unless asked for; their transforms still advise. */
-const OPT_IN_CLASSES: readonly SafetyClass[] = ['content'];
-
 /** Thrown when the input cannot be treated as a Dockerfile. */
 export class InputError extends Error {}
 
@@ -118,17 +115,13 @@ export function selectTransforms(all: readonly Transform[], options: EngineOptio
 }
 
 /**
- * Picks the transforms that would run if their opt-in safety class were
- * enabled. They run once over the final text, and what they would change
- * is reported as a note: the user sees the candidate without the risk.
+ * Picks the transforms that would run if their safety class were on: `content`
+ * by default, and any class `--safety` leaves out. They run once over the final
+ * text, and what they would change is reported as a note: the user sees the
+ * candidate without the risk.
  */
 export function selectAdvisory(all: readonly Transform[], options: EngineOptions): Transform[] {
-  return all.filter(
-    (t) =>
-      named(t, options) &&
-      OPT_IN_CLASSES.includes(t.safety) &&
-      !allowed(options).includes(t.safety),
-  );
+  return all.filter((t) => named(t, options) && !allowed(options).includes(t.safety));
 }
 
 /** The safety classes allowed to run: `layout` and `cache` unless told. */

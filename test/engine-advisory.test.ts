@@ -7,7 +7,7 @@ const input = lines(
   'RUN pip install --no-cache-dir gunicorn',
 );
 
-describe('transforms of an opt-in safety class that is off', () => {
+describe('transforms of a safety class that is off', () => {
   test('report what they would change as notes and change nothing', async () => {
     const result = await fix(input, { only: ['smaller-base'] });
     expect(result.output).toBe(input);
@@ -40,7 +40,7 @@ describe('transforms of an opt-in safety class that is off', () => {
     expect(result.notes.map((n) => [n.transform, n.line])).toEqual([['smaller-base', 1]]);
   });
 
-  test('apply their changes when the class is enabled', async () => {
+  test('apply their changes when the class is enabled, and the classes left out advise', async () => {
     const result = await fix(input, { safety: ['content'] });
     expect(result.output).toBe(
       lines(
@@ -49,7 +49,31 @@ describe('transforms of an opt-in safety class that is off', () => {
         'RUN pip install --no-cache-dir gunicorn',
       ),
     );
-    expect(result.notes).toEqual([]);
+    expect(result.notes).toEqual([
+      {
+        transform: 'merge-runs',
+        line: 2,
+        message:
+          'Not applied, the `layout` safety class is off (add it with `--safety layout,content`): Joins 2 `RUN` instructions into one: one layer instead of 2, so files a later command deletes never reach a layer.',
+      },
+    ]);
+  });
+
+  test('include the cache class when `--safety` leaves it out', async () => {
+    const result = await fix(lines('FROM python:3.12', 'RUN pip install flask'), {
+      safety: ['layout'],
+    });
+    expect(result.changes).toEqual([]);
+    expect(result.notes.map((n) => [n.transform, n.message.split(':')[0]])).toEqual([
+      [
+        'smaller-base',
+        'Not applied, the `content` safety class is off (add it with `--safety layout,content`)',
+      ],
+      [
+        'pip-no-cache',
+        'Not applied, the `cache` safety class is off (add it with `--safety layout,cache`)',
+      ],
+    ]);
   });
 
   test('stay silent with `advice: false`, which format-on-save passes, and change the same', async () => {
