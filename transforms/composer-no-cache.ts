@@ -57,6 +57,7 @@ const composerNoCache: Transform = {
   },
   options: { caches: CACHES_OPTION },
   limitations: [
+    '`--no-cache` came with Composer 1.9: under a base image `composer:1.8` or older the RUN is left alone, with a note (a cache mount needs no flag), and a Composer installed another way is taken to be 1.9 or newer.',
     'An ENV `COMPOSER_CACHE_DIR` in the stage is taken to mean the cache is handled, and the RUN is left alone; so is a `COMPOSER_CACHE_DIR` the RUN sets on the command or earlier in its own shell (`export COMPOSER_CACHE_DIR=...`), but not one set inside a subshell or a pipeline.',
     'Composer run through a wrapper (`php composer.phar`) is not recognised.',
     readByLaterStageLimitation(CACHE_DIRS),
@@ -108,6 +109,12 @@ const composerNoCache: Transform = {
           report.change(run.span.start, 'cacheMounted', { command }, mount.edits);
           continue;
         }
+        const old = composerBeforeFlag(doc, stage);
+        if (old) {
+          const reason = `the base image \`${old}\` runs a Composer older than 1.9, which brought \`--no-cache\``;
+          report.note(run.span.start, 'refused', { command, reason });
+          continue;
+        }
         const edits = installs.map((c) => insertAfterWord(run, firstOperand(c.args)!, FLAG));
         const message = mount.reason ? 'flaggedNotMounted' : 'flagged';
         report.change(run.span.start, message, { command, reason: mount.reason ?? '' }, edits);
@@ -128,4 +135,16 @@ function needsFlag(command: ShellCommand): boolean {
 function fromComposerImage(doc: DockerDocument, stage: Stage): boolean {
   const lineage = stageLineage(doc, stage);
   return COMPOSER_IMAGE.test(lineage[lineage.length - 1].image);
+}
+
+/**
+ * The stage's base image when it is a `composer` image whose tag names a
+ * Composer older than 1.9, the first with `--no-cache` (`composer:1.8`,
+ * `composer:1.8.6`); null otherwise. `composer:1` is the last 1.x, 1.10.
+ */
+function composerBeforeFlag(doc: DockerDocument, stage: Stage): string | null {
+  const lineage = stageLineage(doc, stage);
+  const image = lineage[lineage.length - 1].image;
+  const tag = COMPOSER_IMAGE.test(image) ? /:1\.(\d+)/.exec(image) : null;
+  return tag && Number(tag[1]) < 9 ? image : null;
 }

@@ -8,6 +8,12 @@ transformTable('composer-no-cache', {
       reason: 'the listing would be empty without the cache',
       note: '`ls` after the install names the cache',
     },
+    ...['composer:1.8', 'composer:1.8.6', 'docker.io/library/composer:1.0'].map((image) => ({
+      name: `a Composer older than 1.9, from \`${image}\``,
+      input: lines(`FROM ${image}`, 'RUN composer install'),
+      reason: '`--no-cache` came with Composer 1.9; older ones stop on an unknown option',
+      note: `Leaves \`composer install\` as it is: the base image \`${image}\` runs a Composer older than 1.9, which brought \`--no-cache\`.`,
+    })),
     {
       name: 'already `--no-cache`',
       input: lines('FROM composer:2', 'RUN composer install --no-cache'),
@@ -59,6 +65,11 @@ transformTable('composer-no-cache', {
     },
   ],
   changed: [
+    ...['composer:1', 'composer:1.10', 'composer:1.9.3', 'composer:2.7'].map((image) => ({
+      name: `a Composer of 1.9 or later, from \`${image}\``,
+      input: lines(`FROM ${image}`, 'RUN composer install'),
+      output: lines(`FROM ${image}`, 'RUN composer install --no-cache'),
+    })),
     {
       name: 'install and require',
       input: lines(
