@@ -46,6 +46,11 @@ export interface Leak {
 export interface ScriptFacts {
   /** The parser read it without errors. */
   readable: boolean;
+  /**
+   * Unreadable only for its size: it nests deeper than dslim reads (see
+   * `MAX_DEPTH`), as a chain of about a thousand `&&`-joined commands does.
+   */
+  tooDeep: boolean;
   leaks: Leak[];
   /** `set -e` (or `-o errexit`) is on when the script ends. */
   errexit: boolean;
@@ -195,6 +200,7 @@ function readFacts(root: Node): ScriptFacts {
       : null;
   const facts: ScriptFacts = {
     readable: shellAccepts(root),
+    tooDeep: root.tooDeep,
     leaks: [],
     errexit: false,
     errexitFrom: null,

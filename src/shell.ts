@@ -68,6 +68,8 @@ export function loadShellParser(): Promise<void> {
 export class ShellNode {
   readonly children: ShellNode[] = [];
   parent: ShellNode | null = null;
+  /** On a root only: the script nests deeper than `MAX_DEPTH`, and nothing below was copied. */
+  tooDeep = false;
   private named: ShellNode[] | null = null;
 
   constructor(
@@ -112,7 +114,7 @@ export class ShellNode {
  * command, and dslim's analyses recurse; a deeper script is declared
  * unreadable rather than overflowing the stack.
  */
-const MAX_DEPTH = 1000;
+export const MAX_DEPTH = 1000;
 
 /**
  * Copies the parser's tree into `ShellNode`s with a cursor: one pass, no
@@ -140,7 +142,17 @@ function copyTree(source: string, tree: Tree): ShellNode {
     if (!cursor.gotoFirstChild()) return root;
     for (;;) {
       if (depth > MAX_DEPTH) {
-        return new ShellNode(source, root.type, true, root.startIndex, root.endIndex, null, true);
+        const empty = new ShellNode(
+          source,
+          root.type,
+          true,
+          root.startIndex,
+          root.endIndex,
+          null,
+          true,
+        );
+        empty.tooDeep = true;
+        return empty;
       }
       const typeId = cursor.nodeTypeId;
       const node = new ShellNode(

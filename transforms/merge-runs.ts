@@ -2,6 +2,7 @@ import { isPosixShell, type DockerDocument, type InstructionInfo } from '../src/
 import { errexitAndProblem, errexitOrigin, settingName } from '../src/errexit';
 import { continuationStyle, gapBetween, joinEdit, scriptTail } from '../src/join';
 import { lineRef } from '../src/line-ref';
+import { MAX_DEPTH } from '../src/shell';
 import { analyzeScript, type Leak, type ScriptFacts } from '../src/shell-effects';
 import { shellOptionSetting, startupCode } from '../src/stage-paths';
 import type { Edit, Reporter, Transform } from '../src/types';
@@ -162,6 +163,12 @@ function judge(doc: DockerDocument, chain: Chain, next: InstructionInfo): Verdic
 
   const before = analyzeScript(script(chain));
   const after = analyzeScript(next.body.text);
+  if (before.tooDeep || after.tooDeep) {
+    return {
+      join: false,
+      reason: `one of the two scripts nests deeper than the ${MAX_DEPTH} levels dslim reads (a chain of about ${MAX_DEPTH} commands), so their meaning once joined is not worked out`,
+    };
+  }
   if (!before.readable || !after.readable) {
     return {
       join: false,
