@@ -139,3 +139,21 @@ export function trimmedEnd(doc: DockerDocument, offset: number): number {
   while (end > 0 && (doc.text[end - 1] === ' ' || doc.text[end - 1] === '\t')) end--;
   return end;
 }
+
+/**
+ * How the flags of two instructions joined one after the other differ, for
+ * a note: those the one before has and this one lacks, and the other way
+ * round, or that they come in another order; empty when they are written
+ * the same.
+ */
+export function flagDifference(before: InstructionInfo, next: InstructionInfo): string {
+  const words = (i: InstructionInfo) => i.flags.map((f) => f.toString());
+  if (words(before).join(' ') === words(next).join(' ')) return '';
+  const only = (i: InstructionInfo, other: InstructionInfo) =>
+    words(i).filter((w) => !words(other).includes(w));
+  const has = (flags: string[]) =>
+    flags.length === 0 ? 'none' : flags.map((f) => `\`${f}\``).join(', ');
+  const [first, second] = [only(before, next), only(next, before)];
+  if (first.length === 0 && second.length === 0) return 'the same ones, in another order';
+  return `the one before has ${has(first)}, this one has ${has(second)}`;
+}

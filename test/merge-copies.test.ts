@@ -17,7 +17,7 @@ transformTable('merge-copies', {
       name: 'different --chown',
       input: lines('FROM alpine', 'COPY --chown=app a /srv/', 'COPY b /srv/'),
       reason: 'the files would get another owner',
-      note: '`--chown=app`',
+      note: 'their flags differ: the one before has `--chown=app`, this one has none.',
     },
     {
       name: 'flags in another order',

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { copyOperands, flagValue, type CopyOperands } from '../src/copy-args';
 import type { DockerDocument, InstructionInfo } from '../src/document';
-import { continuationStyle, gapBetween, joinEdit } from '../src/join';
+import { continuationStyle, flagDifference, gapBetween, joinEdit } from '../src/join';
 import type { Edit, Reporter, Transform } from '../src/types';
 
 const URL_SOURCE = /^([a-z][a-z0-9+.-]*:\/\/|git@)|\.git$/i;
@@ -129,7 +129,7 @@ function refusal(doc: DockerDocument, a: Candidate, b: Candidate): string | null
   if (a.problem) return `the one before cannot be joined: ${a.problem}`;
   if (b.problem) return b.problem;
   const differing = flagDifference(a.instruction, b.instruction);
-  if (differing) return `their flags differ (${differing})`;
+  if (differing) return `their flags differ: ${differing}`;
   if (a.operands!.json !== b.operands!.json)
     return 'one is written in JSON form and the other is not';
   const pragma = gapBetween(doc, a.instruction, b.instruction).pragma;
@@ -143,17 +143,6 @@ function refusal(doc: DockerDocument, a: Candidate, b: Candidate): string | null
   if (doc.lineText(doc.lineAt(a.instruction.span.end)).trimEnd().endsWith(doc.escape))
     return 'the one before ends in a line continuation';
   return null;
-}
-
-/** The flags that only one of the two has, in backticks; empty when they are the same. */
-function flagDifference(a: InstructionInfo, b: InstructionInfo): string {
-  const words = (i: InstructionInfo) => i.flags.map((f) => f.toString());
-  if (words(a).join(' ') === words(b).join(' ')) return '';
-  const only = [
-    ...words(a).filter((w) => !words(b).includes(w)),
-    ...words(b).filter((w) => !words(a).includes(w)),
-  ];
-  return only.length > 0 ? only.map((w) => `\`${w}\``).join(', ') : 'they come in another order';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { isPosixShell, type DockerDocument, type InstructionInfo } from '../src/document';
 import { errexitAndProblem, errexitOrigin, settingName } from '../src/errexit';
-import { continuationStyle, gapBetween, joinEdit, scriptTail } from '../src/join';
+import { continuationStyle, flagDifference, gapBetween, joinEdit, scriptTail } from '../src/join';
 import { lineRef } from '../src/line-ref';
 import { MAX_DEPTH } from '../src/shell';
 import { analyzeScript, type Leak, type ScriptFacts } from '../src/shell-effects';
@@ -259,19 +259,6 @@ function findBarrier(doc: DockerDocument, a: InstructionInfo, b: InstructionInfo
 
 function flagText(run: InstructionInfo): string {
   return run.flags.map((f) => f.toString()).join(' ');
-}
-
-/** The flags one RUN has and the other lacks, as written, for a note. */
-function flagDifference(a: InstructionInfo, b: InstructionInfo): string {
-  const words = (run: InstructionInfo) => run.flags.map((f) => f.toString());
-  const only = (run: InstructionInfo, other: InstructionInfo) =>
-    words(run).filter((w) => !words(other).includes(w));
-  const describe = (flags: string[], which: string) =>
-    `${which} has ${flags.length === 0 ? 'none' : quoteList(flags)}`;
-  const before = only(a, b);
-  const after = only(b, a);
-  if (before.length === 0 && after.length === 0) return 'the same ones, in another order';
-  return `${describe(before, 'the one before')}, ${describe(after, 'this one')}`;
 }
 
 /** Whether state left by the chain would change what `next` does. */
