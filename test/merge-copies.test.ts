@@ -49,6 +49,12 @@ transformTable('merge-copies', {
       name: 'COPY then ADD',
       input: lines('FROM alpine', 'COPY a /srv/', 'ADD b /srv/'),
       reason: 'ADD unpacks archives and COPY does not',
+      note: 'Leaves this `ADD` apart from the one before: ADD unpacks archives that COPY copies as they are, so the sources of one would change meaning in the other.',
+    },
+    {
+      name: 'ADD then COPY into other directories',
+      input: lines('FROM alpine', 'ADD a /srv/', 'COPY b /opt/'),
+      reason: 'nothing to join, and nothing a reader would expect joined',
     },
     {
       name: 'heredoc COPY',

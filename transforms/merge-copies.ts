@@ -115,7 +115,6 @@ function addProblem(add: InstructionInfo, operands: CopyOperands): string | null
 
 /** Whether the two copy from the same place into the same place, so that not joining them deserves a note. */
 function sameTarget(a: Candidate, b: Candidate): boolean {
-  if (a.instruction.keyword !== b.instruction.keyword) return false;
   if (flagValue(a.instruction, 'from') !== flagValue(b.instruction, 'from')) return false;
   if (a.instruction.opaque || b.instruction.opaque) return true;
   if (a.directory !== null && a.directory === b.directory) return true;
@@ -126,6 +125,8 @@ function sameTarget(a: Candidate, b: Candidate): boolean {
 
 /** Null when `b` can join the chain that ends in `a`, else the reason it cannot. */
 function refusal(doc: DockerDocument, a: Candidate, b: Candidate): string | null {
+  if (a.instruction.keyword !== b.instruction.keyword)
+    return 'ADD unpacks archives that COPY copies as they are, so the sources of one would change meaning in the other';
   if (a.problem) return `the one before cannot be joined: ${a.problem}`;
   if (b.problem) return b.problem;
   const differing = flagDifference(a.instruction, b.instruction);
