@@ -43,7 +43,7 @@ export const CACHES_OPTION: OptionSpec = {
 export const MOUNT_LIMITATIONS = [
   '`caches: mount` needs BuildKit: it adds `# syntax=docker/dockerfile:1` when the file has no `syntax` directive (the change says so: BuildKit then pulls that frontend image), and cleans up instead when the directive names a Dockerfile frontend older than 1.2 or one dslim does not know. buildah honours the mounts too, but leaves the missing parent directories of a mount target in the image, empty, where BuildKit removes them.',
   "With `caches: mount`, a COPY or ADD before the RUN (in its stage or a stage it builds on) that writes into the cache directory keeps the cleanup instead, since the mount would hide those files; a relative destination under the base image's working directory is taken to be outside the cache.",
-  'With `caches: mount`, the mount hides what the image already has in that directory while the RUN runs. A command of the RUN other than a package manager that names a path at, above or below the mount target (or runs inside it), or an `rm`, `mv` or `find` operand dslim cannot resolve, keeps the cleanup instead: its writes would go to the cache, not the layer, and a mount point cannot be deleted or moved. An `rm` of paths inside the target only is allowed. A path reached through a script or a variable in another command is not seen.',
+  'With `caches: mount`, the mount hides what the image already has in that directory while the RUN runs. A command of the RUN other than a package manager that names a path at, above or below the mount target (or runs inside it), or an `rm`, `mv` or `find` operand dslim cannot resolve, keeps the cleanup instead: its writes would go to the cache, not the layer, and a mount point cannot be deleted or moved. An `rm` of paths inside the target only is allowed; a command behind a wrapper that runs its program where dslim cannot follow it (`chroot`, or an option dslim does not know) keeps the cleanup too. A path reached through a script or a variable in another command is not seen.',
 ];
 
 /** True when a cache transform is asked for cache mounts rather than cleanup. */
@@ -94,7 +94,9 @@ export function planMount(
  * has none. The file's syntax directive must allow `RUN --mount`. The RUN
  * must not mount anything else over those paths, nor remove one of them or
  * a directory above it (removing a mount point fails), and no COPY or ADD
- * before it may have written there: the mount would hide those files.
+ * before it may have written there: the mount would hide those files. Nor
+ * may it run a program dslim cannot follow (see `ShellCommand.hidden`),
+ * which may use the mount.
  */
 export function mountCaches(
   doc: DockerDocument,
@@ -121,6 +123,11 @@ export function mountCaches(
     const other = otherUseProblem(doc, run, target);
     if (other) return { reason: other };
   }
+  const hidden = commands.find((c) => c.hidden !== null);
+  if (hidden)
+    return {
+      reason: `its \`${programName(hidden)}\` may write into the cache mount instead of the layer: ${hidden.hidden}`,
+    };
 
   const flags = mounts
     .map((m) => ` --mount=type=cache,target=${m.target}${m.locked ? ',sharing=locked' : ''}`)

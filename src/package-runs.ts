@@ -25,7 +25,7 @@ import {
 } from './shell-commands';
 import { stageLineage, variableSetting, workingDirectories } from './stage-paths';
 import type { MessageData, Reporter } from './types';
-import { programOf, shellScriptWord } from './wrappers';
+import { programOf, readOnlyWhy, shellScriptWord } from './wrappers';
 
 /** A RUN with the commands it runs, and why it cannot be edited, if so. */
 export interface RunScript {
@@ -94,8 +94,8 @@ const EXEC_FORM_REFUSAL =
  * The commands an instruction that runs something (RUN, CMD, ENTRYPOINT)
  * runs: the script of a shell-form one; of a heredoc one, its first line
  * and the lines after it, where a script given as a heredoc is; of an
- * exec-form one, the script of a shell's `-c` (see `shellScriptWord`), or
- * else the program it names, past its wrappers.
+ * exec-form one, past its wrappers, the script of a shell's `-c` (see
+ * `shellScriptWord`: `su -c` too), or else the program it names.
  */
 export function instructionCommands(
   doc: DockerDocument,
@@ -108,29 +108,33 @@ export function instructionCommands(
   if (!instruction.execForm) return listCommands(instruction.body.text);
   // An exec-form instruction is a JSON array of strings (see `DockerDocument`).
   const [program = '', ...words] = JSON.parse(instruction.body.text.trim()) as string[];
-  const script = shellScriptWord(program, words);
-  if (script !== -1 && words[script] !== undefined) return listCommands(words[script]);
   const written: Word[] = words.map((text) => ({ text, start: 0, end: 0 }));
-  const { name, args, set, readOnly } = unwrapProgram(program, written);
+  const { name, args, set, readOnly, hidden } = unwrapProgram(program, written);
+  const script = shellScriptWord(
+    name,
+    args.map((word) => word.text),
+  );
+  if (script !== -1 && args[script] !== undefined) return listCommands(args[script].text);
   const command = { name, args, assignments: set, setEarlier: [], start: 0, end: 0, readOnly };
-  return [{ ...command, andElement: null }];
+  return [{ ...command, hidden, andElement: null }];
 }
 
 /**
  * Why a transform that changes the words of an install leaves it alone:
- * `xargs` runs it, or it is in the script of a `sh -c` (see
+ * `xargs` runs it, or it is in the script of a `sh -c` or `su -c`, or a
+ * wrapper would take an option added to it as its own (see
  * `ShellCommand.readOnly`). Null when the first such command of `installs`
  * is none, or there is none.
  */
 export function readOnlyInstall(installs: ShellCommand[]): string | null {
   const nested = installs.find((command) => command.readOnly);
-  if (!nested) return null;
-  return `it runs \`${programName(nested)}\` through \`${nested.readOnly}\`, which dslim does not edit`;
+  if (!nested?.readOnly) return null;
+  return `it runs \`${programName(nested)}\` ${readOnlyWhy(nested.readOnly)}`;
 }
 
 /** The limitation the transforms that change an install's words state about `readOnlyInstall`. */
 export const READ_ONLY_LIMITATION =
-  'An install run by `xargs`, or in the script of `sh -c` (`bash -c`), is left alone: its words are not all in the RUN, or are inside a quoted script. Behind `sudo`, `env`, `command`, `exec`, `time`, `nice`, `nohup`, `timeout`, `stdbuf`, `ionice` or `chrt` it is changed like any other.';
+  'An install run by `xargs`, or in the script of `sh -c` (`bash -c`), `su -c` (`runuser -c`) or `flock FILE -c`, is left alone: its words are not all in the RUN, or are inside a quoted script. So is one behind `runuser -u` with no `--` before it, which would take an option added to it as its own. Behind `sudo`, `env`, `gosu`, `su-exec`, `setpriv`, `unshare`, `flock`, `busybox`, `eatmydata`, `fakeroot`, `nice`, `timeout` and the other wrappers dslim reads it is changed like any other; behind `chroot`, or a wrapper given an option dslim does not know, it is not recognised.';
 
 /** The target of a `--mount=type=cache` on the RUN that holds `dir`, or null. */
 export function cacheMountFor(run: InstructionInfo, dirs: string[]): string | null {
@@ -275,7 +279,7 @@ export function leaveAlone(
 
 /** The limitation every cache transform states about `cacheReader`. */
 export const CACHE_READER_LIMITATION =
-  "A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader in the script of a `sh -c` counts too; one that reaches the cache only through a variable, a script file or `/` is not seen. Later RUNs are those of the stage and of every stage built on it: a FROM that names it, also through an ARG's default, and a FROM holding an ARG without a default, which a `--build-arg` may point at it.";
+  "A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader in the script of a `sh -c` or `su -c` counts too, and so does any command behind a wrapper that runs its program where dslim cannot follow it: `chroot` (another root), `env -S` or `unshare --root`, or a wrapper (`setpriv`, `unshare`, `strace`, `php` and the like) given an option dslim does not know. A reader that reaches the cache only through a variable, a script file or `/` is not seen. Later RUNs are those of the stage and of every stage built on it: a FROM that names it, also through an ARG's default, and a FROM holding an ARG without a default, which a `--build-arg` may point at it.";
 
 /**
  * The limitation every cache transform whose cache can move states about
@@ -292,7 +296,8 @@ export function movedCacheLimitation(moves: CacheMove[]): string {
  * above it short of a top-level one (`/root/.cache`, not `/root`), or runs
  * inside it, and so may read what the install left there; or it is a
  * command of the cache's manager that runs from the cache rather than the
- * network (see `offlineUse`). When `install`, the first install the
+ * network (see `offlineUse`); or it runs a program dslim cannot follow,
+ * which may read anything (see `hiddenIn`). When `install`, the first install the
  * transform changes, is given, the commands of the RUN after it count too,
  * and so does an install of its own that runs from the cache: the change
  * would keep it from the cache. Removing the cache with `rm -f` is not
@@ -315,6 +320,9 @@ export function cacheReader(
     const where = install && ownUse.start >= install.end ? 'later in this `RUN`' : 'here';
     return `\`${ownUse.command}\` ${where} runs from the cache rather than the network (${ownUse.why}), so the change would leave it nothing to read`;
   }
+  const ownHidden = hiddenIn(script, install?.end ?? Infinity);
+  if (ownHidden)
+    return `\`${ownHidden.name}\` after the install may read the cache: ${ownHidden.why}`;
   for (const later of laterRuns(doc, script.run, dirs)) {
     const name = readerIn(doc, later, dirs, 0);
     if (name)
@@ -325,6 +333,9 @@ export function cacheReader(
     const use = offline && offlineUse(doc, later, offline, 0);
     if (use)
       return `\`${use.command}\` in the \`RUN\` on line ${lineRef(later.run)} runs from the cache rather than the network (${use.why}), so it needs what this \`RUN\` leaves there`;
+    const hidden = hiddenIn(later, 0);
+    if (hidden)
+      return `\`${hidden.name}\` in the \`RUN\` on line ${lineRef(later.run)} may read the cache: ${hidden.why}`;
   }
   return null;
 }
@@ -455,6 +466,16 @@ function lookupIn({ commands }: RunScript, rule: OfflineRule, after: number): st
     if (lookup) return `${programWords(command, rule)} ${lookup}`;
   }
   return null;
+}
+
+/**
+ * The first command of a script from offset `after` on that runs a program
+ * dslim cannot follow (see `ShellCommand.hidden`), by name, and why: it may
+ * read any cache.
+ */
+function hiddenIn({ commands }: RunScript, after: number): { name: string; why: string } | null {
+  const command = commands.find((c) => c.hidden !== null && c.start >= after);
+  return command ? { name: programName(command), why: command.hidden! } : null;
 }
 
 /** The name of the first command of a script from `after` on that names a path of the cache. */

@@ -10,6 +10,7 @@ import {
   withShellTree,
   type ShellNode as Node,
 } from './shell';
+import { isWrapper } from './wrappers';
 
 /**
  * One command of a script, with the paths it names and how to drop it; or
@@ -506,7 +507,8 @@ export function mayReach(command: CommandFacts, target: string): string | null {
     return 'names the path, a directory above it or a path inside it';
   if (/[$`]/.test(name))
     return 'is named by a variable or a substitution, so it may be any command';
-  if (RUNNERS.has(name)) return 'runs other commands, and they may read the path without naming it';
+  if (RUNNERS.has(name) || (isWrapper(name) && !INTERPRETER.test(name)))
+    return 'runs other commands, and they may read the path without naming it';
   if (name.includes('/') || INTERPRETER.test(name))
     return 'runs a script or a program, and it may read the path without naming it';
   const printer = PRINTERS.has(name);

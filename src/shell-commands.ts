@@ -21,8 +21,9 @@ export interface Word {
 export interface ShellCommand {
   /**
    * The program run, after the wrappers that run it are skipped with their
-   * options: `sudo`, `env`, `command`, `exec`, `time`, `nice`, `nohup`,
-   * `timeout`, `xargs` and the others `unwrapWords` knows.
+   * options: `sudo`, `env`, `gosu`, `runuser -u`, `nice`, `timeout`, `xargs`,
+   * `php` and the others `unwrapWords` knows. A wrapper that hides the
+   * program it runs stays the name (see `hidden`).
    */
   name: string;
   /** The words after the name. */
@@ -46,14 +47,24 @@ export interface ShellCommand {
    */
   andElement: { start: number; end: number } | null;
   /**
-   * The wrapper that makes the command's words unfit to edit, or null: with
-   * `xargs` the program gets more words from standard input, and a command
-   * of the script of `sh -c '...'` is text inside a quoted word. Such a
-   * command is read like any other, but a transform must not change it.
+   * The wrapper that makes the command's words unfit to edit, or null (see
+   * `readOnlyWhy`): with `xargs` the program gets more words from standard
+   * input; `runuser -u app pip install`, with no `--`, would take an option
+   * added to `pip` as its own; and a command of the script of `sh -c '...'`
+   * (`su -c '...'`, `flock FILE -c '...'`, labelled `sh -c`, `su -c`, `flock
+   * -c`) is text inside a quoted word. Such a command is read like any
+   * other, but a transform must not change it.
    * Its offsets are those of its script word's text, and so only order it
    * among the other commands.
    */
   readOnly: string | null;
+  /**
+   * Why dslim cannot tell what program the command runs, or which files it
+   * uses, or null (see `Hidden`): `chroot /target apt-get install`. `name`
+   * and `args` are then the wrapper and its words. Such a command may read
+   * anything.
+   */
+  hidden: string | null;
 }
 
 /** Every simple command of a script in source order; remembered by text. */
@@ -77,8 +88,8 @@ export const listCommands: (script: string) => ShellCommand[] = memoize(
 );
 
 /**
- * The commands of the script that `sh -c 'script'` (through any wrapper)
- * runs, when that word is literal; read-only (see `ShellCommand.readOnly`).
+ * The commands of the script that `sh -c 'script'` (through any wrapper),
+ * `su -c 'script'` or `flock FILE -c 'script'` runs, when that word is literal; read-only (see `ShellCommand.readOnly`).
  * The shell's own variables are not the new shell's, but those set for the
  * command and those exported before it are: all of them count as set earlier.
  */
@@ -139,7 +150,7 @@ function readCommand(node: Node): { command: Omit<ShellCommand, 'setEarlier'>; w
   const assignments = node.namedChildren.flatMap((child) =>
     child?.type === 'variable_assignment' ? [child.childForFieldName('name')?.text ?? ''] : [],
   );
-  const { name, args, set, readOnly } = unwrapProgram(commandName(node), written);
+  const { name, args, set, readOnly, hidden } = unwrapProgram(commandName(node), written);
   assignments.push(...set);
   const words = nodes.slice(nodes.length - args.length);
   const command = {
@@ -150,6 +161,7 @@ function readCommand(node: Node): { command: Omit<ShellCommand, 'setEarlier'>; w
     end: node.endIndex,
     andElement: andElementRange(node),
     readOnly,
+    hidden,
   };
   return { command, words };
 }
@@ -157,30 +169,29 @@ function readCommand(node: Node): { command: Omit<ShellCommand, 'setEarlier'>; w
 /**
  * The program a command runs past its wrappers (see `unwrapWords`), given
  * its name and words: `sudo env A=1 apt-get install` runs `apt-get` with
- * `A` set. `readOnly` names an `xargs` on the way (see `ShellCommand.readOnly`).
+ * `A` set. `readOnly` names a wrapper on the way whose program's words must
+ * not be edited (see `ShellCommand.readOnly`); `hidden` says why the
+ * program is out of sight, when a wrapper hides it (see `ShellCommand.hidden`).
  */
 export function unwrapProgram(
   name: string,
   args: Word[],
-): { name: string; args: Word[]; set: string[]; readOnly: string | null } {
+): { name: string; args: Word[]; set: string[]; readOnly: string | null; hidden: string | null } {
   const set: string[] = [];
   let readOnly: string | null = null;
-  let inner = unwrapWords(
-    name,
-    args.map((word) => word.text),
-  );
-  while (inner) {
-    set.push(...inner.assignments.map((i) => args[i].text.split('=')[0]));
-    if (inner.incomplete) readOnly = programOf(name);
-    // `xargs` with no program named runs `echo` with only the words it reads.
-    args = args.slice(inner.at === -1 ? args.length : inner.at + 1);
-    name = inner.program;
-    inner = unwrapWords(
+  for (;;) {
+    const inner = unwrapWords(
       name,
       args.map((word) => word.text),
     );
+    if (!inner) return { name, args, set, readOnly, hidden: null };
+    if ('hidden' in inner) return { name, args, set, readOnly, hidden: inner.hidden };
+    set.push(...inner.assignments.map((i) => args[i].text.split('=')[0]));
+    if (inner.readOnly) readOnly = programOf(name);
+    // `xargs` with no program named runs `echo` with only the words it reads.
+    args = args.slice(inner.at === -1 ? args.length : inner.at + 1);
+    name = inner.program;
   }
-  return { name, args, set, readOnly };
 }
 
 /** See `ShellCommand.andElement`. */

@@ -408,7 +408,7 @@ function unwrapCommand(node: Node): UnwrappedCommand {
   };
   for (;;) {
     const inner = IN_SHELL_WRAPPERS.has(name) ? unwrapWords(name, args) : null;
-    if (!inner) break;
+    if (!inner || 'hidden' in inner) break;
     if (name !== 'time') functionLookup = false;
     name = inner.program;
     skip(inner.at + 1);

@@ -19,13 +19,14 @@ describe('listCommands: the variables earlier statements set for each command', 
   });
 });
 
-/** Each command as `name arg…`, with `[readOnly]` and `{assignments}` when set. */
+/** Each command as `name arg…`, with `[readOnly]`, `<hidden>` and `{assignments}` when set. */
 function shown(script: string): string[] {
   return listCommands(script).map((c) =>
     [
       c.name,
       ...c.args.map((w) => w.text),
       ...(c.readOnly ? [`[${c.readOnly}]`] : []),
+      ...(c.hidden ? ['<hidden>'] : []),
       ...(c.assignments.length > 0 ? [`{${c.assignments.join(',')}}`] : []),
     ].join(' '),
   );
@@ -39,7 +40,8 @@ describe('listCommands: the program a wrapper runs', () => {
     ['env VAR=x apt-get install -y b', ['apt-get install -y b {VAR}']],
     ['env -i -u HOME A=1 B=2 apk add git', ['apk add git {A,B}']],
     ['env', ['env']],
-    ['env -S "apk add git"', ['env -S apk add git']],
+    ['env -S "apk add git"', ['env -S apk add git <hidden>']],
+    ['env -v apk add git', ['apk add git']],
     ['command apt-get install -y b', ['apt-get install -y b']],
     ['command -p apt-get install -y b', ['apt-get install -y b']],
     ['command -v apt-get', ['command -v apt-get']],
@@ -72,8 +74,130 @@ describe('listCommands: the program a wrapper runs', () => {
     ],
     ['sh -c "apk add $PKG"', ['sh -c apk add $PKG']],
     ['sh script.sh -c x', ['sh script.sh -c x']],
+    ['doas -u app apk add git', ['apk add git']],
+    ['doas -C /etc/doas.conf apk add git', ['doas -C /etc/doas.conf apk add git']],
   ])('%s', (script, expected) => {
     expect(shown(script)).toEqual(expected);
+  });
+
+  describe('user switchers', () => {
+    test.each([
+      [
+        "su -c 'apt-get install -y curl'",
+        ['su -c apt-get install -y curl', 'apt-get install -y curl [su -c]'],
+      ],
+      ["su root -c 'apt-get update'", ['su root -c apt-get update', 'apt-get update [su -c]']],
+      ["su - app -c 'npm ci'", ['su - app -c npm ci', 'npm ci [su -c]']],
+      [
+        "su -s /bin/sh -c 'pip install x' app",
+        ['su -s /bin/sh -c pip install x app', 'pip install x [su -c]'],
+      ],
+      ["su -lc 'apk add git' app", ['su -lc apk add git app', 'apk add git [su -c]']],
+      [
+        "sudo su --session-command 'apk add git'",
+        ['su --session-command apk add git', 'apk add git [su -c]'],
+      ],
+      ['su app script.sh', ['su app script.sh']],
+      ["su --command='apk add git' app", ["su --command='apk add git' app <hidden>"]],
+      [
+        "su -s /usr/bin/python3 -c 'import os' app",
+        ['su -s /usr/bin/python3 -c import os app <hidden>'],
+      ],
+      ["su --bogus -c 'apk add git'", ['su --bogus -c apk add git <hidden>']],
+      ['runuser -u app -- pip install x', ['pip install x']],
+      ['runuser -u app pip install x', ['pip install x [runuser]']],
+      ["runuser -l app -c 'npm ci'", ['runuser -l app -c npm ci', 'npm ci [runuser -c]']],
+      ['setpriv --reuid=1000 --regid=1000 --init-groups npm ci', ['npm ci']],
+      ['setpriv --reuid 1000 --regid 1000 --clear-groups npm ci', ['npm ci']],
+      ['setpriv --reu 1000 npm ci', ['setpriv --reu 1000 npm ci <hidden>']],
+      ['setpriv --dump', ['setpriv --dump']],
+      ['gosu app npm ci', ['npm ci']],
+      ['gosu app:app -- npm ci', ['-- npm ci']],
+      ['su-exec app:app apk add git', ['apk add git']],
+    ])('%s', (script, expected) => {
+      expect(shown(script)).toEqual(expected);
+    });
+  });
+
+  describe('roots, namespaces, locks and other runners', () => {
+    test.each([
+      [
+        'chroot /target apt-get install -y curl',
+        ['chroot /target apt-get install -y curl <hidden>'],
+      ],
+      [
+        'chroot --userspec=1:1 / apt-get update',
+        ['chroot --userspec=1:1 / apt-get update <hidden>'],
+      ],
+      ['sudo chroot / apk add git', ['chroot / apk add git <hidden>']],
+      ['chroot --help', ['chroot --help']],
+      ['unshare -n -- pip install x', ['pip install x']],
+      ['unshare --net --mount=/x -w /src pip install x', ['pip install x']],
+      ['unshare -R /target apt-get update', ['unshare -R /target apt-get update <hidden>']],
+      ['unshare --bogus pip install x', ['unshare --bogus pip install x <hidden>']],
+      ['flock /tmp/lock apt-get install -y a', ['apt-get install -y a']],
+      [
+        'flock -x -w 10 /tmp/lock -c "apt-get install -y a"',
+        ['flock -x -w 10 /tmp/lock -c apt-get install -y a', 'apt-get install -y a [flock -c]'],
+      ],
+      ['flock 9', ['flock 9']],
+      ["busybox sh -c 'apk add git'", ['sh -c apk add git', 'apk add git [sh -c]']],
+      ['busybox wget -q http://x/y', ['wget -q http://x/y']],
+      ['busybox --install -s', ['busybox --install -s']],
+      ['eatmydata apt-get install -y a', ['apt-get install -y a']],
+      ['eatmydata -- apt-get install -y a', ['apt-get install -y a']],
+      ['fakeroot -u -- dpkg -i x.deb', ['dpkg -i x.deb']],
+      ['catchsegv pip install x', ['pip install x']],
+      ['strace -f -o /tmp/log pip install x', ['pip install x']],
+      ['strace --trace=file pip install x', ['strace --trace=file pip install x <hidden>']],
+      ['taskset -c 0 make', ['make']],
+      ['setsid -f make', ['make']],
+      ['timeout 10 -s KILL make', ['-s KILL make']],
+    ])('%s', (script, expected) => {
+      expect(shown(script)).toEqual(expected);
+    });
+  });
+
+  describe('interpreters running a program file', () => {
+    test.each([
+      ['php composer.phar install', ['composer.phar install']],
+      [
+        'php -d memory_limit=-1 /usr/local/bin/composer install',
+        ['/usr/local/bin/composer install'],
+      ],
+      ['php8.2 -dmemory_limit=-1 -n composer.phar install', ['composer.phar install']],
+      ['php -f composer.phar install', ['composer.phar install']],
+      ["php -r 'echo 1;'", ['php -r echo 1;']],
+      ['php --ini', ['php --ini']],
+      ['php -Z x.php', ['php -Z x.php <hidden>']],
+    ])('%s', (script, expected) => {
+      expect(shown(script)).toEqual(expected);
+    });
+  });
+
+  test.each([
+    [
+      'chroot /t apk add git',
+      'it runs its program under another root directory, so dslim cannot tell which files that program uses',
+    ],
+    [
+      'env -S "apk add git"',
+      'it splits the program it runs out of a string (`-S`), which dslim does not read',
+    ],
+    [
+      'setpriv --reu 1000 npm ci',
+      'dslim does not know its option `--reu`, so cannot tell which word is the program it runs',
+    ],
+    [
+      "su --command='apk add git'",
+      'its script is glued to `--command`, where dslim does not read it',
+    ],
+    [
+      "su -s /usr/bin/python3 -c 'x'",
+      'it runs its script with `/usr/bin/python3`, which is not a shell dslim reads',
+    ],
+  ])('why `%s` hides its program', (script, why) => {
+    expect(listCommands(script)[0].hidden).toBe(why);
   });
 
   test('a command of a `sh -c` script lies inside the script word, in its order', () => {

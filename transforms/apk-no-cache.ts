@@ -84,7 +84,7 @@ const apkNoCache: Transform = {
         const adds = apk.filter((c) => subcommand(c)?.text === 'add');
         if (adds.length === 0) continue;
         const bare = adds.filter((c) => !hasFlag(c.args, '--no-cache', '--no-network'));
-        const update = droppableUpdate(doc, run, apk);
+        const update = droppableUpdate(doc, run, commands);
         if (bare.length === 0 && !update) continue;
         const cache = { dirs: CACHE_DIRS, offline: APK_OFFLINE };
         if (leaveAlone(doc, report, script, cache, {}, adds[0])) continue;
@@ -131,19 +131,24 @@ export default apkNoCache;
 
 /**
  * The `apk update` joined by `&&` that no later `apk` command of the RUN,
- * or of a RUN that sees its layer, reads the index of.
+ * or of a RUN that sees its layer, reads the index of, nor a command that
+ * runs a program dslim cannot follow (see `ShellCommand.hidden`).
  */
 function droppableUpdate(
   doc: DockerDocument,
   run: InstructionInfo,
-  apk: ShellCommand[],
+  commands: ShellCommand[],
 ): ShellCommand | undefined {
-  const update = apk.find((c) => subcommand(c)?.text === 'update' && c.andElement);
+  const update = commands.find((c) => programName(c) === 'apk' && isUpdate(c) && c.andElement);
   if (!update) return undefined;
-  const read = (later: RunScript) =>
-    later.commands.some((c) => programName(c) === 'apk' && readsIndex(c));
-  const readers = apk.filter((c) => c.start > update.start && !indexFree(c));
-  return readers.length === 0 && !laterRuns(doc, run, CACHE_DIRS).some(read) ? update : undefined;
+  // A command that runs a program dslim cannot follow may read the index too.
+  const apk = (c: ShellCommand, reads: (c: ShellCommand) => boolean) =>
+    c.hidden !== null || (programName(c) === 'apk' && reads(c));
+  const own = commands.some((c) => c.start > update.start && apk(c, (a) => !indexFree(a)));
+  const later = laterRuns(doc, run, CACHE_DIRS).some((script) =>
+    script.commands.some((c) => apk(c, readsIndex)),
+  );
+  return own || later ? undefined : update;
 }
 
 /**

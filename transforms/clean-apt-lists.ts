@@ -61,7 +61,7 @@ const cleanAptLists: Transform = {
   options: { caches: CACHES_OPTION },
   limitations: [
     "Only a RUN that runs `apt-get update` (or `apt update`) before installing is cleaned; lists downloaded by an earlier RUN stay in that RUN's layer.",
-    'Commands other than `apt-get`, `apt`, `apt-cache` and `aptitude` that read the lists in a later RUN are not recognised.',
+    'Commands other than `apt-get`, `apt`, `apt-cache` and `aptitude` that read the lists in a later RUN are not recognised, unless they name the lists or run behind a wrapper dslim cannot follow (see below). Those four are recognised behind the wrappers dslim reads: `sudo`, `env`, `su -c`, `runuser`, `gosu`, `setpriv`, `unshare`, `flock`, `eatmydata` and the like.',
     '`apt-get clean` is not added: the official Debian and Ubuntu images already delete downloaded packages after each install.',
     readByLaterStageLimitation([LISTS]),
     CACHE_READER_LIMITATION,

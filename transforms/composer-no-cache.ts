@@ -59,7 +59,7 @@ const composerNoCache: Transform = {
   limitations: [
     '`--no-cache` came with Composer 1.9: under a base image `composer:1.8` or older the RUN is left alone, with a note (a cache mount needs no flag), and a Composer installed another way is taken to be 1.9 or newer.',
     'An ENV `COMPOSER_CACHE_DIR` in the stage is taken to mean the cache is handled, and the RUN is left alone; so is a `COMPOSER_CACHE_DIR` the RUN sets on the command or earlier in its own shell (`export COMPOSER_CACHE_DIR=...`), but not one set inside a subshell or a pipeline.',
-    'Composer run through a wrapper (`php composer.phar`) is not recognised.',
+    'Composer run by PHP (`php composer.phar install`, `php -d memory_limit=-1 /usr/local/bin/composer install`) is read as `composer`, and changed like it; one run with a PHP option dslim does not know, or by another name than `composer` or `composer.phar`, is not recognised.',
     readByLaterStageLimitation(CACHE_DIRS),
     CACHE_READER_LIMITATION,
     movedCacheLimitation(COMPOSER_MOVES),

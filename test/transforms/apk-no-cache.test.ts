@@ -308,6 +308,18 @@ const EDITABLE_APK_WRAPPERS = [
   'time',
   'nice -n 5',
   'timeout 60',
+  'gosu root',
+  'su-exec root',
+  'setpriv --reuid=0 --regid=0 --keep-groups',
+  'runuser -u root --',
+  'unshare -n --fork',
+  'flock -x /tmp/apk.lock',
+  'eatmydata',
+  'fakeroot --',
+  'strace -f -o /tmp/trace',
+  'catchsegv',
+  'setsid -w',
+  'taskset -c 0',
 ];
 
 transformTable('apk-no-cache', {
@@ -316,13 +328,13 @@ transformTable('apk-no-cache', {
       name: 'an `apk add` in a `sh -c` script',
       input: lines('FROM alpine:3.20', "RUN sh -c 'apk add curl'"),
       reason: 'the flag would have to go inside the quoted script',
-      note: 'Leaves `apk add` as it is: it runs `apk` through `sh -c`, which dslim does not edit.',
+      note: 'Leaves `apk add` as it is: it runs `apk` in the script of `sh -c`, a quoted word, which dslim does not edit.',
     },
     {
       name: 'an `apk add` through `xargs`',
       input: lines('FROM alpine:3.20', 'RUN xargs apk add < pkgs.txt'),
       reason: 'the words of the add are not all in the RUN',
-      note: 'Leaves `apk add` as it is: it runs `apk` through `xargs`, which dslim does not edit.',
+      note: 'Leaves `apk add` as it is: it runs `apk` through `xargs`, which gives it more words from its input, so dslim does not edit it.',
     },
     ...[
       'env A=1 apk search git > /x',
@@ -335,6 +347,28 @@ transformTable('apk-no-cache', {
       reason: 'with `--no-cache` no index is stored, and the later lookup finds nothing',
       note: 'in the `RUN` on line 3 looks packages up in the index this `apk add` stores',
     })),
+    ...["su app -c 'apk search git > /x'", 'gosu app apk info -a git > /x'].map((later) => ({
+      name: `a later \`${later}\` reads the stored index`,
+      input: lines('FROM alpine:3.20', 'RUN apk add curl', `RUN ${later}`),
+      reason: 'with `--no-cache` no index is stored, and the later lookup finds nothing',
+      note: 'in the `RUN` on line 3 looks packages up in the index this `apk add` stores',
+    })),
+    {
+      name: 'a later `chroot` may read the index',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN apk update && apk add curl',
+        'RUN chroot / apk add git',
+      ),
+      reason: 'dslim cannot tell which files a program under another root reads',
+      note: 'Leaves `apk add` as it is: `chroot` in the `RUN` on line 3 may read the cache: it runs its program under another root directory',
+    },
+    {
+      name: 'a `chroot` after the add in the same RUN may read the index',
+      input: lines('FROM alpine:3.20', 'RUN apk add curl && chroot /target apk info curl'),
+      reason: 'with `--no-cache` no index is stored for what runs after the add',
+      note: '`chroot` after the install may read the cache: it runs its program under another root directory',
+    },
     {
       name: 'a later `env` add in a `RUN --network=none`',
       input: lines(
@@ -362,7 +396,14 @@ transformTable('apk-no-cache', {
         `RUN ${wrapper} apk add --no-cache git`,
       ),
     })),
-    ...["sh -c 'apk add git'", 'xargs apk add < pkgs.txt'].map((later) => ({
+    ...[
+      "sh -c 'apk add git'",
+      'xargs apk add < pkgs.txt',
+      "su -c 'apk add git'",
+      "flock /tmp/apk.lock -c 'apk add git'",
+      "busybox sh -c 'apk add git'",
+      'runuser -u root apk add git',
+    ].map((later) => ({
       name: `a later \`${later}\` keeps the \`apk update\` it reads`,
       input: lines('FROM alpine:3.20', 'RUN apk update && apk add a', 'ENV X=1', `RUN ${later}`),
       output: lines(
@@ -373,6 +414,14 @@ transformTable('apk-no-cache', {
       ),
       note: 'dslim does not edit',
     })),
+    {
+      name: 'a `chroot` between the update and the add keeps the update',
+      input: lines('FROM alpine:3.20', 'RUN apk update && chroot /target true && apk add a'),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN apk update && chroot /target true && apk add --no-cache a',
+      ),
+    },
     {
       name: 'the add behind `time -p` in the same RUN',
       input: lines('FROM alpine:3.20', 'RUN apk update && time -p apk add curl'),

@@ -1239,3 +1239,186 @@ transformTable('clean-apt-lists', {
     },
   ],
 });
+
+/**
+ * A later install behind a wrapper reads the lists as one written alone
+ * would: the wrapper is looked through (`su -c`, `gosu`, `flock`), or, when
+ * it runs its program where dslim cannot follow it (`chroot`, an option
+ * dslim does not know), counts as a reader of the lists.
+ */
+transformTable('clean-apt-lists', {
+  unchanged: [
+    ...[
+      "su -c 'apt-get install -y git'",
+      "su root -c 'apt-get install -y git'",
+      "su - app -c 'sudo apt-get install -y git'",
+      "su -s /bin/sh -c 'apt-get install -y git' root",
+      "runuser -l root -c 'apt-get install -y git'",
+      'runuser -u root -- apt-get install -y git',
+      'setpriv --reuid=0 --regid=0 --clear-groups apt-get install -y git',
+      'gosu root apt-get install -y git',
+      'su-exec root apt-get install -y git',
+      "busybox sh -c 'apt-get install -y git'",
+      'flock /tmp/apt.lock apt-get install -y git',
+      "flock -w 60 /tmp/apt.lock -c 'apt-get install -y git'",
+      'unshare --net --fork apt-get install -y git',
+      'eatmydata apt-get install -y git',
+      'fakeroot -u apt-get install -y git',
+      'strace -f -o /tmp/trace apt-get install -y git',
+      'catchsegv apt-get install -y git',
+      'taskset -c 0 nice -n 5 apt-get install -y git',
+      'setsid -w apt-get install -y git',
+    ].map((later) => ({
+      name: `a later \`${later}\` reads the lists`,
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        `RUN ${later}`,
+      ),
+      reason: 'the later install needs the lists this RUN leaves; without them it fails',
+      note: 'Keeps the apt package lists of this `RUN`: the `RUN` on line 3 runs `apt-get install` without its own `apt-get update` and reads them.',
+    })),
+    ...[
+      '["su", "-c", "apt-get install -y git"]',
+      '["sudo", "sh", "-c", "apt-get install -y git"]',
+      '["gosu", "root", "apt-get", "install", "-y", "git"]',
+    ].map((later) => ({
+      name: `a later exec-form \`${later}\` reads the lists`,
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        `RUN ${later}`,
+      ),
+      reason: 'the later install needs the lists this RUN leaves; without them it fails',
+      note: 'the `RUN` on line 3 runs `apt-get install` without its own `apt-get update`',
+    })),
+    {
+      name: 'a later `chroot` may read them: it runs its program under another root',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        'RUN chroot / apt-get install -y git',
+      ),
+      reason: 'dslim cannot tell which files a program under another root reads',
+      note: 'Leaves the apt package lists of this `RUN`: `chroot` in the `RUN` on line 3 may read the cache: it runs its program under another root directory, so dslim cannot tell which files that program uses.',
+    },
+    {
+      name: 'a later wrapper with an option dslim does not know',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        'RUN setpriv --reu 0 apt-get install -y git',
+      ),
+      reason: 'which word is the program, and so whether it reads the lists, cannot be told',
+      note: 'Leaves the apt package lists of this `RUN`: `setpriv` in the `RUN` on line 3 may read the cache: dslim does not know its option `--reu`, so cannot tell which word is the program it runs.',
+    },
+    {
+      name: 'a later `unshare --root`',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        'RUN unshare --root / apt-get install -y git',
+      ),
+      reason: 'the program runs under another root',
+      note: '`unshare` in the `RUN` on line 3 may read the cache: it runs its program under another root directory',
+    },
+    {
+      name: 'a later `env -S`',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        "RUN env -S 'apt-get install -y git'",
+      ),
+      reason: 'the program is split out of a string dslim does not read',
+      note: '`env` in the `RUN` on line 3 may read the cache: it splits the program it runs out of a string (`-S`)',
+    },
+    {
+      name: 'a later `su` whose script is glued to its option',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        "RUN su --command='apt-get install -y git'",
+      ),
+      reason: 'the script is not a word of its own, so dslim does not read it',
+      note: '`su` in the `RUN` on line 3 may read the cache: its script is glued to `--command`, where dslim does not read it.',
+    },
+    {
+      name: 'a later `su -s` with a program that is not a shell',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        "RUN su -s /usr/bin/python3 -c 'import os' root",
+      ),
+      reason: 'what the script does is not shell, and may read anything',
+      note: 'it runs its script with `/usr/bin/python3`, which is not a shell dslim reads.',
+    },
+  ],
+  changed: [
+    ...[
+      "su -c 'apt-get update && apt-get install -y a'",
+      "su - root -c 'apt-get update && apt-get install -y a'",
+      'gosu root apt-get update && gosu root apt-get install -y a',
+      'runuser -u root -- apt-get update && eatmydata apt-get install -y a',
+      'flock /tmp/apt.lock apt-get update && flock /tmp/apt.lock apt-get install -y a',
+    ].map((run) => ({
+      name: `update and install in \`${run}\`: the cleanup goes after it`,
+      input: lines('FROM debian:12', `RUN ${run}`),
+      output: lines('FROM debian:12', `RUN ${run} && ${CLEANUP}`),
+    })),
+    {
+      name: 'a later `su -c` and `busybox` applet that do not read the lists',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        "RUN su app -c 'ls /tmp' && busybox wget -q http://example.com/x",
+      ),
+      output: lines(
+        'FROM debian:12',
+        `RUN apt-get update && apt-get install -y curl && ${CLEANUP}`,
+        "RUN su app -c 'ls /tmp' && busybox wget -q http://example.com/x",
+      ),
+    },
+    {
+      name: 'a `chroot` in the same RUN runs before the cleanup',
+      input: lines('FROM debian:12', 'RUN apt-get update && apt-get install -y a && chroot / true'),
+      output: lines(
+        'FROM debian:12',
+        `RUN apt-get update && apt-get install -y a && chroot / true && ${CLEANUP}`,
+      ),
+    },
+  ],
+});
+
+transformTable(
+  'clean-apt-lists',
+  {
+    unchanged: [
+      {
+        name: 'a later `chroot` may read the lists: no mount, no cleanup',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y curl',
+          'RUN chroot / apt-get install -y git',
+        ),
+        reason: 'a mount would keep the lists out of the layer the later install may read',
+        note: '`chroot` in the `RUN` on line 3 may read the cache',
+      },
+    ],
+    changed: [
+      {
+        name: 'a `chroot` in the RUN: the cleanup instead of mounts it may write into',
+        input: lines(
+          'FROM debian:12',
+          'RUN apt-get update && apt-get install -y a && chroot /target true',
+        ),
+        output: lines(
+          'FROM debian:12',
+          `RUN apt-get update && apt-get install -y a && chroot /target true && ${CLEANUP}`,
+        ),
+        message:
+          'instead of cache mounts, because its `chroot` may write into the cache mount instead of the layer: it runs its program under another root directory, so dslim cannot tell which files that program uses:',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);

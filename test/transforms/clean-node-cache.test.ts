@@ -408,14 +408,25 @@ transformTable(
 
 transformTable('clean-node-cache', {
   unchanged: [
-    ...['npm cache ls', 'npm cache verify', 'env A=1 npm cache ls', "sh -c 'npm cache verify'"].map(
-      (later) => ({
-        name: `a later \`${later}\` looks into the cache`,
-        input: lines('FROM node:22', 'WORKDIR /app', 'RUN npm ci', `RUN ${later} > /x`),
-        reason: 'it would print something else with the cache gone',
-        note: 'in the `RUN` on line 4 looks into the cache this `RUN` leaves',
-      }),
-    ),
+    ...[
+      'npm cache ls',
+      'npm cache verify',
+      'env A=1 npm cache ls',
+      "sh -c 'npm cache verify'",
+      "su node -c 'npm cache ls'",
+      'gosu node npm cache verify',
+    ].map((later) => ({
+      name: `a later \`${later}\` looks into the cache`,
+      input: lines('FROM node:22', 'WORKDIR /app', 'RUN npm ci', `RUN ${later} > /x`),
+      reason: 'it would print something else with the cache gone',
+      note: 'in the `RUN` on line 4 looks into the cache this `RUN` leaves',
+    })),
+    {
+      name: 'a later `chroot` may read the cache',
+      input: lines('FROM node:22', 'WORKDIR /app', 'RUN npm ci', 'RUN chroot / npm ci --offline'),
+      reason: 'dslim cannot tell which files a program under another root reads',
+      note: 'Leaves the npm cache of this `RUN`: `chroot` in the `RUN` on line 4 may read the cache: it runs its program under another root directory, so dslim cannot tell which files that program uses.',
+    },
   ],
   changed: [
     ...[
@@ -424,6 +435,9 @@ transformTable('clean-node-cache', {
       "sh -c 'npm install --prefer-offline'",
       'xargs npm install --offline < pkgs',
       'time npm ci --offline',
+      "su - node -s /bin/bash -c 'npm install --offline'",
+      'setpriv --reuid=1000 --regid=1000 --init-groups npm ci --prefer-offline',
+      'flock /tmp/npm.lock npm ci --offline',
     ].map((later) => ({
       name: `a later \`${later}\` runs from the cache: only that RUN is cleaned`,
       input: lines('FROM node:22', 'WORKDIR /app', 'RUN npm ci', `RUN ${later}`),

@@ -445,14 +445,30 @@ transformTable(
 
 transformTable('clean-yum-cache', {
   unchanged: [
-    ...['env A=1 dnf -C list git', "sh -c 'yum --cacheonly info git'", 'time repoquery -C git'].map(
-      (later) => ({
-        name: `a later \`${later}\` reads the cached metadata`,
-        input: lines('FROM rockylinux:9', 'RUN dnf install -y git', `RUN ${later} > /x`),
-        reason: 'with the cache gone it has no metadata to read',
-        note: 'in the `RUN` on line 3 runs from the cache rather than the network',
-      }),
-    ),
+    {
+      name: 'a later `chroot` may read the cache',
+      input: lines(
+        'FROM rockylinux:9',
+        'RUN dnf install -y git',
+        'RUN chroot / dnf -C install -y b',
+      ),
+      reason: 'dslim cannot tell which files a program under another root reads',
+      note: 'Leaves the `dnf` cache of this `RUN`: `chroot` in the `RUN` on line 3 may read the cache: it runs its program under another root directory, so dslim cannot tell which files that program uses.',
+    },
+    ...[
+      'env A=1 dnf -C list git',
+      "sh -c 'yum --cacheonly info git'",
+      'time repoquery -C git',
+      "su - app -c 'dnf -C list git'",
+      'runuser -u app -- dnf -C list git',
+      'unshare --fork dnf -C list git',
+      'flock /var/lock/dnf dnf -C list git',
+    ].map((later) => ({
+      name: `a later \`${later}\` reads the cached metadata`,
+      input: lines('FROM rockylinux:9', 'RUN dnf install -y git', `RUN ${later} > /x`),
+      reason: 'with the cache gone it has no metadata to read',
+      note: 'in the `RUN` on line 3 runs from the cache rather than the network',
+    })),
   ],
   changed: [
     ...[
@@ -461,6 +477,8 @@ transformTable('clean-yum-cache', {
       ["sh -c 'yum -C install -y b'", 'yum'],
       ['xargs dnf install -y -C < pkgs.txt', 'dnf'],
       ['nice -n 5 dnf install -y --setopt cacheonly=1 b', 'dnf'],
+      ["su -c 'yum -C install -y b'", 'yum'],
+      ['gosu root dnf -C install -y b', 'dnf'],
     ].map(([later, tool]) => ({
       name: `a later \`${later}\` runs from the cache: only that RUN is cleaned`,
       input: lines('FROM rockylinux:9', 'RUN dnf install -y git', `RUN ${later}`),
@@ -471,14 +489,24 @@ transformTable('clean-yum-cache', {
       ),
       note: 'in the `RUN` on line 3 runs from the cache rather than the network',
     })),
-    ...['env LANG=C', 'sudo', 'time'].map((wrapper) => ({
-      name: `an install behind \`${wrapper}\``,
-      input: lines('FROM rockylinux:9', `RUN ${wrapper} dnf install -y git`),
+    ...['env LANG=C', 'sudo', 'time', 'eatmydata', 'setsid -w', 'strace -f -o /tmp/t'].map(
+      (wrapper) => ({
+        name: `an install behind \`${wrapper}\``,
+        input: lines('FROM rockylinux:9', `RUN ${wrapper} dnf install -y git`),
+        output: lines(
+          'FROM rockylinux:9',
+          `RUN ${wrapper} dnf install -y git && dnf clean all && rm -rf /var/cache/dnf`,
+        ),
+      }),
+    ),
+    {
+      name: 'an install in a `su -c` script: the cleanup goes after it, not into it',
+      input: lines('FROM rockylinux:9', "RUN su -c 'dnf install -y git'"),
       output: lines(
         'FROM rockylinux:9',
-        `RUN ${wrapper} dnf install -y git && dnf clean all && rm -rf /var/cache/dnf`,
+        "RUN su -c 'dnf install -y git' && dnf clean all && rm -rf /var/cache/dnf",
       ),
-    })),
+    },
     {
       name: 'an install in a `sh -c` script: the cleanup goes after it, not into it',
       input: lines('FROM rockylinux:9', "RUN sh -c 'dnf install -y git'"),

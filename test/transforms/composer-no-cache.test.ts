@@ -305,3 +305,66 @@ transformTable('composer-no-cache', {
     },
   ],
 });
+
+/** Composer run by PHP, or behind another wrapper, is Composer. */
+transformTable('composer-no-cache', {
+  unchanged: [
+    {
+      name: 'a later offline install run by PHP',
+      input: lines(
+        'FROM php:8.3-cli',
+        'RUN php composer.phar install',
+        'RUN COMPOSER_DISABLE_NETWORK=1 php -d memory_limit=-1 composer.phar install -d /app',
+      ),
+      reason: 'the later install takes every package from the cache the first one fills',
+      note: 'Leaves `composer install` as it is: `composer.phar install` in the `RUN` on line 3 runs from the cache rather than the network (`COMPOSER_DISABLE_NETWORK` set in the `RUN`), so it needs what this `RUN` leaves there.',
+    },
+    {
+      name: 'an install in the script of `su -c`',
+      input: lines('FROM php:8.3-cli', "RUN su www-data -s /bin/sh -c 'composer install'"),
+      reason: 'the flag would have to go inside the quoted script',
+      note: 'Leaves `composer install` as it is: it runs `composer` in the script of `su -c`, a quoted word, which dslim does not edit.',
+    },
+    {
+      name: 'a later `chroot` may read the cache',
+      input: lines('FROM php:8.3-cli', 'RUN composer install', 'RUN chroot / composer install'),
+      reason: 'dslim cannot tell which files a program under another root reads',
+      note: 'Leaves `composer install` as it is: `chroot` in the `RUN` on line 3 may read the cache: it runs its program under another root directory',
+    },
+    {
+      name: 'PHP with an option dslim does not know',
+      input: lines('FROM php:8.3-cli', 'RUN php -Z x composer.phar install'),
+      reason: 'which word is the script PHP runs cannot be told, so no install is recognised',
+    },
+  ],
+  changed: [
+    {
+      name: '`php composer.phar install`',
+      input: lines('FROM php:8.3-cli', 'RUN php composer.phar install --no-dev'),
+      output: lines('FROM php:8.3-cli', 'RUN php composer.phar install --no-cache --no-dev'),
+      message: 'Adds `--no-cache` to `composer install`',
+    },
+    {
+      name: '`php -d` with the installed composer, and a versioned `php`',
+      input: lines(
+        'FROM php:8.3-cli',
+        'RUN php -d memory_limit=-1 /usr/local/bin/composer install && php8.3 -dmemory_limit=-1 composer.phar require monolog/monolog',
+      ),
+      output: lines(
+        'FROM php:8.3-cli',
+        'RUN php -d memory_limit=-1 /usr/local/bin/composer install --no-cache && php8.3 -dmemory_limit=-1 composer.phar require --no-cache monolog/monolog',
+      ),
+    },
+    {
+      name: 'behind `gosu`, `setpriv`, `flock` and `eatmydata`',
+      input: lines(
+        'FROM php:8.3-cli',
+        'RUN gosu www-data composer install && setpriv --reuid=33 --regid=33 --init-groups flock /tmp/c.lock eatmydata composer update',
+      ),
+      output: lines(
+        'FROM php:8.3-cli',
+        'RUN gosu www-data composer install --no-cache && setpriv --reuid=33 --regid=33 --init-groups flock /tmp/c.lock eatmydata composer update --no-cache',
+      ),
+    },
+  ],
+});

@@ -160,6 +160,26 @@ transformTable('conda-clean', {
       reason: '`--offline` reads the cached index and packages only',
       note: 'Leaves the conda package cache of this `RUN`: `conda search` in the `RUN` on line 3 runs from the cache rather than the network (`--offline`), so it needs what this `RUN` leaves there.',
     },
+    ...[
+      "su -c 'conda search --offline scipy'",
+      'runuser -u root -- conda search --offline scipy',
+      'eatmydata conda search --offline scipy',
+    ].map((later) => ({
+      name: `a later \`${later}\``,
+      input: lines('FROM continuumio/miniconda3', 'RUN conda install -y numpy', `RUN ${later}`),
+      reason: '`--offline` reads the cached index and packages only',
+      note: 'Leaves the conda package cache of this `RUN`: `conda search` in the `RUN` on line 3 runs from the cache rather than the network (`--offline`), so it needs what this `RUN` leaves there.',
+    })),
+    {
+      name: 'a later `chroot` may read the cache',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'RUN conda install -y numpy',
+        'RUN chroot / conda list',
+      ),
+      reason: 'dslim cannot tell which files a program under another root reads',
+      note: 'Leaves the conda package cache of this `RUN`: `chroot` in the `RUN` on line 3 may read the cache',
+    },
     {
       name: 'a later `-C`, `--use-index-cache`',
       input: lines(

@@ -576,14 +576,36 @@ transformTable('pip-no-cache', {
 transformTable('pip-no-cache', {
   unchanged: [
     ...[
-      "sh -c 'pip install a'",
-      'xargs pip install < reqs.txt',
-      'xargs -n 1 python3 -m pip install < reqs.txt',
-    ].map((run) => ({
+      [
+        "sh -c 'pip install a'",
+        'it runs `pip` in the script of `sh -c`, a quoted word, which dslim does not edit.',
+      ],
+      [
+        'xargs pip install < reqs.txt',
+        'it runs `pip` through `xargs`, which gives it more words from its input, so dslim does not edit it.',
+      ],
+      [
+        'xargs -n 1 python3 -m pip install < reqs.txt',
+        'it runs `python3` through `xargs`, which gives it more words from its input, so dslim does not edit it.',
+      ],
+      [
+        "su - app -c 'pip install a'",
+        'it runs `pip` in the script of `su -c`, a quoted word, which dslim does not edit.',
+      ],
+      [
+        'runuser -u app pip install a',
+        'it runs `pip` through `runuser` with no `--` before it, so `runuser` would take an option added to it as its own, and dslim does not edit it.',
+      ],
+      [
+        "flock /tmp/pip.lock -c 'pip install a'",
+        'it runs `pip` in the script of `flock -c`, a quoted word, which dslim does not edit.',
+      ],
+    ].map(([run, note]) => ({
       name: `an install in \`${run}\``,
       input: lines('FROM python:3.12', `RUN ${run}`),
-      reason: 'the flag would have to go inside a quoted script, or among words read from stdin',
-      note: 'which dslim does not edit.',
+      reason:
+        'the flag would have to go inside a quoted script, among words read from stdin, or where the wrapper would read it',
+      note,
     })),
     ...[
       'pip cache list',
@@ -607,6 +629,35 @@ transformTable('pip-no-cache', {
       input: lines('FROM python:3.12', 'RUN env PIP_NO_CACHE_DIR=1 pip install a'),
       reason: 'the cache is already off',
     },
+    ...[
+      "su app -c 'pip cache list'",
+      "runuser -l app -c 'pip cache dir'",
+      "busybox sh -c 'python3 -m pip cache info'",
+    ].map((later) => ({
+      name: `a later \`${later}\` looks into the cache`,
+      input: lines('FROM python:3.12', 'RUN pip install a', `RUN ${later} > /x`),
+      reason: 'it would print something else with the cache gone',
+      note: 'in the `RUN` on line 3 looks into the cache this `RUN` leaves',
+    })),
+    {
+      name: 'a later `chroot` may read the cache',
+      input: lines(
+        'FROM python:3.12',
+        'RUN pip install a',
+        'RUN chroot / pip install --no-index b',
+      ),
+      reason: 'dslim cannot tell which files a program under another root reads',
+      note: 'Leaves `pip install` as it is: `chroot` in the `RUN` on line 3 may read the cache: it runs its program under another root directory, so dslim cannot tell which files that program uses.',
+    },
+    {
+      name: 'a `strace` with an option dslim does not know after the install',
+      input: lines(
+        'FROM python:3.12',
+        'RUN pip install a && strace --seccomp-bpf -f pip install b',
+      ),
+      reason: 'which word is the program strace runs cannot be told, and it may read the cache',
+      note: 'Leaves `pip install` as it is: `strace` after the install may read the cache: dslim does not know its option `--seccomp-bpf`, so cannot tell which word is the program it runs.',
+    },
     {
       name: 'a later install through `env` in a `RUN --network=none`',
       input: lines(
@@ -619,7 +670,27 @@ transformTable('pip-no-cache', {
     },
   ],
   changed: [
-    ...['env A=1', 'sudo -H', 'time', 'nice', 'command', 'exec', 'timeout 600'].map((wrapper) => ({
+    ...[
+      'env A=1',
+      'sudo -H',
+      'time',
+      'nice',
+      'command',
+      'exec',
+      'timeout 600',
+      'gosu app',
+      'su-exec app:app',
+      'runuser -u app --',
+      'setpriv --reuid=1000 --regid=1000 --init-groups',
+      'unshare --net=/run/netns/x --fork',
+      'flock -w 600 /tmp/pip.lock',
+      'eatmydata --',
+      'fakeroot -u',
+      'strace -f -e trace=file',
+      'catchsegv',
+      'taskset -c 0-3',
+      'setsid',
+    ].map((wrapper) => ({
       name: `an install behind \`${wrapper}\``,
       input: lines('FROM python:3.12', `RUN ${wrapper} pip install a`),
       output: lines('FROM python:3.12', `RUN ${wrapper} pip install --no-cache-dir a`),
