@@ -6,7 +6,6 @@ import {
   movedCacheProblem,
   planMount,
 } from '../src/cache-mounts';
-import type { DockerDocument, Stage } from '../src/document';
 import { firstOperand, hasFlag, setsVariable, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import {
@@ -21,7 +20,7 @@ import {
   READ_ONLY_LIMITATION,
 } from '../src/package-runs';
 import { COMPOSER_OFFLINE, offlineLimitation } from '../src/offline-readers';
-import { stageLineage } from '../src/stage-paths';
+import { officialImageTag } from '../src/stage-paths';
 import type { Transform } from '../src/types';
 
 const FLAG = '--no-cache';
@@ -36,7 +35,6 @@ const COMPOSER_MOVES: CacheMove[] = [
   { variable: 'XDG_CACHE_HOME', dirs: (dir) => [`${dir}/composer`] },
   homeMoves('.composer/cache', '.cache/composer'),
 ];
-const COMPOSER_IMAGE = /^(docker\.io\/)?(library\/)?composer(:[^@]*)?(@.*)?$/i;
 
 const composerNoCache: Transform = {
   id: 'composer-no-cache',
@@ -100,7 +98,7 @@ const composerNoCache: Transform = {
           continue;
         }
         const mount = planMount(options, doc, script, [{ target: IMAGE_CACHE }], () =>
-          fromComposerImage(doc, stage)
+          officialImageTag(doc, stage, 'composer') !== null
             ? movedCacheProblem(doc, run, commands, ['COMPOSER_HOME'])
             : 'where Composer keeps its cache depends on the base image, and only that of the `composer` image is known',
         );
@@ -122,10 +120,4 @@ function needsFlag(command: ShellCommand): boolean {
   if (programName(command) !== 'composer' && programName(command) !== 'composer.phar') return false;
   if (!INSTALLS.has(firstOperand(command.args)?.text ?? '')) return false;
   return !hasFlag(command.args, FLAG) && !setsVariable(command, 'COMPOSER_CACHE_DIR');
-}
-
-/** True when the stage is built, in the end, from the official `composer` image. */
-function fromComposerImage(doc: DockerDocument, stage: Stage): boolean {
-  const lineage = stageLineage(doc, stage);
-  return COMPOSER_IMAGE.test(lineage[lineage.length - 1].base);
 }
