@@ -65,7 +65,7 @@ export type MountPlan = { edits: Edit[] } | { reason: string | null };
 
 /** Programs whose use of their own cache a mount is for. */
 const PACKAGE_MANAGERS =
-  /^(apt|apt-get|apt-cache|aptitude|apk|npm|npx|yarn|pnpm|pip\d*(\.\d+)?|python\d*(\.\d+)?|yum|dnf|microdnf|zypper|composer|conda|mamba|micromamba)$/;
+  /^(apt|apt-get|apt-cache|aptitude|apk|npm|npx|yarn|pnpm|pip\d*(\.\d+)?|python\d*(\.\d+)?|yum|dnf|microdnf|zypper|composer|conda|mamba|micromamba|go)$/;
 /** Commands that delete or move what their operands name. */
 const MOVERS = new Set(['rm', 'rmdir', 'mv', 'find']);
 /** Variables that move every cache below a home directory. */
@@ -155,20 +155,26 @@ export function mountFlagEdits(doc: DockerDocument, run: InstructionInfo, flags:
  * root's home, or one a tool's own variable places, is there only while the
  * RUN runs as root with `HOME`, `XDG_CACHE_HOME` and `variables` unset by an
  * ENV or ARG of the stage, of a stage it builds on, or by the RUN itself.
- * What the base image sets is not known.
+ * A cache outside the home (`underHome` false: Go's `/go/pkg/mod`, which the
+ * base image's `GOPATH` places) moves with `variables` only, but still
+ * needs root: BuildKit makes a cache mount owned by root, so another user
+ * could not write to it. What the base image sets is not known.
  */
 export function movedCacheProblem(
   doc: DockerDocument,
   run: InstructionInfo,
   commands: ShellCommand[],
   variables: string[],
+  underHome = true,
 ): string | null {
   if (!run.stage) return null;
   const user = lastUser(doc, run.stage, run.index);
   if (user !== null && !isRootUser(user))
-    return `it runs as \`USER ${user}\`, whose home may not be \`/root\``;
+    return underHome
+      ? `it runs as \`USER ${user}\`, whose home may not be \`/root\``
+      : `it runs as \`USER ${user}\`, who could not write to a cache mount, which BuildKit makes for root`;
 
-  const moving = new Set([...HOME_VARIABLES, ...variables]);
+  const moving = new Set([...(underHome ? HOME_VARIABLES : []), ...variables]);
   const setting = variableSetting(doc, run, moving);
   if (setting) {
     const { instruction, name } = setting;
@@ -189,7 +195,7 @@ export function movedCacheProblem(
  * A relative destination under an unknown working directory (the base
  * image's) is taken to be outside the cache.
  */
-function copiedInto(
+export function copiedInto(
   doc: DockerDocument,
   run: InstructionInfo,
   target: string,

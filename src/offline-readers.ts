@@ -161,6 +161,18 @@ export const PIP_OFFLINE: OfflineRule = {
 };
 
 /**
+ * go has no option that runs it from its module cache alone: `-mod=vendor`
+ * reads `vendor/` instead, and `-mod=mod` still downloads what is missing.
+ * `GOPROXY=off` does, but any later go command keeps the Go caches in any
+ * case (see clean-go-cache), so what is left is a `RUN --network=none`.
+ */
+export const GO_OFFLINE: OfflineRule = {
+  programs: /^go$/,
+  options: [],
+  networkFree: new Set(['version', 'env', 'help', 'clean', 'bug', 'telemetry']),
+};
+
+/**
  * apk: `--no-network` installs from the index and packages in its cache
  * only. (Its commands that read the stored index in any case are
  * apk-no-cache's own check.)

@@ -61,7 +61,7 @@ function readRunScripts(doc: DockerDocument, stage: Stage): RunScript[] {
  * on the stage, after all of the stage's own instructions, wherever in the
  * stage it is written. Only read, never edited.
  */
-function triggerScripts(doc: DockerDocument, stage: Stage): RunScript[] {
+export function triggerScripts(doc: DockerDocument, stage: Stage): RunScript[] {
   let scripts = triggersByStage.get(stage);
   if (!scripts) {
     const triggers = stage.instructions.flatMap((i) => doc.trigger(i) ?? []);
@@ -286,7 +286,8 @@ export const CACHE_READER_LIMITATION =
  * `cacheDirs`, naming its moving variables.
  */
 export function movedCacheLimitation(moves: CacheMove[]): string {
-  const names = moves.map((m) => `\`${m.variable}\``).join(', ');
+  // Two caches of one tool may both move with `HOME`: it is named once.
+  const names = [...new Set(moves.map((m) => `\`${m.variable}\``))].join(', ');
   return `When an ENV or ARG before the RUN (in its stage or a stage it builds on) sets ${names}, the directory it names counts as the cache too, for later readers and cache mounts; a value that is not an absolute path written out, or a setting in the RUN itself, leaves the RUN alone, since the cache then moves where dslim cannot follow. The base image's own environment, config files and \`USER\` are not known.`;
 }
 

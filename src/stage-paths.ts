@@ -37,6 +37,21 @@ export function stageLineage(doc: DockerDocument, stage: Stage): Stage[] {
   return lineage;
 }
 
+/**
+ * The tag of the official Docker Hub image `name` (`golang`, `composer`)
+ * that the stage is built from in the end, past the stages of this file it
+ * builds on: `1.22-alpine` for `golang:1.22-alpine`, `''` for none. Null
+ * when the stage starts from another image.
+ */
+export function officialImageTag(doc: DockerDocument, stage: Stage, name: string): string | null {
+  const lineage = stageLineage(doc, stage);
+  const base = lineage[lineage.length - 1].image;
+  const match = /^(?:(?:index\.)?docker\.io\/)?(?:library\/)?([^:@]+)(?::([^@]*))?(?:@.*)?$/i.exec(
+    base,
+  );
+  return match && match[1].toLowerCase() === name ? (match[2] ?? '') : null;
+}
+
 /** Variables bash reads at start to turn options on (`SHELLOPTS=errexit:nounset`). */
 const OPTION_VARIABLES = new Set(['SHELLOPTS', 'BASHOPTS']);
 

@@ -6,7 +6,6 @@ import {
   movedCacheProblem,
   planMount,
 } from '../src/cache-mounts';
-import type { DockerDocument, Stage } from '../src/document';
 import { firstOperand, hasFlag, setsVariable, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import {
@@ -21,7 +20,8 @@ import {
   READ_ONLY_LIMITATION,
 } from '../src/package-runs';
 import { COMPOSER_OFFLINE, offlineLimitation } from '../src/offline-readers';
-import { stageLineage } from '../src/stage-paths';
+import type { DockerDocument, Stage } from '../src/document';
+import { officialImageTag, stageLineage } from '../src/stage-paths';
 import type { Transform } from '../src/types';
 
 const FLAG = '--no-cache';
@@ -36,7 +36,6 @@ const COMPOSER_MOVES: CacheMove[] = [
   { variable: 'XDG_CACHE_HOME', dirs: (dir) => [`${dir}/composer`] },
   homeMoves('.composer/cache', '.cache/composer'),
 ];
-const COMPOSER_IMAGE = /^(docker\.io\/)?(library\/)?composer(:[^@]*)?(@.*)?$/i;
 
 const composerNoCache: Transform = {
   id: 'composer-no-cache',
@@ -101,7 +100,7 @@ const composerNoCache: Transform = {
           continue;
         }
         const mount = planMount(options, doc, script, [{ target: IMAGE_CACHE }], () =>
-          fromComposerImage(doc, stage)
+          officialImageTag(doc, stage, 'composer') !== null
             ? movedCacheProblem(doc, run, commands, ['COMPOSER_HOME'])
             : 'where Composer keeps its cache depends on the base image, and only that of the `composer` image is known',
         );
@@ -131,20 +130,15 @@ function needsFlag(command: ShellCommand): boolean {
   return !hasFlag(command.args, FLAG) && !setsVariable(command, 'COMPOSER_CACHE_DIR');
 }
 
-/** True when the stage is built, in the end, from the official `composer` image. */
-function fromComposerImage(doc: DockerDocument, stage: Stage): boolean {
-  const lineage = stageLineage(doc, stage);
-  return COMPOSER_IMAGE.test(lineage[lineage.length - 1].image);
-}
-
 /**
  * The stage's base image when it is a `composer` image whose tag names a
  * Composer older than 1.9, the first with `--no-cache` (`composer:1.8`,
  * `composer:1.8.6`); null otherwise. `composer:1` is the last 1.x, 1.10.
  */
 function composerBeforeFlag(doc: DockerDocument, stage: Stage): string | null {
+  const tag = officialImageTag(doc, stage, 'composer');
+  const minor = tag === null ? null : /^1\.(\d+)/.exec(tag);
+  if (!minor || Number(minor[1]) >= 9) return null;
   const lineage = stageLineage(doc, stage);
-  const image = lineage[lineage.length - 1].image;
-  const tag = COMPOSER_IMAGE.test(image) ? /:1\.(\d+)/.exec(image) : null;
-  return tag && Number(tag[1]) < 9 ? image : null;
+  return lineage[lineage.length - 1].image;
 }

@@ -12,6 +12,7 @@ import apkNoCache from './apk-no-cache';
 import cleanYumCache from './clean-yum-cache';
 import pipNoCache from './pip-no-cache';
 import cleanNodeCache from './clean-node-cache';
+import cleanGoCache from './clean-go-cache';
 import condaClean from './conda-clean';
 import composerNoCache from './composer-no-cache';
 import gemNoDocument from './gem-no-document';
@@ -38,6 +39,7 @@ export const transforms: Transform[] = [
   cleanYumCache,
   pipNoCache,
   cleanNodeCache,
+  cleanGoCache,
   condaClean,
   composerNoCache,
   gemNoDocument,

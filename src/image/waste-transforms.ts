@@ -11,6 +11,11 @@ const CACHE_TRANSFORMS: { pattern: RegExp; transform: string; what: string }[] =
     transform: 'clean-node-cache',
     what: 'npm/yarn cache',
   },
+  {
+    pattern: /\/(\.cache\/go-build|go\/pkg\/mod)\//,
+    transform: 'clean-go-cache',
+    what: 'Go build/module cache',
+  },
 ];
 
 /** A `make install` (with anything between) in a RUN's script. */

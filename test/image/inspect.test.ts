@@ -119,6 +119,8 @@ describe('wasteTransform', () => {
     ['an npm cache', '/root/.npm/_cacache/x', 0, 3, 'clean-node-cache'],
     ['an apk cache', '/var/cache/apk/APKINDEX', 0, 1, 'apk-no-cache'],
     ['a yum cache', '/var/cache/yum/x86_64/repomd', 0, 1, 'clean-yum-cache'],
+    ['a Go build cache', '/root/.cache/go-build/0a/0a1b-d', 0, 1, 'clean-go-cache'],
+    ['a Go module cache', '/go/pkg/mod/golang.org/x/text@v0.14.0/go.mod', 0, 1, 'clean-go-cache'],
   ])('%s → %s', (_name, file, writer, remover, transform) => {
     expect(wasteTransform(file, 'deleted', history, writer, remover)).toBe(transform);
   });

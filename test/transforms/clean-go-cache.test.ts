@@ -1,0 +1,511 @@
+import { lines, transformTable } from '../harness';
+
+const BOTH =
+  'the compiled packages, test results and modules Go keeps no longer stay in the layer.';
+
+transformTable('clean-go-cache', {
+  unchanged: [
+    {
+      name: 'go run by `sh -c`',
+      input: lines('FROM golang:1.22', "RUN sh -c 'go build -o /app .'"),
+      reason:
+        'the added `go clean` would run in the outer shell, where a PATH the script sets does not reach',
+      note: 'Leaves the Go build and module caches of this `RUN`: it runs `go` in the script of `sh -c`, a quoted word, which dslim does not edit.',
+    },
+    {
+      name: 'go run by `xargs`',
+      input: lines('FROM golang:1.22', 'RUN ls cmd | xargs -I{} go build ./cmd/{}'),
+      reason: 'the words of the go command are not all in the RUN',
+      note: 'Leaves the Go build and module caches of this `RUN`: it runs `go` through `xargs`, which gives it more words from its input, so dslim does not edit it.',
+    },
+    {
+      name: 'a later stage built on this one runs go',
+      input: lines(
+        'FROM golang:1.22 AS base',
+        'RUN go install golang.org/x/tools/cmd/stringer@v0.20.0',
+        'FROM base',
+        'RUN go generate ./... && go build -o /app . && go clean -cache -modcache',
+      ),
+      reason: 'the later build reuses the modules and compiled packages the base stage leaves',
+      note: 'Leaves the Go build and module caches of this `RUN`: `go generate` in the `RUN` on line 4 reads what this `RUN` leaves there.',
+    },
+    {
+      name: 'a later build with `GOPROXY=off` needs the downloaded modules',
+      input: lines(
+        'FROM golang:1.22',
+        'RUN go mod download',
+        'ENV GOPROXY=off',
+        'RUN go build -o /app . && go clean -cache -modcache',
+      ),
+      reason: 'without the modules the build may not download, it fails',
+      note: 'Leaves the Go module cache of this `RUN`: `go build` in the `RUN` on line 4 reads what this `RUN` leaves there.',
+    },
+    {
+      name: 'a later `RUN --network=none` runs from the caches',
+      input: lines(
+        'FROM golang:1.22',
+        'RUN go mod download && go build ./...',
+        'RUN --network=none go vet ./... && go clean -cache -modcache',
+      ),
+      reason: 'without a network, go can only take the modules the cache holds',
+      note: 'Leaves the Go module cache of this `RUN`: `go vet` in the `RUN` on line 3 runs from the cache rather than the network (`RUN --network=none`), so it needs what this `RUN` leaves there.',
+    },
+    {
+      name: 'a second build after a first',
+      input: lines('FROM golang:1.22', 'RUN go build -o /a ./a', 'RUN go build -o /b ./b'),
+      reason:
+        'the first build is kept for the second, whose cleanup would only delete the first layer’s files from the image',
+      note: 'Leaves the Go build and module caches of this `RUN`: the `RUN` on line 2 runs `go build` first: what that leaves in the cache stays in its layer whatever this `RUN` does, and `go clean` cannot remove only what this one adds.',
+    },
+    {
+      name: 'a lone `go mod download`',
+      input: lines(
+        'FROM golang:1.22',
+        'WORKDIR /src',
+        'COPY go.mod go.sum ./',
+        'RUN go mod download',
+      ),
+      reason:
+        'filling the module cache is what the RUN is for, perhaps for an image built on this one',
+      note: 'Leaves the Go module cache of this `RUN`: `go mod download` only downloads modules into it, for a later build to use, and nothing after it in this `RUN` builds.',
+    },
+    {
+      name: 'a CMD that runs `go run`',
+      input: lines(
+        'FROM golang:1.22',
+        'WORKDIR /src',
+        'COPY . .',
+        'RUN go build ./...',
+        'CMD ["go", "run", "."]',
+      ),
+      reason: 'the container would download and compile again when it starts',
+      note: 'Leaves the Go build and module caches of this `RUN`: the `CMD` on line 5 runs `go run` when the container starts, which reads what this `RUN` leaves there.',
+    },
+    {
+      name: 'a later `make`, which may run go',
+      input: lines('FROM golang:1.22', 'RUN go mod download && go build ./...', 'RUN make test'),
+      reason: "a Go project's Makefile runs go, which reads the caches",
+      note: 'Leaves the Go build and module caches of this `RUN`: `make` in the `RUN` on line 3 may run go, which reads what this `RUN` leaves there.',
+    },
+    {
+      name: 'an `ONBUILD RUN` that runs go',
+      input: lines('FROM golang:1.22', 'RUN go build ./...', 'ONBUILD RUN go test ./...'),
+      reason: 'the trigger runs in every image built on this one, which has the caches',
+      note: 'Leaves the Go build and module caches of this `RUN`: `go test` in the `RUN` on line 3 reads what this `RUN` leaves there.',
+    },
+    {
+      name: '`set -e` and a compound command at the end',
+      input: lines('FROM golang:1.22', 'RUN set -e; if [ -f go.mod ]; then go build ./...; fi'),
+      reason: '`&&` after the `if` would switch errexit off inside it',
+      note: 'Leaves the Go build and module caches of this `RUN`: it ends in a compound command; `&&` after it would switch off, inside it, the errexit (`set -e`) that `set -e` turns on.',
+    },
+    {
+      name: 'an EXIT trap',
+      input: lines(
+        'FROM golang:1.22',
+        "RUN trap 'du -s /root/.cache > /size' EXIT; go build ./...",
+      ),
+      reason: 'the trap would run after the added cleanup and see the caches gone',
+      note: "Leaves the Go build and module caches of this `RUN`: it sets a trap that runs when the shell exits (`trap 'du -s /root/.cache > /size' EXIT`), so commands added at its end would run before the trap, or set it off.",
+    },
+    {
+      name: 'a background job',
+      input: lines('FROM golang:1.22', 'RUN go build ./... & wait'),
+      reason: 'a command added after it would race the job',
+      note: 'Leaves the Go build and module caches of this `RUN`: it starts a background job (`&`), which a command added after it would race.',
+    },
+    {
+      name: 'a RUN that removes the Go installation',
+      input: lines(
+        'FROM golang:1.22',
+        'RUN go build -o /usr/local/bin/app . && rm -rf /usr/local/go',
+      ),
+      reason: 'the added `go clean` would fail with `go: not found`',
+      note: 'Leaves the Go build and module caches of this `RUN`: `rm -rf /usr/local/go` removes `/usr/local/go`, so the added `go clean -cache -modcache` may not find the `go` it runs.',
+    },
+    {
+      name: 'a RUN that sets HOME',
+      input: lines('FROM golang:1.22', 'RUN HOME=/build go build ./...'),
+      reason: 'the caches move to where dslim cannot follow a later reader',
+      note: 'Leaves the Go build cache of this `RUN`: the `RUN` sets `HOME`, which moves the cache to a path dslim does not read.',
+    },
+    {
+      name: 'a heredoc',
+      input: lines('FROM golang:1.22', 'RUN <<EOF', 'go build ./...', 'EOF'),
+      reason: 'heredocs are never edited',
+      note: 'Leaves the Go build and module caches of this `RUN`: the RUN has a heredoc (or text that may be one), which is never edited.',
+    },
+    {
+      name: 'an exec-form RUN',
+      input: lines('FROM golang:1.22', 'RUN ["go", "build", "./..."]'),
+      reason: 'no shell command can be added to it',
+      note: 'Leaves the Go build and module caches of this `RUN`: it is an exec-form (JSON) RUN',
+    },
+    {
+      name: 'cache mounts over both caches',
+      input: lines(
+        'FROM golang:1.22',
+        'RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod \\',
+        '    go build ./...',
+      ),
+      reason: 'neither cache reaches a layer',
+      note: 'Adds no `go clean -modcache`: `/go/pkg/mod` is a cache mount, so the Go module cache never reaches a layer.',
+    },
+    {
+      name: 'already cleaned',
+      input: lines('FROM golang:1.22', 'RUN go build ./... && go clean -cache -modcache'),
+      reason: 'the cleanup is there',
+    },
+    {
+      name: 'the caches removed by `rm`',
+      input: lines('FROM golang:1.22', 'RUN go build ./... && rm -rf /root/.cache/* /go/pkg/mod'),
+      reason: 'as root, `rm` deletes the read-only module files too',
+    },
+    {
+      name: 'go commands that fill no cache',
+      input: lines('FROM golang:1.22', 'RUN go version && go env && go mod init example.com/x'),
+      reason: 'nothing compiles or downloads',
+    },
+  ],
+  changed: [
+    {
+      name: 'a single `go build`',
+      input: lines(
+        'FROM golang:1.22',
+        'WORKDIR /src',
+        'COPY . .',
+        'RUN CGO_ENABLED=0 go build -o /app .',
+      ),
+      output: lines(
+        'FROM golang:1.22',
+        'WORKDIR /src',
+        'COPY . .',
+        'RUN CGO_ENABLED=0 go build -o /app . && go clean -cache -modcache',
+      ),
+      message: `Adds \`go clean -cache -modcache\` after \`go build\`: ${BOTH}`,
+    },
+    {
+      name: '`go mod download && go build` in one RUN cleans both',
+      input: lines(
+        'FROM golang:1.22',
+        'WORKDIR /src',
+        'COPY . .',
+        'RUN go mod download && go build -o /app .',
+      ),
+      output: lines(
+        'FROM golang:1.22',
+        'WORKDIR /src',
+        'COPY . .',
+        'RUN go mod download && go build -o /app . && go clean -cache -modcache',
+      ),
+      message: `Adds \`go clean -cache -modcache\` after \`go build\`: ${BOTH}`,
+    },
+    {
+      name: 'the download-then-build pattern: only the build cache of the build',
+      input: lines(
+        'FROM golang:1.22 AS build',
+        'WORKDIR /src',
+        'COPY go.mod go.sum ./',
+        'RUN go mod download',
+        'COPY . .',
+        'RUN go build -o /app .',
+        'FROM gcr.io/distroless/static',
+        'COPY --from=build /app /app',
+      ),
+      output: lines(
+        'FROM golang:1.22 AS build',
+        'WORKDIR /src',
+        'COPY go.mod go.sum ./',
+        'RUN go mod download',
+        'COPY . .',
+        'RUN go build -o /app . && go clean -cache',
+        'FROM gcr.io/distroless/static',
+        'COPY --from=build /app /app',
+      ),
+      message:
+        'Adds `go clean -cache` after `go build`: the compiled packages and test results Go keeps no longer stay in the layer.',
+      note: 'Leaves the Go module cache of this `RUN`: `go build` in the `RUN` on line 6 reads what this `RUN` leaves there.',
+    },
+    {
+      name: 'the build of the download-then-build pattern says why the modules stay',
+      input: lines(
+        'FROM golang:1.22',
+        'COPY go.mod go.sum ./',
+        'RUN go mod download',
+        'COPY . .',
+        'RUN go build -o /app .',
+      ),
+      output: lines(
+        'FROM golang:1.22',
+        'COPY go.mod go.sum ./',
+        'RUN go mod download',
+        'COPY . .',
+        'RUN go build -o /app . && go clean -cache',
+      ),
+      note: 'Leaves the Go module cache of this `RUN`: the `RUN` on line 3 runs `go mod download` first: what that leaves in the cache stays in its layer whatever this `RUN` does, and `go clean` cannot remove only what this one adds.',
+    },
+    {
+      name: 'a stage built on a stage that downloaded: only the build cache',
+      input: lines(
+        'FROM golang:1.22 AS deps',
+        'RUN go mod download',
+        'FROM deps',
+        'RUN go build -o /app .',
+      ),
+      output: lines(
+        'FROM golang:1.22 AS deps',
+        'RUN go mod download',
+        'FROM deps',
+        'RUN go build -o /app . && go clean -cache',
+      ),
+    },
+    {
+      name: 'modules copied into the module cache stay',
+      input: lines(
+        'FROM golang:1.22',
+        'COPY --from=deps /go/pkg/mod /go/pkg/mod',
+        'RUN go build -o /app .',
+      ),
+      output: lines(
+        'FROM golang:1.22',
+        'COPY --from=deps /go/pkg/mod /go/pkg/mod',
+        'RUN go build -o /app . && go clean -cache',
+      ),
+      note: 'Leaves the Go module cache of this `RUN`: the `COPY` on line 2 writes into `/go/pkg/mod` first',
+    },
+    {
+      name: 'GOPATH-mode `go get -d` downloads only: the build after it cleans the build cache',
+      input: lines('FROM golang:1.10', 'RUN go get -d ./...', 'RUN go build -o /app .'),
+      output: lines(
+        'FROM golang:1.10',
+        'RUN go get -d ./...',
+        'RUN go build -o /app . && go clean -cache',
+      ),
+    },
+    {
+      name: '`go install` over several lines',
+      input: lines(
+        'FROM golang:1.22',
+        'RUN go install github.com/go-delve/delve/cmd/dlv@v1.22.0 \\',
+        '    && dlv version',
+      ),
+      output: lines(
+        'FROM golang:1.22',
+        'RUN go install github.com/go-delve/delve/cmd/dlv@v1.22.0 \\',
+        '    && dlv version \\',
+        '    && go clean -cache -modcache',
+      ),
+      message: `Adds \`go clean -cache -modcache\` after \`go install\`: ${BOTH}`,
+    },
+    {
+      name: 'go run by its path cleans by the same path',
+      input: lines('FROM debian:12', 'RUN /usr/local/go/bin/go build -o /app ./cmd/app'),
+      output: lines(
+        'FROM debian:12',
+        'RUN /usr/local/go/bin/go build -o /app ./cmd/app && /usr/local/go/bin/go clean -cache -modcache',
+      ),
+    },
+    {
+      name: '`go -C dir build`',
+      input: lines('FROM golang:1.22', 'RUN go -C /src build -o /app .'),
+      output: lines(
+        'FROM golang:1.22',
+        'RUN go -C /src build -o /app . && go clean -cache -modcache',
+      ),
+    },
+    {
+      name: 'the build cache cleaned already: the module cache too',
+      input: lines('FROM golang:1.22', 'RUN go build -o /app . && go clean -cache'),
+      output: lines(
+        'FROM golang:1.22',
+        'RUN go build -o /app . && go clean -cache && go clean -modcache',
+      ),
+      message:
+        'Adds `go clean -modcache` after `go build`: the modules Go downloads no longer stay in the layer.',
+    },
+    {
+      name: '`ENV GOCACHE` moves the build cache, which `go clean` finds wherever it is',
+      input: lines('FROM golang:1.22', 'ENV GOCACHE=/gocache', 'RUN go build -o /app .'),
+      output: lines(
+        'FROM golang:1.22',
+        'ENV GOCACHE=/gocache',
+        'RUN go build -o /app . && go clean -cache -modcache',
+      ),
+    },
+    {
+      name: 'a later RUN reads the build cache `ENV GOCACHE` moved',
+      input: lines(
+        'FROM golang:1.22',
+        'ENV GOCACHE=/gocache',
+        'RUN go build -o /app .',
+        'RUN tar -cf /cache.tar /gocache',
+      ),
+      output: lines(
+        'FROM golang:1.22',
+        'ENV GOCACHE=/gocache',
+        'RUN go build -o /app . && go clean -modcache',
+        'RUN tar -cf /cache.tar /gocache',
+      ),
+      note: 'Leaves the Go build cache of this `RUN`: `tar` in the `RUN` on line 4 names the cache, which it may read.',
+    },
+    {
+      name: 'a later stage copies the module cache out',
+      input: lines(
+        'FROM golang:1.22 AS build',
+        'RUN go build -o /app .',
+        'FROM alpine',
+        'COPY --from=build /go/pkg/mod /mod',
+      ),
+      output: lines(
+        'FROM golang:1.22 AS build',
+        'RUN go build -o /app . && go clean -cache',
+        'FROM alpine',
+        'COPY --from=build /go/pkg/mod /mod',
+      ),
+      note: 'Leaves the Go module cache of this `RUN`: the `COPY --from=build` on line 4 copies `/go/pkg/mod` from this stage',
+    },
+    {
+      name: 'later go commands that read no cache',
+      input: lines('FROM golang:1.22', 'RUN go build -o /app .', 'RUN go version && go env'),
+      output: lines(
+        'FROM golang:1.22',
+        'RUN go build -o /app . && go clean -cache -modcache',
+        'RUN go version && go env',
+      ),
+    },
+    {
+      name: 'a `sh -c` that fills no cache does not keep the cleanup away',
+      input: lines('FROM golang:1.22', "RUN go build -o /app . && bash -c 'go version'"),
+      output: lines(
+        'FROM golang:1.22',
+        "RUN go build -o /app . && bash -c 'go version' && go clean -cache -modcache",
+      ),
+    },
+    {
+      name: 'CRLF',
+      input: 'FROM golang:1.22\r\nRUN go build ./...\r\n',
+      output: 'FROM golang:1.22\r\nRUN go build ./... && go clean -cache -modcache\r\n',
+    },
+  ],
+});
+
+transformTable(
+  'clean-go-cache',
+  {
+    unchanged: [
+      {
+        name: 'a later go command',
+        input: lines(
+          'FROM golang:1.22',
+          'RUN go build ./...',
+          'RUN go test ./... && go clean -cache -modcache',
+        ),
+        reason: 'a mount would keep from the later RUN what this one leaves it',
+        note: 'Leaves the Go build and module caches of this `RUN`: `go test` in the `RUN` on line 3 reads what this `RUN` leaves there.',
+      },
+    ],
+    changed: [
+      {
+        name: 'a `golang` base: both caches mounted',
+        input: lines('FROM golang:1.22', 'WORKDIR /src', 'COPY . .', 'RUN go build -o /app .'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM golang:1.22',
+          'WORKDIR /src',
+          'COPY . .',
+          'RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod go build -o /app .',
+        ),
+        message:
+          "Adds cache mounts at `/root/.cache/go-build` and `/go/pkg/mod` for `go build`: the compiled packages, test results and modules Go keeps stay in BuildKit's cache, not in the layer, and the next build reuses them.",
+      },
+      {
+        name: 'a stage built on a `golang` stage',
+        input: lines('FROM golang:1.22-alpine AS base', 'FROM base', 'RUN go build -o /app .'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM golang:1.22-alpine AS base',
+          'FROM base',
+          'RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod go build -o /app .',
+        ),
+      },
+      {
+        name: 'another base: the build cache mounted, the module cache cleaned',
+        input: lines('FROM debian:12', 'RUN go build -o /app .'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM debian:12',
+          'RUN --mount=type=cache,target=/root/.cache/go-build go build -o /app . && go clean -modcache',
+        ),
+        message:
+          "Adds a cache mount at `/root/.cache/go-build` for `go build`, and `go clean -modcache` after it instead of a mount for the module cache, because where Go keeps its modules depends on the base image, and only that of the `golang` image (`/go/pkg/mod`) is known: the compiled packages and test results Go keeps stay in BuildKit's cache, and the modules Go downloads no longer stay in the layer.",
+      },
+      {
+        name: '`ENV GOCACHE`: the module cache mounted, the build cache cleaned',
+        input: lines('FROM golang:1.22', 'ENV GOCACHE=/gocache', 'RUN go build -o /app .'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM golang:1.22',
+          'ENV GOCACHE=/gocache',
+          'RUN --mount=type=cache,target=/go/pkg/mod go build -o /app . && go clean -cache',
+        ),
+        message:
+          "Adds a cache mount at `/go/pkg/mod` for `go build`, and `go clean -cache` after it instead of a mount for the build cache, because the `ENV` on line 2 sets `GOCACHE`: the modules Go downloads stay in BuildKit's cache, and the compiled packages and test results Go keeps no longer stay in the layer.",
+      },
+      {
+        name: '`ENV GOPATH`: the build cache mounted, the module cache cleaned',
+        input: lines('FROM golang:1.22', 'ENV GOPATH=/gopath', 'RUN go build -o /app .'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM golang:1.22',
+          'ENV GOPATH=/gopath',
+          'RUN --mount=type=cache,target=/root/.cache/go-build go build -o /app . && go clean -modcache',
+        ),
+        message: 'because the `ENV` on line 2 sets `GOPATH`:',
+      },
+      {
+        name: 'another user: both cleaned',
+        input: lines('FROM golang:1.22', 'USER app', 'RUN go build -o /tmp/app .'),
+        output: lines(
+          'FROM golang:1.22',
+          'USER app',
+          'RUN go build -o /tmp/app . && go clean -cache -modcache',
+        ),
+        message:
+          'Adds `go clean -cache -modcache` after `go build` instead of a cache mount, because for the build cache, it runs as `USER app`, whose home may not be `/root`, and for the module cache, it runs as `USER app`, who could not write to a cache mount, which BuildKit makes for root: the compiled packages, test results and modules Go keeps no longer stay in the layer.',
+      },
+      {
+        name: 'a build of its own without a network: the modules are not mounted',
+        input: lines('FROM golang:1.22', 'RUN --network=none go build -mod=vendor -o /app .'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM golang:1.22',
+          'RUN --network=none --mount=type=cache,target=/root/.cache/go-build go build -mod=vendor -o /app . && go clean -modcache',
+        ),
+        message:
+          'because `go build` runs from the cache rather than the network (`RUN --network=none`), and a mount would hide the cache the image has:',
+      },
+      {
+        name: 'the download-then-build pattern: the build cache of the build mounted',
+        input: lines(
+          'FROM golang:1.22',
+          'COPY go.mod go.sum ./',
+          'RUN go mod download',
+          'COPY . .',
+          'RUN go build -o /app .',
+        ),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM golang:1.22',
+          'COPY go.mod go.sum ./',
+          'RUN go mod download',
+          'COPY . .',
+          'RUN --mount=type=cache,target=/root/.cache/go-build go build -o /app .',
+        ),
+        message:
+          "Adds a cache mount at `/root/.cache/go-build` for `go build`: the compiled packages and test results Go keeps stay in BuildKit's cache, not in the layer, and the next build reuses them.",
+        note: 'Leaves the Go module cache of this `RUN`: `go build` in the `RUN` on line 5 reads what this `RUN` leaves there.',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);
