@@ -1,112 +1,36 @@
-import { posix } from 'node:path';
 import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION } from '../src/append';
+import { CACHES_OPTION, MOUNT_LIMITATIONS, mountCaches, planMount } from '../src/cache-mounts';
+import type { DockerDocument } from '../src/document';
 import {
-  CACHES_OPTION,
-  copiedInto,
-  MOUNT_LIMITATIONS,
-  mountCaches,
-  movedCacheProblem,
-  planMount,
-} from '../src/cache-mounts';
-import type { DockerDocument, InstructionInfo } from '../src/document';
-import { heirs, readByLaterStageLimitation } from '../src/later-stages';
-import { lineRef } from '../src/line-ref';
+  BUILD,
+  BUILD_CACHE,
+  BUILD_MOVES,
+  downloadsOnly,
+  filledBefore,
+  fills,
+  GO_CACHES,
+  type GoCache,
+  goWords,
+  isGo,
+  lastFill,
+  laterGoUse,
+  MODULE_CACHES,
+  MODULE_MOVES,
+  MODULES,
+  movedDirs,
+} from '../src/go-caches';
+import { readByLaterStageLimitation } from '../src/later-stages';
+import { GO_OFFLINE, offlineLimitation, OFFLINE_MOUNT_LIMITATION } from '../src/offline-readers';
 import {
-  GO_OFFLINE,
-  managerArgs,
-  networkFree,
-  offlineLimitation,
-  OFFLINE_MOUNT_LIMITATION,
-} from '../src/offline-readers';
-import {
-  cacheDirs,
-  cacheMountFor,
-  homeMoves,
-  instructionCommands,
-  laterRuns,
   leaveAlone,
   movedCacheLimitation,
-  offlineMountProblem,
-  programName,
   readOnlyInstall,
   removes,
   runScripts,
-  triggerScripts,
-  type Cache,
-  type CacheMove,
   type RunScript,
   CACHE_READER_LIMITATION,
 } from '../src/package-runs';
-import { homeAsRoot, isWithin, resolvePath } from '../src/paths';
-import { hasFlag, type ShellCommand } from '../src/shell-commands';
-import { officialImageTag, stageLineage } from '../src/stage-paths';
 import type { Edit, MessageData, Reporter, Transform, TransformOptions } from '../src/types';
-
-/** Subcommands that compile, and so write compiled packages to the build cache. */
-const COMPILES = new Set(['build', 'install', 'test', 'run', 'vet', 'generate', 'tool']);
-/** Subcommands that load packages, and so download the modules they miss. */
-const LOADS = new Set([...COMPILES, 'get', 'list']);
-/** What `go mod` and `go work` do that downloads modules. */
-const MODULE_DOWNLOADS = new Set(['download', 'tidy', 'vendor', 'graph', 'why', 'sync']);
-/**
- * Programs that run `go` themselves: tonistiigi/xx's cross-compiling
- * wrapper, and the build tools of Go projects. A later RUN of one of them
- * may read the caches as a go command does.
- */
-const GO_DRIVERS = /^(xx-go|make|gmake|mage|goreleaser)$/;
-
-const BUILD_CACHE = '/root/.cache/go-build';
-/** `$GOPATH/pkg/mod`: the `golang` image sets `GOPATH=/go`, go's default is `~/go`. */
-const MODULE_CACHES = ['/go/pkg/mod', '/root/go/pkg/mod'];
-const BUILD_MOVES: CacheMove[] = [
-  { variable: 'GOCACHE', dirs: (dir) => [dir] },
-  { variable: 'XDG_CACHE_HOME', dirs: (dir) => [`${dir}/go-build`] },
-  homeMoves('.cache/go-build'),
-];
-/** `GOPATH` is a list: the module cache is in its first entry. */
-const MODULE_MOVES: CacheMove[] = [
-  { variable: 'GOMODCACHE', dirs: (dir) => [dir] },
-  { variable: 'GOPATH', dirs: (list) => [posix.join(list.split(':')[0], 'pkg/mod')] },
-  homeMoves('go/pkg/mod'),
-];
-
-/** One of Go's two caches, as this transform cleans or mounts it. */
-interface GoCache {
-  /** For messages: `build cache`. */
-  name: string;
-  /** The `go clean` flag that empties it, wherever it is. */
-  flag: string;
-  /** Where it is by default, what moves it, and what runs from it offline. */
-  cache: Cache;
-  /** Where a cache mount for it goes. */
-  target: string;
-  /** True when a go command, by its subcommand words (`['mod', 'download']`) and options, may write to it. */
-  fills: (subcommand: string[], options: string[]) => boolean;
-  /** Why a cache mount may not go on the RUN, or null. */
-  mountProblem: (doc: DockerDocument, script: RunScript) => string | null;
-}
-
-const BUILD: GoCache = {
-  name: 'build cache',
-  flag: '-cache',
-  cache: { dirs: [BUILD_CACHE], offline: GO_OFFLINE, moves: BUILD_MOVES },
-  target: BUILD_CACHE,
-  // `go get -d` only downloads; without it, a GOPATH-mode `go get` builds.
-  fills: ([sub], options) => COMPILES.has(sub) || (sub === 'get' && !options.includes('-d')),
-  mountProblem: (doc, { run, commands }) => movedCacheProblem(doc, run, commands, ['GOCACHE']),
-};
-
-const MODULES: GoCache = {
-  name: 'module cache',
-  flag: '-modcache',
-  cache: { dirs: MODULE_CACHES, offline: GO_OFFLINE, moves: MODULE_MOVES },
-  target: MODULE_CACHES[0],
-  fills: ([sub, action]) =>
-    LOADS.has(sub) || ((sub === 'mod' || sub === 'work') && MODULE_DOWNLOADS.has(action)),
-  mountProblem: moduleMountProblem,
-};
-
-const GO_CACHES = [BUILD, MODULES];
 
 const cleanGoCache: Transform = {
   id: 'clean-go-cache',
@@ -288,173 +212,6 @@ function mountReason(rest: { cache: GoCache; reason: string | null }[]): string 
 
 function changesNothing(doc: DockerDocument, edit: Edit): boolean {
   return edit.text === doc.text.slice(edit.start, edit.end);
-}
-
-/**
- * Why the module cache may not be mounted at `/go/pkg/mod`: only the
- * official `golang` image puts it there, with `GOPATH=/go`, and the
- * RUN must run as root, move neither `GOPATH` nor `GOMODCACHE`, and not run
- * from the modules the image already has.
- */
-function moduleMountProblem(doc: DockerDocument, script: RunScript): string | null {
-  const { run, commands } = script;
-  const tag = run.stage && officialImageTag(doc, run.stage, 'golang');
-  if (tag === null)
-    return 'where Go keeps its modules depends on the base image, and only that of the `golang` image (`/go/pkg/mod`) is known';
-  return (
-    movedCacheProblem(doc, run, commands, ['GOPATH', 'GOMODCACHE'], false) ??
-    offlineMountProblem(doc, script, GO_OFFLINE)
-  );
-}
-
-/** The directories a cache is in for the RUN (see `cacheDirs`), which `leaveAlone` has allowed. */
-function movedDirs(doc: DockerDocument, script: RunScript, cache: GoCache): string[] {
-  const moved = cacheDirs(doc, script, cache.cache);
-  return 'dirs' in moved ? moved.dirs : cache.cache.dirs;
-}
-
-/**
- * Why this RUN's cleanup would save nothing of `cache`: a RUN before it in
- * its stage or the stages it builds on (an `ONBUILD RUN` of those too)
- * leaves the cache filled in its layer, or a COPY or ADD writes into it.
- * `go clean` would delete those files from the image, not from the layer
- * that holds them, along with what this RUN adds. Null when none does.
- */
-function filledBefore(
-  doc: DockerDocument,
-  { run }: RunScript,
-  cache: GoCache,
-  dirs: string[],
-): string | null {
-  if (!run.stage) return null;
-  const earlier = stageLineage(doc, run.stage).flatMap((stage) => [
-    ...runScripts(doc, stage).filter((s) => s.run.index < run.index),
-    // A stage's triggers run in the stages built on it, not in itself.
-    ...(stage === run.stage ? [] : triggerScripts(doc, stage)),
-  ]);
-  const tail = `: what that leaves in the cache stays in its layer whatever this \`RUN\` does, and \`go clean\` cannot remove only what this one adds`;
-  for (const s of earlier) {
-    const fill = !cacheMountFor(s.run, dirs) && lastFill(s.commands, cache, dirs);
-    if (fill) return `the \`RUN\` on line ${lineRef(s.run)} runs \`${goWords(fill)}\` first${tail}`;
-  }
-  for (const dir of dirs) {
-    const copy = copiedInto(doc, run, dir);
-    if (copy)
-      return `the \`${copy.keyword}\` on line ${lineRef(copy)} writes into \`${dir}\` first${tail}`;
-  }
-  return null;
-}
-
-/**
- * Why both caches must stay: a RUN that sees this one's layer (see
- * `laterRuns`) runs go, or a program that runs it, which would find them
- * empty; or a CMD or ENTRYPOINT of a stage that has the files does, when
- * the container starts.
- */
-function laterGoUse(doc: DockerDocument, run: InstructionInfo, dirs: string[]): string | null {
-  const uses = 'reads what this `RUN` leaves there';
-  for (const later of laterRuns(doc, run, dirs)) {
-    const go = later.commands.find(readsCaches);
-    if (go) return `\`${goWords(go)}\` in the \`RUN\` on line ${lineRef(later.run)} ${uses}`;
-    const driver = later.commands.find((c) => GO_DRIVERS.test(programName(c)));
-    if (driver)
-      return `\`${programName(driver)}\` in the \`RUN\` on line ${lineRef(later.run)} may run go, which ${uses}`;
-  }
-  const stages = new Set(heirs(doc, run, dirs).flatMap((h) => stageLineage(doc, h.stage)));
-  for (const stage of stages) {
-    for (const start of stage.instructions) {
-      if (start.keyword !== 'CMD' && start.keyword !== 'ENTRYPOINT') continue;
-      const go = instructionCommands(doc, start).find(readsCaches);
-      if (go)
-        return `the \`${start.keyword}\` on line ${lineRef(start)} runs \`${goWords(go)}\` when the container starts, which ${uses}`;
-    }
-  }
-  return null;
-}
-
-/**
- * Why a RUN keeps the modules it downloads: its last `go mod download` has
- * no build after it, so filling the cache is what the RUN is for. Null for
- * another RUN.
- */
-function downloadsOnly(commands: ShellCommand[]): string | null {
-  const download = [...commands].reverse().find((c) => isGo(c) && isModDownload(c));
-  if (!download) return null;
-  const after = commands.filter((c) => c.start > download.start && isGo(c));
-  if (after.some((c) => COMPILES.has(subcommand(c)[0]))) return null;
-  return '`go mod download` only downloads modules into it, for a later build to use, and nothing after it in this `RUN` builds';
-}
-
-function isModDownload(command: ShellCommand): boolean {
-  const [sub, action] = subcommand(command);
-  return sub === 'mod' && action === 'download';
-}
-
-/**
- * The last command of a script that fills `cache`, when no command after it
- * cleans it again (`go clean -cache`, or an `rm` of the cache or a
- * directory above it short of a top-level one); else undefined.
- */
-function lastFill(
-  commands: ShellCommand[],
-  cache: GoCache,
-  dirs: string[] = cache.cache.dirs,
-): ShellCommand | undefined {
-  const fill = [...commands].reverse().find((c) => fills(c, cache));
-  if (!fill) return undefined;
-  const after = commands.filter((c) => c.start > fill.start);
-  return after.some((c) => cleans(c, cache, dirs)) ? undefined : fill;
-}
-
-function cleans(command: ShellCommand, cache: GoCache, dirs: string[]): boolean {
-  if (isGo(command))
-    return (
-      subcommand(command)[0] === 'clean' && hasFlag(command.args, cache.flag, `-${cache.flag}`)
-    );
-  return dirs.some((dir) => removes(command, dir) || removesAbove(command, dir));
-}
-
-/** An `rm` of a directory above `dir` short of a top-level one, or of all it holds (`/root/.cache/*`). */
-function removesAbove(command: ShellCommand, dir: string): boolean {
-  if (programName(command) !== 'rm') return false;
-  return command.args.some((word) => {
-    const path = resolvePath(homeAsRoot(word.text.replace(/\/\*$/, '')), null);
-    return path !== null && path.split('/').length > 2 && isWithin(dir, path);
-  });
-}
-
-function fills(command: ShellCommand, cache: GoCache): boolean {
-  const options = command.args.map((w) => w.text).filter((w) => w.startsWith('-'));
-  return isGo(command) && cache.fills(subcommand(command), options);
-}
-
-function isGo(command: ShellCommand): boolean {
-  return managerArgs(command, GO_OFFLINE) !== null;
-}
-
-/** A go command that may read either cache: any but those that reach neither (`go version`). */
-function readsCaches(command: ShellCommand): boolean {
-  const args = managerArgs(command, GO_OFFLINE);
-  return args !== null && !networkFree(args, GO_OFFLINE);
-}
-
-/**
- * The subcommand of a go command and the word after it, options left out:
- * `['mod', 'download']`. `-C dir`, which go takes before the subcommand, is
- * skipped.
- */
-function subcommand(command: ShellCommand): string[] {
-  const words = command.args.map((w) => w.text);
-  const from = words[0] === '-C' ? 2 : 0;
-  return words.slice(from).filter((w) => !w.startsWith('-'));
-}
-
-/** A go command for a message: `go build`, `go mod download`. */
-function goWords(command: ShellCommand): string {
-  const [sub, action] = subcommand(command);
-  if (programName(command) !== 'go') return programName(command);
-  if (sub === undefined) return 'go';
-  return (sub === 'mod' || sub === 'work') && action ? `go ${sub} ${action}` : `go ${sub}`;
 }
 
 function cacheNames(caches: GoCache[]): string {
