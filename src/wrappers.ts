@@ -128,8 +128,8 @@ function shortOptions(word: string, syntax: WrapperSyntax): number | null {
   return 0;
 }
 
-/** Shells whose `-c` runs a script given as a word. */
-const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh']);
+/** Shells whose `-c` runs a script given as a word, and which run a script file named as their first operand. */
+export const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh']);
 
 /**
  * The index of the script word of `sh -c 'script'` (`bash -ec "script"`)
