@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import * as path from 'node:path';
 import { ConfigError, forSave } from './config';
-import { createDebug } from './debug';
+import { internalError } from './debug';
 import { touchedBytes, unifiedDiff } from './diff';
 import { InputError } from './engine';
 import {
@@ -25,8 +25,6 @@ import { describeLayerChange } from './layers';
 import { outcomeJson, sarifLog, type FileOutcome } from './report';
 import { decodeDockerfile } from './validate';
 import packageJson from '../package.json';
-
-const debug = createDebug('dslim:cli');
 
 /** Where the CLI reads and writes; tests pass their own. */
 export interface Io {
@@ -75,7 +73,10 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .argument('[paths...]', 'Dockerfiles or directories to search (default: the current one)')
     .option('--write', 'write changed files in place')
     .option('--check', 'exit 1 when any file would change')
-    .option('--stdin', 'read one Dockerfile from standard input and print the whole result')
+    .option(
+      '--stdin',
+      'read one Dockerfile from standard input and print the whole result; a --format json or sarif report then goes to standard error',
+    )
     .option('--stdin-filepath <path>', 'the path to name in messages with --stdin');
   addFixOptionFlags(fixCommand)
     .addOption(
@@ -146,16 +147,6 @@ function checkFixFlags(paths: string[], flags: FixFlags): void {
   if (flags.stdinFilepath === '') refuse('`--stdin-filepath` needs a path');
   if (flags.writeDockerignore && !flags.write)
     refuse('`--write-dockerignore` creates files, so it needs `--write`');
-}
-
-/**
- * The one line for an error dslim did not expect: a bug, not bad input.
- * Its stack goes to the debug log (`DEBUG=dslim:*`).
- */
-function internalError(error: unknown): string {
-  debug('%s', error instanceof Error ? error.stack : error);
-  const message = error instanceof Error ? error.message : String(error);
-  return `internal error: ${message} (please report it)`;
 }
 
 /** The options for one Dockerfile, from its configuration file and the flags. */

@@ -1,7 +1,9 @@
-import { defaultLoaders, lilconfig, type Loader } from 'lilconfig';
+import { defaultLoaders, type Loader } from 'lilconfig';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { CACHE_MODES, type CacheMode } from './cache-mounts';
 import { InputError } from './engine';
+import { readRegularFile } from './files';
 import type { FixOptions } from './index';
 import { SAFETY_CLASSES, type SafetyClass, type Transform, type TransformOptions } from './types';
 
@@ -41,6 +43,8 @@ export const CONFIG_FILES = [
 ];
 
 const KEYS = ['only', 'skip', 'safety', 'caches', 'transforms'];
+/** As the command line says of `--only ''`: an empty list would leave nothing to run. */
+const EMPTY_LIST = 'needs at least one value (it was given an empty list)';
 
 /** A configuration file that cannot be used: names the file and the key. */
 export class ConfigError extends InputError {
@@ -61,8 +65,10 @@ export interface LoadedConfig {
 
 /**
  * Finds the configuration for files in a folder by searching it and its
- * parents. Each folder is searched once per loader, so many Dockerfiles in
- * one tree cost one search.
+ * parents up to the home folder, as lilconfig does, with its loaders. The
+ * files are read through `readRegularFile`, which refuses a FIFO or a
+ * device that lilconfig's own search would wait on forever. Each folder is
+ * searched once per loader, so many Dockerfiles in one tree cost one search.
  */
 export function createConfigLoader(
   transforms: readonly Transform[],
@@ -71,23 +77,61 @@ export function createConfigLoader(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yamlLoader: Loader = (file, content) =>
     (require('yaml') as typeof import('yaml')).parse(content);
-  const searcher = lilconfig('dslim', {
-    searchPlaces: CONFIG_FILES,
-    loaders: {
-      '.json': readable(defaultLoaders['.json']),
-      '.yaml': readable(yamlLoader),
-      '.yml': readable(yamlLoader),
-      noExt: readable(yamlLoader),
-      '.js': readable(defaultLoaders['.js']),
-      '.cjs': readable(defaultLoaders['.cjs']),
-      '.mjs': readable(defaultLoaders['.mjs']),
-    },
-  });
-  return async (folder) => {
-    const found = await searcher.search(folder);
-    if (!found || found.isEmpty) return null;
-    return { file: found.filepath, config: checkConfig(found.config, found.filepath, transforms) };
+  const loaders: Record<string, Loader> = {
+    '.json': readable(defaultLoaders['.json']),
+    '.yaml': readable(yamlLoader),
+    '.yml': readable(yamlLoader),
+    '': readable(yamlLoader),
+    '.js': readable(defaultLoaders['.js']),
+    '.cjs': readable(defaultLoaders['.cjs']),
+    '.mjs': readable(defaultLoaders['.mjs']),
   };
+  const stop = os.homedir();
+  const searched = new Map<string, Promise<FoundConfig | null>>();
+  const search = (folder: string): Promise<FoundConfig | null> => {
+    const known = searched.get(folder);
+    if (known) return known;
+    const found = searchFolder(folder, loaders).then((config) => {
+      const parent = path.dirname(folder);
+      if (config || folder === stop || parent === folder) return config;
+      return search(parent);
+    });
+    searched.set(folder, found);
+    return found;
+  };
+  return async (folder) => {
+    const found = await search(path.resolve(folder));
+    if (!found) return null;
+    return { file: found.file, config: checkConfig(found.config, found.file, transforms) };
+  };
+}
+
+/** A configuration file with settings in it, not yet checked. */
+interface FoundConfig {
+  file: string;
+  config: unknown;
+}
+
+/** The first configuration file of one folder with settings in it. */
+async function searchFolder(
+  folder: string,
+  loaders: Record<string, Loader>,
+): Promise<FoundConfig | null> {
+  for (const place of CONFIG_FILES) {
+    const file = path.join(folder, place);
+    const bytes = await readRegularFile(file);
+    if ('problem' in bytes) {
+      if (bytes.code === 'ENOENT' || bytes.code === 'ENOTDIR') continue;
+      throw new ConfigError(file, null, bytes.problem);
+    }
+    const content = bytes.toString('utf8');
+    // An empty file, or a package.json without a "dslim" key, holds no settings.
+    if (content.trim() === '') continue;
+    const value: unknown = await loaders[path.extname(place)](file, content);
+    const config = place === 'package.json' ? (value as Record<string, unknown>)?.dslim : value;
+    if (place !== 'package.json' || config) return { file, config };
+  }
+  return null;
 }
 
 /** Wraps a loader so a syntax error names the file. */
@@ -120,13 +164,18 @@ export function checkConfig(
     if (value[key] === undefined) continue;
     const list = stringList(value[key]);
     if (!list) throw fail(key, 'must be a list of transform ids');
+    if (list.length === 0) throw fail(key, EMPTY_LIST);
     const bad = list.find((id) => !ids.has(id));
     if (bad !== undefined) throw fail(key, `unknown transform "${bad}" (see \`dslim list\`)`);
     config[key] = list;
   }
+  // As `--only` and `--skip` on the command line: an id in both is a contradiction.
+  const both = config.only?.find((id) => config.skip?.includes(id));
+  if (both !== undefined) throw fail('skip', `"${both}" is given to both "only" and "skip"`);
   if (value.safety !== undefined) {
     const list = stringList(value.safety);
     if (!list) throw fail('safety', `must be a list of classes (${SAFETY_CLASSES.join(', ')})`);
+    if (list.length === 0) throw fail('safety', EMPTY_LIST);
     const bad = list.find((c) => !SAFETY_CLASSES.includes(c as SafetyClass));
     if (bad !== undefined)
       throw fail('safety', `unknown class "${bad}" (use ${SAFETY_CLASSES.join(', ')})`);
@@ -203,10 +252,11 @@ function withoutCaches(options: TransformOptions): TransformOptions {
   return Object.fromEntries(Object.entries(options).filter(([name]) => name !== 'caches'));
 }
 
+/** A list, or a comma-separated string, without its empty items (as the flags read it). */
 function stringList(value: unknown): string[] | null {
-  if (typeof value === 'string') return value.split(',').map((v) => v.trim());
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
-  return null;
+  const items = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(items) || !items.every((v) => typeof v === 'string')) return null;
+  return items.map((v) => v.trim()).filter(Boolean);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

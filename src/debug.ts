@@ -13,3 +13,15 @@ export function createDebug(namespace: string): Log {
   const logger: Debugger = require('debug')(namespace);
   return (format, ...args) => logger(format, ...args);
 }
+
+const debugErrors = createDebug('dslim:cli');
+
+/**
+ * The one line for an error dslim did not expect: a bug, not bad input.
+ * Its stack goes to the debug log (`DEBUG=dslim:*`).
+ */
+export function internalError(error: unknown): string {
+  debugErrors('%s', error instanceof Error ? error.stack : error);
+  const message = error instanceof Error ? error.message : String(error);
+  return `internal error: ${message} (please report it)`;
+}

@@ -40,8 +40,8 @@ export interface FoundFile {
 /**
  * Expands files and directories into Dockerfile paths, in the order given,
  * each directory's files sorted, each file once however it was spelled.
- * Missing paths, paths that are not regular files and directories without a
- * Dockerfile become problems, not exceptions.
+ * Missing paths and directories without a Dockerfile become problems, not
+ * exceptions; a named path that is not a regular file is refused when read.
  */
 export async function findDockerfiles(
   inputs: string[],
@@ -67,10 +67,9 @@ export async function findDockerfiles(
       if (found.length === 0)
         problems.push({ path: input, problem: 'no Dockerfile in this directory' });
       for (const file of found) add(path.join(input, file), false);
-    } else if (stat.isFile()) {
-      add(input, true);
     } else {
-      problems.push({ path: input, problem: 'not a regular file' });
+      // Reading it says if it is no regular file (see `openRegularFile`).
+      add(input, true);
     }
   }
   return { files: [...files.values()], problems };
@@ -99,19 +98,21 @@ async function searchDirectory(directory: string): Promise<string[]> {
 export interface ReadProblem {
   problem: string;
   kind: 'unreadable' | 'not-dockerfile';
+  /** The error code when opening failed (`ENOENT` for a file that is not there). */
+  code?: string;
 }
 
+/** What dslim says of a path it reads that is a FIFO, a device, a socket or a directory. */
+const NOT_REGULAR = 'not a regular file';
+
 /**
- * Reads a Dockerfile, or says in one phrase why it cannot be used. Anything
- * but a regular file is refused before it is opened: opening a FIFO for
- * reading waits for a writer, forever if none comes.
+ * Opens a file for reading, or says in one phrase why it cannot be read.
+ * Every file dslim reads is opened here. Anything but a regular file is
+ * refused before it is read: opening a FIFO for reading waits for a writer,
+ * forever if none comes, and a device like `/dev/zero` never ends.
  */
-export async function readDockerfile(file: string): Promise<{ text: string } | ReadProblem> {
-  const unreadable = (error: unknown): ReadProblem => ({
-    problem: describeError(error as NodeJS.ErrnoException),
-    kind: 'unreadable',
-  });
-  const notRegular: ReadProblem = { problem: 'not a regular file', kind: 'unreadable' };
+export async function openRegularFile(file: string): Promise<fs.FileHandle | ReadProblem> {
+  const notRegular: ReadProblem = { problem: NOT_REGULAR, kind: 'unreadable' };
   try {
     if (!(await fs.stat(file)).isFile()) return notRegular;
   } catch (error) {
@@ -125,14 +126,39 @@ export async function readDockerfile(file: string): Promise<{ text: string } | R
     return unreadable(error);
   }
   try {
-    if (!(await handle.stat()).isFile()) return notRegular;
-    const decoded = decodeDockerfile(await handle.readFile());
-    return 'problem' in decoded ? { ...decoded, kind: 'not-dockerfile' } : decoded;
+    if ((await handle.stat()).isFile()) return handle;
+  } catch (error) {
+    await handle.close();
+    return unreadable(error);
+  }
+  await handle.close();
+  return notRegular;
+}
+
+function unreadable(error: unknown): ReadProblem {
+  const { code } = error as NodeJS.ErrnoException;
+  return { problem: describeError(error as NodeJS.ErrnoException), kind: 'unreadable', code };
+}
+
+/** A whole regular file's bytes (see `openRegularFile`), or why they cannot be read. */
+export async function readRegularFile(file: string): Promise<Buffer | ReadProblem> {
+  const handle = await openRegularFile(file);
+  if ('problem' in handle) return handle;
+  try {
+    return await handle.readFile();
   } catch (error) {
     return unreadable(error);
   } finally {
     await handle.close();
   }
+}
+
+/** Reads a Dockerfile, or says in one phrase why it cannot be used. */
+export async function readDockerfile(file: string): Promise<{ text: string } | ReadProblem> {
+  const bytes = await readRegularFile(file);
+  if ('problem' in bytes) return bytes;
+  const decoded = decodeDockerfile(bytes);
+  return 'problem' in decoded ? { ...decoded, kind: 'not-dockerfile' } : decoded;
 }
 
 /**

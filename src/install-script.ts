@@ -138,7 +138,10 @@ function readCommand(node: Node, element: number): ChainCommand {
   };
 }
 
-/** Recognises `make install`, `make -C dir install-strip`, `cmake --install dir`, `ninja install`. */
+/**
+ * Recognises `make install`, `make -C dir install-strip`, `cmake --install dir`, `ninja install`,
+ * and the strip target of a CMake tree, `install/strip`, for make and ninja alike.
+ */
 export function readInstall(command: ChainCommand): InstallCommand | null {
   const env = command.assignments.find((a) => a.name === 'DESTDIR')?.value ?? null;
   const { name, args } = command;
@@ -161,7 +164,8 @@ export function readInstall(command: ChainCommand): InstallCommand | null {
     else if (arg.startsWith('DESTDIR=')) destdir = arg.slice('DESTDIR='.length);
     else if (!arg.startsWith('-') && !arg.includes('=')) targets.push(arg);
   }
-  const installs = tool === 'ninja' ? ['install'] : ['install', 'install-strip'];
+  const installs =
+    tool === 'ninja' ? ['install', 'install/strip'] : ['install', 'install-strip', 'install/strip'];
   if (!targets.some((t) => installs.includes(t))) return null;
   return {
     tool,

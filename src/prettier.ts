@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Parser, Plugin, Printer, SupportLanguage } from 'prettier';
 import { createConfigLoader, forSave, mergeOptions } from './config';
-import { fix, listTransforms } from './index';
+import { fix, InputError, listTransforms } from './index';
 
 /**
  * A Prettier plugin whose "formatting" is dslim's rewrite, for editors'
@@ -62,14 +62,20 @@ export const defaultOptions: Plugin['defaultOptions'] = { endOfLine: 'auto' };
  * The rewritten text, or `text` unchanged when it is not a Dockerfile dslim
  * can rewrite. The reason then goes to standard error, not to Prettier as a
  * syntax error: a save should not fail over a `Dockerfile.j2` template that
- * dslim merely declines to touch. A bad configuration file still throws.
+ * dslim merely declines to touch. A bad configuration file still throws,
+ * as a `OneLineError`.
  */
 async function rewrite(text: string, filepath: string | undefined): Promise<RewrittenFile> {
   const name = filepath ?? '<stdin>';
   // A new loader each time: an editor's Prettier lives long, and an edited
   // configuration file must count on the next save.
   const loadConfig = createConfigLoader(listTransforms());
-  const found = await loadConfig(path.dirname(path.resolve(filepath ?? 'Dockerfile')));
+  const found = await loadConfig(path.dirname(path.resolve(filepath ?? 'Dockerfile'))).catch(
+    (error: Error) => {
+      if (error instanceof InputError) throw new OneLineError(`dslim: ${error.message}`);
+      throw error;
+    },
+  );
   const options = forSave(mergeOptions(found?.config ?? null, {}));
   try {
     const result = await fix(text, { ...options, advice: false });
@@ -77,5 +83,28 @@ async function rewrite(text: string, filepath: string | undefined): Promise<Rewr
   } catch (error) {
     process.stderr.write(`dslim: ${name}: ${(error as Error).message}; left unchanged\n`);
     return { type: 'dockerfile', output: text };
+  }
+}
+
+/**
+ * An error that Prettier's command line prints as one line. It prints an
+ * error with a `loc` as a syntax error, `FILE: ${String(error)}`, where any
+ * other error comes with its stack. Prettier adds a code frame of the text
+ * at `loc` to the message, which says nothing about a configuration file,
+ * so `toString` gives the line alone. Prettier's other stackless kinds do
+ * not fit: its `ConfigError` class is not exported, and a `ConfigError` or
+ * an `Invalid … value.` message ends the whole run.
+ */
+class OneLineError extends Error {
+  readonly loc = { start: { line: 1, column: 1 } };
+  private readonly line: string;
+
+  constructor(line: string) {
+    super(line);
+    this.line = line;
+  }
+
+  override toString(): string {
+    return this.line;
   }
 }

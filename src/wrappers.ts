@@ -464,8 +464,8 @@ export function readOnlyWhy(label: string): string {
   return `through \`${label}\` with no \`--\` before it, so \`${label}\` would take an option added to it as its own, and dslim does not edit it`;
 }
 
-/** Shells whose `-c` runs a script given as a word. */
-const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh']);
+/** Shells whose `-c` runs a script given as a word, and which run a script file named as their first operand. */
+export const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh']);
 
 /**
  * The index of the script word of `sh -c 'script'` (`bash -ec "script"`)

@@ -1,4 +1,5 @@
 import { main, type Io } from '../src/cli';
+import type { Buildah } from '../src/image/buildah';
 
 export interface CliRun {
   code: number;
@@ -10,6 +11,8 @@ export interface CliInput {
   stdin?: string | Buffer;
   tty?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** The builder `dslim verify` uses, instead of buildah. */
+  builder?: Buildah;
 }
 
 /** Runs the CLI in-process with captured output, as a test would see a terminal. */
@@ -31,6 +34,7 @@ export async function runCliBytes(
     readStdin: async () => Buffer.from(input.stdin ?? ''),
     isTTY: input.tty ?? false,
     env: { ...input.env },
+    builder: input.builder,
   };
   const code = await main(['node', 'dslim', ...args], io);
   return { code, stdout: Buffer.concat(out), err };

@@ -1,4 +1,5 @@
-import { promises as fs } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { constants, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from './cli-harness';
@@ -48,6 +49,17 @@ async function write(name: string, content: string): Promise<string> {
 }
 
 const dslim = (args: string[]) => runCli(args);
+
+/** Runs `work` from the temporary directory, so messages name files as a user types them. */
+async function inDir<T>(work: () => Promise<T>): Promise<T> {
+  const cwd = process.cwd();
+  process.chdir(dir);
+  try {
+    return await work();
+  } finally {
+    process.chdir(cwd);
+  }
+}
 
 describe('finding the configuration', () => {
   const load = (folder: string) => createConfigLoader(listTransforms())(folder);
@@ -100,14 +112,14 @@ describe('checking the configuration', () => {
     expect(
       check({
         only: 'merge-runs, merge-labels',
-        skip: ['merge-labels'],
+        skip: ['apk-no-cache'],
         safety: ['layout'],
         caches: 'mount',
         transforms: { 'strategy-demo': { strategy: 'bold', root: '/out', enabled: false } },
       }),
     ).toEqual({
       only: ['merge-runs', 'merge-labels'],
-      skip: ['merge-labels'],
+      skip: ['apk-no-cache'],
       safety: ['layout'],
       caches: 'mount',
       transforms: { 'strategy-demo': { strategy: 'bold', root: '/out', enabled: false } },
@@ -138,6 +150,15 @@ describe('checking the configuration', () => {
     [
       { transforms: { 'strategy-demo': { colour: 'red' } } },
       '"transforms.strategy-demo.colour": unknown option (use strategy, root, enabled)',
+    ],
+    [{ only: [] }, '"only": needs at least one value (it was given an empty list)'],
+    [{ only: '' }, '"only": needs at least one value (it was given an empty list)'],
+    [{ skip: [' '] }, '"skip": needs at least one value (it was given an empty list)'],
+    [{ safety: [] }, '"safety": needs at least one value (it was given an empty list)'],
+    [{ safety: ', ' }, '"safety": needs at least one value (it was given an empty list)'],
+    [
+      { only: ['merge-runs', 'merge-labels'], skip: 'merge-labels' },
+      '"skip": "merge-labels" is given to both "only" and "skip"',
     ],
     [{ caches: 'volume' }, '"caches": must be one of clean, mount'],
     [{ caches: true }, '"caches": must be one of clean, mount'],
@@ -316,6 +337,62 @@ describe('command-line flags and the file', () => {
       process.chdir(cwd);
     }
     expect(await fs.readFile(file, 'utf8')).toBe(MERGEABLE);
+  });
+
+  test.each([
+    ['.dslimrc', 'only: []\n', '"only": needs at least one value (it was given an empty list)'],
+    ['.dslimrc', 'safety: []\n', '"safety": needs at least one value (it was given an empty list)'],
+    [
+      '.dslimrc',
+      'only: [merge-runs]\nskip: [merge-runs]\n',
+      '"skip": "merge-runs" is given to both "only" and "skip"',
+    ],
+    [
+      'package.json',
+      '{ "name": "x", "dslim": { "safety": [] } }',
+      '"safety": needs at least one value (it was given an empty list)',
+    ],
+    [
+      'package.json',
+      '{ "name": "x", "dslim": { "only": "merge-runs", "skip": ["merge-runs"] } }',
+      '"skip": "merge-runs" is given to both "only" and "skip"',
+    ],
+  ])('%s with %j, which would run nothing, is one line and exit 2', async (name, text, problem) => {
+    await write(name, text);
+    const file = await write('Dockerfile', MERGEABLE);
+    const run = await inDir(() => dslim(['fix', '--write', 'Dockerfile']));
+    expect(run).toEqual({ code: 2, out: '', err: `dslim: ${name}: ${problem}\n` });
+    expect(await fs.readFile(file, 'utf8')).toBe(MERGEABLE);
+  });
+
+  test.each(['a FIFO', 'a directory'])(
+    'a configuration file that is %s is refused without being read',
+    async (kind) => {
+      const rc = path.join(dir, '.dslimrc');
+      if (kind === 'a directory') await fs.mkdir(rc);
+      else expect(spawnSync('mkfifo', [rc]).status).toBe(0);
+      await write('Dockerfile', MERGEABLE);
+      try {
+        const run = await inDir(() => dslim(['fix', 'Dockerfile']));
+        expect(run).toEqual({ code: 2, out: '', err: 'dslim: .dslimrc: not a regular file\n' });
+      } finally {
+        // A regression that opened the FIFO is waiting for a writer: let it end.
+        const writer = await fs
+          .open(rc, constants.O_WRONLY | constants.O_NONBLOCK)
+          .catch(() => null);
+        await writer?.close();
+      }
+    },
+    10_000,
+  );
+
+  test('the command line refuses the same with the same words', async () => {
+    expect((await dslim(['fix', '--only', '', dir])).err).toBe(
+      'dslim: `--only` needs at least one value (it was given an empty list)\n',
+    );
+    expect((await dslim(['fix', '--only', 'merge-runs', '--skip', 'merge-runs', dir])).err).toBe(
+      'dslim: `merge-runs` is given to both --only and --skip\n',
+    );
   });
 
   test('a bad `caches` in the file is one line and exit 2', async () => {

@@ -103,6 +103,18 @@ describe('the dslim Prettier plugin', () => {
       expect(await prettier(MERGEABLE, path.join(dir, 'Dockerfile'))).toBe(MERGED);
     });
 
+    test("a bad file is one line on Prettier's command line, naming the file and the key", async () => {
+      const rc = path.join(dir, '.dslimrc');
+      await fs.writeFile(rc, 'skip: [nope]\n');
+      const error = await prettier(MERGEABLE, path.join(dir, 'Dockerfile')).catch((e) => e);
+      const line = `dslim: ${rc}: "skip": unknown transform "nope" (see \`dslim list\`)`;
+      // Prettier's command line prints an error that has a `loc` as `FILE: ${String(error)}`,
+      // with no stack; any other error with its stack, thirteen lines and more.
+      expect(error.loc).toEqual({ start: { line: 1, column: 1 } });
+      expect(String(error)).toBe(line);
+      expect(error.message.split('\n')[0]).toBe(line);
+    });
+
     test('a bad file is an error Prettier reports, naming the file and the key', async () => {
       await fs.writeFile(path.join(dir, '.dslimrc.json'), '{ "safety": ["contnet"] }');
       await expect(prettier(MERGEABLE, path.join(dir, 'Dockerfile'))).rejects.toThrow(

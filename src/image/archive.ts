@@ -1,7 +1,9 @@
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import { InputError } from '../engine';
+import { describeError, openRegularFile, readRegularFile } from '../files';
 
 /** Largest file kept in memory while looking for an archive's JSON metadata. */
 const MAX_METADATA_BYTES = 4 * 1024 * 1024;
@@ -27,8 +29,12 @@ export interface ImageStore {
 
 /** Opens an image directory or archive, or says why it is not one. */
 export async function openStore(location: string): Promise<ImageStore> {
-  const stat = await fs.stat(location).catch(() => null);
-  if (!stat) throw new InputError(`${location}: no such file or directory`);
+  let stat;
+  try {
+    stat = await fs.stat(location);
+  } catch (error) {
+    throw new InputError(`${location}: ${describeError(error as NodeJS.ErrnoException)}`);
+  }
   return stat.isDirectory() ? directoryStore(location) : archiveStore(location);
 }
 
@@ -36,11 +42,13 @@ function directoryStore(root: string): ImageStore {
   const resolve = (name: string) => path.join(root, ...name.split('/'));
   return {
     async json(name) {
-      const text = await fs.readFile(resolve(name), 'utf8').catch(() => undefined);
-      return text === undefined ? undefined : parseJson(text, name);
+      const bytes = await readRegularFile(resolve(name));
+      if (!('problem' in bytes)) return parseJson(bytes.toString('utf8'), resolve(name));
+      if (bytes.code === 'ENOENT') return undefined;
+      throw new InputError(`${resolve(name)}: ${bytes.problem}`);
     },
     async eachBlob(names, visit) {
-      for (const name of names) await visit(name, createReadStream(resolve(name)));
+      for (const name of names) await visit(name, await openStream(resolve(name)));
     },
   };
 }
@@ -62,7 +70,8 @@ async function archiveStore(file: string): Promise<ImageStore> {
   return {
     async json(name) {
       const content = metadata.get(normalizeName(name));
-      return content === undefined ? undefined : parseJson(content.toString('utf8'), name);
+      if (content === undefined) return undefined;
+      return parseJson(content.toString('utf8'), file, `\`${name}\` in it is not valid JSON`);
     },
     async eachBlob(names, visit) {
       const wanted = new Set([...names].map(normalizeName));
@@ -78,7 +87,7 @@ async function walkArchive(
   onFile: (name: string, size: number, bytes: AsyncIterable<Uint8Array>) => Promise<unknown>,
 ): Promise<void> {
   const reader = extract();
-  const source = createReadStream(file);
+  const source = await openStream(file);
   source.on('error', (error) => reader.destroy(error));
   source.pipe(reader);
   try {
@@ -96,14 +105,22 @@ async function walkArchive(
   }
 }
 
+/** A stream of a regular file's bytes; anything else is refused (see `openRegularFile`). */
+async function openStream(file: string): Promise<Readable> {
+  const handle = await openRegularFile(file);
+  if ('problem' in handle) throw new InputError(`${file}: ${handle.problem}`);
+  return handle.createReadStream();
+}
+
 function normalizeName(name: string): string {
   return path.posix.normalize(name).replace(/^(\.\/|\/)+/, '');
 }
 
-function parseJson(text: string, name: string): unknown {
+/** The JSON value of a file's text; else an error naming `where` (a path) and what is wrong. */
+function parseJson(text: string, where: string, problem = 'not valid JSON'): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new InputError(`${name}: not valid JSON`);
+    throw new InputError(`${where}: ${problem}`);
   }
 }

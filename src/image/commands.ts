@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Io } from '../cli';
-import type { Change } from '../engine';
+import { internalError } from '../debug';
+import { InputError, type Change } from '../engine';
 import {
   addFixOptionFlags,
   choiceOption,
@@ -60,7 +61,7 @@ export function registerImageCommands(
       // The readers load a tar library: required here, not at start-up.
       const { inspectImage } = require('./inspect') as typeof import('./inspect');
       const { readImage } = require('./read') as typeof import('./read');
-      const report = inspectImage(await readImage(image));
+      const report = inspectImage(await namingFile(image, readImage(image)));
       io.out(flags.format === 'json' ? json(report) : inspectText(image, report));
     });
 }
@@ -72,13 +73,14 @@ async function verifyCommand(target: string, flags: VerifyFlags, io: Io): Promis
   const fixOptions = await optionsFor(dockerfile);
   const progress = io.isTTY ? progressLine(io) : undefined;
   const { verifyDockerfile } = require('./verify') as typeof import('./verify');
-  const outcome = await verifyDockerfile({
+  const verifying = verifyDockerfile({
     dockerfile,
     context: flags.context,
     buildah: io.builder ?? createBuildah(io.env),
     fixOptions,
     onProgress: progress?.show,
-  }).finally(() => progress?.clear());
+  });
+  const outcome = await namingFile(dockerfile, verifying).finally(() => progress?.clear());
 
   if (flags.format === 'json') io.out(json({ path: dockerfile, ...outcomeJson(outcome) }));
   switch (outcome.kind) {
@@ -99,6 +101,20 @@ async function verifyCommand(target: string, flags: VerifyFlags, io: Io): Promis
       if (flags.format === 'text')
         io.out(comparisonText(dockerfile, outcome.changes, outcome.comparison));
       return outcome.comparison.same ? EXIT_SAME : EXIT_DIFFERENT;
+  }
+}
+
+/**
+ * The result of work on one file; an error dslim did not expect comes out
+ * as a one-line `InputError` that names the file, as every other error of
+ * `verify` and `inspect` does (those name it where they are thrown).
+ */
+async function namingFile<T>(file: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${file}: ${internalError(error)}`);
   }
 }
 

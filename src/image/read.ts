@@ -39,7 +39,11 @@ export async function readImage(location: string): Promise<Image> {
 
   const contents = new Map<string, LayerContents>();
   await store.eachBlob(new Set(parts.layers), async (name, bytes) => {
-    contents.set(name, await readLayer(bytes));
+    const layer = await readLayer(bytes).catch((error: Error) => {
+      if (error instanceof InputError) throw error;
+      throw new InputError(`${location}: layer ${name} cannot be read (${error.message})`);
+    });
+    contents.set(name, layer);
   });
   const layers = parts.layers.map((name) => {
     const layer = contents.get(name);

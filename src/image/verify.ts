@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError, type Change } from '../engine';
-import { describeError, readDockerfile } from '../files';
+import { readDockerfile } from '../files';
 import { fix, type FixOptions } from '../index';
 import type { Buildah } from './buildah';
 import { compareImages, type Comparison } from './compare';
@@ -32,11 +32,6 @@ export interface VerifyRequest {
  */
 export async function verifyDockerfile(request: VerifyRequest): Promise<VerifyOutcome> {
   const { dockerfile, buildah } = request;
-  const missing = await fs.stat(dockerfile).then(
-    () => null,
-    (error: NodeJS.ErrnoException) => describeError(error),
-  );
-  if (missing) throw new InputError(`${dockerfile}: ${missing}`);
   const read = await readDockerfile(dockerfile);
   if ('problem' in read) throw new InputError(`${dockerfile}: ${read.problem}`);
   const context = request.context ?? path.dirname(dockerfile);
@@ -44,7 +39,11 @@ export async function verifyDockerfile(request: VerifyRequest): Promise<VerifyOu
   if (!contextStat?.isDirectory())
     throw new InputError(`${context}: the build context is not a directory`);
 
-  const result = await fix(read.text, request.fixOptions);
+  const result = await fix(read.text, request.fixOptions).catch((error: Error) => {
+    // The options were checked when they were read, so what the engine refuses is this file's text.
+    if (!(error instanceof InputError)) throw error;
+    throw new InputError(`${dockerfile}: ${error.message}`);
+  });
   if (!result.changed) return { kind: 'unchanged' };
   if (!(await buildah.available())) return { kind: 'missing-builder' };
 

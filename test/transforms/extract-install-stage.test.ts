@@ -576,6 +576,28 @@ transformTable('extract-install-stage', {
       ),
     },
     {
+      name: 'the strip target of a CMake tree, install/strip',
+      input: lines(
+        'FROM gcc:14 AS build',
+        'RUN cmake -S /src -B /src/build && cmake --build /src/build',
+        '',
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src /src',
+        'RUN make -C /src/build install/strip && rm -rf /src',
+      ),
+      output: lines(
+        'FROM gcc:14 AS build',
+        'RUN cmake -S /src -B /src/build && cmake --build /src/build',
+        '',
+        'FROM build AS src-install',
+        'WORKDIR /src/build',
+        'RUN make install/strip DESTDIR=/opt/src-install',
+        '',
+        'FROM debian:bookworm-slim',
+        'COPY --from=src-install /opt/src-install/ /',
+      ),
+    },
+    {
       name: 'CRLF line endings',
       input:
         'FROM gcc:14 AS build\r\nFROM debian:bookworm-slim\r\nCOPY --from=build /src/tool /tmp/tool\r\n' +

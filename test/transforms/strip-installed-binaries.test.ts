@@ -1,15 +1,20 @@
 import { fix } from '../../src/index';
 import { lines, transformTable } from '../harness';
 
-const installStage = (install: string) =>
+/** A builder stage set up by `setup`, and the install stage made from it. */
+const installStage = (setup: string, install: string, workdir = '/src/tool') =>
   lines(
     'FROM gcc:14 AS build',
-    'FROM build AS tool-install',
     'WORKDIR /src/tool',
+    `RUN ${setup}`,
+    'FROM build AS tool-install',
+    `WORKDIR ${workdir}`,
     `RUN ${install}`,
     'FROM debian:bookworm-slim',
     'COPY --from=tool-install /opt/tool-install/ /',
   );
+
+const UNKNOWN = 'so dslim cannot tell which build system made it';
 
 transformTable('strip-installed-binaries', {
   unchanged: [
@@ -17,7 +22,7 @@ transformTable('strip-installed-binaries', {
       name: 'a stage the final stage does not copy from /opt',
       input: lines(
         'FROM gcc:14 AS build',
-        'RUN cd /src && make install DESTDIR=/out',
+        'RUN cd /src && ./configure && make install DESTDIR=/out',
         'FROM debian:bookworm-slim',
         'COPY --from=build /out/ /',
       ),
@@ -26,33 +31,218 @@ transformTable('strip-installed-binaries', {
     },
     {
       name: 'an install already stripped',
-      input: installStage('make install-strip DESTDIR=/opt/tool-install'),
+      input: installStage('./configure && make', 'make install-strip DESTDIR=/opt/tool-install'),
+      reason: 'there is nothing left to strip',
+    },
+    {
+      name: 'a CMake install already stripped',
+      input: installStage('cmake -B build', 'make install/strip DESTDIR=/opt/tool-install'),
       reason: 'there is nothing left to strip',
     },
     {
       name: 'a cmake install',
-      input: installStage('DESTDIR=/opt/tool-install cmake --install .'),
-      reason: 'cmake has no install-strip target; `--strip` is a different option',
+      input: installStage('cmake -B build', 'DESTDIR=/opt/tool-install cmake --install build'),
+      reason: 'cmake --install has no strip target; `--strip` is a different option',
     },
     {
       name: 'make install in the final stage',
-      input: lines('FROM debian:bookworm-slim', 'RUN cd /src && make install'),
+      input: lines('FROM debian:bookworm-slim', 'RUN cd /src && ./configure && make install'),
       reason: 'a final-stage install is not one of the copied install stages',
+    },
+    {
+      name: 'a tree from the build context, set up outside the Dockerfile',
+      input: lines(
+        'FROM debian:bookworm-slim AS tool-install',
+        'COPY tool /tmp/tool',
+        'WORKDIR /tmp/tool',
+        'RUN make install DESTDIR=/opt/tool-install',
+        'FROM debian:bookworm-slim',
+        'COPY --from=tool-install /opt/tool-install/ /',
+      ),
+      reason:
+        'an Autotools tree has `install-strip` and a CMake one `install/strip`; the wrong one fails the build',
+      note: 'Leaves `make install DESTDIR=/opt/tool-install` in stage `tool-install` unstripped: no `RUN` of stage `tool-install` or of a stage it builds on runs `configure`, `autoreconf` or `cmake` on `/tmp/tool`, so dslim cannot tell which build system made it. The strip target is `install-strip` in a tree Autotools made and `install/strip` in one CMake made, and a target the tree lacks fails the build.',
+    },
+    {
+      name: 'a tree configured in another directory',
+      input: installStage('cd /src/other && ./configure', 'make install DESTDIR=/opt/tool-install'),
+      reason: 'the configure run set up /src/other, not the tree the install runs in',
+      note: `runs \`configure\`, \`autoreconf\` or \`cmake\` on \`/src/tool\`, ${UNKNOWN}`,
+    },
+    {
+      name: 'a subdirectory of a configured tree',
+      input: installStage(
+        './configure',
+        'make install DESTDIR=/opt/tool-install',
+        '/src/tool/vendor/lib',
+      ),
+      reason: 'the subdirectory may be a project of its own, with another build system',
+      note: `on \`/src/tool/vendor/lib\`, ${UNKNOWN}`,
+    },
+    {
+      name: 'a build directory named by a variable',
+      input: installStage('cmake -B "$BUILD"', 'make -C build install DESTDIR=/opt/tool-install'),
+      reason: 'dslim cannot tell whether `$BUILD` is `build`',
+      note: `on \`/src/tool/build\`, ${UNKNOWN}`,
+    },
+    {
+      name: 'cmake used as a tool, configuring nothing',
+      input: installStage(
+        'cmake -E make_directory build && cmake --version',
+        'make -C build install DESTDIR=/opt/tool-install',
+      ),
+      reason: '`cmake -E` and `cmake --version` make no build tree',
+      note: `on \`/src/tool/build\`, ${UNKNOWN}`,
+    },
+    {
+      name: 'a Meson tree installed with ninja',
+      input: installStage('meson setup build', 'ninja -C build install'),
+      reason: 'Meson ninja files have no `install/strip` target',
+      note: `on \`/src/tool/build\`, ${UNKNOWN}`,
+    },
+    {
+      name: 'a tree both configure and cmake set up',
+      input: installStage('./configure && cmake .', 'make install DESTDIR=/opt/tool-install'),
+      reason: 'which Makefile the install reads depends on which ran last and what it wrote',
+      note: 'unstripped: both `./configure` (line 3) and `cmake .` (line 3) set up `/src/tool`.',
+    },
+    {
+      name: 'ninja in a tree Autotools set up',
+      input: installStage('./configure', 'ninja install'),
+      reason: 'Autotools writes Makefiles, so the tree has no ninja strip target',
+      note: 'unstripped: `./configure` (line 3) set up `/src/tool` with Autotools, which writes no files for ninja.',
     },
   ],
   changed: [
     {
-      name: 'the install stage extract-install-stage makes',
-      input: installStage('make install PREFIX=/usr DESTDIR=/opt/tool-install'),
-      output: installStage('make install-strip PREFIX=/usr DESTDIR=/opt/tool-install'),
-      message: 'Uses `make install-strip` in stage `tool-install`',
+      name: 'an Autotools tree configured in place',
+      input: installStage(
+        './configure --prefix=/usr && make',
+        'make install PREFIX=/usr DESTDIR=/opt/tool-install',
+      ),
+      output: installStage(
+        './configure --prefix=/usr && make',
+        'make install-strip PREFIX=/usr DESTDIR=/opt/tool-install',
+      ),
+      message:
+        'Uses `make install-strip` in stage `tool-install`, the strip target of the Autotools build tree `/src/tool` that `./configure --prefix=/usr` (line 3) set up: the binaries it installs lose their symbol tables and debug sections, which the image carried without running them.',
+    },
+    {
+      name: 'an Autotools tree configured out of the source tree',
+      input: installStage(
+        'mkdir build && cd build && ../configure && make',
+        'make install DESTDIR=/opt/tool-install',
+        '/src/tool/build',
+      ),
+      output: installStage(
+        'mkdir build && cd build && ../configure && make',
+        'make install-strip DESTDIR=/opt/tool-install',
+        '/src/tool/build',
+      ),
+      message: 'the Autotools build tree `/src/tool/build` that `../configure` (line 3) set up',
+    },
+    {
+      name: 'sh running configure, and gmake',
+      input: installStage('sh ./configure', 'gmake install DESTDIR=/opt/tool-install'),
+      output: installStage('sh ./configure', 'gmake install-strip DESTDIR=/opt/tool-install'),
+      message: 'Uses `gmake install-strip`',
+    },
+    {
+      name: 'autoreconf on the tree, configure in the install RUN itself',
+      input: installStage(
+        'autoreconf -fi /src/tool',
+        './configure && make install DESTDIR=/opt/tool-install',
+      ),
+      output: installStage(
+        'autoreconf -fi /src/tool',
+        './configure && make install-strip DESTDIR=/opt/tool-install',
+      ),
+      message: 'that `autoreconf -fi /src/tool` (line 3) set up',
+    },
+    {
+      name: 'a CMake tree named with -B, installed with make -C',
+      input: installStage(
+        'cmake -S . -B build && cmake --build build',
+        'make -C build install DESTDIR=/opt/tool-install',
+      ),
+      output: installStage(
+        'cmake -S . -B build && cmake --build build',
+        'make -C build install/strip DESTDIR=/opt/tool-install',
+      ),
+      message:
+        'Uses `make install/strip` in stage `tool-install`, the strip target of the CMake build tree `/src/tool/build` that `cmake -S . -B build` (line 3) set up',
+    },
+    {
+      name: 'a CMake tree configured from inside it',
+      input: installStage(
+        'mkdir build && cd build && cmake .. && make',
+        'make install DESTDIR=/opt/tool-install',
+        '/src/tool/build',
+      ),
+      output: installStage(
+        'mkdir build && cd build && cmake .. && make',
+        'make install/strip DESTDIR=/opt/tool-install',
+        '/src/tool/build',
+      ),
+      message: 'the CMake build tree `/src/tool/build` that `cmake ..` (line 3) set up',
+    },
+    {
+      name: 'a CMake tree with the Ninja generator',
+      input: installStage(
+        'cmake -G Ninja -Bbuild',
+        'DESTDIR=/opt/tool-install ninja install',
+        '/src/tool/build',
+      ),
+      output: installStage(
+        'cmake -G Ninja -Bbuild',
+        'DESTDIR=/opt/tool-install ninja install/strip',
+        '/src/tool/build',
+      ),
+      message: 'Uses `ninja install/strip` in stage `tool-install`',
+    },
+    {
+      name: 'a CMake tree only built with cmake --build',
+      input: installStage('cmake --build /src/tool/out', 'ninja -C out install'),
+      output: installStage('cmake --build /src/tool/out', 'ninja -C out install/strip'),
+      message: 'that `cmake --build /src/tool/out` (line 3) set up',
     },
   ],
 });
 
 test('stripping waits for the content safety class', async () => {
-  const input = installStage('make install DESTDIR=/opt/tool-install');
+  const input = installStage('./configure', 'make install DESTDIR=/opt/tool-install');
   expect((await fix(input)).output).toBe(input);
   const opted = await fix(input, { safety: ['layout', 'cache', 'content'] });
   expect(opted.output).toContain('make install-strip DESTDIR=/opt/tool-install');
+});
+
+test('a CMake tree that extract-install-stage moves to a stage gets install/strip', async () => {
+  const input = lines(
+    'FROM gcc:14 AS build',
+    'COPY . /src',
+    'RUN cmake -S /src -B /src/build && cmake --build /src/build',
+    '',
+    'FROM debian:bookworm-slim',
+    'COPY --from=build /src /src',
+    'RUN cd /src/build && make install && rm -rf /src',
+  );
+  const result = await fix(input, {
+    safety: ['layout', 'cache', 'content'],
+    only: ['extract-install-stage', 'strip-installed-binaries'],
+  });
+  expect(result.output).toBe(
+    lines(
+      'FROM gcc:14 AS build',
+      'COPY . /src',
+      'RUN cmake -S /src -B /src/build && cmake --build /src/build',
+      '',
+      'FROM build AS src-install',
+      'WORKDIR /src/build',
+      'RUN make install/strip DESTDIR=/opt/src-install',
+      '',
+      'FROM debian:bookworm-slim',
+      'COPY --from=src-install /opt/src-install/ /',
+    ),
+  );
+  expect(result.notes).toEqual([]);
 });
