@@ -79,6 +79,8 @@ export function setupList(setups: BuildSetup[]): string {
 function setupOf(command: CommandFacts): { system: BuildSystem; dir: string | null } | null {
   let { name, args } = command;
   for (let inner = unwrapWords(name, args); inner; inner = unwrapWords(name, args)) {
+    // A wrapper that runs its program where dslim cannot follow (`chroot`) sets nothing up it can see.
+    if ('hidden' in inner) return null;
     args = args.slice(inner.at === -1 ? args.length : inner.at + 1);
     name = inner.program;
   }

@@ -1,9 +1,8 @@
-import { defaultLoaders, type Loader } from 'lilconfig';
-import * as os from 'node:os';
+import { defaultLoaders, lilconfig, type Loader } from 'lilconfig';
 import * as path from 'node:path';
 import { CACHE_MODES, type CacheMode } from './cache-mounts';
 import { InputError } from './engine';
-import { readRegularFile } from './files';
+import { describeError, displayPath } from './files';
 import type { FixOptions } from './index';
 import { SAFETY_CLASSES, type SafetyClass, type Transform, type TransformOptions } from './types';
 
@@ -65,10 +64,8 @@ export interface LoadedConfig {
 
 /**
  * Finds the configuration for files in a folder by searching it and its
- * parents up to the home folder, as lilconfig does, with its loaders. The
- * files are read through `readRegularFile`, which refuses a FIFO or a
- * device that lilconfig's own search would wait on forever. Each folder is
- * searched once per loader, so many Dockerfiles in one tree cost one search.
+ * parents. Each folder is searched once per loader, so many Dockerfiles in
+ * one tree cost one search.
  */
 export function createConfigLoader(
   transforms: readonly Transform[],
@@ -77,61 +74,28 @@ export function createConfigLoader(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const yamlLoader: Loader = (file, content) =>
     (require('yaml') as typeof import('yaml')).parse(content);
-  const loaders: Record<string, Loader> = {
-    '.json': readable(defaultLoaders['.json']),
-    '.yaml': readable(yamlLoader),
-    '.yml': readable(yamlLoader),
-    '': readable(yamlLoader),
-    '.js': readable(defaultLoaders['.js']),
-    '.cjs': readable(defaultLoaders['.cjs']),
-    '.mjs': readable(defaultLoaders['.mjs']),
-  };
-  const stop = os.homedir();
-  const searched = new Map<string, Promise<FoundConfig | null>>();
-  const search = (folder: string): Promise<FoundConfig | null> => {
-    const known = searched.get(folder);
-    if (known) return known;
-    const found = searchFolder(folder, loaders).then((config) => {
-      const parent = path.dirname(folder);
-      if (config || folder === stop || parent === folder) return config;
-      return search(parent);
-    });
-    searched.set(folder, found);
-    return found;
-  };
+  const searcher = lilconfig('dslim', {
+    searchPlaces: CONFIG_FILES,
+    loaders: {
+      '.json': readable(defaultLoaders['.json']),
+      '.yaml': readable(yamlLoader),
+      '.yml': readable(yamlLoader),
+      noExt: readable(yamlLoader),
+      '.js': readable(defaultLoaders['.js']),
+      '.cjs': readable(defaultLoaders['.cjs']),
+      '.mjs': readable(defaultLoaders['.mjs']),
+    },
+  });
   return async (folder) => {
-    const found = await search(path.resolve(folder));
-    if (!found) return null;
-    return { file: found.file, config: checkConfig(found.config, found.file, transforms) };
+    const found = await searcher.search(folder).catch((error: NodeJS.ErrnoException) => {
+      // lilconfig reads each candidate it finds; one it cannot read (a directory) stops the search.
+      if (!error.code) throw error;
+      const problem = `a configuration file here could not be read: ${describeError(error)}`;
+      throw new ConfigError(error.path ?? folder, null, problem);
+    });
+    if (!found || found.isEmpty) return null;
+    return { file: found.filepath, config: checkConfig(found.config, found.filepath, transforms) };
   };
-}
-
-/** A configuration file with settings in it, not yet checked. */
-interface FoundConfig {
-  file: string;
-  config: unknown;
-}
-
-/** The first configuration file of one folder with settings in it. */
-async function searchFolder(
-  folder: string,
-  loaders: Record<string, Loader>,
-): Promise<FoundConfig | null> {
-  for (const place of CONFIG_FILES) {
-    const file = path.join(folder, place);
-    const bytes = await readRegularFile(file);
-    if ('problem' in bytes) {
-      if (bytes.code === 'ENOENT' || bytes.code === 'ENOTDIR') continue;
-      throw new ConfigError(file, null, bytes.problem);
-    }
-    const content = bytes.toString('utf8');
-    // An empty file, or a package.json without a "dslim" key, holds no settings.
-    if (content.trim() === '') continue;
-    const value: unknown = await loaders[path.extname(place)](file, content);
-    const config = place === 'package.json' ? (value as Record<string, unknown>)?.dslim : value;
-    if (place !== 'package.json' || config) return { file, config };
-  }
-  return null;
 }
 
 /** Wraps a loader so a syntax error names the file. */
@@ -261,9 +225,4 @@ function stringList(value: unknown): string[] | null {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function displayPath(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }

@@ -218,9 +218,11 @@ function describeCreateError(error: NodeJS.ErrnoException, file: string): string
   }
 }
 
-function displayPath(file: string): string {
+/** A path as messages print it: relative to the working directory when below it, else as given. */
+export function displayPath(file: string): string {
   const relative = path.relative(process.cwd(), file);
-  return relative === '' ? '.' : relative.startsWith('..') ? file : relative;
+  if (relative === '') return '.';
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 export function describeError(error: NodeJS.ErrnoException): string {
