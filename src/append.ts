@@ -3,7 +3,7 @@ import type { DockerDocument, InstructionInfo } from './document';
 import { errexitAndProblem } from './errexit';
 import { continuationStyle, continuationText, scriptTail } from './join';
 import { commandText, insertBeforeNext } from './script-paths';
-import { analyzeScript, type ScriptFacts } from './shell-effects';
+import { analyzeScript, scopedSettings, type ScriptFacts } from './shell-effects';
 import { firstOperand, listCommands, type ShellCommand, type Word } from './shell-commands';
 import type { Edit } from './types';
 import { programOf } from './wrappers';
@@ -150,6 +150,21 @@ function nameProblem(script: string, program: string, added: string): string | n
     if (programOf(command.name) === 'alias' && words.some((word) => mayDefine(word, name))) {
       return `${quote(command)} defines an alias \`${name}\`, which the added \`${added}\` may run instead of the program`;
     }
+  }
+  // PATH set for one command (`PATH=/x go build`, `env PATH=/x go`) or inside
+  // a subshell reaches that part only. When every run of the program in the
+  // script is in such a part, the added command after it may not find it.
+  const runs = commands.filter((command) => programOf(command.name) === name);
+  if (runs.length === 0) return null;
+  const scoped = scopedSettings(script, 'PATH');
+  const setter = (command: ShellCommand): string | null =>
+    command.assignments.includes('PATH')
+      ? quote(command)
+      : (scoped.find((s) => s.start <= command.start && command.start < s.end)?.source ?? null);
+  const setters = runs.map(setter);
+  if (setters.every((source) => source !== null)) {
+    const source = setters[0] === quote(runs[0]) ? setters[0] : `\`${setters[0]}\``;
+    return `${source} sets PATH for part of the script only, so the added \`${added}\` may not find the \`${name}\` that part ran`;
   }
   return null;
 }

@@ -325,9 +325,15 @@ function sarif(outcomes: FileOutcome[]): object {
   );
 }
 
+/** One row a transform, its columns as wide as the widest id and class; the rationale below. */
 function listText(): string {
-  const rows = listTransforms().map(
-    (t) => `${t.id.padEnd(22)} ${t.safety.padEnd(8)} ${t.title}\n${' '.repeat(32)}${t.rationale}\n`,
+  const all = listTransforms();
+  const idWidth = Math.max(...all.map((t) => t.id.length));
+  const safetyWidth = Math.max(...all.map((t) => t.safety.length));
+  const indent = ' '.repeat(idWidth + safetyWidth + 2);
+  const rows = all.map(
+    (t) =>
+      `${t.id.padEnd(idWidth)} ${t.safety.padEnd(safetyWidth)} ${t.title}\n${indent}${t.rationale}\n`,
   );
   return rows.join('');
 }

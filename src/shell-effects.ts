@@ -597,6 +597,48 @@ function recordEval(node: Node, words: Node[], facts: ScriptFacts, add: AddLeak)
   }
 }
 
+/** Where a setting of a variable reaches that does not leak into the rest of the script. */
+export interface ScopedSetting {
+  /** The statement, as written and shortened. */
+  source: string;
+  /** From the statement to the end of the command, subshell, pipeline or substitution it is in. */
+  start: number;
+  end: number;
+}
+
+/** Nodes whose commands run in a shell of their own, which ends with them. */
+const OWN_SHELLS = new Set(['subshell', 'pipeline', ...SUBSTITUTIONS]);
+
+/**
+ * The settings of the variable `name` (`NAME=value cmd`, `export`, `unset`…)
+ * that reach only part of the script: the command they are written before,
+ * or the rest of the subshell, pipeline or substitution they are in. A
+ * setting in the script's own shell is a leak (see `collectLeaks`).
+ */
+export function scopedSettings(script: string, name: string): ScopedSetting[] {
+  return withShellTree(script, (root) => {
+    const found: ScopedSetting[] = [];
+    walk(root, (node) => {
+      const sets =
+        node.type === 'variable_assignment'
+          ? nameOf(node) === name
+          : (node.type === 'declaration_command' || node.type === 'unset_command') &&
+            declaredNames(node).includes(name);
+      if (!sets) return true;
+      let scope: Node | null =
+        node.type === 'variable_assignment' && node.parent?.type === 'command' ? node.parent : null;
+      for (let up = node.parent; scope === null && up !== null; up = up.parent) {
+        if (OWN_SHELLS.has(up.type)) scope = up;
+      }
+      if (scope !== null) {
+        found.push({ source: shorten(node.text), start: node.startIndex, end: scope.endIndex });
+      }
+      return false;
+    });
+    return found;
+  });
+}
+
 function nameOf(assignment: Node): string {
   return assignment.childForFieldName('name')?.text ?? '';
 }

@@ -322,6 +322,10 @@ describe('choosing transforms', () => {
     const run = await dslim(['list']);
     for (const t of listTransforms())
       expect(run.out).toMatch(new RegExp(`^${t.id} +${t.safety} `, 'm'));
+    // The class and title columns line up, whatever the length of the id.
+    // The longest id is `delete-in-creating-layer` (24) and the longest class `content` (7).
+    for (const t of listTransforms())
+      expect(run.out).toContain(`${t.id.padEnd(24)} ${t.safety.padEnd(7)} ${t.title}\n`);
     const json = JSON.parse((await dslim(['list', '--format', 'json'])).out);
     expect(json.map((t: { id: string }) => t.id)).toEqual(listTransforms().map((t) => t.id));
   });

@@ -124,6 +124,24 @@ transformTable('clean-go-cache', {
       note: 'Leaves the Go build and module caches of this `RUN`: `rm -rf /usr/local/go` removes `/usr/local/go`, so the added `go clean -cache -modcache` may not find the `go` it runs.',
     },
     {
+      name: 'PATH set for the go command only',
+      input: lines('FROM golang:1.22', 'RUN PATH=/usr/local/go/bin:$PATH go build ./...'),
+      reason: 'the added `go clean` runs with the image PATH, which may have no go',
+      note: 'Leaves the Go build and module caches of this `RUN`: `PATH=/usr/local/go/bin:$PATH go build...` sets PATH for part of the script only, so the added `go clean -cache -modcache` may not find the `go` that part ran.',
+    },
+    {
+      name: 'PATH set by `env` for the go command only',
+      input: lines('FROM golang:1.22', 'RUN env PATH=/usr/local/go/bin:$PATH go build ./...'),
+      reason: 'the added `go clean` runs with the image PATH, which may have no go',
+      note: 'Leaves the Go build and module caches of this `RUN`: `env PATH=/usr/local/go/bin:$PATH go b...` sets PATH for part of the script only, so the added `go clean -cache -modcache` may not find the `go` that part ran.',
+    },
+    {
+      name: 'PATH exported inside a subshell',
+      input: lines('FROM golang:1.22', 'RUN (export PATH=/usr/local/go/bin:$PATH; go build ./...)'),
+      reason: 'the export ends with the subshell, before the added `go clean`',
+      note: 'Leaves the Go build and module caches of this `RUN`: `export PATH=/usr/local/go/bin:$PATH` sets PATH for part of the script only, so the added `go clean -cache -modcache` may not find the `go` that part ran.',
+    },
+    {
       name: 'a RUN that sets HOME',
       input: lines('FROM golang:1.22', 'RUN HOME=/build go build ./...'),
       reason: 'the caches move to where dslim cannot follow a later reader',

@@ -25,6 +25,12 @@ transformTable('clean-node-cache', {
       note: 'Leaves the npm cache of this `RUN`: `apt-get purge -y nodejs` removes `nodejs`, so the added `npm cache clean --force` may not find the `npm` it runs.',
     },
     {
+      name: 'PATH set for the npm command only',
+      input: lines('FROM node:20', 'RUN PATH=/opt/node/bin:$PATH npm ci'),
+      reason: 'the added cleanup runs with the image PATH, which may have no npm',
+      note: 'Leaves the npm cache of this `RUN`: `PATH=/opt/node/bin:$PATH npm ci` sets PATH for part of the script only, so the added `npm cache clean --force` may not find the `npm` that part ran.',
+    },
+    {
       name: 'a RUN that exports another PATH',
       input: lines('FROM node:20', 'RUN npm ci && export PATH=/x'),
       reason: 'npm is no longer found on PATH after it',
@@ -106,14 +112,14 @@ transformTable('clean-node-cache', {
   ],
   changed: [
     {
-      name: 'a RUN that removes unrelated paths, and PATH set for one command',
+      name: 'a RUN that removes unrelated paths, and PATH set for one command when another finds npm without it',
       input: lines(
         'FROM node:20',
-        'RUN PATH=/usr/local/bin:/usr/bin npm ci && rm -rf /tmp/* /usr/local/lib/node_modules/.cache $HOME/.config',
+        'RUN PATH=/usr/local/bin:/usr/bin npm ci && npm run build && rm -rf /tmp/* /usr/local/lib/node_modules/.cache $HOME/.config',
       ),
       output: lines(
         'FROM node:20',
-        'RUN PATH=/usr/local/bin:/usr/bin npm ci && rm -rf /tmp/* /usr/local/lib/node_modules/.cache $HOME/.config && npm cache clean --force',
+        'RUN PATH=/usr/local/bin:/usr/bin npm ci && npm run build && rm -rf /tmp/* /usr/local/lib/node_modules/.cache $HOME/.config && npm cache clean --force',
       ),
     },
     {
