@@ -2,8 +2,7 @@ import picomatch from 'picomatch';
 import type { DockerDocument, InstructionInfo } from './document';
 import { errexitAndProblem } from './errexit';
 import { continuationStyle, continuationText, scriptTail } from './join';
-import { insertBeforeNext } from './script-paths';
-import { shorten } from './shell';
+import { commandText, insertBeforeNext } from './script-paths';
 import { analyzeScript, scopedSettings, type ScriptFacts } from './shell-effects';
 import { firstOperand, listCommands, type ShellCommand, type Word } from './shell-commands';
 import type { Edit } from './types';
@@ -125,8 +124,7 @@ function nameProblem(script: string, program: string, added: string): string | n
   const name = programOf(program);
   const facts = analyzeScript(script);
   const commands = listCommands(script);
-  const quote = (command: ShellCommand) =>
-    `\`${shorten(script.slice(command.start, command.end))}\``;
+  const quote = (command: ShellCommand) => `\`${commandText(script, command)}\``;
   for (const command of commands) {
     const removed = removedOperand(command, name);
     if (removed !== null) {

@@ -1,8 +1,7 @@
-import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } from './document';
+import { isShellRun, type DockerDocument, type InstructionInfo, type Stage } from './document';
 import { lineRef } from './line-ref';
 import { resolvePath } from './paths';
-import { scanScript, type CommandFacts } from './script-paths';
-import { shorten } from './shell';
+import { commandText, scanScript, type CommandFacts } from './script-paths';
 import { stageLineage, workingDirectories } from './stage-paths';
 import { SHELLS, programOf, unwrapWords } from './wrappers';
 
@@ -55,14 +54,13 @@ export function buildSetups(
   for (const ancestor of stageLineage(doc, stage).reverse()) {
     for (const run of ancestor.instructions) {
       if (run.keyword !== 'RUN' || run.index > install.run.index) continue;
-      if (run.opaque || run.execForm || !isPosixShell(run.shell)) continue;
+      if (!isShellRun(run)) continue;
       const text = run.body.text;
       for (const command of scanScript(text, dirs.get(run.index) ?? null).commands) {
         if (run === install.run && command.end > install.before) continue;
         const setup = setupOf(command);
         if (setup && setup.dir === dir) {
-          const words = text.slice(command.start, command.end);
-          setups.push({ system: setup.system, text: shorten(words), run });
+          setups.push({ system: setup.system, text: commandText(text, command), run });
         }
       }
     }

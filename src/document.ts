@@ -330,6 +330,20 @@ export class DockerDocument {
   }
 }
 
+/**
+ * True for a RUN whose script dslim can read as a POSIX shell script: in
+ * shell form (not a JSON array), without a heredoc (whose lines are not in
+ * the body), under a shell that understands `&&`.
+ */
+export function isShellRun(instruction: InstructionInfo): boolean {
+  return (
+    instruction.keyword === 'RUN' &&
+    !instruction.execForm &&
+    !instruction.opaque &&
+    isPosixShell(instruction.shell)
+  );
+}
+
 /** True when a SHELL array runs a POSIX-style shell that understands `&&`. */
 export function isPosixShell(shell: string[]): boolean {
   const program = (shell[0] ?? '')

@@ -137,6 +137,14 @@ export function mountTargets(run: InstructionInfo, cwd: string | null): (string 
   });
 }
 
+/**
+ * Whether a `--mount` of the RUN may cover one of `paths`: its target is
+ * one of them, above or inside one, or cannot be resolved.
+ */
+export function mayMountOver(run: InstructionInfo, cwd: string | null, paths: string[]): boolean {
+  return mountTargets(run, cwd).some((m) => m === null || paths.some((p) => pathsOverlap(p, m)));
+}
+
 /** The names BuildKit takes for a mount's target. */
 export const TARGET_KEYS = ['target', 'dst', 'destination'];
 

@@ -5,6 +5,7 @@ import {
   commandArgs,
   commandName,
   memoize,
+  shorten,
   unquote,
   walk,
   withShellTree,
@@ -43,6 +44,18 @@ export interface CommandFacts {
    */
   removal: { start: number; end: number; last: boolean; whole: boolean } | null;
 }
+
+/** A command's text, on one line and shortened, for a message. */
+export function commandText(script: string, command: { start: number; end: number }): string {
+  return shorten(script.slice(command.start, command.end));
+}
+
+/**
+ * A word of `rm` that dslim reads past: `-r`, `-f` and `-v` (alone or in a
+ * cluster), their long forms, and the `--` that ends the options. Any other
+ * word is a path, or an option dslim does not know.
+ */
+export const RM_KNOWN_OPTION = /^(-[rRfv]+|--recursive|--force|--verbose|--)$/;
 
 export interface ScriptPaths {
   commands: CommandFacts[];
@@ -538,6 +551,31 @@ export function mayReach(command: CommandFacts, target: string): string | null {
  */
 export function cannotSee(command: CommandFacts, target: string): boolean {
   return mayReach(command, target) === null;
+}
+
+/** A command that may reach a path, and how, as a phrase that follows "which". */
+export interface Reach {
+  command: CommandFacts;
+  how: string;
+}
+
+/**
+ * The first of `commands` that may reach one of `paths`, and how (see
+ * `mayReach`), passing over those `exempt` says cannot; null when none may.
+ */
+export function firstReach(
+  commands: CommandFacts[],
+  paths: string[],
+  exempt: (command: CommandFacts) => boolean = () => false,
+): Reach | null {
+  for (const command of commands) {
+    if (exempt(command)) continue;
+    for (const path of paths) {
+      const how = mayReach(command, path);
+      if (how) return { command, how };
+    }
+  }
+  return null;
 }
 
 /** `ln` without `-s`, `link`, `cp -l`: a hard link to a mounted file crosses devices. */

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } from './document';
+import { isShellRun, type DockerDocument, type InstructionInfo, type Stage } from './document';
 import { lineRef } from './line-ref';
 import {
   canonicalPath,
@@ -10,8 +10,7 @@ import {
   reachedDirectory,
   resolvePath,
 } from './paths';
-import { scanScript, type CommandFacts } from './script-paths';
-import { shorten } from './shell';
+import { commandText, scanScript, type CommandFacts } from './script-paths';
 import { stageLineage, workingDirectories } from './stage-paths';
 
 /**
@@ -62,7 +61,7 @@ export function linksMadeBefore(
       if (run.index === before && beforeOffset === undefined) continue;
       // A heredoc's lines are not in the body: look at the whole instruction.
       if (!LINK_WORD.test(doc.text.slice(run.span.start, run.span.end))) continue;
-      if (run.opaque || run.execForm || !isPosixShell(run.shell)) {
+      if (!isShellRun(run)) {
         const maker = `the \`RUN\` at line ${lineRef(run)}`;
         links.push({ link: null, target: null, relative: false, maker, readable: false });
         continue;
@@ -78,7 +77,7 @@ export function linksMadeBefore(
 
 /** The links one command makes: `ln -s`, `cp -s`, or a `mv` or `cp` of one already made. */
 function commandLinks(run: InstructionInfo, command: CommandFacts, made: MadeLink[]): MadeLink[] {
-  const text = `\`${shorten(run.body.text.slice(command.start, command.end))}\``;
+  const text = `\`${commandText(run.body.text, command)}\``;
   const words = readOptions(command.args, command.name === 'ln' ? '--symbolic' : '--symbolic-link');
   // `cp -r`, `-a`, `-d`, `-P` copy a link as a link: it then lies at the copy too.
   const carries = command.name === 'mv' || (command.name === 'cp' && !words.symbolic);
