@@ -384,9 +384,9 @@ function parseJsonArray(text: string): string[] | null {
   }
 }
 
+/** The file's first line break (`\r\n`, `\n` or a lone `\r`), which inserted lines follow. */
 function detectEol(text: string): string {
-  const first = text.indexOf('\n');
-  return first > 0 && text[first - 1] === '\r' ? '\r\n' : '\n';
+  return /\r\n|\n|\r/.exec(text)?.[0] ?? '\n';
 }
 
 /** Line starts after `\r\n`, `\n` or a lone `\r`, as the parser counts lines. */

@@ -201,6 +201,15 @@ describe('dslim fix --stdin', () => {
     expect(run.out).toBe(text);
   });
 
+  test.each([
+    ['CRLF', '\r\n'],
+    ['lone CR', '\r'],
+  ])("joins lines with the file's own %s line break", async (_, eol) => {
+    const input = ['FROM debian:12', 'RUN a', 'RUN b', ''].join(eol);
+    const run = await dslim(['fix', '--stdin', '--only', 'merge-runs'], { stdin: input });
+    expect(run.out).toBe(['FROM debian:12', 'RUN a && \\', '    b', ''].join(eol));
+  });
+
   test('gives text it cannot use back unchanged, with the reason', async () => {
     const run = await dslim(['fix', '--stdin', '--stdin-filepath', 'x/Dockerfile'], {
       stdin: 'hello world\n',
