@@ -45,9 +45,17 @@ export function stageLineage(doc: DockerDocument, stage: Stage): Stage[] {
  */
 export function officialImageTag(doc: DockerDocument, stage: Stage, name: string): string | null {
   const lineage = stageLineage(doc, stage);
-  const base = lineage[lineage.length - 1].image;
+  return officialTag(lineage[lineage.length - 1].image, name);
+}
+
+/**
+ * The tag of an image reference when it names the official Docker Hub
+ * image `name`: `1.8` for `composer:1.8` or `docker.io/library/composer:1.8`,
+ * `''` for none. Null for another image.
+ */
+export function officialTag(image: string, name: string): string | null {
   const match = /^(?:(?:index\.)?docker\.io\/)?(?:library\/)?([^:@]+)(?::([^@]*))?(?:@.*)?$/i.exec(
-    base,
+    image,
   );
   return match && match[1].toLowerCase() === name ? (match[2] ?? '') : null;
 }

@@ -3,7 +3,7 @@ import { constants, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from './cli-harness';
-import { file, tar, writeOciLayout } from './image/archives';
+import { file, tar, tarDirectory, writeOciLayout } from './image/archives';
 import type { Buildah } from '../src/image/buildah';
 
 /*
@@ -210,6 +210,229 @@ describe('every error line of verify and inspect names the file', () => {
       err: `dslim: ${root}: layer ${name} cannot be read (Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?)\n`,
     });
   });
+});
+
+/** A malformed image: where it is, and the problem dslim should name after `dslim: PATH: `. */
+interface Malformed {
+  target: string;
+  problem: string;
+}
+
+/** The OCI layout of `ociLayout` with one of its files rewritten (or removed, for null). */
+async function ociWith(
+  change: (files: {
+    index: string;
+    manifest: string;
+    config: string;
+  }) => Record<string, string | null>,
+): Promise<{ target: string; blob: Record<'manifest' | 'config', string> }> {
+  const { root, blobs } = await ociLayout();
+  const kinds = await blobKinds(blobs);
+  const files = { index: path.join(root, 'index.json'), ...kinds };
+  for (const [target, text] of Object.entries(change(files))) {
+    if (text === null) await fs.rm(target);
+    else await fs.writeFile(target, text);
+  }
+  const blob = (kind: 'manifest' | 'config') => `blobs/sha256/${path.basename(kinds[kind])}`;
+  return { target: root, blob: { manifest: blob('manifest'), config: blob('config') } };
+}
+
+/** A `docker save` archive holding `files`. */
+async function dockerArchive(files: Record<string, string>): Promise<string> {
+  const archive = path.join(dir, 'image.tar');
+  await fs.writeFile(archive, await tar(Object.entries(files).map(([n, t]) => file(n, t))));
+  return archive;
+}
+
+const MALFORMED: [string, () => Promise<Malformed>][] = [
+  [
+    'an index.json that is null',
+    async () => {
+      const { target } = await ociWith(({ index }) => ({ [index]: 'null' }));
+      return { target, problem: 'index.json is null, not an object' };
+    },
+  ],
+  [
+    'an index.json whose manifests is not a list',
+    async () => {
+      const { target } = await ociWith(({ index }) => ({ [index]: '{"manifests": {}}' }));
+      return { target, problem: 'index.json has `manifests` as an object, not a list' };
+    },
+  ],
+  [
+    'an index.json with no manifests',
+    async () => {
+      const { target } = await ociWith(({ index }) => ({ [index]: '{"schemaVersion": 2}' }));
+      return { target, problem: 'index.json has no `manifests`' };
+    },
+  ],
+  [
+    'an index.json that lists no image',
+    async () => {
+      const { target } = await ociWith(({ index }) => ({ [index]: '{"manifests": []}' }));
+      return { target, problem: 'index.json has `manifests` as an empty list: it lists no image' };
+    },
+  ],
+  [
+    'an index.json whose digest is a number',
+    async () => {
+      const { target } = await ociWith(({ index }) => ({
+        [index]: '{"manifests": [{"digest": 5}]}',
+      }));
+      return { target, problem: 'index.json has `manifests[0].digest` as a number, not a string' };
+    },
+  ],
+  [
+    'a manifest that index.json names but the layout lacks',
+    async () => {
+      const { target, blob } = await ociWith(({ manifest }) => ({ [manifest]: null }));
+      return { target, problem: `the manifest ${blob.manifest} named by index.json is missing` };
+    },
+  ],
+  [
+    'a manifest that is null',
+    async () => {
+      const { target, blob } = await ociWith(({ manifest }) => ({ [manifest]: 'null' }));
+      return {
+        target,
+        problem: `the manifest ${blob.manifest} named by index.json is null, not an object`,
+      };
+    },
+  ],
+  [
+    'a manifest whose layers are not a list',
+    async () => {
+      const { target, blob } = await ociWith(({ manifest, config }) => ({
+        [manifest]: JSON.stringify({
+          config: { digest: `sha256:${path.basename(config)}` },
+          layers: 'all of them',
+        }),
+      }));
+      return {
+        target,
+        problem: `the manifest ${blob.manifest} named by index.json has \`layers\` as a string, not a list`,
+      };
+    },
+  ],
+  [
+    'a config that the manifest names but the layout lacks',
+    async () => {
+      const { target, blob } = await ociWith(({ config }) => ({ [config]: null }));
+      return { target, problem: `the config ${blob.config} named by ${blob.manifest} is missing` };
+    },
+  ],
+  [
+    'a config whose history is of the wrong shape',
+    async () => {
+      const { target, blob } = await ociWith(({ config }) => ({
+        [config]: '{"history": [{"created_by": 1}]}',
+      }));
+      return {
+        target,
+        problem: `the config ${blob.config} named by ${blob.manifest} has \`history[0].created_by\` as a number, not a string`,
+      };
+    },
+  ],
+  [
+    'a config whose label is a number',
+    async () => {
+      const { target, blob } = await ociWith(({ config }) => ({
+        [config]: '{"config": {"Labels": {"version": 1}}}',
+      }));
+      return {
+        target,
+        problem: `the config ${blob.config} named by ${blob.manifest} has \`config.Labels.version\` as a number, not a string`,
+      };
+    },
+  ],
+  [
+    'an OCI archive whose manifest is null',
+    async () => {
+      const { target, blob } = await ociWith(({ manifest }) => ({ [manifest]: 'null' }));
+      const archive = await tarDirectory(target, path.join(dir, 'oci.tar'));
+      return {
+        target: archive,
+        problem: `the manifest ${blob.manifest} named by index.json is null, not an object`,
+      };
+    },
+  ],
+  [
+    'a docker save manifest.json that names no image',
+    async () => ({
+      target: await dockerArchive({ 'manifest.json': '[]' }),
+      problem: 'manifest.json is an empty list: it names no image',
+    }),
+  ],
+  [
+    'a docker save manifest.json that is null',
+    async () => ({
+      target: await dockerArchive({ 'manifest.json': 'null' }),
+      problem: 'manifest.json is null, not a list',
+    }),
+  ],
+  [
+    'a docker save manifest.json without layers',
+    async () => ({
+      target: await dockerArchive({ 'manifest.json': '[{"Config": "c.json"}]' }),
+      problem: 'manifest.json has no `[0].Layers`',
+    }),
+  ],
+  [
+    'an OCI archive with an empty manifest.json: its index.json is read',
+    async () => {
+      const { target, blob } = await ociWith(({ manifest }) => ({ [manifest]: 'null' }));
+      await fs.writeFile(path.join(target, 'manifest.json'), '[]');
+      const archive = await tarDirectory(target, path.join(dir, 'oci.tar'));
+      return {
+        target: archive,
+        problem: `the manifest ${blob.manifest} named by index.json is null, not an object`,
+      };
+    },
+  ],
+  [
+    'a docker save config that manifest.json names but the archive lacks',
+    async () => ({
+      target: await dockerArchive({ 'manifest.json': '[{"Config": "c.json", "Layers": []}]' }),
+      problem: 'the config c.json named by manifest.json is missing',
+    }),
+  ],
+  [
+    'a docker save config that is a list',
+    async () => ({
+      target: await dockerArchive({
+        'manifest.json': '[{"Config": "c.json", "Layers": []}]',
+        'c.json': '[]',
+      }),
+      problem: 'the config c.json named by manifest.json is an empty list, not an object',
+    }),
+  ],
+];
+
+describe('inspect on a malformed image says what is wrong in one line', () => {
+  test.each(MALFORMED)(
+    '%s',
+    async (_name, build) => {
+      const { target, problem } = await build();
+      expect(await runCli(['inspect', target])).toEqual({
+        code: 2,
+        out: '',
+        err: `dslim: ${target}: ${problem}\n`,
+      });
+    },
+    TIMEOUT,
+  );
+});
+
+test('inspect reads the nulls Docker writes in a config', async () => {
+  const { target } = await ociWith(({ config }) => ({
+    [config]: JSON.stringify({
+      config: { Env: null, Entrypoint: null, Cmd: null, Labels: null, Volumes: null },
+      history: null,
+    }),
+  }));
+  const run = await runCli(['inspect', target, '--format', 'json']);
+  expect([run.code, run.err]).toEqual([0, '']);
+  expect(JSON.parse(run.out).layers).toHaveLength(1);
 });
 
 describe('fix --stdin with a JSON or SARIF report', () => {

@@ -20,12 +20,18 @@ import {
   READ_ONLY_LIMITATION,
 } from '../src/package-runs';
 import { COMPOSER_OFFLINE, offlineLimitation } from '../src/offline-readers';
-import type { DockerDocument, Stage } from '../src/document';
-import { officialImageTag, stageLineage } from '../src/stage-paths';
+import type { DockerDocument, InstructionInfo, Stage } from '../src/document';
+import { officialImageTag, officialTag, stageLineage } from '../src/stage-paths';
+import { copyOperands } from '../src/copy-args';
+import { lineRef } from '../src/line-ref';
+import { flagValue, isWithin, mountFlags, mountOption, resolvePath } from '../src/paths';
+import { programOf } from '../src/wrappers';
 import type { Transform } from '../src/types';
 
 const FLAG = '--no-cache';
 const INSTALLS = new Set(['install', 'require', 'update', 'create-project']);
+/** The names Composer's program goes by. */
+const COMPOSER_NAMES = new Set(['composer', 'composer.phar']);
 const CACHE_DIRS = ['/root/.composer/cache', '/root/.cache/composer', '/tmp/cache'];
 /** Where the official `composer` image, which sets `COMPOSER_HOME=/tmp`, keeps the cache. */
 const IMAGE_CACHE = '/tmp/cache';
@@ -56,7 +62,7 @@ const composerNoCache: Transform = {
   },
   options: { caches: CACHES_OPTION },
   limitations: [
-    '`--no-cache` came with Composer 1.9: under a base image `composer:1.8` or older the RUN is left alone, with a note (a cache mount needs no flag), and a Composer installed another way is taken to be 1.9 or newer.',
+    '`--no-cache` came with Composer 1.9, and its version is read from the `composer` image the program comes from: the one the stage is built from (`FROM composer:1.8`), or one that a `COPY --from` or a bind `RUN --mount=...,from=` of `composer`, `composer.phar` or a directory above `/usr/bin/composer` takes it from, directly (`COPY --from=composer:1.8 /usr/bin/composer /usr/bin/composer`) or through a stage built from it or copying it in turn, in the stage or a stage it builds on. When one of them is 1.8 or older the RUN is left alone, with a note (a cache mount needs no flag). A tag that names no version (`composer`, `composer:latest`, `composer:2`), a `--from` holding a variable, and a Composer installed any other way are taken to be 1.9 or newer.',
     'An ENV `COMPOSER_CACHE_DIR` in the stage is taken to mean the cache is handled, and the RUN is left alone; so is a `COMPOSER_CACHE_DIR` the RUN sets on the command or earlier in its own shell (`export COMPOSER_CACHE_DIR=...`), but not one set inside a subshell or a pipeline.',
     'Composer run by PHP (`php composer.phar install`, `php -d memory_limit=-1 /usr/local/bin/composer install`) is read as `composer`, and changed like it; one run with a PHP option dslim does not know, or by another name than `composer` or `composer.phar`, is not recognised.',
     readByLaterStageLimitation(CACHE_DIRS),
@@ -108,9 +114,8 @@ const composerNoCache: Transform = {
           report.change(run.span.start, 'cacheMounted', { command }, mount.edits);
           continue;
         }
-        const old = composerBeforeFlag(doc, stage);
-        if (old) {
-          const reason = `the base image \`${old}\` runs a Composer older than 1.9, which brought \`--no-cache\``;
+        const reason = composerBeforeFlag(doc, stage, run);
+        if (reason) {
           report.note(run.span.start, 'refused', { command, reason });
           continue;
         }
@@ -125,20 +130,118 @@ const composerNoCache: Transform = {
 export default composerNoCache;
 
 function needsFlag(command: ShellCommand): boolean {
-  if (programName(command) !== 'composer' && programName(command) !== 'composer.phar') return false;
+  if (!COMPOSER_NAMES.has(programName(command))) return false;
   if (!INSTALLS.has(firstOperand(command.args)?.text ?? '')) return false;
   return !hasFlag(command.args, FLAG) && !setsVariable(command, 'COMPOSER_CACHE_DIR');
 }
 
+/** A `composer` image the Composer a RUN runs may come from, and the instruction that brings it in. */
+interface ComposerOrigin {
+  image: string;
+  /** Null when the stage is built from the image; else the `COPY --from` or `RUN --mount` that takes it. */
+  read: (ComposerRead & { instruction: InstructionInfo }) | null;
+}
+
 /**
- * The stage's base image when it is a `composer` image whose tag names a
- * Composer older than 1.9, the first with `--no-cache` (`composer:1.8`,
- * `composer:1.8.6`); null otherwise. `composer:1` is the last 1.x, 1.10.
+ * Why the Composer a RUN runs is older than 1.9, the first with
+ * `--no-cache` (`composer:1.8`, `composer:1.8.6`), or null when no origin
+ * says so. `composer:1` is the last 1.x, 1.10; a tag that names no version
+ * (`composer`, `composer:latest`, `composer:2`) and a Composer from
+ * anywhere else are taken to be 1.9 or newer.
  */
-function composerBeforeFlag(doc: DockerDocument, stage: Stage): string | null {
-  const tag = officialImageTag(doc, stage, 'composer');
-  const minor = tag === null ? null : /^1\.(\d+)/.exec(tag);
-  if (!minor || Number(minor[1]) >= 9) return null;
-  const lineage = stageLineage(doc, stage);
-  return lineage[lineage.length - 1].image;
+function composerBeforeFlag(
+  doc: DockerDocument,
+  stage: Stage,
+  run: InstructionInfo,
+): string | null {
+  for (const { image, read } of composerOrigins(doc, stage, run.index, new Set())) {
+    const minor = /^1\.(\d+)/.exec(officialTag(image, 'composer') ?? '');
+    if (!minor || Number(minor[1]) >= 9) continue;
+    const older = 'older than 1.9, which brought `--no-cache`';
+    if (read === null) return `the base image \`${image}\` runs a Composer ${older}`;
+    const what = read.from === image ? 'a Composer' : `the Composer of \`${image}\`,`;
+    return `the \`${read.how}\` on line ${lineRef(read.instruction)} ${read.verb} ${what} ${older}`;
+  }
+  return null;
+}
+
+/**
+ * The `composer` images the Composer of a stage may come from, up to the
+ * instruction at `last`: the one the stage is built from, and those that a
+ * `COPY --from` or a bind `RUN --mount` of a Composer file (see
+ * `holdsComposer`) takes from, in the stage or a stage it builds on (a
+ * mount only on the instruction at `last`), followed through the stages
+ * they name. A source holding a variable, or
+ * another image, tells nothing.
+ */
+function composerOrigins(
+  doc: DockerDocument,
+  stage: Stage,
+  last: number,
+  seen: Set<Stage>,
+): ComposerOrigin[] {
+  if (seen.has(stage)) return [];
+  seen.add(stage);
+  const lineage = stageLineage(doc, stage).reverse();
+  const base = lineage[0].image;
+  const origins: ComposerOrigin[] =
+    officialTag(base, 'composer') === null ? [] : [{ image: base, read: null }];
+  for (const instruction of lineage.flatMap((s) => s.instructions)) {
+    if (instruction.index > last) continue;
+    for (const read of composerReads(doc, instruction, instruction.index === last)) {
+      if (read.from.includes('$')) continue;
+      const source = doc.findStage(read.from, instruction.index);
+      const images = source
+        ? composerOrigins(doc, source, Infinity, seen).map((o) => o.image)
+        : officialTag(read.from, 'composer') === null
+          ? []
+          : [read.from];
+      origins.push(...images.map((image) => ({ image, read: { instruction, ...read } })));
+    }
+  }
+  return origins;
+}
+
+/** A `COPY --from` or `RUN --mount` that takes a Composer file: where from, and how a note names it. */
+interface ComposerRead {
+  from: string;
+  how: string;
+  verb: 'copies' | 'mounts';
+}
+
+/**
+ * The `COPY --from` and bind `RUN --mount=...,from=` of an instruction that
+ * take a Composer file. A mount counts only for the RUN that has it
+ * (`mounts`): it is gone once that RUN ends.
+ */
+function composerReads(
+  doc: DockerDocument,
+  instruction: InstructionInfo,
+  mounts: boolean,
+): ComposerRead[] {
+  if (instruction.keyword === 'COPY') {
+    const from = flagValue(instruction, 'from');
+    const sources = copyOperands(doc, instruction)?.sources ?? [];
+    if (from === null || !sources.some((s) => holdsComposer(s.value))) return [];
+    return [{ from, how: `COPY --from=${from}`, verb: 'copies' }];
+  }
+  if (instruction.keyword !== 'RUN' || !mounts) return [];
+  return mountFlags(instruction).flatMap((flag) => {
+    const from = mountOption(flag, 'from');
+    const type = mountOption(flag, 'type') ?? 'bind';
+    if (from === null || type !== 'bind') return [];
+    if (!holdsComposer(mountOption(flag, 'source', 'src') ?? '/')) return [];
+    return [{ from, how: `RUN --mount=from=${from}`, verb: 'mounts' as const }];
+  });
+}
+
+/**
+ * True for a path, in the image or stage a COPY or mount takes from, that
+ * is a Composer program (`composer`, `composer.phar`) or a directory
+ * holding the `composer` image's `/usr/bin/composer`.
+ */
+function holdsComposer(path: string): boolean {
+  const resolved = resolvePath(path, '/');
+  if (resolved === null) return false;
+  return COMPOSER_NAMES.has(programOf(resolved)) || isWithin('/usr/bin/composer', resolved);
 }

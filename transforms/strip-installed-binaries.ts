@@ -1,5 +1,5 @@
 import type { DockerDocument, InstructionInfo, Stage } from '../src/document';
-import { buildSetups, setupList, type BuildSystem } from '../src/build-system';
+import { buildSetups, setupList, type BuildSetup, type BuildSystem } from '../src/build-system';
 import { readChain, readInstall, workingDirs, type ChainCommand } from '../src/install-script';
 import { resolvePath } from '../src/paths';
 import { workingDirectories } from '../src/stage-paths';
@@ -7,26 +7,27 @@ import type { Edit, Reporter, Transform } from '../src/types';
 
 /** The strip target each build system gives each tool; none where it writes no such files. */
 const STRIP_TARGETS: Record<'make' | 'ninja', Record<BuildSystem, string | null>> = {
-  make: { Autotools: 'install-strip', CMake: 'install/strip' },
-  ninja: { Autotools: null, CMake: 'install/strip' },
+  make: { Automake: 'install-strip', CMake: 'install/strip' },
+  ninja: { Automake: null, CMake: 'install/strip' },
 };
 
 const stripInstalledBinaries: Transform = {
   id: 'strip-installed-binaries',
   title: 'Install stripped binaries in builder stages',
   rationale:
-    'Symbol tables and debug sections are not needed to run a program. The strip target of a build tree (`make install-strip` for Autotools, `make install/strip` or `ninja install/strip` for CMake) installs the same programs without them, so the files the final stage copies are smaller.',
+    'Symbol tables and debug sections are not needed to run a program. The strip target of a build tree (`make install-strip` for Automake, `make install/strip` or `ninja install/strip` for CMake) installs the same programs without them, so the files the final stage copies are smaller.',
   safety: 'content',
   messages: {
     stripped:
       'Uses `{install}` in stage `{stage}`, the strip target of the {system} build tree `{dir}` that {setup} set up: the binaries it installs lose their symbol tables and debug sections, which the image carried without running them.',
     unknown:
-      'Leaves `{install}` in stage `{stage}` unstripped: {reason}. The strip target is `install-strip` in a tree Autotools made and `install/strip` in one CMake made, and a target the tree lacks fails the build.',
+      'Leaves `{install}` in stage `{stage}` unstripped: {reason}. The strip target is `install-strip` in a tree Automake made and `install/strip` in one CMake made, and a target the tree lacks fails the build.',
   },
   options: {},
   limitations: [
     'Only rewrites stages whose `/opt/NAME/` the final stage copies to `/`, the shape `extract-install-stage` makes.',
-    'The target is chosen from the command seen setting up the very directory the install runs in, in the install stage or a stage it builds on: `configure` (also `sh configure`), `autogen.sh`, `autoreconf` or `automake` mean Autotools and `install-strip`; `cmake` configuring it (`-B dir`, or run in it: `cd build && cmake ..`), `cmake --build dir` or `cmake --install dir` mean CMake and `install/strip`, for make and ninja alike. A tree set up by neither, by both, or out of sight (in the build context, or in a stage the install stage copies it from), an install in a subdirectory of the tree that was set up, and a setup whose directory holds a variable are left unstripped with a note; so is `ninja install` in a Meson tree, which has no strip target.',
+    'The target is chosen from the command seen setting up the very directory the install runs in, in the install stage or a stage it builds on: `autogen.sh`, `autoreconf` or `automake` mean Automake and `install-strip`, and so does `configure` (also `sh configure`, `../configure`) when one of them or `bootstrap` ran before it in the directory that holds the script; `cmake` configuring it (`-B dir`, or run in it: `cd build && cmake ..`), `cmake --build dir` or `cmake --install dir` mean CMake and `install/strip`, for make and ninja alike. A tree set up by neither, by both, or out of sight (in the build context, or in a stage the install stage copies it from), an install in a subdirectory of the tree that was set up, and a setup whose directory holds a variable are left unstripped with a note; so is `ninja install` in a Meson tree, which has no strip target.',
+    "A `configure` with no Automake step seen before it is left unstripped with a note, even when it is the classic GNU one shipped ready-made in a release tarball: its text is out of sight, and one written by hand or by Autoconf alone (zlib's) makes Makefiles that may have no `install-strip` target.",
     '`cmake --install` is left alone: its `--strip` option is not used.',
     'Stripped binaries give less useful backtraces and cannot be debugged in place.',
   ],
@@ -139,9 +140,18 @@ function stripTarget(
   }
   const first = systems.map((system) => setups.find((s) => s.system === system)!);
   if (systems.length > 1) return `both ${setupList(first)} set up \`${dir}\``;
+  if (systems[0] === null) return unconfirmedConfigure(setups, dir);
   const target = STRIP_TARGETS[tool][systems[0]];
   if (target === null) {
     return `${setupList(first)} set up \`${dir}\` with ${systems[0]}, which writes no files for ${tool}`;
   }
   return { target, system: systems[0], setup: setupList(first) };
+}
+
+/**
+ * Why a `configure` nothing shows Automake made is left alone: only
+ * Automake's Makefiles are sure to have `install-strip`.
+ */
+function unconfirmedConfigure(setups: BuildSetup[], dir: string): string {
+  return `${setupList(setups)} set up \`${dir}\`, but no \`autoreconf\`, \`automake\`, \`autogen.sh\` or \`bootstrap\` ran before it where the script is, so nothing shows that Automake made the Makefiles it writes: a \`configure\` written by hand or by Autoconf alone (zlib's) writes Makefiles that may have no \`install-strip\` target`;
 }

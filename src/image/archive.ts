@@ -65,7 +65,7 @@ async function archiveStore(file: string): Promise<ImageStore> {
     const chunks: Uint8Array[] = [];
     for await (const chunk of bytes) chunks.push(chunk);
     const content = Buffer.concat(chunks);
-    if (JSON_START.has(content[0]) || name === 'oci-layout') metadata.set(name, content);
+    if (mayBeMetadata(name, content)) metadata.set(name, content);
   });
   return {
     async json(name) {
@@ -110,6 +110,23 @@ async function openStream(file: string): Promise<Readable> {
   const handle = await openRegularFile(file);
   if ('problem' in handle) throw new InputError(`${file}: ${handle.problem}`);
   return handle.createReadStream();
+}
+
+/**
+ * Whether an archive member may be one of the image's JSON files, to keep:
+ * one named like them (`manifest.json`, `index.json`, a `docker save`
+ * config `HEX.json`, `oci-layout`), one that starts like an object or a
+ * list, or any other JSON text (an OCI blob that is `null`), so that a
+ * malformed one is reported as such rather than as missing.
+ */
+function mayBeMetadata(name: string, content: Buffer): boolean {
+  if (name.endsWith('.json') || name === 'oci-layout' || JSON_START.has(content[0])) return true;
+  try {
+    JSON.parse(content.toString('utf8'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function normalizeName(name: string): string {

@@ -1,3 +1,5 @@
+import type { Shape } from './shape';
+
 /** The parts of an image config that decide how a container runs. */
 export interface RunConfig {
   user: string;
@@ -19,7 +21,8 @@ export interface HistoryStep {
   empty: boolean;
 }
 
-interface RawConfig {
+/** An image config JSON as dslim reads it (Docker and OCI share the fields). */
+export interface RawConfig {
   config?: {
     User?: string;
     Env?: string[] | null;
@@ -31,12 +34,37 @@ interface RawConfig {
     Labels?: Record<string, string> | null;
     StopSignal?: string;
   };
-  history?: { created_by?: string; empty_layer?: boolean }[];
+  history?: { created_by?: string; empty_layer?: boolean }[] | null;
 }
 
+const STRINGS: Shape = { orNull: { list: 'string' } };
+const SET: Shape = { orNull: { record: 'any' } };
+
+/** The shape of `RawConfig`, checked as the config is read (see `checkShape`). */
+export const CONFIG_SHAPE: Shape = {
+  fields: {
+    config: {
+      orNull: {
+        fields: {
+          User: 'string',
+          Env: STRINGS,
+          Entrypoint: STRINGS,
+          Cmd: STRINGS,
+          WorkingDir: 'string',
+          ExposedPorts: SET,
+          Volumes: SET,
+          Labels: { orNull: { record: 'string' } },
+          StopSignal: 'string',
+        },
+      },
+    },
+    history: { orNull: { list: { fields: { created_by: 'string', empty_layer: 'boolean' } } } },
+  },
+};
+
 /** Reads the run settings from an image config JSON (Docker and OCI share the fields). */
-export function runConfig(raw: unknown): RunConfig {
-  const c = (raw as RawConfig | undefined)?.config ?? {};
+export function runConfig(raw: RawConfig): RunConfig {
+  const c = raw.config ?? {};
   return {
     user: c.User ?? '',
     env: c.Env ?? [],
@@ -51,8 +79,8 @@ export function runConfig(raw: unknown): RunConfig {
 }
 
 /** The build steps of an image config's history, oldest first. */
-export function historySteps(raw: unknown): HistoryStep[] {
-  const history = (raw as RawConfig | undefined)?.history ?? [];
+export function historySteps(raw: RawConfig): HistoryStep[] {
+  const history = raw.history ?? [];
   return history.map((h) => ({
     instruction: instructionText(h.created_by ?? ''),
     empty: h.empty_layer === true,

@@ -1,9 +1,17 @@
 import { InputError } from '../engine';
 import { openStore } from './archive';
-import { historySteps, runConfig, type HistoryStep, type RunConfig } from './config';
+import {
+  CONFIG_SHAPE,
+  historySteps,
+  runConfig,
+  type HistoryStep,
+  type RawConfig,
+  type RunConfig,
+} from './config';
 import { applyLayers, type FinalFile, type WastedFile } from './filesystem';
 import { readLayer, type LayerContents } from './layer';
 import { locateImage } from './manifest';
+import { readShaped } from './shape';
 
 /** One layer: its size and the step that made it. */
 export interface LayerSummary {
@@ -34,8 +42,13 @@ export interface Image {
 export async function readImage(location: string): Promise<Image> {
   const store = await openStore(location);
   const parts = await locateImage(store, location);
-  const rawConfig = await store.json(parts.config);
-  if (rawConfig === undefined) throw new InputError(`${location}: the image config is missing`);
+  const rawConfig = await readShaped<RawConfig>(
+    store,
+    parts.config,
+    CONFIG_SHAPE,
+    location,
+    parts.configLabel,
+  );
 
   const contents = new Map<string, LayerContents>();
   await store.eachBlob(new Set(parts.layers), async (name, bytes) => {

@@ -368,3 +368,134 @@ transformTable('composer-no-cache', {
     },
   ],
 });
+
+/** The version of Composer follows where the program came from: the base image, a COPY or a mount. */
+transformTable('composer-no-cache', {
+  unchanged: [
+    {
+      name: 'Composer copied from `composer:1.8` into a php image',
+      input: lines(
+        'FROM php:7.4-cli',
+        'COPY --from=composer:1.8 /usr/bin/composer /usr/bin/composer',
+        'RUN composer install',
+      ),
+      reason: 'the Composer that runs is 1.8, which stops on the unknown `--no-cache`',
+      note: 'Leaves `composer install` as it is: the `COPY --from=composer:1.8` on line 2 copies a Composer older than 1.9, which brought `--no-cache`.',
+    },
+    {
+      name: 'Composer copied from a stage built from `composer:1.8.6`',
+      input: lines(
+        'FROM composer:1.8.6 AS composer',
+        'FROM php:7.4-cli',
+        'COPY --from=composer /usr/bin/composer /usr/local/bin/composer',
+        'RUN composer install',
+      ),
+      reason: 'the stage named `composer` is the 1.8.6 image, not the latest one',
+      note: 'Leaves `composer install` as it is: the `COPY --from=composer` on line 3 copies the Composer of `composer:1.8.6`, older than 1.9, which brought `--no-cache`.',
+    },
+    {
+      name: 'Composer copied through two stages, by stage index, into a stage the RUN builds on',
+      input: lines(
+        'FROM docker.io/library/composer:1.5',
+        'FROM php:7.4-cli AS tools',
+        'COPY --from=0 /usr/bin/composer /opt/bin/composer.phar',
+        'FROM php:7.4-cli AS base',
+        'COPY --from=tools /opt/bin/composer.phar /usr/local/bin/',
+        'FROM base',
+        'RUN php /usr/local/bin/composer.phar install',
+      ),
+      reason: 'the Composer the RUN runs came from `composer:1.5` through `tools` and `base`',
+      note: 'the `COPY --from=tools` on line 5 copies the Composer of `docker.io/library/composer:1.5`, older than 1.9',
+    },
+    {
+      name: 'Composer mounted from `composer:1.8` for the RUN',
+      input: lines(
+        'FROM php:7.4-cli',
+        'RUN --mount=type=bind,from=composer:1.8,source=/usr/bin/composer,target=/usr/bin/composer composer install',
+      ),
+      reason: 'the mounted Composer is 1.8',
+      note: 'the `RUN --mount=from=composer:1.8` on line 2 mounts a Composer older than 1.9',
+    },
+    {
+      name: 'the whole /usr/bin of `composer:1.8` copied',
+      input: lines(
+        'FROM php:7.4-cli',
+        'COPY --from=composer:1.8 /usr/bin/ /usr/local/bin/',
+        'RUN composer install',
+      ),
+      reason: "the directory holds the image's /usr/bin/composer",
+      note: 'the `COPY --from=composer:1.8` on line 2 copies a Composer older than 1.9',
+    },
+  ],
+  changed: [
+    ...['composer', 'composer:latest', 'composer:2', 'composer:1.10', 'composer:${COMPOSER}'].map(
+      (image) => ({
+        name: `Composer copied from \`${image}\`, which names no version before 1.9`,
+        input: lines(
+          'FROM php:8.3-cli',
+          `COPY --from=${image} /usr/bin/composer /usr/bin/composer`,
+          'RUN composer install',
+        ),
+        output: lines(
+          'FROM php:8.3-cli',
+          `COPY --from=${image} /usr/bin/composer /usr/bin/composer`,
+          'RUN composer install --no-cache',
+        ),
+      }),
+    ),
+    {
+      name: 'something else copied from `composer:1.8`',
+      input: lines(
+        'FROM php:8.3-cli',
+        'COPY --from=composer:1.8 /docker-entrypoint.sh /entrypoint.sh',
+        'RUN composer install',
+      ),
+      output: lines(
+        'FROM php:8.3-cli',
+        'COPY --from=composer:1.8 /docker-entrypoint.sh /entrypoint.sh',
+        'RUN composer install --no-cache',
+      ),
+    },
+    {
+      name: 'vendor/ copied from a stage built from `composer:1.8`',
+      input: lines(
+        'FROM composer:1.8 AS vendor',
+        'FROM php:8.3-cli',
+        'COPY --from=vendor /app/vendor /app/vendor',
+        'RUN composer install',
+      ),
+      output: lines(
+        'FROM composer:1.8 AS vendor',
+        'FROM php:8.3-cli',
+        'COPY --from=vendor /app/vendor /app/vendor',
+        'RUN composer install --no-cache',
+      ),
+    },
+    {
+      name: 'Composer copied only after the RUN',
+      input: lines(
+        'FROM php:8.3-cli',
+        'RUN composer install',
+        'COPY --from=composer:1.8 /usr/bin/composer /usr/bin/composer',
+      ),
+      output: lines(
+        'FROM php:8.3-cli',
+        'RUN composer install --no-cache',
+        'COPY --from=composer:1.8 /usr/bin/composer /usr/bin/composer',
+      ),
+    },
+    {
+      name: 'a mount of `composer:1.8` on an earlier RUN',
+      input: lines(
+        'FROM php:8.3-cli',
+        'RUN --mount=from=composer:1.8,source=/usr/bin/composer,target=/c composer --version',
+        'RUN composer install',
+      ),
+      output: lines(
+        'FROM php:8.3-cli',
+        'RUN --mount=from=composer:1.8,source=/usr/bin/composer,target=/c composer --version',
+        'RUN composer install --no-cache',
+      ),
+    },
+  ],
+});

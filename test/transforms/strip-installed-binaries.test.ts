@@ -61,7 +61,7 @@ transformTable('strip-installed-binaries', {
       ),
       reason:
         'an Autotools tree has `install-strip` and a CMake one `install/strip`; the wrong one fails the build',
-      note: 'Leaves `make install DESTDIR=/opt/tool-install` in stage `tool-install` unstripped: no `RUN` of stage `tool-install` or of a stage it builds on runs `configure`, `autoreconf` or `cmake` on `/tmp/tool`, so dslim cannot tell which build system made it. The strip target is `install-strip` in a tree Autotools made and `install/strip` in one CMake made, and a target the tree lacks fails the build.',
+      note: 'Leaves `make install DESTDIR=/opt/tool-install` in stage `tool-install` unstripped: no `RUN` of stage `tool-install` or of a stage it builds on runs `configure`, `autoreconf` or `cmake` on `/tmp/tool`, so dslim cannot tell which build system made it. The strip target is `install-strip` in a tree Automake made and `install/strip` in one CMake made, and a target the tree lacks fails the build.',
     },
     {
       name: 'a tree configured in another directory',
@@ -102,50 +102,144 @@ transformTable('strip-installed-binaries', {
     },
     {
       name: 'a tree both configure and cmake set up',
-      input: installStage('./configure && cmake .', 'make install DESTDIR=/opt/tool-install'),
+      input: installStage(
+        './autogen.sh && ./configure && cmake .',
+        'make install DESTDIR=/opt/tool-install',
+      ),
       reason: 'which Makefile the install reads depends on which ran last and what it wrote',
-      note: 'unstripped: both `./configure` (line 3) and `cmake .` (line 3) set up `/src/tool`.',
+      note: 'unstripped: both `./autogen.sh` (line 3) and `cmake .` (line 3) set up `/src/tool`.',
     },
     {
-      name: 'ninja in a tree Autotools set up',
-      input: installStage('./configure', 'ninja install'),
-      reason: 'Autotools writes Makefiles, so the tree has no ninja strip target',
-      note: 'unstripped: `./configure` (line 3) set up `/src/tool` with Autotools, which writes no files for ninja.',
+      name: 'ninja in a tree Automake set up',
+      input: installStage('autoreconf -fi && ./configure', 'ninja install'),
+      reason: 'Automake writes Makefiles, so the tree has no ninja strip target',
+      note: 'unstripped: `autoreconf -fi` (line 3) set up `/src/tool` with Automake, which writes no files for ninja.',
+    },
+    {
+      name: 'a configure with no Automake step, as zlib ships',
+      input: installStage(
+        './configure --prefix=/usr && make',
+        'make install DESTDIR=/opt/tool-install',
+      ),
+      reason:
+        "zlib's configure is written by hand and its Makefile has no install-strip target: the build would fail",
+      note: "Leaves `make install DESTDIR=/opt/tool-install` in stage `tool-install` unstripped: `./configure --prefix=/usr` (line 3) set up `/src/tool`, but no `autoreconf`, `automake`, `autogen.sh` or `bootstrap` ran before it where the script is, so nothing shows that Automake made the Makefiles it writes: a `configure` written by hand or by Autoconf alone (zlib's) writes Makefiles that may have no `install-strip` target. The strip target is `install-strip` in a tree Automake made and `install/strip` in one CMake made, and a target the tree lacks fails the build.",
+    },
+    {
+      name: 'autoconf alone before configure',
+      input: installStage('autoconf && ./configure', 'make install DESTDIR=/opt/tool-install'),
+      reason: 'autoconf makes the configure script but not the Makefile.in it fills in',
+      note: 'unstripped: `./configure` (line 3) set up `/src/tool`, but no `autoreconf`',
+    },
+    {
+      name: 'sh configure with no Automake step',
+      input: installStage('sh configure', 'gmake install DESTDIR=/opt/tool-install'),
+      reason: 'running the script through sh tells nothing more about who wrote it',
+      note: 'unstripped: `sh configure` (line 3) set up `/src/tool`, but no `autoreconf`',
+    },
+    {
+      name: 'an Automake step in another directory',
+      input: installStage(
+        'autoreconf -i /src/lib && ./configure',
+        'make install DESTDIR=/opt/tool-install',
+      ),
+      reason:
+        "Automake ran on /src/lib's sources, not on the tree whose configure set up /src/tool",
+      note: 'unstripped: `./configure` (line 3) set up `/src/tool`, but no `autoreconf`',
+    },
+    {
+      name: 'an Automake step only after configure',
+      input: installStage(
+        './configure',
+        'autoreconf -i /src/other && make install DESTDIR=/opt/tool-install',
+      ),
+      reason: 'the Makefile the install reads was written before any Automake step',
+      note: 'unstripped: `./configure` (line 3) set up `/src/tool`, but no `autoreconf`',
+    },
+    {
+      name: 'an out-of-tree configure whose sources saw no Automake step',
+      input: installStage(
+        'autoreconf -i /src/tool/build && cd build && ../configure',
+        'make install DESTDIR=/opt/tool-install',
+        '/src/tool/build',
+      ),
+      reason:
+        'the Automake step ran in the build directory, not where ../configure and its Makefile.in are',
+      note: 'unstripped: both `autoreconf -i /src/tool/build` (line 3) and `../configure` (line 3) set up `/src/tool/build`.',
+    },
+    {
+      name: "a bootstrap script with no configure, as CMake's own sources have",
+      input: installStage('./bootstrap && make', 'make install DESTDIR=/opt/tool-install'),
+      reason: "CMake's ./bootstrap writes a CMake tree, whose strip target is install/strip",
+      note: `runs \`configure\`, \`autoreconf\` or \`cmake\` on \`/src/tool\`, ${UNKNOWN}`,
     },
   ],
   changed: [
     {
-      name: 'an Autotools tree configured in place',
+      name: 'an Automake tree that autogen.sh made and configure set up',
       input: installStage(
-        './configure --prefix=/usr && make',
+        './autogen.sh && ./configure --prefix=/usr && make',
         'make install PREFIX=/usr DESTDIR=/opt/tool-install',
       ),
       output: installStage(
-        './configure --prefix=/usr && make',
+        './autogen.sh && ./configure --prefix=/usr && make',
         'make install-strip PREFIX=/usr DESTDIR=/opt/tool-install',
       ),
       message:
-        'Uses `make install-strip` in stage `tool-install`, the strip target of the Autotools build tree `/src/tool` that `./configure --prefix=/usr` (line 3) set up: the binaries it installs lose their symbol tables and debug sections, which the image carried without running them.',
+        'Uses `make install-strip` in stage `tool-install`, the strip target of the Automake build tree `/src/tool` that `./autogen.sh` (line 3) set up: the binaries it installs lose their symbol tables and debug sections, which the image carried without running them.',
     },
     {
-      name: 'an Autotools tree configured out of the source tree',
+      name: 'an Automake tree configured out of the source tree',
       input: installStage(
-        'mkdir build && cd build && ../configure && make',
+        'autoreconf -fi && mkdir build && cd build && ../configure && make',
         'make install DESTDIR=/opt/tool-install',
         '/src/tool/build',
       ),
       output: installStage(
-        'mkdir build && cd build && ../configure && make',
+        'autoreconf -fi && mkdir build && cd build && ../configure && make',
         'make install-strip DESTDIR=/opt/tool-install',
         '/src/tool/build',
       ),
-      message: 'the Autotools build tree `/src/tool/build` that `../configure` (line 3) set up',
+      message: 'the Automake build tree `/src/tool/build` that `../configure` (line 3) set up',
     },
     {
-      name: 'sh running configure, and gmake',
-      input: installStage('sh ./configure', 'gmake install DESTDIR=/opt/tool-install'),
-      output: installStage('sh ./configure', 'gmake install-strip DESTDIR=/opt/tool-install'),
-      message: 'Uses `gmake install-strip`',
+      name: 'a gnulib bootstrap, sh running configure, and gmake',
+      input: installStage(
+        './bootstrap && sh ./configure',
+        'gmake install DESTDIR=/opt/tool-install',
+      ),
+      output: installStage(
+        './bootstrap && sh ./configure',
+        'gmake install-strip DESTDIR=/opt/tool-install',
+      ),
+      message:
+        'Uses `gmake install-strip` in stage `tool-install`, the strip target of the Automake build tree `/src/tool` that `sh ./configure` (line 3) set up',
+    },
+    {
+      name: 'automake in one RUN, configure by its full path in a later one',
+      input: lines(
+        'FROM gcc:14 AS build',
+        'WORKDIR /src/tool',
+        'RUN aclocal && automake --add-missing && autoconf',
+        'RUN mkdir /build && cd /build && /src/tool/configure',
+        'FROM build AS tool-install',
+        'WORKDIR /build',
+        'RUN make install DESTDIR=/opt/tool-install',
+        'FROM debian:bookworm-slim',
+        'COPY --from=tool-install /opt/tool-install/ /',
+      ),
+      output: lines(
+        'FROM gcc:14 AS build',
+        'WORKDIR /src/tool',
+        'RUN aclocal && automake --add-missing && autoconf',
+        'RUN mkdir /build && cd /build && /src/tool/configure',
+        'FROM build AS tool-install',
+        'WORKDIR /build',
+        'RUN make install-strip DESTDIR=/opt/tool-install',
+        'FROM debian:bookworm-slim',
+        'COPY --from=tool-install /opt/tool-install/ /',
+      ),
+      message: 'the Automake build tree `/build` that `/src/tool/configure` (line 4) set up',
     },
     {
       name: 'autoreconf on the tree, configure in the install RUN itself',
@@ -210,7 +304,10 @@ transformTable('strip-installed-binaries', {
 });
 
 test('stripping waits for the content safety class', async () => {
-  const input = installStage('./configure', 'make install DESTDIR=/opt/tool-install');
+  const input = installStage(
+    'autoreconf -i && ./configure',
+    'make install DESTDIR=/opt/tool-install',
+  );
   expect((await fix(input)).output).toBe(input);
   const opted = await fix(input, { safety: ['layout', 'cache', 'content'] });
   expect(opted.output).toContain('make install-strip DESTDIR=/opt/tool-install');
