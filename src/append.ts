@@ -5,6 +5,7 @@ import { continuationStyle, continuationText, scriptTail } from './join';
 import { commandText, insertBeforeNext } from './script-paths';
 import { analyzeScript, scopedSettings, type ScriptFacts } from './shell-effects';
 import { firstOperand, listCommands, type ShellCommand, type Word } from './shell-commands';
+import { runUser, sameUser, userWords } from './stage-paths';
 import type { Edit } from './types';
 import { programOf } from './wrappers';
 
@@ -13,20 +14,25 @@ export type Outcome = { edit: Edit } | { reason: string };
 
 /**
  * Adds `commands` after everything a shell-form RUN already runs, joined
- * with `&&`. The shell reads `&&` and `||` left to right with equal
- * precedence, so `a || b && cleanup` is `(a || b) && cleanup`: the cleanup
- * runs exactly when the script as written succeeds, and the RUN's exit
- * status stays what it was. A RUN written over several lines gets the
- * commands on a new continuation line in the RUN's own style; a one-line
- * RUN gets them on the same line, before a comment that ends it; in a longer
- * RUN such a comment moves onto its own comment line, as when RUNs are joined.
- * The edit always covers the text after the script, so that it clashes with a
- * join of this RUN in the same round and is retried on the joined RUN.
+ * with `&&`. They clean up after `owners`, the commands of the RUN whose
+ * files they remove (the tool's commands, those that fill its cache), and
+ * run as the RUN's own user: when a wrapper runs one of those as another
+ * user, nothing is added (see `userProblem`). The shell reads `&&` and `||`
+ * left to right with equal precedence, so `a || b && cleanup` is
+ * `(a || b) && cleanup`: the cleanup runs exactly when the script as
+ * written succeeds, and the RUN's exit status stays what it was. A RUN
+ * written over several lines gets the commands on a new continuation line
+ * in the RUN's own style; a one-line RUN gets them on the same line, before
+ * a comment that ends it; in a longer RUN such a comment moves onto its own
+ * comment line, as when RUNs are joined. The edit always covers the text
+ * after the script, so that it clashes with a join of this RUN in the same
+ * round and is retried on the joined RUN.
  */
 export function appendCommands(
   doc: DockerDocument,
   run: InstructionInfo,
   commands: string[],
+  owners: ShellCommand[],
 ): Outcome {
   const facts = analyzeScript(run.body.text);
   if (facts.background)
@@ -37,6 +43,8 @@ export function appendCommands(
   if (trap) return { reason: `it ${trap}` };
   const shadow = shadowProblem(run.body.text, commands);
   if (shadow) return { reason: shadow };
+  const user = userProblem(doc, run, owners, commands.join(' && '));
+  if (user) return { reason: user };
   const errexit = errexitAndProblem(doc, run, facts);
   if (errexit) return { reason: `it ${errexit}` };
   const tail = scriptTail(doc, run, facts);
@@ -95,6 +103,32 @@ export function deleteScriptRange(
   const between = doc.text.slice(start, end);
   if (between.includes('#')) return null;
   return { start, end, text: '' };
+}
+
+/** The limitation of every transform that adds commands at the end of a RUN, on users. */
+export const USER_LIMITATION =
+  "A RUN where the tool, or a command that fills its cache, runs as another user than the RUN's own through a wrapper (`sudo` and `doas` as `-u USER` or root, `gosu` and `su-exec` as their user, `su` and `runuser` as their user or root, `setpriv --reuid`, `chroot --userspec`, `unshare --setuid`) gets nothing added, and a note: the added command would run as the RUN's user, which may not be allowed to remove what that command leaves, or has a cache of its own in its home. The RUN's user is the last `USER` of its stage or of a stage it builds on, else root (the base image's own `USER` is not known); `root` and `0` are the same user, a name and a number, or a user written with a variable, are taken to differ. `sudo` in a RUN that runs as root already is the same user.";
+
+/**
+ * Why `added`, run at the end of the RUN as the RUN's own user, may not
+ * clean what `owners` leave: a wrapper runs one of them as another user
+ * (`USER app` then `sudo apt-get update`, or `gosu app npm ci` as root).
+ * The added command may then be denied the files that one leaves (root's
+ * package lists), or clean its own user's cache (`~/.npm` in another
+ * home) and leave the one that was filled. Null when every owner runs as
+ * the RUN's user, which `sudo` in a root RUN does.
+ */
+export function userProblem(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  owners: ShellCommand[],
+  added: string,
+): string | null {
+  const own = runUser(doc, run);
+  const other = owners.find((c) => c.user !== null && !sameUser(c.user, own));
+  if (!other?.user) return null;
+  const text = commandText(run.body.text, other);
+  return `\`${text}\` runs as ${userWords(other.user)} while the \`RUN\` runs as \`${own}\`, so the added \`${added}\` would run as \`${own}\`: it may be denied what that command leaves, or clean the cache of \`${own}\` instead of the one that command fills`;
 }
 
 /** The limitation of every transform that adds commands at the end of a RUN, on what they run. */

@@ -14,13 +14,15 @@ import {
   syntaxDirectiveEdits,
   wordPath,
 } from './paths';
-import { insertBeforeNext, scanScript, type CommandFacts } from './script-paths';
+import { commandText, insertBeforeNext, scanScript, type CommandFacts } from './script-paths';
 import type { ShellCommand } from './shell-commands';
 import { analyzeScript } from './shell-effects';
 import {
   isRootUser,
   lastUser,
+  sameUser,
   stageLineage,
+  userWords,
   variableSetting,
   workingDirectories,
 } from './stage-paths';
@@ -154,25 +156,31 @@ export function mountFlagEdits(doc: DockerDocument, run: InstructionInfo, flags:
  * Why a cache may not be where the RUN writes it, or null. A cache under
  * root's home, or one a tool's own variable places, is there only while the
  * RUN runs as root with `HOME`, `XDG_CACHE_HOME` and `variables` unset by an
- * ENV or ARG of the stage, of a stage it builds on, or by the RUN itself.
- * A cache outside the home (`underHome` false: Go's `/go/pkg/mod`, which the
- * base image's `GOPATH` places) moves with `variables` only, but still
- * needs root: BuildKit makes a cache mount owned by root, so another user
- * could not write to it. What the base image sets is not known.
+ * ENV or ARG of the stage, of a stage it builds on, or by the RUN itself,
+ * and while `writers`, the tool's commands, run as root too: a wrapper that
+ * runs one as another user (`gosu app npm ci`) has it write that user's
+ * cache. A cache outside the home (`underHome` false: Go's `/go/pkg/mod`,
+ * which the base image's `GOPATH` places) moves with `variables` only, but
+ * still needs root: BuildKit makes a cache mount owned by root, so another
+ * user could not write to it. What the base image sets is not known.
  */
 export function movedCacheProblem(
   doc: DockerDocument,
   run: InstructionInfo,
   commands: ShellCommand[],
   variables: string[],
+  writers: ShellCommand[],
   underHome = true,
 ): string | null {
   if (!run.stage) return null;
   const user = lastUser(doc, run.stage, run.index);
-  if (user !== null && !isRootUser(user))
-    return underHome
-      ? `it runs as \`USER ${user}\`, whose home may not be \`/root\``
-      : `it runs as \`USER ${user}\`, who could not write to a cache mount, which BuildKit makes for root`;
+  const why = underHome
+    ? 'whose home may not be `/root`'
+    : 'who could not write to a cache mount, which BuildKit makes for root';
+  if (user !== null && !isRootUser(user)) return `it runs as \`USER ${user}\`, ${why}`;
+  const other = writers.find((c) => c.user !== null && !sameUser(c.user, 'root'));
+  if (other?.user)
+    return `\`${commandText(run.body.text, other)}\` runs as ${userWords(other.user)}, ${why}`;
 
   const moving = new Set([...(underHome ? HOME_VARIABLES : []), ...variables]);
   const setting = variableSetting(doc, run, moving);

@@ -85,7 +85,8 @@ export const BUILD: GoCache = {
   target: BUILD_CACHE,
   // `go get -d` only downloads; without it, a GOPATH-mode `go get` builds.
   fills: ([sub], options) => COMPILES.has(sub) || (sub === 'get' && !options.includes('-d')),
-  mountProblem: (doc, { run, commands }) => movedCacheProblem(doc, run, commands, ['GOCACHE']),
+  mountProblem: (doc, { run, commands }) =>
+    movedCacheProblem(doc, run, commands, ['GOCACHE'], commands.filter(isGo)),
 };
 
 export const MODULES: GoCache = {
@@ -112,7 +113,7 @@ function moduleMountProblem(doc: DockerDocument, script: RunScript): string | nu
   if (tag === null)
     return 'where Go keeps its modules depends on the base image, and only that of the `golang` image (`/go/pkg/mod`) is known';
   return (
-    movedCacheProblem(doc, run, commands, ['GOPATH', 'GOMODCACHE'], false) ??
+    movedCacheProblem(doc, run, commands, ['GOPATH', 'GOMODCACHE'], commands.filter(isGo), false) ??
     offlineMountProblem(doc, script, GO_OFFLINE)
   );
 }

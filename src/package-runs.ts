@@ -23,7 +23,13 @@ import {
   type ShellCommand,
   type Word,
 } from './shell-commands';
-import { stageLineage, variableSetting, workingDirectories } from './stage-paths';
+import {
+  runUser,
+  sameUser,
+  stageLineage,
+  variableSetting,
+  workingDirectories,
+} from './stage-paths';
 import type { MessageData, Reporter } from './types';
 import { programOf, readOnlyWhy, shellScriptWord } from './wrappers';
 
@@ -109,14 +115,15 @@ export function instructionCommands(
   // An exec-form instruction is a JSON array of strings (see `DockerDocument`).
   const [program = '', ...words] = JSON.parse(instruction.body.text.trim()) as string[];
   const written: Word[] = words.map((text) => ({ text, start: 0, end: 0 }));
-  const { name, args, set, readOnly, hidden } = unwrapProgram(program, written);
+  const { name, args, set, readOnly, hidden, user } = unwrapProgram(program, written);
   const script = shellScriptWord(
     name,
     args.map((word) => word.text),
   );
-  if (script !== -1 && args[script] !== undefined) return listCommands(args[script].text);
+  if (script !== -1 && args[script] !== undefined)
+    return listCommands(args[script].text).map((c) => ({ ...c, user: c.user ?? user }));
   const command = { name, args, assignments: set, setEarlier: [], start: 0, end: 0, readOnly };
-  return [{ ...command, hidden, andElement: null }];
+  return [{ ...command, hidden, user, andElement: null }];
 }
 
 /**
@@ -146,6 +153,15 @@ export function cacheMountFor(run: InstructionInfo, dirs: string[]): string | nu
     if (dirs.some((dir) => dir === base || dir.startsWith(`${base}/`))) return target;
   }
   return null;
+}
+
+/**
+ * The commands of a package manager among `commands` (see `managerArgs`):
+ * those whose files its cleanup removes, and whose user it must share (see
+ * `appendCommands`).
+ */
+export function managerCommands(commands: ShellCommand[], rule: OfflineRule): ShellCommand[] {
+  return commands.filter((command) => managerArgs(command, rule) !== null);
 }
 
 /** The program name without its directory: `/usr/bin/pip3` → `pip3`. */
@@ -240,10 +256,30 @@ export function cacheDirs(
 }
 
 /**
+ * True when a cache mount at `target`, in root's home, need not hold the
+ * cache: a command of the manager runs as another user, by the RUN's USER
+ * or through a wrapper (`gosu app npm ci`), and so keeps its cache in
+ * that user's home.
+ */
+function mountMissesCache(
+  doc: DockerDocument,
+  { run, commands }: RunScript,
+  cache: Cache,
+  target: string,
+): boolean {
+  if (!cache.offline || !isWithin(posix.normalize(target).replace(/(.)\/+$/, '$1'), '/root'))
+    return false;
+  const own = runUser(doc, run);
+  return managerCommands(commands, cache.offline).some((c) => !sameUser(c.user ?? own, 'root'));
+}
+
+/**
  * Says, as a note, why a cache transform leaves a RUN alone: a cache mount
  * over one of the cache's directories already keeps it out of every layer
- * (message `mounted`), or the RUN cannot be edited, or its install only
- * downloads packages into the cache for a later one (see `downloadOnly`),
+ * (message `mounted`; not one in root's home that the manager's user does
+ * not use, see `mountMissesCache`), or the RUN cannot be edited, or its
+ * install only downloads packages into the cache for a later one (see
+ * `downloadOnly`),
  * or a later stage reads the cache as files (see `readByLaterStage`), or a
  * later RUN, or a command of this one, reads it (see `cacheReader`; all
  * message `refused`). A transform that changes the install itself passes
@@ -263,7 +299,7 @@ export function leaveAlone(
   const moved = cacheDirs(doc, script, cache);
   const dirs = 'dirs' in moved ? moved.dirs : cache.dirs;
   const target = cacheMountFor(run, dirs);
-  if (target) {
+  if (target && !mountMissesCache(doc, script, cache, target)) {
     report.note(run.span.start, 'mounted', { ...data, target });
     return true;
   }
@@ -288,7 +324,7 @@ export const CACHE_READER_LIMITATION =
 export function movedCacheLimitation(moves: CacheMove[]): string {
   // Two caches of one tool may both move with `HOME`: it is named once.
   const names = [...new Set(moves.map((m) => `\`${m.variable}\``))].join(', ');
-  return `When an ENV or ARG before the RUN (in its stage or a stage it builds on) sets ${names}, the directory it names counts as the cache too, for later readers and cache mounts; a value that is not an absolute path written out, or a setting in the RUN itself, leaves the RUN alone, since the cache then moves where dslim cannot follow. The base image's own environment, config files and \`USER\` are not known.`;
+  return `When an ENV or ARG before the RUN (in its stage or a stage it builds on) sets ${names}, the directory it names counts as the cache too, for later readers and cache mounts; a value that is not an absolute path written out, or a setting in the RUN itself, leaves the RUN alone, since the cache then moves where dslim cannot follow. A cache mount in root's home does not count as holding the cache when a command of the tool runs as another user, by a \`USER\` or through a wrapper (\`gosu app\`, \`sudo -u app\`): that user's cache is in its own home. The base image's own environment, config files and \`USER\` are not known.`;
 }
 
 /**

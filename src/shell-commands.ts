@@ -8,7 +8,7 @@ import {
 } from './shell';
 import { analyzeScript } from './shell-effects';
 import { literalValue } from './shell-words';
-import { programOf, shellScriptWord, unwrapWords } from './wrappers';
+import { programOf, shellScriptWord, unwrapWords, wrapperUser } from './wrappers';
 
 /** A word of a command, with its offsets in the script text. */
 export interface Word {
@@ -65,6 +65,15 @@ export interface ShellCommand {
    * anything.
    */
   hidden: string | null;
+  /**
+   * The user the program runs as when a wrapper switches to another (see
+   * `wrapperUser`), as written: `sudo apt-get` runs as `root`, `gosu app:app
+   * npm ci` as `app:app`, `su app -c 'npm ci'` (its `su` and the commands of
+   * its script) as `app`; `UNKNOWN_USER` when it cannot be told. The
+   * innermost wrapper that switches decides. Null when none does: the
+   * program runs as the RUN's own user.
+   */
+  user: string | null;
 }
 
 /** Every simple command of a script in source order; remembered by text. */
@@ -92,6 +101,7 @@ export const listCommands: (script: string) => ShellCommand[] = memoize(
  * `su -c 'script'` or `flock FILE -c 'script'` runs, when that word is literal; read-only (see `ShellCommand.readOnly`).
  * The shell's own variables are not the new shell's, but those set for the
  * command and those exported before it are: all of them count as set earlier.
+ * They run as the shell's user, unless a wrapper of their own switches.
  */
 function shellScriptCommands(shell: ShellCommand, words: Node[]): ShellCommand[] {
   const at = shellScriptWord(
@@ -113,6 +123,7 @@ function shellScriptCommands(shell: ShellCommand, words: Node[]): ShellCommand[]
     end: shift(inner.end),
     andElement: null,
     readOnly: inner.readOnly ?? label,
+    user: inner.user ?? shell.user,
   }));
 }
 
@@ -150,7 +161,7 @@ function readCommand(node: Node): { command: Omit<ShellCommand, 'setEarlier'>; w
   const assignments = node.namedChildren.flatMap((child) =>
     child?.type === 'variable_assignment' ? [child.childForFieldName('name')?.text ?? ''] : [],
   );
-  const { name, args, set, readOnly, hidden } = unwrapProgram(commandName(node), written);
+  const { name, args, set, readOnly, hidden, user } = unwrapProgram(commandName(node), written);
   assignments.push(...set);
   const words = nodes.slice(nodes.length - args.length);
   const command = {
@@ -162,8 +173,19 @@ function readCommand(node: Node): { command: Omit<ShellCommand, 'setEarlier'>; w
     andElement: andElementRange(node),
     readOnly,
     hidden,
+    user,
   };
   return { command, words };
+}
+
+/** A command's program past its wrappers, as `unwrapProgram` finds it. */
+export interface UnwrappedProgram {
+  name: string;
+  args: Word[];
+  set: string[];
+  readOnly: string | null;
+  hidden: string | null;
+  user: string | null;
 }
 
 /**
@@ -171,21 +193,21 @@ function readCommand(node: Node): { command: Omit<ShellCommand, 'setEarlier'>; w
  * its name and words: `sudo env A=1 apt-get install` runs `apt-get` with
  * `A` set. `readOnly` names a wrapper on the way whose program's words must
  * not be edited (see `ShellCommand.readOnly`); `hidden` says why the
- * program is out of sight, when a wrapper hides it (see `ShellCommand.hidden`).
+ * program is out of sight, when a wrapper hides it (see `ShellCommand.hidden`);
+ * `user` is the user the last wrapper that switches users runs it as (see
+ * `ShellCommand.user`), that of a wrapper which runs a script (`su -c`) or
+ * hides its program included.
  */
-export function unwrapProgram(
-  name: string,
-  args: Word[],
-): { name: string; args: Word[]; set: string[]; readOnly: string | null; hidden: string | null } {
+export function unwrapProgram(name: string, args: Word[]): UnwrappedProgram {
   const set: string[] = [];
   let readOnly: string | null = null;
+  let user: string | null = null;
   for (;;) {
-    const inner = unwrapWords(
-      name,
-      args.map((word) => word.text),
-    );
-    if (!inner) return { name, args, set, readOnly, hidden: null };
-    if ('hidden' in inner) return { name, args, set, readOnly, hidden: inner.hidden };
+    const words = args.map((word) => word.text);
+    user = wrapperUser(name, words) ?? user;
+    const inner = unwrapWords(name, words);
+    if (!inner) return { name, args, set, readOnly, hidden: null, user };
+    if ('hidden' in inner) return { name, args, set, readOnly, hidden: inner.hidden, user };
     set.push(...inner.assignments.map((i) => args[i].text.split('=')[0]));
     if (inner.readOnly) readOnly = programOf(name);
     // `xargs` with no program named runs `echo` with only the words it reads.

@@ -1,6 +1,7 @@
 import type { Arg, Env, Property } from 'dockerfile-ast';
 import { shellHasErrexit, type DockerDocument, type InstructionInfo, type Stage } from './document';
 import { resolvePath } from './paths';
+import { UNKNOWN_USER } from './wrappers';
 
 /**
  * Directories every Linux base image has, so removing something inside
@@ -216,6 +217,38 @@ export function isRootUser(user: string): boolean {
 /** True for a USER value naming root and, if any, root's group: what a new stage runs as. */
 export function isRootWithRootGroup(user: string): boolean {
   return /^(root|0)(:(root|0))?$/.test(user);
+}
+
+/**
+ * Who a USER value or a wrapper's user names, without its group: a name or
+ * a number (`app:staff` is `app`, sudo's `#1000` is `1000`), and `root`
+ * for root, named or numbered. Null when it cannot be read: a variable, or
+ * `UNKNOWN_USER`.
+ */
+function userIdentity(user: string): string | null {
+  const name = user.split(':')[0].replace(/^#(?=\d+$)/, '');
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) return null;
+  return name === '0' ? 'root' : name;
+}
+
+/**
+ * True when two users, as a USER or a wrapper writes them, are surely the
+ * same: `root` and `0`, `app` and `app:app`. A name and a number, or one
+ * that cannot be read, may be another user.
+ */
+export function sameUser(a: string, b: string): boolean {
+  const identity = userIdentity(a);
+  return identity !== null && identity === userIdentity(b);
+}
+
+/** A user for a message: `app`, or words for one dslim cannot tell. */
+export function userWords(user: string): string {
+  return user === UNKNOWN_USER ? 'a user dslim cannot tell' : `\`${user}\``;
+}
+
+/** The user a RUN runs as: the last USER before it (see `lastUser`), else root. */
+export function runUser(doc: DockerDocument, run: InstructionInfo): string {
+  return (run.stage && lastUser(doc, run.stage, run.index)) ?? 'root';
 }
 
 /** The user the last USER of the stage (or a stage it builds on) names, or null. */

@@ -52,6 +52,13 @@ interface WrapperSyntax {
   programOptions?: string[];
   /** Reads the words its own way, once walked: `su -c`, `flock FILE -c`, `chroot`. */
   read?: (walk: Walk, words: string[]) => Reading | null;
+  /**
+   * For a wrapper that may run its program as another user: that user, as
+   * written (`app`, `app:staff`, `1000`, `#0`), `root` when it names none,
+   * `UNKNOWN_USER` when it cannot be read, or null when the program runs as
+   * the wrapper itself does (`sudo -g staff`). See `wrapperUser`.
+   */
+  user?: (walk: Walk, words: string[]) => string | null;
 }
 
 /** An option met among a wrapper's words. */
@@ -111,6 +118,60 @@ interface Script {
 
 type Reading = Unwrapped | Hidden | Script;
 
+/**
+ * The user of a wrapper that switches to one dslim cannot tell: options
+ * that disagree (`setpriv --ruid=1 --euid=2`), a user id inside a new
+ * namespace (`unshare --setuid`), a user option with no value, or an
+ * option dslim does not know, which may be one.
+ */
+export const UNKNOWN_USER = '?';
+
+/** The value of an option met among a wrapper's words, or undefined when it has none. */
+function optionValue(option: Option, words: string[]): string | undefined {
+  return option.inline ?? (option.value === null ? undefined : words[option.value]);
+}
+
+/**
+ * The user the last of the options `names` gives (`sudo -u app`, `chroot
+ * --userspec=app:app`), or `otherwise` when none is met; `UNKNOWN_USER`
+ * when the option has no value.
+ */
+function optionUser(
+  walk: Walk,
+  words: string[],
+  names: string[],
+  otherwise: string | null,
+): string | null {
+  const option = lastOption(walk, names);
+  if (!option) return otherwise;
+  return optionValue(option, words) ?? UNKNOWN_USER;
+}
+
+/**
+ * The user `su` runs as: its first operand, past the `-` that asks for a
+ * login shell (`su - app -c …`); root when there is none.
+ */
+function suUser(walk: Walk, words: string[]): string {
+  const at = walk.operands.find((i) => words[i] !== '-');
+  return at === undefined ? 'root' : words[at];
+}
+
+/**
+ * The user `setpriv` runs its program as: `--reuid`, or `--ruid` and
+ * `--euid`, which must agree; `UNKNOWN_USER` when they do not. Null
+ * without any: the program keeps the user.
+ */
+function setprivUser(walk: Walk, words: string[]): string | null {
+  const reuid = lastOption(walk, ['--reuid']);
+  if (reuid) return optionValue(reuid, words) ?? UNKNOWN_USER;
+  const ids = ['--ruid', '--euid'].flatMap((name) => {
+    const option = lastOption(walk, [name]);
+    return option ? [optionValue(option, words) ?? UNKNOWN_USER] : [];
+  });
+  if (ids.length === 0) return null;
+  return ids.every((id) => id === ids[0]) ? ids[0] : UNKNOWN_USER;
+}
+
 const CHROOT =
   'it runs its program under another root directory, so dslim cannot tell which files that program uses';
 
@@ -125,6 +186,7 @@ const SU: WrapperSyntax = {
   stops: ['-h', '-V', '--help', '--version'],
   permutes: true,
   read: suScript,
+  user: suUser,
 };
 
 /** `runuser -u USER [--] program`, or `su`'s syntax without `-u`. */
@@ -136,6 +198,7 @@ const RUNUSER: WrapperSyntax = {
     walk.options.some((o) => o.name === '-u' || o.name === '--user')
       ? programAt(RUNUSER, walk, words)
       : suScript(walk, words),
+  user: (walk, words) => optionUser(walk, words, ['-u', '--user'], suUser(walk, words)),
 };
 
 /** `flock [options] FILE program …`, or `flock [options] FILE -c 'script'`. */
@@ -184,9 +247,18 @@ const WRAPPERS: Record<string, WrapperSyntax> = {
     valued: 'ugpCDrtTU',
     longValued: ['--user', '--group', '--prompt', '--close-from', '--chdir', '--role', '--type'],
     assignments: true,
+    // `-g` alone keeps the invoking user, with another group.
+    user: (walk, words) => {
+      const keeps = lastOption(walk, ['-g', '--group']) !== undefined;
+      return optionUser(walk, words, ['-u', '--user'], keeps ? null : 'root');
+    },
   },
   // `doas -C config command` only checks whether the config permits the command.
-  doas: { valued: 'auC', stops: ['-C', '-L'] },
+  doas: {
+    valued: 'auC',
+    stops: ['-C', '-L'],
+    user: (walk, words) => optionUser(walk, words, ['-u'], 'root'),
+  },
   env: {
     valued: 'uCSP',
     longValued: ['--unset', '--chdir', '--split-string'],
@@ -222,9 +294,9 @@ const WRAPPERS: Record<string, WrapperSyntax> = {
     incomplete: true,
     fallback: 'echo',
   },
-  // Both take a user, then the program, and no options.
-  gosu: { operands: 1 },
-  'su-exec': { operands: 1 },
+  // Both take a user (`user[:group]`), then the program, and no options.
+  gosu: { operands: 1, user: userOperand },
+  'su-exec': { operands: 1, user: userOperand },
   su: SU,
   runuser: RUNUSER,
   setpriv: {
@@ -239,6 +311,7 @@ const WRAPPERS: Record<string, WrapperSyntax> = {
       long: ['--nnp', '--no-new-privs', '--clear-groups', '--keep-groups', '--init-groups'],
     },
     stops: ['-d', '--dump', '--list-caps', '-h', '--help', '-V', '--version'],
+    user: setprivUser,
   },
   unshare: {
     valued: 'RwSGl',
@@ -259,12 +332,15 @@ const WRAPPERS: Record<string, WrapperSyntax> = {
     },
     stops: ['-h', '--help', '-V', '--version'],
     hides: { '-R': CHROOT, '--root': CHROOT },
+    // A user id inside the new user namespace: which user it is outside is not known.
+    user: (walk) => (lastOption(walk, ['-S', '--setuid']) ? UNKNOWN_USER : null),
   },
   chroot: {
     longValued: ['--userspec', '--groups'],
     flags: { letters: '', long: ['--skip-chdir'] },
     stops: ['--help', '--version'],
     read: (walk) => (walk.operands.length > 0 ? { hidden: CHROOT } : null),
+    user: (walk, words) => optionUser(walk, words, ['--userspec'], null),
   },
   flock: FLOCK,
   busybox: { stops: ['--list', '--list-full', '--install', '--help', '--show'] },
@@ -292,6 +368,31 @@ function syntaxOf(program: string): WrapperSyntax | undefined {
 /** True when `name` runs another program named in its words (see `unwrapWords`). */
 export function isWrapper(name: string): boolean {
   return syntaxOf(programOf(name)) !== undefined;
+}
+
+/** The user `gosu` and `su-exec` switch to: their first operand, or null when none is given. */
+function userOperand(walk: Walk, words: string[]): string | null {
+  const at = walk.operands[0];
+  return at === undefined ? null : words[at];
+}
+
+/**
+ * The user a wrapper called `name` runs its program (or script) as, given
+ * its words after the name, when it may switch users (see
+ * `WrapperSyntax.user`): `sudo` and `doas` run as `-u USER`, else root;
+ * `gosu` and `su-exec` as their first operand (`user[:group]`); `su` and
+ * `runuser` as their user operand (or `runuser -u USER`), else root;
+ * `setpriv` as `--reuid` (`--ruid`, `--euid`); `chroot` as `--userspec`.
+ * `UNKNOWN_USER` when a wrapper switches to a user dslim cannot tell,
+ * which includes one given an option dslim does not know. Null when the
+ * wrapper keeps the user, or `name` is no wrapper.
+ */
+export function wrapperUser(name: string, words: string[]): string | null {
+  const syntax = syntaxOf(programOf(name));
+  if (!syntax?.user) return null;
+  const walk = walkWords(syntax, words);
+  if (walk === null) return null;
+  return 'hidden' in walk ? UNKNOWN_USER : syntax.user(walk, words);
 }
 
 /** The wrappers that run a builtin in the script's own shell: `command set -e` sets errexit. */

@@ -217,3 +217,54 @@ describe('listCommands: the program a wrapper runs', () => {
     expect([inner.name, [...inner.setEarlier].sort()]).toEqual(['pip', ['P', 'Q']]);
   });
 });
+
+describe('listCommands: the user a wrapper runs the program as', () => {
+  test.each([
+    ['npm ci', ['npm: -']],
+    ['sudo npm ci', ['npm: root']],
+    ['sudo -E -H npm ci', ['npm: root']],
+    ['sudo -u app npm ci', ['npm: app']],
+    ['sudo -uapp npm ci', ['npm: app']],
+    ['sudo --user=app npm ci', ['npm: app']],
+    ['sudo --user app:staff npm ci', ['npm: app:staff']],
+    ["sudo -u '#1000' npm ci", ['npm: #1000']],
+    ['sudo -g staff npm ci', ['npm: -']],
+    ['sudo -g staff -u app npm ci', ['npm: app']],
+    ['sudo env A=1 npm ci', ['npm: root']],
+    ['doas npm ci', ['npm: root']],
+    ['doas -u app npm ci', ['npm: app']],
+    ['gosu app npm ci', ['npm: app']],
+    ['gosu 1000:1000 npm ci', ['npm: 1000:1000']],
+    ['gosu $APP_USER npm ci', ['npm: $APP_USER']],
+    ['su-exec app:app npm ci', ['npm: app:app']],
+    ["su -c 'npm ci'", ['su: root', 'npm: root']],
+    ["su app -c 'npm ci'", ['su: app', 'npm: app']],
+    ["su - app -c 'npm ci'", ['su: app', 'npm: app']],
+    ["su -c 'npm ci' app", ['su: app', 'npm: app']],
+    ["su -l -s /bin/sh app -c 'npm ci'", ['su: app', 'npm: app']],
+    ['runuser -u app -- npm ci', ['npm: app']],
+    ['runuser --user=app -- npm ci', ['npm: app']],
+    ["runuser -l app -c 'npm ci'", ['runuser: app', 'npm: app']],
+    ['setpriv --reuid=1000 --regid=1000 --init-groups npm ci', ['npm: 1000']],
+    ['setpriv --reuid app npm ci', ['npm: app']],
+    ['setpriv --ruid=1000 --euid=1000 npm ci', ['npm: 1000']],
+    ['setpriv --ruid=1000 --euid=0 npm ci', ['npm: ?']],
+    ['setpriv --euid=1000 npm ci', ['npm: 1000']],
+    ['setpriv --no-new-privs npm ci', ['npm: -']],
+    ['setpriv --reu 0 npm ci', ['setpriv: ?']],
+    ['chroot --userspec=app:app /target npm ci', ['chroot: app:app']],
+    ['chroot /target npm ci', ['chroot: -']],
+    ['unshare --setuid 1000 --user npm ci', ['npm: ?']],
+    ['unshare --map-root-user npm ci', ['npm: -']],
+    ['fakeroot npm ci', ['npm: -']],
+    ['env A=1 nice npm ci', ['npm: -']],
+    ['gosu app sudo npm ci', ['npm: root']],
+    ['sudo -u app gosu root npm ci', ['npm: root']],
+    ['sudo gosu app env A=1 npm ci', ['npm: app']],
+    ['busybox su app -c "npm ci"', ['su: app', 'npm: app']],
+    ["sudo sh -c 'gosu app npm ci && npm ci'", ['sh: root', 'npm: app', 'npm: root']],
+    ["su app -c 'sudo npm ci'", ['su: app', 'npm: root']],
+  ])('%s', (script, expected) => {
+    expect(listCommands(script).map((c) => `${c.name}: ${c.user ?? '-'}`)).toEqual(expected);
+  });
+});

@@ -1,4 +1,4 @@
-import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION } from '../src/append';
+import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION, USER_LIMITATION } from '../src/append';
 import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount, type CacheMount } from '../src/cache-mounts';
 import { lineRef } from '../src/line-ref';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
@@ -15,6 +15,7 @@ import {
   downloadOnly,
   laterRuns,
   leaveAlone,
+  managerCommands,
   offlineMountProblem,
   programName,
   removes,
@@ -72,6 +73,7 @@ const cleanAptLists: Transform = {
     ...MOUNT_LIMITATIONS,
     TRAP_LIMITATION,
     SHADOW_LIMITATION,
+    USER_LIMITATION,
   ],
   examples: [
     {
@@ -122,7 +124,8 @@ const cleanAptLists: Transform = {
           );
           continue;
         }
-        const outcome = appendCommands(doc, run, [CLEANUP]);
+        const apt = managerCommands(commands, APT_OFFLINE);
+        const outcome = appendCommands(doc, run, [CLEANUP], apt);
         if ('reason' in outcome) report.note(run.span.start, 'refused', { reason: outcome.reason });
         else if (mount.reason)
           report.change(run.span.start, 'cleanedNotMounted', { reason: mount.reason }, [

@@ -1,4 +1,4 @@
-import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION } from '../src/append';
+import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION, USER_LIMITATION } from '../src/append';
 import { CACHES_OPTION, MOUNT_LIMITATIONS, mountCaches, planMount } from '../src/cache-mounts';
 import type { DockerDocument } from '../src/document';
 import {
@@ -56,17 +56,18 @@ const cleanGoCache: Transform = {
     "A cache that a RUN before this one (in its stage, in a stage it builds on, or an `ONBUILD RUN` of one of those) fills, or that a COPY or ADD writes into, is left alone: those files stay in the earlier layer whatever this RUN does, and `go clean` cannot tell this RUN's own entries from them. The base image's own caches are not known: `go clean` empties them too (the official `golang` image ships them empty).",
     'Both caches stay when a later RUN (an `ONBUILD RUN` too) that sees the layer runs a go command other than `version`, `env`, `help`, `clean`, `bug` or `telemetry`, or `xx-go`, `make`, `gmake`, `mage` or `goreleaser`, which run go themselves: the classic `RUN go mod download` before `COPY . .` keeps its modules for the build after it. So do they when a CMD or ENTRYPOINT of the stage or of a stage built on it runs such a command, as `go run` does when the container starts. A go command run by a script file is not seen.',
     'The module cache of a RUN whose last `go mod download` has no build after it is left alone: the download fills it for a later build, perhaps in an image built on this one, which this file does not show.',
-    "A RUN whose go command runs through `sh -c` (`bash -c`) or `xargs` is left alone: the added `go clean` would run in the RUN's own shell, where a `PATH` that script sets does not reach. Behind `sudo`, `env`, `time` and the like it is cleaned like any other; run as another user (`sudo -u`), its caches are that user's, and the added `go clean` empties root's instead.",
+    "A RUN whose go command runs through `sh -c` (`bash -c`) or `xargs` is left alone: the added `go clean` would run in the RUN's own shell, where a `PATH` that script sets does not reach. Behind `sudo`, `env`, `time` and the like it is cleaned like any other, unless the wrapper runs it as another user than the RUN's (see below).",
     readByLaterStageLimitation([BUILD_CACHE, ...MODULE_CACHES]),
     CACHE_READER_LIMITATION,
     movedCacheLimitation([...BUILD_MOVES, ...MODULE_MOVES]),
     'A cache moved by `go env -w` (the go env file) is not followed.',
     offlineLimitation(['go'], GO_OFFLINE),
-    "With `caches: mount`, the build cache is mounted at root's home, so only when the RUN runs as root (no `USER` naming another user) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `GOCACHE` (an ENV, an ARG or the RUN itself). The module cache is mounted at `/go/pkg/mod` only in stages built from the official `golang` image, whose `GOPATH=/go` puts it there, when the RUN runs as root (BuildKit makes the mount for root) and nothing sets `GOPATH` or `GOMODCACHE`. Elsewhere that cache gets the `go clean` instead, and the message says why. The base image's own `USER` and environment are not known.",
+    "With `caches: mount`, the build cache is mounted at root's home, so only when the RUN runs as root (no `USER` naming another user, and no wrapper such as `gosu` or `sudo -u` running go as one) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `GOCACHE` (an ENV, an ARG or the RUN itself). The module cache is mounted at `/go/pkg/mod` only in stages built from the official `golang` image, whose `GOPATH=/go` puts it there, when the RUN and its go commands run as root (BuildKit makes the mount for root) and nothing sets `GOPATH` or `GOMODCACHE`. Elsewhere that cache gets the `go clean` instead, and the message says why. The base image's own `USER` and environment are not known.",
     OFFLINE_MOUNT_LIMITATION,
     ...MOUNT_LIMITATIONS,
     TRAP_LIMITATION,
     SHADOW_LIMITATION,
+    USER_LIMITATION,
   ],
   examples: [
     {
@@ -150,7 +151,7 @@ function cleanUp(
   }
 
   const cleanup = `${last.name} clean ${rest.map((c) => c.flag).join(' ')}`;
-  const outcome = appendCommands(doc, run, [cleanup]);
+  const outcome = appendCommands(doc, run, [cleanup], commands.filter(isGo));
   if ('reason' in outcome) {
     report.note(at, 'refused', { cache: cacheNames(rest), reason: outcome.reason });
     if (mounted.length > 0) report.change(at, 'cacheMounted', mountData, mountEdits);

@@ -1,4 +1,4 @@
-import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION } from '../src/append';
+import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION, USER_LIMITATION } from '../src/append';
 import {
   CACHES_OPTION,
   MOUNT_LIMITATIONS,
@@ -11,6 +11,7 @@ import { NPM_OFFLINE, offlineLimitation, OFFLINE_MOUNT_LIMITATION } from '../src
 import {
   homeMoves,
   leaveAlone,
+  managerCommands,
   movedCacheLimitation,
   type CacheMove,
   offlineMountProblem,
@@ -69,11 +70,12 @@ const cleanNodeCache: Transform = {
     movedCacheLimitation(NPM_MOVES),
     offlineLimitation(['npm', 'npx'], NPM_OFFLINE),
     'Yarn and pnpm commands never count as offline readers: they keep caches of their own, which this transform does not touch.',
-    "With `caches: mount`, the mount is at root's home, so it is added only when the RUN runs as root (no `USER` naming another user) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `npm_config_cache` (an ENV, an ARG or the RUN itself); elsewhere the cleanup is added, and the message says why. The base image's own `USER`, environment and `.npmrc` are not known: one that moves the cache keeps it in the layer.",
+    "With `caches: mount`, the mount is at root's home, so it is added only when the RUN runs as root (no `USER` naming another user, and no wrapper such as `gosu` or `sudo -u` running npm as one) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `npm_config_cache` (an ENV, an ARG or the RUN itself); elsewhere the cleanup is added, and the message says why. The base image's own `USER`, environment and `.npmrc` are not known: one that moves the cache keeps it in the layer.",
     OFFLINE_MOUNT_LIMITATION,
     ...MOUNT_LIMITATIONS,
     TRAP_LIMITATION,
     SHADOW_LIMITATION,
+    USER_LIMITATION,
   ],
   examples: [
     {
@@ -106,6 +108,7 @@ const cleanNodeCache: Transform = {
         if (!last || installs.some((c) => hasFlag(c.args, '--cache'))) continue;
         if (commands.some((c) => c.start > last.start && isNpmCacheClean(c))) continue;
 
+        const npm = managerCommands(commands, NPM_OFFLINE);
         const cache = { dirs: [NPM_CACHE], offline: NPM_OFFLINE, moves: NPM_MOVES };
         if (leaveAlone(doc, report, script, cache)) continue;
         const command = `npm ${firstOperand(last.args)?.text}`;
@@ -116,7 +119,7 @@ const cleanNodeCache: Transform = {
           [{ target: NPM_CACHE }],
           () =>
             offlineMountProblem(doc, script, NPM_OFFLINE) ??
-            movedCacheProblem(doc, run, commands, NPM_SETTINGS),
+            movedCacheProblem(doc, run, commands, NPM_SETTINGS, npm),
         );
         if ('edits' in mount) {
           report.change(run.span.start, 'cacheMounted', { command }, mount.edits);
@@ -124,7 +127,7 @@ const cleanNodeCache: Transform = {
         }
         // The program as the install names it, which need not be on PATH.
         const cleanup = `${last.name} cache clean --force`;
-        const outcome = appendCommands(doc, run, [cleanup]);
+        const outcome = appendCommands(doc, run, [cleanup], npm);
         if ('reason' in outcome) report.note(run.span.start, 'refused', { reason: outcome.reason });
         else {
           const message = mount.reason ? 'cleanedNotMounted' : 'cleaned';

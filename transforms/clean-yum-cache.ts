@@ -1,9 +1,10 @@
-import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION } from '../src/append';
+import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION, USER_LIMITATION } from '../src/append';
 import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount } from '../src/cache-mounts';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import {
   leaveAlone,
+  managerCommands,
   offlineMountProblem,
   programName,
   removes,
@@ -96,6 +97,7 @@ const cleanYumCache: Transform = {
     ...MOUNT_LIMITATIONS,
     TRAP_LIMITATION,
     SHADOW_LIMITATION,
+    USER_LIMITATION,
   ],
   examples: [
     {
@@ -138,7 +140,8 @@ const cleanYumCache: Transform = {
           report.change(run.span.start, 'cacheMounted', { dir, command }, mount.edits);
           continue;
         }
-        const outcome = appendCommands(doc, run, added);
+        const owners = managerCommands(commands, manager.offline);
+        const outcome = appendCommands(doc, run, added, owners);
         if ('reason' in outcome) {
           report.note(run.span.start, 'refused', { tool, reason: outcome.reason });
           continue;

@@ -11,6 +11,7 @@ import { readByLaterStageLimitation } from '../src/later-stages';
 import {
   homeMoves,
   leaveAlone,
+  managerCommands,
   movedCacheLimitation,
   type CacheMove,
   programName,
@@ -70,7 +71,7 @@ const composerNoCache: Transform = {
     movedCacheLimitation(COMPOSER_MOVES),
     READ_ONLY_LIMITATION,
     offlineLimitation(['composer'], COMPOSER_OFFLINE),
-    'With `caches: mount`, a cache mount is added only in stages built from the official `composer` image, whose `COMPOSER_HOME=/tmp` puts the cache at `/tmp/cache`, and only when the RUN runs as root and nothing before it sets `COMPOSER_HOME`, `HOME` or `XDG_CACHE_HOME`; elsewhere the cache directory depends on the base image, so `--no-cache` is added, and the message says why.',
+    'With `caches: mount`, a cache mount is added only in stages built from the official `composer` image, whose `COMPOSER_HOME=/tmp` puts the cache at `/tmp/cache`, and only when the RUN runs as root (and no wrapper such as `gosu` or `sudo -u` runs composer as another user) and nothing before it sets `COMPOSER_HOME`, `HOME` or `XDG_CACHE_HOME`; elsewhere the cache directory depends on the base image, so `--no-cache` is added, and the message says why.',
     ...MOUNT_LIMITATIONS,
   ],
   examples: [
@@ -107,7 +108,13 @@ const composerNoCache: Transform = {
         }
         const mount = planMount(options, doc, script, [{ target: IMAGE_CACHE }], () =>
           officialImageTag(doc, stage, 'composer') !== null
-            ? movedCacheProblem(doc, run, commands, ['COMPOSER_HOME'])
+            ? movedCacheProblem(
+                doc,
+                run,
+                commands,
+                ['COMPOSER_HOME'],
+                managerCommands(commands, COMPOSER_OFFLINE),
+              )
             : 'where Composer keeps its cache depends on the base image, and only that of the `composer` image is known',
         );
         if ('edits' in mount) {

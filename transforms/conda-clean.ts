@@ -1,10 +1,11 @@
-import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION } from '../src/append';
+import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION, USER_LIMITATION } from '../src/append';
 import { CACHES_OPTION, mountsCaches } from '../src/cache-mounts';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import {
   homeMoves,
   leaveAlone,
+  managerCommands,
   movedCacheLimitation,
   programName,
   runScripts,
@@ -54,6 +55,7 @@ const condaClean: Transform = {
     '`caches: mount` adds no cache mount here: the package cache is the `pkgs` directory of an installation the base image chooses, and an environment may link to the unpacked packages in it, which a mount would hide while the RUN runs. The cleanup is added instead, and the message says so.',
     TRAP_LIMITATION,
     SHADOW_LIMITATION,
+    USER_LIMITATION,
   ],
   examples: [
     {
@@ -75,7 +77,8 @@ const condaClean: Transform = {
         if (leaveAlone(doc, report, script, cache, { tool })) continue;
         // The program as the install names it: `/opt/conda/bin/conda` need not be on PATH.
         const cleanup = `${last.name} clean --all --yes`;
-        const outcome = appendCommands(doc, run, [cleanup]);
+        const owners = managerCommands(commands, CONDA_OFFLINE);
+        const outcome = appendCommands(doc, run, [cleanup], owners);
         if ('reason' in outcome) {
           report.note(run.span.start, 'refused', { tool, reason: outcome.reason });
           continue;

@@ -13,6 +13,7 @@ import { offlineLimitation, PIP_OFFLINE } from '../src/offline-readers';
 import {
   homeMoves,
   leaveAlone,
+  managerCommands,
   movedCacheLimitation,
   programName,
   type CacheMove,
@@ -72,7 +73,7 @@ const pipNoCache: Transform = {
     movedCacheLimitation(PIP_MOVES),
     READ_ONLY_LIMITATION,
     offlineLimitation(['pip', 'python -m pip'], PIP_OFFLINE),
-    "With `caches: mount`, the mount is at root's home, so it is added only when the RUN runs as root (no `USER` naming another user) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `PIP_CACHE_DIR` (an ENV, an ARG or the RUN itself); elsewhere `--no-cache-dir` is added, and the message says why. The base image's own `USER`, environment and pip config are not known: one that moves the cache keeps it in the layer.",
+    "With `caches: mount`, the mount is at root's home, so it is added only when the RUN runs as root (no `USER` naming another user, and no wrapper such as `gosu` or `sudo -u` running pip as one) and nothing before it in the stage, or in the stages it builds on, sets `HOME`, `XDG_CACHE_HOME` or `PIP_CACHE_DIR` (an ENV, an ARG or the RUN itself); elsewhere `--no-cache-dir` is added, and the message says why. The base image's own `USER`, environment and pip config are not known: one that moves the cache keeps it in the layer.",
     ...MOUNT_LIMITATIONS,
   ],
   examples: [
@@ -109,7 +110,13 @@ const pipNoCache: Transform = {
           continue;
         }
         const mount = planMount(options, doc, script, [{ target: CACHE_DIR }], () =>
-          movedCacheProblem(doc, run, commands, ['PIP_CACHE_DIR']),
+          movedCacheProblem(
+            doc,
+            run,
+            commands,
+            ['PIP_CACHE_DIR'],
+            managerCommands(commands, PIP_OFFLINE),
+          ),
         );
         if ('edits' in mount) {
           report.change(run.span.start, 'cacheMounted', { command }, mount.edits);

@@ -1422,3 +1422,104 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+/** The note for a RUN whose apt runs as `user` while the RUN runs as `own`. */
+function otherUserNote(command: string, user: string, own: string): string {
+  return `Leaves the apt package lists of this \`RUN\`: \`${command}\` runs as ${user} while the \`RUN\` runs as \`${own}\`, so the added \`${CLEANUP}\` would run as \`${own}\`: it may be denied what that command leaves, or clean the cache of \`${own}\` instead of the one that command fills.`;
+}
+
+/**
+ * The cleanup runs as the RUN's user: when a wrapper runs apt as another
+ * one (`USER app` then `sudo apt-get`), the added `rm` would be denied the
+ * lists root wrote, and fail the build.
+ */
+transformTable('clean-apt-lists', {
+  unchanged: [
+    ...[
+      ['sudo apt-get update', 'sudo apt-get install -y curl', 'root'],
+      ['sudo -E apt-get update', 'sudo -E apt-get install -y curl', 'root'],
+      ['sudo -u root apt-get update', 'sudo --user=root apt-get install -y curl', 'root'],
+      ['doas apt-get update', 'doas apt-get install -y curl', 'root'],
+      ['gosu root apt-get update', 'gosu root apt-get install -y curl', 'root'],
+      ['su-exec 0:0 apt-get update', 'su-exec 0:0 apt-get install -y curl', '0:0'],
+      ['runuser -u root -- apt-get update', 'runuser -u root -- apt-get install -y curl', 'root'],
+      ['setpriv --reuid=0 apt-get update', 'setpriv --reuid=0 apt-get install -y curl', '0'],
+    ].map(([update, install, user]) => ({
+      name: `\`USER app\`, then \`${update}\``,
+      input: lines('FROM debian:12', 'USER app', `RUN ${update} && ${install}`),
+      reason: 'the added rm would run as app, and be denied the lists root wrote',
+      note: otherUserNote(update, `\`${user}\``, 'app'),
+    })),
+    {
+      name: '`USER app`, then a `su -c` script',
+      input: lines(
+        'FROM debian:12',
+        'USER app',
+        "RUN su -c 'apt-get update && apt-get install -y a'",
+      ),
+      reason: 'the script runs as root, the added rm as app',
+      note: otherUserNote('apt-get update', '`root`', 'app'),
+    },
+    {
+      name: '`USER app`, then `sudo sh -c`',
+      input: lines(
+        'FROM debian:12',
+        'USER app',
+        'RUN sudo sh -c "apt-get update && apt-get install -y a"',
+      ),
+      reason: 'the script runs as root, the added rm as app',
+      note: otherUserNote('apt-get update', '`root`', 'app'),
+    },
+    {
+      name: 'a USER written with a variable, then `sudo`',
+      input: lines(
+        'FROM debian:12',
+        'ARG APP_USER=app',
+        'USER ${APP_USER}',
+        'RUN sudo apt-get update && sudo apt-get install -y a',
+      ),
+      reason: 'dslim cannot tell that the RUN runs as root',
+      note: otherUserNote('sudo apt-get update', '`root`', '${APP_USER}'),
+    },
+    {
+      name: 'a USER of a stage built on, then `sudo`',
+      input: lines(
+        'FROM debian:12 AS base',
+        'USER 1000:1000',
+        'FROM base',
+        'RUN sudo apt-get update && sudo apt-get install -y a',
+      ),
+      reason: 'the RUN runs as 1000, which the stage it builds on set',
+      note: otherUserNote('sudo apt-get update', '`root`', '1000:1000'),
+    },
+  ],
+  changed: [
+    ...[
+      ['FROM debian:12', 'RUN sudo apt-get update && sudo apt-get install -y a'],
+      [
+        'FROM debian:12',
+        'USER app',
+        'USER root',
+        'RUN sudo apt-get update && sudo apt-get install -y a',
+      ],
+      ['FROM debian:12', 'USER 0:0', 'RUN doas apt-get update && gosu 0 apt-get install -y a'],
+      ['FROM debian:12', 'USER root', "RUN su - -c 'apt-get update && apt-get install -y a'"],
+      ['FROM debian:12', 'USER app', 'RUN sudo -g staff apt-get update && apt-get install -y a'],
+      ['FROM debian:12', 'USER app', 'RUN gosu app apt-get update && apt-get install -y a'],
+      [
+        'FROM debian:12',
+        'USER app',
+        "RUN sudo -u app sh -c 'apt-get update && apt-get install -y a'",
+      ],
+      [
+        'FROM debian:12',
+        'USER app',
+        'RUN apt-get update && apt-get install -y a && sudo rm -rf /tmp/x',
+      ],
+    ].map((input) => ({
+      name: `the same user: ${input.slice(1).join(', ')}`,
+      input: lines(...input),
+      output: lines(...input.slice(0, -1), `${input[input.length - 1]} && ${CLEANUP}`),
+    })),
+  ],
+});

@@ -527,3 +527,82 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+/** The note for a RUN whose go runs as `user` while the RUN runs as `own`. */
+function otherUserNote(command: string, user: string, own: string): string {
+  return `Leaves the Go build and module caches of this \`RUN\`: \`${command}\` runs as ${user} while the \`RUN\` runs as \`${own}\`, so the added \`go clean -cache -modcache\` would run as \`${own}\`: it may be denied what that command leaves, or clean the cache of \`${own}\` instead of the one that command fills.`;
+}
+
+/**
+ * Go keeps its build cache in the home of the user it runs as (and the
+ * module cache is that user's files): when a wrapper runs go as another
+ * user than the RUN's, the added `go clean` would empty the wrong caches,
+ * or be denied the files go left.
+ */
+transformTable('clean-go-cache', {
+  unchanged: [
+    ...[
+      ['gosu app go build -o /app .', 'app'],
+      ['su-exec app:app go build -o /app .', 'app:app'],
+      ['sudo -u app go build -o /app .', 'app'],
+      ['doas -u app go build -o /app .', 'app'],
+      ['runuser -u app -- go build -o /app .', 'app'],
+      ['setpriv --reuid=1000 go build -o /app .', '1000'],
+    ].map(([run, user]) => ({
+      name: `a build run as another user: \`${run}\``,
+      input: lines('FROM golang:1.22', `RUN ${run}`),
+      reason: "go fills the caches of another user; the added go clean would empty root's",
+      note: otherUserNote(run, `\`${user}\``, 'root'),
+    })),
+    {
+      name: '`USER app`, then `sudo`',
+      input: lines('FROM golang:1.22', 'USER app', 'RUN sudo go build -o /app .'),
+      reason: "go fills root's caches; the added go clean would run as app",
+      note: otherUserNote('sudo go build -o /app .', '`root`', 'app'),
+    },
+    {
+      name: 'a download as another user, then a build as root',
+      input: lines('FROM golang:1.22', 'RUN gosu app go mod download && go build -o /app .'),
+      reason: "app's module cache would stay, and root's be emptied",
+      note: otherUserNote('gosu app go mod download', '`app`', 'root'),
+    },
+  ],
+  changed: [
+    ...[
+      ['USER app', 'RUN sudo -u app go build -o /app .'],
+      ['USER root', 'RUN sudo go build -o /app .'],
+      ['USER 0:0', 'RUN gosu root go build -o /app .'],
+      ['USER root', 'RUN go build -o /app . && gosu app true'],
+    ].map(([user, run]) => ({
+      name: `the same user: \`${user}\`, \`${run}\``,
+      input: lines('FROM golang:1.22', user, run),
+      output: lines('FROM golang:1.22', user, `${run} && go clean -cache -modcache`),
+    })),
+  ],
+});
+
+transformTable(
+  'clean-go-cache',
+  {
+    unchanged: [
+      {
+        name: 'a build run as another user gets neither mounts nor the cleanup',
+        input: lines('FROM golang:1.22', 'RUN gosu app go build -o /app .'),
+        reason: "app's caches are not at the mount targets, and go clean would empty root's",
+        note: otherUserNote('gosu app go build -o /app .', '`app`', 'root'),
+      },
+    ],
+    changed: [
+      {
+        name: '`sudo` in a root RUN: both mounted',
+        input: lines('FROM golang:1.22', 'RUN sudo go build -o /app .'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM golang:1.22',
+          'RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod sudo go build -o /app .',
+        ),
+      },
+    ],
+  },
+  { caches: 'mount' },
+);

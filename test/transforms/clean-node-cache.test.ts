@@ -427,6 +427,16 @@ transformTable('clean-node-cache', {
       reason: 'it would print something else with the cache gone',
       note: 'in the `RUN` on line 4 looks into the cache this `RUN` leaves',
     })),
+    ...[
+      "su - node -s /bin/bash -c 'npm install --offline'",
+      'setpriv --reuid=1000 --regid=1000 --init-groups npm ci --prefer-offline',
+    ].map((later) => ({
+      name: `a later \`${later}\` runs from the cache, as another user: neither RUN is cleaned`,
+      input: lines('FROM node:22', 'WORKDIR /app', 'RUN npm ci', `RUN ${later}`),
+      reason:
+        'the later install reads the cache; its own cleanup would run as root, not as the user its npm runs as',
+      note: 'in the `RUN` on line 4 runs from the cache rather than the network',
+    })),
     {
       name: 'a later `chroot` may read the cache',
       input: lines('FROM node:22', 'WORKDIR /app', 'RUN npm ci', 'RUN chroot / npm ci --offline'),
@@ -441,8 +451,6 @@ transformTable('clean-node-cache', {
       "sh -c 'npm install --prefer-offline'",
       'xargs npm install --offline < pkgs',
       'time npm ci --offline',
-      "su - node -s /bin/bash -c 'npm install --offline'",
-      'setpriv --reuid=1000 --regid=1000 --init-groups npm ci --prefer-offline',
       'flock /tmp/npm.lock npm ci --offline',
     ].map((later) => ({
       name: `a later \`${later}\` runs from the cache: only that RUN is cleaned`,
@@ -521,6 +529,132 @@ transformTable(
         input: lines('FROM node:22', 'ENV HOME=/h', 'RUN npm ci'),
         output: lines('FROM node:22', 'ENV HOME=/h', 'RUN npm ci && npm cache clean --force'),
         message: 'because the `ENV` on line 2 sets `HOME`:',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);
+
+/** The note for a RUN whose npm runs as `user` while the RUN runs as `own`. */
+function otherUserNote(command: string, user: string, own: string): string {
+  return `Leaves the npm cache of this \`RUN\`: \`${command}\` runs as ${user} while the \`RUN\` runs as \`${own}\`, so the added \`npm cache clean --force\` would run as \`${own}\`: it may be denied what that command leaves, or clean the cache of \`${own}\` instead of the one that command fills.`;
+}
+
+/**
+ * npm keeps its cache in the home of the user it runs as: when a wrapper
+ * runs it as another user than the RUN's, the added `npm cache clean`
+ * would clean the RUN user's cache, and leave the one the install filled.
+ */
+transformTable('clean-node-cache', {
+  unchanged: [
+    ...[
+      ['gosu node npm ci', '`node`'],
+      ['gosu node:node npm ci', '`node:node`'],
+      ['su-exec 1000:1000 npm ci', '`1000:1000`'],
+      ['sudo -u node npm ci', '`node`'],
+      ['sudo -u node -H npm ci', '`node`'],
+      ["sudo -u '#1000' npm ci", '`#1000`'],
+      ['doas -u node npm ci', '`node`'],
+      ['runuser -u node -- npm ci', '`node`'],
+      ['setpriv --reuid=1000 --regid=1000 npm ci', '`1000`'],
+      ['setpriv --ruid=1000 --euid=0 npm ci', 'a user dslim cannot tell'],
+      ['gosu $APP_USER npm ci', '`$APP_USER`'],
+      ['gosu node env NODE_ENV=production npm ci', '`node`'],
+    ].map(([run, user]) => ({
+      name: `an install run as another user: \`${run}\``,
+      input: lines('FROM node:22', 'WORKDIR /app', `RUN ${run}`),
+      reason: "the added cleanup would clean root's cache, not the one the install filled",
+      note: otherUserNote(run, user, 'root'),
+    })),
+    ...[
+      ["su node -c 'npm ci'", '`node`'],
+      ["su - node -s /bin/bash -c 'npm ci'", '`node`'],
+      ["runuser -l node -c 'npm ci'", '`node`'],
+      ["sudo -u node sh -c 'npm ci'", '`node`'],
+      ["sudo sh -c 'gosu node npm ci'", '`node`'],
+    ].map(([run, user]) => ({
+      name: `an install in a script run as another user: \`${run}\``,
+      input: lines('FROM node:22', 'WORKDIR /app', `RUN ${run}`),
+      reason: "the added cleanup would clean root's cache, not the one the install filled",
+      note: otherUserNote(run.includes('gosu') ? 'gosu node npm ci' : 'npm ci', user, 'root'),
+    })),
+    {
+      name: '`USER node`, then `sudo`',
+      input: lines('FROM node:22', 'WORKDIR /app', 'USER node', 'RUN sudo npm ci'),
+      reason: "npm fills root's cache, the added cleanup would clean node's",
+      note: otherUserNote('sudo npm ci', '`root`', 'node'),
+    },
+    {
+      name: '`USER node`, then a number for it',
+      input: lines('FROM node:22', 'WORKDIR /app', 'USER node', 'RUN gosu 1000 npm ci'),
+      reason: 'dslim cannot tell that uid 1000 is node',
+      note: otherUserNote('gosu 1000 npm ci', '`1000`', 'node'),
+    },
+    {
+      name: "a cache mount at root's home does not hold the cache of another user",
+      input: lines(
+        'FROM node:22',
+        'WORKDIR /app',
+        'RUN --mount=type=cache,target=/root/.npm gosu node npm ci',
+      ),
+      reason: "node's cache is in its own home, where the mount is not",
+      note: otherUserNote('gosu node npm ci', '`node`', 'root'),
+    },
+  ],
+  changed: [
+    ...[
+      ['USER node', 'RUN sudo -u node npm ci'],
+      ['USER node:node', 'RUN gosu node npm ci'],
+      ['USER 1000', 'RUN su-exec 1000:1000 npm ci'],
+      ['USER 0', 'RUN sudo npm ci'],
+      ['USER root', 'RUN gosu 0 npm ci'],
+      ['USER root', 'RUN sudo -g staff npm ci'],
+      ['USER node', "RUN su node -c 'npm ci'"],
+      ['USER node', 'RUN npm ci && sudo chown -R node /app'],
+    ].map(([user, run]) => ({
+      name: `the same user: \`${user}\`, \`${run}\``,
+      input: lines('FROM node:22', 'WORKDIR /app', user, run),
+      output: lines('FROM node:22', 'WORKDIR /app', user, `${run} && npm cache clean --force`),
+    })),
+    {
+      name: "`USER node` with a mount at root's home: node's own cache is cleaned",
+      input: lines(
+        'FROM node:22',
+        'WORKDIR /app',
+        'USER node',
+        'RUN --mount=type=cache,target=/root/.npm npm ci',
+      ),
+      output: lines(
+        'FROM node:22',
+        'WORKDIR /app',
+        'USER node',
+        'RUN --mount=type=cache,target=/root/.npm npm ci && npm cache clean --force',
+      ),
+    },
+  ],
+});
+
+transformTable(
+  'clean-node-cache',
+  {
+    unchanged: [
+      {
+        name: 'an install run as another user gets neither a mount nor the cleanup',
+        input: lines('FROM node:22', 'WORKDIR /app', 'RUN gosu node npm ci'),
+        reason: "the mount at /root/.npm would miss node's cache, and the cleanup clean root's",
+        note: otherUserNote('gosu node npm ci', '`node`', 'root'),
+      },
+    ],
+    changed: [
+      {
+        name: "`sudo` in a root RUN: the mount at root's home",
+        input: lines('FROM node:22', 'WORKDIR /app', 'RUN sudo npm ci'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM node:22',
+          'WORKDIR /app',
+          'RUN --mount=type=cache,target=/root/.npm sudo npm ci',
+        ),
       },
     ],
   },

@@ -517,3 +517,31 @@ transformTable('clean-yum-cache', {
     },
   ],
 });
+
+/** The cleanup runs as the RUN's user: `USER app` then `sudo dnf` leaves root's cache to it. */
+transformTable('clean-yum-cache', {
+  unchanged: [
+    ...['sudo', 'doas', 'gosu root', "su -c 'dnf install -y git'"].map((wrapper) => {
+      const run = wrapper.includes("'") ? wrapper : `${wrapper} dnf install -y git`;
+      const command = wrapper.includes("'") ? 'dnf install -y git' : run;
+      return {
+        name: `\`USER app\`, then \`${run}\``,
+        input: lines('FROM rockylinux:9', 'USER app', `RUN ${run}`),
+        reason: "the added cleanup would run as app, and be denied root's cache",
+        note: `Leaves the \`dnf\` cache of this \`RUN\`: \`${command}\` runs as \`root\` while the \`RUN\` runs as \`app\`, so the added \`dnf clean all && rm -rf /var/cache/dnf\` would run as \`app\`: it may be denied what that command leaves, or clean the cache of \`app\` instead of the one that command fills.`,
+      };
+    }),
+  ],
+  changed: [
+    {
+      name: '`USER root` after another user, then `sudo`',
+      input: lines('FROM rockylinux:9', 'USER app', 'USER root', 'RUN sudo dnf install -y git'),
+      output: lines(
+        'FROM rockylinux:9',
+        'USER app',
+        'USER root',
+        'RUN sudo dnf install -y git && dnf clean all && rm -rf /var/cache/dnf',
+      ),
+    },
+  ],
+});

@@ -341,3 +341,31 @@ transformTable('conda-clean', {
     },
   ],
 });
+
+/** The cleanup runs as the RUN's user: an install run as another one filled that user's cache. */
+transformTable('conda-clean', {
+  unchanged: [
+    {
+      name: 'an install run as another user',
+      input: lines('FROM continuumio/miniconda3', 'RUN gosu app conda install -y numpy'),
+      reason:
+        'the added conda clean would run as root, not as the user whose cache the install filled',
+      note: 'Leaves the conda package cache of this `RUN`: `gosu app conda install -y numpy` runs as `app` while the `RUN` runs as `root`, so the added `conda clean --all --yes` would run as `root`: it may be denied what that command leaves, or clean the cache of `root` instead of the one that command fills.',
+    },
+  ],
+  changed: [
+    {
+      name: '`USER app`, then the install as `app` too',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'USER app',
+        'RUN sudo -u app conda install -y numpy',
+      ),
+      output: lines(
+        'FROM continuumio/miniconda3',
+        'USER app',
+        'RUN sudo -u app conda install -y numpy && conda clean --all --yes',
+      ),
+    },
+  ],
+});

@@ -326,6 +326,20 @@ transformTable(
         message:
           'Adds `--no-cache-dir` to `pip install` instead of a cache mount, because it runs as `USER app`, whose home may not be `/root`: the wheels pip downloads are no longer kept in the layer.',
       },
+      ...[
+        ['gosu app pip install flask', 'gosu app pip install --no-cache-dir flask', '`app`'],
+        [
+          'sudo -u app python -m pip install a',
+          'sudo -u app python -m pip install --no-cache-dir a',
+          '`app`',
+        ],
+        ['su-exec 1000 pip install a', 'su-exec 1000 pip install --no-cache-dir a', '`1000`'],
+      ].map(([run, output, user]) => ({
+        name: `a wrapper runs pip as another user: \`${run}\`, \`--no-cache-dir\` instead`,
+        input: lines('FROM python:3.12', `RUN ${run}`),
+        output: lines('FROM python:3.12', `RUN ${output}`),
+        message: `instead of a cache mount, because \`${run}\` runs as ${user}, whose home may not be \`/root\`:`,
+      })),
       {
         name: 'HOME moved in the stage built from: `--no-cache-dir` instead',
         input: lines(
@@ -695,6 +709,17 @@ transformTable('pip-no-cache', {
       input: lines('FROM python:3.12', `RUN ${wrapper} pip install a`),
       output: lines('FROM python:3.12', `RUN ${wrapper} pip install --no-cache-dir a`),
     })),
+    {
+      name: "a cache mount at root's home does not hold the cache of a user `gosu` runs pip as",
+      input: lines(
+        'FROM python:3.12',
+        'RUN --mount=type=cache,target=/root/.cache/pip gosu app pip install a',
+      ),
+      output: lines(
+        'FROM python:3.12',
+        'RUN --mount=type=cache,target=/root/.cache/pip gosu app pip install --no-cache-dir a',
+      ),
+    },
     {
       name: '`pip cache purge` later only removes the cache',
       input: lines('FROM python:3.12', 'RUN pip install a', 'RUN pip cache purge'),
