@@ -20,8 +20,8 @@ import { analyzeScript } from './shell-effects';
 import {
   isRootUser,
   lastUser,
+  possibleLineage,
   sameUser,
-  stageLineage,
   userWords,
   variableSetting,
   workingDirectories,
@@ -196,7 +196,8 @@ export function movedCacheProblem(
 }
 
 /**
- * The COPY or ADD before `run`, in its stage or a stage it builds on, that
+ * The COPY or ADD before `run`, in its stage or a stage it builds on or may
+ * build on (see `possibleLineage`), that
  * may write at `target`, below it or over it, or undefined. A source that is
  * a directory or a glob puts what it holds right into the destination, any
  * other lands under its own name; ADD may unpack an archive right into it.
@@ -210,7 +211,7 @@ export function copiedInto(
 ): InstructionInfo | undefined {
   if (!run.stage) return undefined;
   const cwds = workingDirectories(doc, run.stage);
-  const earlier = stageLineage(doc, run.stage)
+  const earlier = possibleLineage(doc, run.stage)
     .flatMap((s) => s.instructions)
     .filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && i.index < run.index);
   return earlier.find((copy) => {

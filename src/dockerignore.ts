@@ -10,6 +10,7 @@ import { instructionCommands, programName, runScripts } from './package-runs';
 import { loadShellParser } from './shell';
 import { firstOperand, type ShellCommand } from './shell-commands';
 import { stageLineage } from './stage-paths';
+import { startCommand } from './start-command';
 
 /** Always worth keeping out of a build context. */
 const ALWAYS_IGNORED = ['.git', 'node_modules'];
@@ -103,9 +104,11 @@ const PYTHON = /^python[0-9.]*$/;
 /**
  * Why a starter entry must stay out of the ignore file, or null. Only what
  * runs once the context is copied counts: every RUN, CMD and ENTRYPOINT from
- * the first whole-context COPY on, in any stage (an `ONBUILD` one anywhere).
- * That takes in the COPY's stage, the stages built from it and those that
- * copy from it, and more: when unsure, the entry stays.
+ * the first whole-context COPY on, in any stage (an `ONBUILD` one anywhere),
+ * and the command each stage from the COPY's on starts a container with
+ * (see `startCommand`: `ENTRYPOINT ["python"]` with `CMD ["setup.py",
+ * "build"]`). That takes in the COPY's stage, the stages built from it and
+ * those that copy from it, and more: when unsure, the entry stays.
  */
 function keepReason(doc: DockerDocument, entry: string): string | null {
   const first = wholeContextCopy(doc)!;
@@ -117,6 +120,12 @@ function keepReason(doc: DockerDocument, entry: string): string | null {
       { at: `the \`${how}\` at line ${i.line + 1}`, commands: instructionCommands(doc, used) },
     ];
   });
+  for (const stage of doc.stages.filter((s) => s.index >= first.stage!.index)) {
+    const { entrypoint, cmd, commands } = startCommand(doc, stage);
+    if (!entrypoint?.execForm || !cmd) continue;
+    const at = `the \`ENTRYPOINT\` at line ${entrypoint.line + 1} with the \`CMD\` at line ${cmd.line + 1}`;
+    users.push({ at, commands });
+  }
   for (const { at, commands } of users) {
     for (const command of commands) {
       const named = wordsOf(command).find((word) => namesEntry(word, entry));

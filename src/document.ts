@@ -1,10 +1,12 @@
 import {
   DockerfileParser,
+  type Arg,
   type Dockerfile,
   type Flag,
   type From,
   type Instruction,
   type Onbuild,
+  type Variable,
 } from 'dockerfile-ast';
 
 const BOM = '\ufeff';
@@ -41,10 +43,18 @@ export interface Stage {
   base: string;
   /**
    * `base` with the ARGs declared before the first FROM put in, by their
-   * defaults: what the stage builds on when no `--build-arg` says otherwise.
-   * It still holds a `$` where an ARG has no default.
+   * defaults, each default expanded with the ARGs before it (`ARG A=deps`,
+   * `ARG B=$A`, `FROM $B` gives `deps`): what the stage builds on when no
+   * `--build-arg` says otherwise. It still holds the variable, `$` and all,
+   * where an ARG has no default, or one dslim does not expand.
    */
   image: string;
+  /**
+   * True when `image` holds such a variable and could, once a `--build-arg`
+   * sets it, be the name of any stage before this one: nothing else in it
+   * rules a stage name out (`golang:$V` has a colon, which no stage name has).
+   */
+  anyStage: boolean;
   from: InstructionInfo;
   instructions: InstructionInfo[];
 }
@@ -182,6 +192,7 @@ export class DockerDocument {
   }
 
   private collectInstructions(): void {
+    const metaArgs = this.metaArgs();
     let stage: Stage | null = null;
     let shell = DEFAULT_SHELL;
     const finalShells = new Map<Stage, string[]>();
@@ -190,7 +201,7 @@ export class DockerDocument {
       const keyword = info.keyword;
       if (keyword === 'FROM') {
         if (stage) finalShells.set(stage, shell);
-        stage = this.startStage(info);
+        stage = this.startStage(info, metaArgs);
         const parent = this.findStage(stage.image, info.index);
         shell = parent ? (finalShells.get(parent) ?? shell) : defaultShellFor(stage.image);
         info.shell = shell;
@@ -254,7 +265,7 @@ export class DockerDocument {
     return info;
   }
 
-  private startStage(from: InstructionInfo): Stage {
+  private startStage(from: InstructionInfo, metaArgs: MetaArgs): Stage {
     const words = from.body.text.trim().split(/\s+/);
     const as = words.findIndex((w) => w.toLowerCase() === 'as');
     const stage: Stage = {
@@ -262,16 +273,90 @@ export class DockerDocument {
       name: as > 0 && words[as + 1] ? words[as + 1].toLowerCase() : null,
       base: words[0] ?? '',
       image: words[0] ?? '',
+      anyStage: false,
       from,
       instructions: [],
     };
-    if (stage.base.includes('$')) {
-      const expanded = (from.node as From).getExpandedArguments()[0]?.getValue();
-      stage.image = expanded ?? stage.base;
+    const argument = (from.node as From).getArguments()[0];
+    if (stage.base.includes('$') && argument) {
+      const expanded = this.expand(from.node, argument.getRange(), metaArgs);
+      stage.image = expanded.text;
+      stage.anyStage = expanded.open && STAGE_NAME_CHARACTERS.test(expanded.literal);
     }
     from.stage = stage;
     this.stages.push(stage);
     return stage;
+  }
+
+  /**
+   * The values the ARGs before the first FROM give when no `--build-arg`
+   * does, by name. BuildKit reads them in order, expanding each default
+   * with the ones declared before it, so `ARG A=deps` then `ARG B=$A` gives
+   * `B` the value `deps`. Null for an ARG without a default, whose value
+   * only a `--build-arg` gives, and for one whose default dslim does not
+   * expand (see `expand`).
+   */
+  private metaArgs(): MetaArgs {
+    const values: MetaArgs = new Map();
+    for (const arg of this.ast.getInitialARGs()) {
+      const property = arg.getProperty();
+      if (!property) continue;
+      values.set(property.getName(), this.defaultValue(arg, values));
+    }
+    return values;
+  }
+
+  /**
+   * The default of a global ARG, expanded with the ones before it, or null.
+   * The parser gives the value without its quotes; a default in double
+   * quotes is expanded inside them, one in single quotes is taken as it is.
+   * A default with escapes and variables both is not expanded.
+   */
+  private defaultValue(arg: Arg, values: MetaArgs): string | null {
+    const property = arg.getProperty();
+    const value = property?.getValue() ?? null;
+    const range = property?.getValueRange();
+    if (value === null || !range) return null;
+    const raw = this.text.slice(this.offsetAt(range.start), this.offsetAt(range.end));
+    if (raw === `'${value}'`) return value;
+    if (raw !== value && raw !== `"${value}"`) return value.includes('$') ? null : value;
+    const expanded = this.expand(arg, range, values);
+    if (expanded.open) return null;
+    return raw === value ? expanded.text : expanded.text.slice(1, -1);
+  }
+
+  /**
+   * The text of `range` (part of `instruction`) with the variables the
+   * parser finds in it replaced by their values in `values`: `$A`, `${A}`,
+   * `${A:-word}` and `${A:+word}`, as BuildKit expands them. A variable
+   * whose value is unknown (no ARG declares it, or it has no default), or
+   * that uses another form, stays as written; `open` then says so, and
+   * `literal` is the text without such variables.
+   */
+  private expand(
+    instruction: Instruction,
+    range: ReturnType<Instruction['getRange']>,
+    values: MetaArgs,
+  ): { text: string; open: boolean; literal: string } {
+    const start = this.offsetAt(range.start);
+    const end = this.offsetAt(range.end);
+    let text = '';
+    let literal = '';
+    let open = false;
+    let at = start;
+    for (const variable of instruction.getVariables()) {
+      const from = this.offsetAt(variable.getRange().start);
+      const to = this.offsetAt(variable.getRange().end);
+      if (from < at || to > end) continue;
+      const between = this.text.slice(at, from);
+      const value = variableValue(variable, values);
+      text += between + (value ?? this.text.slice(from, to));
+      literal += between + (value ?? '');
+      open ||= value === null;
+      at = to;
+    }
+    const rest = this.text.slice(at, end);
+    return { text: text + rest, open, literal: literal + rest };
   }
 
   /** Finds where the arguments start once the keyword and flags are skipped. */
@@ -328,6 +413,30 @@ export class DockerDocument {
     }
     return this.text.length;
   }
+}
+
+/** The values of the global ARGs by name; null where a `--build-arg` alone gives one. */
+type MetaArgs = Map<string, string | null>;
+
+/** What a stage name may be made of (BuildKit: `[a-z][a-z0-9-_.]*`, in any case). */
+const STAGE_NAME_CHARACTERS = /^[a-z0-9._-]*$/i;
+
+/**
+ * The value a variable of a FROM or global ARG expands to, or null when it
+ * is unknown: no ARG declares it, or its ARG has no default, or it uses a
+ * form other than `$A`, `${A}`, `${A:-word}` and `${A:+word}`, or its word
+ * holds a variable itself.
+ */
+function variableValue(variable: Variable, values: MetaArgs): string | null {
+  const value = values.get(variable.getName());
+  if (value === null || value === undefined) return null;
+  const modifier = variable.getModifier();
+  if (modifier === null) return value;
+  const word = variable.getSubstitutionParameter() ?? '';
+  if (word.includes('$')) return null;
+  if (modifier === '-') return value !== '' ? value : word;
+  if (modifier === '+') return value !== '' ? word : '';
+  return null;
 }
 
 /**

@@ -11,10 +11,9 @@ import { lineRef } from './line-ref';
 import { GO_OFFLINE, managerArgs, networkFree } from './offline-readers';
 import {
   cacheDirs,
-  cacheMountFor,
   homeMoves,
-  instructionCommands,
   laterRuns,
+  mountOverCache,
   offlineMountProblem,
   programName,
   removes,
@@ -26,7 +25,8 @@ import {
 } from './package-runs';
 import { homeAsRoot, isWithin, resolvePath } from './paths';
 import { hasFlag, type ShellCommand } from './shell-commands';
-import { officialImageTag, stageLineage } from './stage-paths';
+import { startCommand, startedCommand, startRuns, type StartCommand } from './start-command';
+import { mayBuildOnPhrase, officialImageTag, possibleLineage, stageLineage } from './stage-paths';
 
 /** Subcommands that compile, and so write compiled packages to the build cache. */
 const COMPILES = new Set(['build', 'install', 'test', 'run', 'vet', 'generate', 'tool']);
@@ -126,8 +126,9 @@ export function movedDirs(doc: DockerDocument, script: RunScript, cache: GoCache
 
 /**
  * Why this RUN's cleanup would save nothing of `cache`: a RUN before it in
- * its stage or the stages it builds on (an `ONBUILD RUN` of those too)
- * leaves the cache filled in its layer, or a COPY or ADD writes into it.
+ * its stage or the stages it builds on, or may build on (see
+ * `possibleLineage`; an `ONBUILD RUN` of those too), leaves the cache
+ * filled in its layer, with no mount over it, or a COPY or ADD writes into it.
  * `go clean` would delete those files from the image, not from the layer
  * that holds them, along with what this RUN adds. Null when none does.
  */
@@ -137,16 +138,21 @@ export function filledBefore(
   cache: GoCache,
   dirs: string[],
 ): string | null {
-  if (!run.stage) return null;
-  const earlier = stageLineage(doc, run.stage).flatMap((stage) => [
-    ...runScripts(doc, stage).filter((s) => s.run.index < run.index),
+  const stage = run.stage;
+  if (!stage) return null;
+  const lineage = stageLineage(doc, stage);
+  const earlier = possibleLineage(doc, stage).flatMap((ancestor) => [
+    ...runScripts(doc, ancestor).filter((s) => s.run.index < run.index),
     // A stage's triggers run in the stages built on it, not in itself.
-    ...(stage === run.stage ? [] : triggerScripts(doc, stage)),
+    ...(ancestor === stage ? [] : triggerScripts(doc, ancestor)),
   ]);
   const tail = `: what that leaves in the cache stays in its layer whatever this \`RUN\` does, and \`go clean\` cannot remove only what this one adds`;
   for (const s of earlier) {
-    const fill = !cacheMountFor(s.run, dirs) && lastFill(s.commands, cache, dirs);
-    if (fill) return `the \`RUN\` on line ${lineRef(s.run)} runs \`${goWords(fill)}\` first${tail}`;
+    const fill = !mountOverCache(doc, s.run, dirs) && lastFill(s.commands, cache, dirs);
+    if (!fill) continue;
+    const owner = s.run.stage!;
+    const where = lineage.includes(owner) ? '' : `, in ${mayBuildOnPhrase(doc, stage, owner)},`;
+    return `the \`RUN\` on line ${lineRef(s.run)}${where} runs \`${goWords(fill)}\` first${tail}`;
   }
   for (const dir of dirs) {
     const copy = copiedInto(doc, run, dir);
@@ -159,32 +165,50 @@ export function filledBefore(
 /**
  * Why both caches must stay: a RUN that sees this one's layer (see
  * `laterRuns`) runs go, or a program that runs it, which would find them
- * empty; or a CMD or ENTRYPOINT of a stage that has the files does, when
- * the container starts.
+ * empty; or the start command of a stage that has the files does, when the
+ * container starts (see `startCommand`: `ENTRYPOINT ["go"]` with `CMD
+ * ["run", "."]` runs `go run`). A stage that may build on any earlier one
+ * (see `possibleLineage`) and sets no ENTRYPOINT of its own may start as
+ * any of those does.
  */
 export function laterGoUse(
   doc: DockerDocument,
   run: InstructionInfo,
   dirs: string[],
 ): string | null {
-  const uses = 'reads what this `RUN` leaves there';
+  const reads = 'reads what this `RUN` leaves there';
+  const uses = `which ${reads}`;
   for (const later of laterRuns(doc, run, dirs)) {
     const go = later.commands.find(readsCaches);
-    if (go) return `\`${goWords(go)}\` in the \`RUN\` on line ${lineRef(later.run)} ${uses}`;
+    if (go) return `\`${goWords(go)}\` in the \`RUN\` on line ${lineRef(later.run)} ${reads}`;
     const driver = later.commands.find((c) => GO_DRIVERS.test(programName(c)));
     if (driver)
-      return `\`${programName(driver)}\` in the \`RUN\` on line ${lineRef(later.run)} may run go, which ${uses}`;
+      return `\`${programName(driver)}\` in the \`RUN\` on line ${lineRef(later.run)} may run go, ${uses}`;
   }
-  const stages = new Set(heirs(doc, run, dirs).flatMap((h) => stageLineage(doc, h.stage)));
-  for (const stage of stages) {
-    for (const start of stage.instructions) {
-      if (start.keyword !== 'CMD' && start.keyword !== 'ENTRYPOINT') continue;
-      const go = instructionCommands(doc, start).find(readsCaches);
-      if (go)
-        return `the \`${start.keyword}\` on line ${lineRef(start)} runs \`${goWords(go)}\` when the container starts, which ${uses}`;
+  for (const stage of new Set(heirs(doc, run, dirs).map((h) => h.stage))) {
+    const start = startCommand(doc, stage);
+    const own = startsGo(start);
+    if (own) return `${own}, ${uses}`;
+    if (!start.baseEntrypoint) continue;
+    const lineage = stageLineage(doc, stage);
+    for (const other of possibleLineage(doc, stage).filter((s) => !lineage.includes(s))) {
+      const inherited = startsGo(startCommand(doc, other));
+      if (inherited) return `in ${mayBuildOnPhrase(doc, stage, other)}, ${inherited}, ${uses}`;
     }
   }
   return null;
+}
+
+/**
+ * That a start command runs go, or a program that runs it, for a message
+ * (see `startRuns`), or null when it runs neither.
+ */
+function startsGo(start: StartCommand): string | null {
+  const go = startedCommand(start, readsCaches);
+  if (go) return startRuns(start, `\`${goWords(go.command)}\``, go.passed);
+  const driver = startedCommand(start, (c) => GO_DRIVERS.test(programName(c)));
+  if (!driver) return null;
+  return `${startRuns(start, `\`${programName(driver.command)}\``, driver.passed)}, and it may run go`;
 }
 
 /**

@@ -68,11 +68,11 @@ export function heirs(doc: DockerDocument, run: InstructionInfo, dirs: string[])
 
 /**
  * True when `child` builds on `stage`: its FROM names it, directly or through
- * an ARG's default, or through an ARG without one, which a `--build-arg` may
- * set to any earlier stage's name.
+ * ARGs' defaults, or through an ARG without one, which a `--build-arg` may
+ * set to any earlier stage's name (see `Stage.anyStage`).
  */
 function mayBuildOn(doc: DockerDocument, child: Stage, stage: Stage): boolean {
-  return child.image.includes('$') || doc.findStage(child.image, child.from.index) === stage;
+  return child.anyStage || doc.findStage(child.image, child.from.index) === stage;
 }
 
 /**

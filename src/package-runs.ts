@@ -13,25 +13,20 @@ import {
   turnsOn,
   type OfflineRule,
 } from './offline-readers';
-import { flagValue, isWithin, mountFlags, mountOption, TARGET_KEYS, wordPath } from './paths';
+import { flagValue, isWithin, mayBeWithin, runMounts, wordPath, type RunMount } from './paths';
 import { scanScript } from './script-paths';
 import { analyzeScript } from './shell-effects';
+import { argvCommands, listCommands, setsVariable, type ShellCommand } from './shell-commands';
 import {
-  listCommands,
-  setsVariable,
-  unwrapProgram,
-  type ShellCommand,
-  type Word,
-} from './shell-commands';
-import {
+  possibleLineage,
   runUser,
   sameUser,
-  stageLineage,
   variableSetting,
   workingDirectories,
 } from './stage-paths';
+import { startCommand, startedCommand, startRuns, type Started } from './start-command';
 import type { MessageData, Reporter } from './types';
-import { programOf, readOnlyWhy, shellScriptWord } from './wrappers';
+import { programOf, readOnlyWhy } from './wrappers';
 
 /** A RUN with the commands it runs, and why it cannot be edited, if so. */
 export interface RunScript {
@@ -113,17 +108,7 @@ export function instructionCommands(
   }
   if (!instruction.execForm) return listCommands(instruction.body.text);
   // An exec-form instruction is a JSON array of strings (see `DockerDocument`).
-  const [program = '', ...words] = JSON.parse(instruction.body.text.trim()) as string[];
-  const written: Word[] = words.map((text) => ({ text, start: 0, end: 0 }));
-  const { name, args, set, readOnly, hidden, user } = unwrapProgram(program, written);
-  const script = shellScriptWord(
-    name,
-    args.map((word) => word.text),
-  );
-  if (script !== -1 && args[script] !== undefined)
-    return listCommands(args[script].text).map((c) => ({ ...c, user: c.user ?? user }));
-  const command = { name, args, assignments: set, setEarlier: [], start: 0, end: 0, readOnly };
-  return [{ ...command, hidden, user, andElement: null }];
+  return argvCommands(JSON.parse(instruction.body.text.trim()) as string[]);
 }
 
 /**
@@ -143,14 +128,47 @@ export function readOnlyInstall(installs: ShellCommand[]): string | null {
 export const READ_ONLY_LIMITATION =
   'An install run by `xargs`, or in the script of `sh -c` (`bash -c`), `su -c` (`runuser -c`) or `flock FILE -c`, is left alone: its words are not all in the RUN, or are inside a quoted script. So is one behind `runuser -u` with no `--` before it, which would take an option added to it as its own. Behind `sudo`, `env`, `gosu`, `su-exec`, `setpriv`, `unshare`, `flock`, `busybox`, `eatmydata`, `fakeroot`, `nice`, `timeout` and the other wrappers dslim reads it is changed like any other; behind `chroot`, or a wrapper given an option dslim does not know, it is not recognised.';
 
-/** The target of a `--mount=type=cache` on the RUN that holds `dir`, or null. */
-export function cacheMountFor(run: InstructionInfo, dirs: string[]): string | null {
-  for (const flag of mountFlags(run)) {
-    if (mountOption(flag, 'type') !== 'cache') continue;
-    const target = mountOption(flag, ...TARGET_KEYS);
-    if (!target) continue;
-    const base = target.replace(/\/+$/, '');
-    if (dirs.some((dir) => dir === base || dir.startsWith(`${base}/`))) return target;
+/**
+ * A `--mount` of the RUN, of any type, at or above one of `dirs`: what the
+ * RUN writes there goes into the mount (a cache, a bind mount, a tmpfs),
+ * never into a layer, and a cleanup there would reach into the mount
+ * instead: a read-only bind mount fails it, a writable one loses the
+ * user's files. Null when there is none.
+ */
+export function mountOverCache(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  dirs: string[],
+): RunMount | null {
+  const mounts = runMounts(run, runDirectory(doc, run));
+  return (
+    mounts.find((m) => m.path !== null && dirs.some((dir) => mayBeWithin(dir, m.path!))) ?? null
+  );
+}
+
+/**
+ * Why a `--mount` of the RUN that is not over the cache (see
+ * `mountOverCache`) still keeps a cache transform away: its target is
+ * inside the cache, so the cache holds what the mount brings, which a
+ * cleanup cannot delete and the install may read; or its target cannot be
+ * resolved, and may be the cache or a directory above it. Null when no
+ * mount is either.
+ */
+export function mountInCacheProblem(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  dirs: string[],
+): string | null {
+  for (const mount of runMounts(run, runDirectory(doc, run))) {
+    const what = `its ${mount.type} mount`;
+    if (mount.path === null)
+      return mount.target === null
+        ? `${what} has no target dslim can read, so it may cover the cache`
+        : `${what} at \`${mount.target}\` is at a path dslim cannot resolve, which may be the cache or a directory above it`;
+    if (dirs.some((d) => mayBeWithin(d, mount.path!))) continue;
+    const dir = dirs.find((d) => mayBeWithin(mount.path!, d));
+    if (dir)
+      return `${what} at \`${mount.target}\` is inside the cache (\`${dir}\`): a cleanup would reach into the mount, whose mount point it cannot delete, and the install may read what the mount holds`;
   }
   return null;
 }
@@ -162,6 +180,11 @@ export function cacheMountFor(run: InstructionInfo, dirs: string[]): string | nu
  */
 export function managerCommands(commands: ShellCommand[], rule: OfflineRule): ShellCommand[] {
   return commands.filter((command) => managerArgs(command, rule) !== null);
+}
+
+/** The working directory of a RUN, against which BuildKit resolves a relative mount target. */
+function runDirectory(doc: DockerDocument, run: InstructionInfo): string | null {
+  return (run.stage && workingDirectories(doc, run.stage).get(run.index)) ?? null;
 }
 
 /** The program name without its directory: `/usr/bin/pip3` → `pip3`. */
@@ -274,12 +297,14 @@ function mountMissesCache(
 }
 
 /**
- * Says, as a note, why a cache transform leaves a RUN alone: a cache mount
- * over one of the cache's directories already keeps it out of every layer
- * (message `mounted`; not one in root's home that the manager's user does
- * not use, see `mountMissesCache`), or the RUN cannot be edited, or its
- * install only downloads packages into the cache for a later one (see
- * `downloadOnly`),
+ * Says, as a note, why a cache transform leaves a RUN alone: a mount of
+ * any type over one of the cache's directories already keeps it out of
+ * every layer (message `mounted`, with `{mount}` its type; see
+ * `mountOverCache`; not one in root's home that the manager's user does
+ * not use, see `mountMissesCache`), or the RUN cannot be edited, or a
+ * mount inside the cache or where dslim cannot tell keeps it (see
+ * `mountInCacheProblem`), or its install only downloads packages into the
+ * cache for a later one (see `downloadOnly`),
  * or a later stage reads the cache as files (see `readByLaterStage`), or a
  * later RUN, or a command of this one, reads it (see `cacheReader`; all
  * message `refused`). A transform that changes the install itself passes
@@ -298,13 +323,14 @@ export function leaveAlone(
   const { run, refusal } = script;
   const moved = cacheDirs(doc, script, cache);
   const dirs = 'dirs' in moved ? moved.dirs : cache.dirs;
-  const target = cacheMountFor(run, dirs);
-  if (target && !mountMissesCache(doc, script, cache, target)) {
-    report.note(run.span.start, 'mounted', { ...data, target });
+  const mount = mountOverCache(doc, run, dirs);
+  if (mount && !mountMissesCache(doc, script, cache, mount.path!)) {
+    report.note(run.span.start, 'mounted', { ...data, target: mount.target!, mount: mount.type });
     return true;
   }
   const reason =
     refusal ??
+    mountInCacheProblem(doc, run, dirs) ??
     downloadOnly(script, cache.offline) ??
     ('reason' in moved ? moved.reason : null) ??
     readByLaterStage(doc, run, dirs) ??
@@ -315,7 +341,11 @@ export function leaveAlone(
 
 /** The limitation every cache transform states about `cacheReader`. */
 export const CACHE_READER_LIMITATION =
-  "A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader in the script of a `sh -c` or `su -c` counts too, and so does any command behind a wrapper that runs its program where dslim cannot follow it: `chroot` (another root), `env -S` or `unshare --root`, or a wrapper (`setpriv`, `unshare`, `strace`, `php` and the like) given an option dslim does not know. A reader that reaches the cache only through a variable, a script file or `/` is not seen. Later RUNs are those of the stage and of every stage built on it: a FROM that names it, also through an ARG's default, and a FROM holding an ARG without a default, which a `--build-arg` may point at it.";
+  'A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader in the script of a `sh -c` or `su -c` counts too, and so does any command behind a wrapper that runs its program where dslim cannot follow it: `chroot` (another root), `env -S` or `unshare --root`, or a wrapper (`setpriv`, `unshare`, `strace`, `php` and the like) given an option dslim does not know. So is one whose container starts with such a reader when the stage has the files of the RUN: its ENTRYPOINT with its CMD after it (as the stages it builds on leave them; an ENTRYPOINT drops the CMD it inherits; a shell-form one runs through its SHELL), or the words of the CMD on their own, which an entrypoint script often runs; there a reader names an absolute path (or one under `~`), or is a command of the manager given an offline option or run under an offline variable. A reader that reaches the cache only through a variable, a script file or `/` is not seen. Later RUNs are those of the stage and of every stage built on it: a FROM that names it, also through the defaults of global ARGs (`ARG A=deps`, `ARG B=$A`, `FROM $B`), and a FROM holding an ARG without a default, which a `--build-arg` may point at it, unless the rest of its image rules a stage name out (`golang:$V`). Such a FROM counts the other way too: what any stage before it does (fill the cache, set a variable, copy files, switch `USER`) may have happened before the RUNs built on it.';
+
+/** The limitation every cache transform states about `mountOverCache` and `mountInCacheProblem`. */
+export const EXISTING_MOUNT_LIMITATION =
+  "A RUN that already has a `--mount` of any type (`cache`, `bind`, `tmpfs`, `secret`, `ssh`; `bind` when it names none) at one of the cache's directories or above it is left alone, with a note naming the type: what the RUN writes there never reaches a layer, and a cleanup would reach into the mount, which fails on a read-only bind mount and deletes the files of a writable one. So is a RUN with a mount inside the cache, whose files a cleanup cannot delete and the install may read, or with a mount target dslim cannot resolve (a variable, or a relative path under an unknown working directory), which may be either. A relative target is resolved against the WORKDIR, as BuildKit does.";
 
 /**
  * The limitation every cache transform whose cache can move states about
@@ -374,7 +404,54 @@ export function cacheReader(
     if (hidden)
       return `\`${hidden.name}\` in the \`RUN\` on line ${lineRef(later.run)} may read the cache: ${hidden.why}`;
   }
+  return startReader(doc, script.run, cache);
+}
+
+/**
+ * Why the cache must stay for the container: the command a stage that has
+ * this RUN's files starts with (see `startCommand`) reads it (see
+ * `startUse`). The first such command is named, with where the file sets it.
+ */
+function startReader(doc: DockerDocument, run: InstructionInfo, cache: Cache): string | null {
+  for (const stage of new Set(heirs(doc, run, cache.dirs).map((h) => h.stage))) {
+    const start = startCommand(doc, stage);
+    const keyword = (passed: boolean) => (start.entrypoint && !passed ? 'ENTRYPOINT' : 'CMD');
+    const use = ({ command, passed }: Started) =>
+      startUse(doc, { stage, index: Infinity, keyword: keyword(passed) }, command, cache);
+    const found = startedCommand(start, (command) => use({ command, passed: false }) !== null);
+    if (!found) continue;
+    const why = use(found)!;
+    return `${startRuns(start, `\`${programName(found.command)}\``, found.passed)}, and it ${why}`;
+  }
   return null;
+}
+
+/**
+ * How a command a container starts with reads the cache the image holds,
+ * for a message, or null: it names a path in it (an absolute one, or under
+ * `~`), or runs a program dslim cannot follow (see `ShellCommand.hidden`),
+ * or is a command of the manager that looks into the cache, or runs from it
+ * rather than the network: by an option of its own, or a variable set for
+ * it (in `end.keyword`, the instruction that gives it) or by an ENV or ARG
+ * of `end.stage`, whose end `end` is.
+ */
+function startUse(
+  doc: DockerDocument,
+  end: Pick<InstructionInfo, 'stage' | 'index' | 'keyword'>,
+  command: ShellCommand,
+  { dirs, offline }: Cache,
+): string | null {
+  const words = command.args.flatMap((w) => [w.text, w.text.slice(w.text.indexOf('=') + 1)]);
+  if (words.some((word) => namesCache(word, null, dirs)))
+    return 'names the cache, which it may read';
+  if (command.hidden !== null) return `may read the cache: ${command.hidden}`;
+  const args = offline && managerArgs(command, offline);
+  if (!offline || !args) return null;
+  if (cacheLookup(args, offline)) return 'looks into the cache';
+  if (networkFree(args, offline)) return null;
+  const option = switchedOn(args, offline);
+  const why = option ? `\`${option}\`` : variableWhy(doc, end, command, offline);
+  return why ? `runs from the cache rather than the network (${why})` : null;
 }
 
 /**
@@ -411,12 +488,12 @@ function offlineUse(
 /** How a variable of `rule` that turns offline use on is set for `command`, or null. */
 function variableWhy(
   doc: DockerDocument,
-  run: InstructionInfo,
+  run: Pick<InstructionInfo, 'stage' | 'index' | 'keyword'>,
   command: ShellCommand,
   rule: OfflineRule,
 ): string | null {
   for (const name of rule.variables ?? []) {
-    if (setsVariable(command, name)) return `\`${name}\` set in the \`RUN\``;
+    if (setsVariable(command, name)) return `\`${name}\` set in the \`${run.keyword}\``;
     const setting = variableSetting(doc, run, new Set([name]));
     if (setting && turnsOn(setting.value))
       return `\`${name}\` set by the \`${setting.instruction.keyword}\` on line ${lineRef(setting.instruction)}`;
@@ -437,7 +514,7 @@ function configWhy(
 ): string | null {
   const keys = (rule.configKeys ?? []).map(configKey);
   if (keys.length === 0 || !run.stage) return null;
-  const scripts = stageLineage(doc, run.stage).flatMap((stage) => runScripts(doc, stage));
+  const scripts = possibleLineage(doc, run.stage).flatMap((stage) => runScripts(doc, stage));
   for (const script of scripts) {
     if (script.run.index > run.index) continue;
     for (const earlier of script.commands) {

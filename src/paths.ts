@@ -129,12 +129,36 @@ export function flagValue(instruction: InstructionInfo, name: string): string | 
   return flag ? (flag.getValue() ?? '') : null;
 }
 
-/** The `target=` paths of a RUN's `--mount` flags; null for a mount without one. */
-export function mountTargets(run: InstructionInfo, cwd: string | null): (string | null)[] {
+/** A `--mount` of a RUN, as the checks of what it covers read it. */
+export interface RunMount {
+  /** `bind`, `cache`, `tmpfs`, `secret` or `ssh`: `bind` when the flag names none, as in BuildKit. */
+  type: string;
+  /** The target as written, or as BuildKit puts a secret or ssh mount without one. */
+  target: string | null;
+  /** The absolute path of the target, or null when it cannot be resolved (see `resolvePath`). */
+  path: string | null;
+}
+
+/**
+ * The `--mount`s of a RUN, with their targets resolved against `cwd`, the
+ * RUN's working directory, as BuildKit resolves a relative one. A secret or
+ * ssh mount without a target goes where BuildKit puts it: `/run/secrets/ID`
+ * and `/run/buildkit/ssh_agent.N`, below `/run/buildkit` here.
+ */
+export function runMounts(run: InstructionInfo, cwd: string | null): RunMount[] {
   return mountFlags(run).map((flag) => {
-    const target = mountOption(flag, ...TARGET_KEYS);
-    return target === null ? null : resolvePath(target, cwd);
+    const type = (mountOption(flag, 'type') ?? 'bind').toLowerCase();
+    const id = mountOption(flag, 'id');
+    const target =
+      mountOption(flag, ...TARGET_KEYS) ??
+      (type === 'secret' && id ? `/run/secrets/${id}` : type === 'ssh' ? '/run/buildkit' : null);
+    return { type, target, path: target === null ? null : resolvePath(target, cwd) };
   });
+}
+
+/** The target paths of a RUN's `--mount` flags (see `runMounts`); null for one dslim cannot resolve. */
+export function mountTargets(run: InstructionInfo, cwd: string | null): (string | null)[] {
+  return runMounts(run, cwd).map((mount) => mount.path);
 }
 
 /**

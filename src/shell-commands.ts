@@ -229,3 +229,21 @@ function andElementRange(node: Node): { start: number; end: number } | null {
   if (right === node) return { start: left.endIndex, end: node.endIndex };
   return { start: node.startIndex, end: right.startIndex };
 }
+
+/**
+ * The commands a command line (program and arguments, as exec runs them)
+ * runs: past its wrappers, the script of a shell's `-c` (see
+ * `shellScriptWord`: `su -c` too), or else the program it names.
+ */
+export function argvCommands([program = '', ...words]: string[]): ShellCommand[] {
+  const written: Word[] = words.map((text) => ({ text, start: 0, end: 0 }));
+  const { name, args, set, readOnly, hidden, user } = unwrapProgram(program, written);
+  const script = shellScriptWord(
+    name,
+    args.map((word) => word.text),
+  );
+  if (script !== -1 && args[script] !== undefined)
+    return listCommands(args[script].text).map((c) => ({ ...c, user: c.user ?? user }));
+  const command = { name, args, assignments: set, setEarlier: [], start: 0, end: 0, readOnly };
+  return [{ ...command, hidden, user, andElement: null }];
+}

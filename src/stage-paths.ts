@@ -1,5 +1,6 @@
 import type { Arg, Env, Property } from 'dockerfile-ast';
 import { shellHasErrexit, type DockerDocument, type InstructionInfo, type Stage } from './document';
+import { lineRef } from './line-ref';
 import { resolvePath } from './paths';
 import { UNKNOWN_USER } from './wrappers';
 
@@ -36,6 +37,34 @@ export function stageLineage(doc: DockerDocument, stage: Stage): Stage[] {
     s = doc.findStage(s.image, s.from.index);
   }
   return lineage;
+}
+
+/**
+ * The stages whose instructions may have run before `stage`'s own, nearest
+ * first: its lineage (see `stageLineage`) and, when that starts from a FROM
+ * that a `--build-arg` may point at any stage before it (see
+ * `Stage.anyStage`), every stage before that FROM, nearest first. For
+ * questions such as "does anything before this RUN fill the cache", which
+ * any of them may.
+ */
+export function possibleLineage(doc: DockerDocument, stage: Stage): Stage[] {
+  const lineage = stageLineage(doc, stage);
+  const root = lineage[lineage.length - 1];
+  if (!root.anyStage) return lineage;
+  const before = doc.stages.filter((s) => s.index < root.index && !lineage.includes(s));
+  return [...lineage, ...before.reverse()];
+}
+
+/**
+ * For a message, how `stage` may build on `ancestor`, one of its
+ * `possibleLineage` outside its `stageLineage`: "stage `deps`, which the
+ * `FROM $BASE` on line 4 may name through a `--build-arg`".
+ */
+export function mayBuildOnPhrase(doc: DockerDocument, stage: Stage, ancestor: Stage): string {
+  const lineage = stageLineage(doc, stage);
+  const root = lineage[lineage.length - 1];
+  const name = ancestor.name ?? String(ancestor.index);
+  return `stage \`${name}\`, which the \`FROM ${root.base}\` on line ${lineRef(root.from)} may name through a \`--build-arg\``;
 }
 
 /**
@@ -82,15 +111,17 @@ export interface OptionSetting extends VariableSetting {
 
 /**
  * The last ENV or ARG before `run`, in its stage or a stage it builds on,
- * that sets one of `names`, or null.
+ * that sets one of `names`, or null. A stage it may build on (see
+ * `possibleLineage`) counts after those it surely does. `run` may be any
+ * point of a stage: `{ stage, index: Infinity }` is its end.
  */
 export function variableSetting(
   doc: DockerDocument,
-  run: InstructionInfo,
+  run: Pick<InstructionInfo, 'stage' | 'index'>,
   names: Set<string>,
 ): VariableSetting | null {
   if (!run.stage) return null;
-  for (const stage of stageLineage(doc, run.stage)) {
+  for (const stage of possibleLineage(doc, run.stage)) {
     const before = stage.instructions.filter((i) => i.index < run.index).reverse();
     for (const instruction of before) {
       const property = settingProperty(instruction, names);
@@ -251,13 +282,20 @@ export function runUser(doc: DockerDocument, run: InstructionInfo): string {
   return (run.stage && lastUser(doc, run.stage, run.index)) ?? 'root';
 }
 
-/** The user the last USER of the stage (or a stage it builds on) names, or null. */
+/**
+ * The user the last USER of the stage (or a stage it builds on) names, or
+ * null. When none names one, a stage it may build on (see
+ * `possibleLineage`) that ends as a user other than root gives that user:
+ * the stage may run as that user.
+ */
 export function lastUser(doc: DockerDocument, stage: Stage, before: number): string | null {
-  for (const s of stageLineage(doc, stage)) {
-    const users = s.instructions.filter((i) => i.keyword === 'USER' && i.index < before);
-    if (users.length > 0) return users[users.length - 1].body.text.trim();
-  }
-  return null;
+  const lineage = stageLineage(doc, stage);
+  const users = possibleLineage(doc, stage).flatMap((s) => {
+    const set = s.instructions.filter((i) => i.keyword === 'USER' && i.index < before);
+    return set.length > 0 ? [{ stage: s, user: set[set.length - 1].body.text.trim() }] : [];
+  });
+  const sure = users.find((u) => lineage.includes(u.stage));
+  return (sure ?? users.find((u) => !isRootUser(u.user)) ?? users[0])?.user ?? null;
 }
 
 /** The paths a VOLUME instruction declares. */

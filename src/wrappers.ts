@@ -571,8 +571,8 @@ export const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'ksh', 'mksh', 'zsh'
 /**
  * The index of the script word of `sh -c 'script'` (`bash -ec "script"`)
  * in the shell's words after its name, or -1 when the command runs no such
- * script. Options may come before or after `-c`; the script is the first
- * operand. A wrapper that has a shell run a script word counts too: `su -c
+ * script. Options may come before or after `-c`, and `-o pipefail` (`-eo
+ * pipefail`) with the name it takes; the script is the first operand. A wrapper that has a shell run a script word counts too: `su -c
  * 'script'`, `flock FILE -c 'script'` (see `suScript`).
  */
 export function shellScriptWord(name: string, words: string[]): number {
@@ -584,13 +584,11 @@ export function shellScriptWord(name: string, words: string[]): number {
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
     if (word === '--') return command ? i + 1 : -1;
-    if (/^[-+]o$/.test(word) || word === '-O' || word === '+O') {
-      i++;
-      continue;
-    }
     if (/^--./.test(word)) continue;
     if (/^[-+][A-Za-z]+$/.test(word)) {
       if (word.startsWith('-') && word.includes('c')) command = true;
+      // `-o NAME` (`-eo pipefail` too) and bash's `-O NAME` take the next word.
+      if (/[oO]$/.test(word)) i++;
       continue;
     }
     return command ? i : -1;

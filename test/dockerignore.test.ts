@@ -117,6 +117,17 @@ describe('what the Dockerfile uses after copying the context', () => {
       '`.git` is kept: the `RUN` at line 5 runs `go build`, which may read version-control metadata',
     ],
     [
+      'an ENTRYPOINT that runs what the CMD gives it',
+      [
+        'FROM python:3.12',
+        'WORKDIR /src',
+        'COPY . .',
+        'ENTRYPOINT ["python"]',
+        'CMD ["setup.py", "bdist_wheel"]',
+      ],
+      '`.git` is kept: the `ENTRYPOINT` at line 4 with the `CMD` at line 5 runs `python setup.py`, which may read version-control metadata',
+    ],
+    [
       'a CMD that names .git',
       ['FROM alpine', 'WORKDIR /src', 'COPY . .', 'CMD ["cat", ".git/HEAD"]'],
       '`.git` is kept: the `CMD` at line 4 names `.git/HEAD`',

@@ -96,6 +96,27 @@ transformTable('smaller-base', {
       note: 'no ENTRYPOINT or CMD',
     },
     {
+      name: 'a CMD given to an entrypoint script',
+      input: lines(
+        'FROM eclipse-temurin:21-jdk',
+        'COPY app.jar /app/',
+        'CMD ["java", "-jar", "/app/app.jar"]',
+        'ENTRYPOINT ["/app/run.sh"]',
+      ),
+      reason: 'the container starts the script, whose needs are unknown',
+      note: 'Leaves `eclipse-temurin:21-jdk` alone although `eclipse-temurin:21-jre` exists: the stage starts `/app/run.sh`, not `java` directly, so what it needs is unknown.',
+    },
+    {
+      name: 'a shell-form ENTRYPOINT that runs a script before java',
+      input: lines(
+        'FROM eclipse-temurin:21-jdk',
+        'COPY app.jar /app/',
+        'ENTRYPOINT /app/setup.sh && exec java -jar /app/app.jar',
+      ),
+      reason: 'the script runs first, and may need the JDK',
+      note: 'the stage starts `/app/setup.sh`, not `java` directly',
+    },
+    {
       name: 'openjdk without a JRE image',
       input: javaApp('openjdk:17'),
       reason: 'openjdk published JRE images for 8 and 11 only',
@@ -125,6 +146,21 @@ transformTable('smaller-base', {
       name: 'eclipse-temurin default tag with an OS',
       input: javaApp('eclipse-temurin:17.0.11_9-jdk-jammy'),
       output: javaApp('eclipse-temurin:17.0.11_9-jre-jammy'),
+    },
+    {
+      name: 'an ENTRYPOINT that runs java with the jar in the CMD',
+      input: lines(
+        'FROM eclipse-temurin:21-jdk',
+        'COPY app.jar /app/',
+        'ENTRYPOINT ["java"]',
+        'CMD ["-jar", "/app/app.jar"]',
+      ),
+      output: lines(
+        'FROM eclipse-temurin:21-jre',
+        'COPY app.jar /app/',
+        'ENTRYPOINT ["java"]',
+        'CMD ["-jar", "/app/app.jar"]',
+      ),
     },
     {
       name: 'openjdk 11 JDK → JRE, shell-form CMD',

@@ -12,6 +12,7 @@ import {
   runScripts,
   type RunScript,
   CACHE_READER_LIMITATION,
+  EXISTING_MOUNT_LIMITATION,
   READ_ONLY_LIMITATION,
 } from '../src/package-runs';
 
@@ -48,7 +49,7 @@ const apkNoCache: Transform = {
     flaggedNotMounted:
       'Adds `--no-cache` to `apk add`{dropped} instead of a cache mount, because {reason}: the package index is no longer stored in the layer.',
     mounted:
-      'Leaves `apk` as it is: `{target}` is a cache mount, so the index never reaches a layer.',
+      'Leaves `apk` as it is: `{target}` is a {mount} mount, so the index never reaches a layer.',
     refused: 'Leaves `apk add` as it is: {reason}.',
   },
   options: { caches: CACHES_OPTION },
@@ -58,6 +59,7 @@ const apkNoCache: Transform = {
     '`apk add --no-network` is left alone: it downloads nothing, and `--no-cache` would make it fetch an index it may not reach.',
     readByLaterStageLimitation(CACHE_DIRS),
     CACHE_READER_LIMITATION,
+    EXISTING_MOUNT_LIMITATION,
     READ_ONLY_LIMITATION,
     offlineLimitation(['apk'], APK_OFFLINE),
     'A RUN is left alone when a later command (in it or a later RUN) names the cache directory, or, with no `apk update` before the add, a later `apk search`, `info` (but for `info --installed`, which reads the installed database), `list`, `policy`, `fetch` or `dot` reads the index the add stores: `--no-cache` would leave it nothing to read.',

@@ -2,7 +2,7 @@ import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION, USER_LIMITATION } f
 import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount, type CacheMount } from '../src/cache-mounts';
 import { lineRef } from '../src/line-ref';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
-import { readByLaterStage, readByLaterStageLimitation } from '../src/later-stages';
+import { heirs, readByLaterStage, readByLaterStageLimitation } from '../src/later-stages';
 import {
   APT_DOWNLOAD_ONLY,
   APT_LISTS_OFFLINE,
@@ -22,8 +22,10 @@ import {
   runScripts,
   type RunScript,
   CACHE_READER_LIMITATION,
+  EXISTING_MOUNT_LIMITATION,
 } from '../src/package-runs';
 import type { DockerDocument } from '../src/document';
+import { startCommand, startRuns } from '../src/start-command';
 import type { Transform } from '../src/types';
 
 const LISTS = '/var/lib/apt/lists';
@@ -55,17 +57,20 @@ const cleanAptLists: Transform = {
       'Adds `rm -rf /var/lib/apt/lists/*` after the install instead of cache mounts, because {reason}: the package lists that `apt-get update` downloaded no longer stay in the layer.',
     neededLater:
       'Keeps the apt package lists of this `RUN`: the `RUN` on line {line} runs `{command}` without its own `apt-get update` and reads them.',
+    neededAtStart:
+      'Keeps the apt package lists of this `RUN`: {start}, with no `apt-get update` before it, and that reads them.',
     mounted:
-      'Adds no cleanup of the apt package lists: `{target}` is a cache mount, so they never reach a layer.',
+      'Adds no cleanup of the apt package lists: `{target}` is a {mount} mount, so they never reach a layer.',
     refused: 'Leaves the apt package lists of this `RUN`: {reason}.',
   },
   options: { caches: CACHES_OPTION },
   limitations: [
     "Only a RUN that runs `apt-get update` (or `apt update`) before installing is cleaned; lists downloaded by an earlier RUN stay in that RUN's layer.",
-    'Commands other than `apt-get`, `apt`, `apt-cache` and `aptitude` that read the lists in a later RUN are not recognised, unless they name the lists or run behind a wrapper dslim cannot follow (see below). Those four are recognised behind the wrappers dslim reads: `sudo`, `env`, `su -c`, `runuser`, `gosu`, `setpriv`, `unshare`, `flock`, `eatmydata` and the like.',
+    "A container that starts with a command that reads the lists without its own `apt-get update` (its ENTRYPOINT with its CMD after it, or the words of the CMD on their own, in the RUN's stage or a stage built on it) keeps the lists too, like a later RUN. Commands other than `apt-get`, `apt`, `apt-cache` and `aptitude` that read the lists in a later RUN are not recognised, unless they name the lists or run behind a wrapper dslim cannot follow (see below). Those four are recognised behind the wrappers dslim reads: `sudo`, `env`, `su -c`, `runuser`, `gosu`, `setpriv`, `unshare`, `flock`, `eatmydata` and the like.",
     '`apt-get clean` is not added: the official Debian and Ubuntu images already delete downloaded packages after each install.',
     readByLaterStageLimitation([LISTS]),
     CACHE_READER_LIMITATION,
+    EXISTING_MOUNT_LIMITATION,
     offlineLimitation(['apt-get', 'apt', 'aptitude'], APT_LISTS_OFFLINE),
     'With `caches: mount`, the cleanup is added instead of the mounts when an install of the RUN only downloads packages (`--download-only`, `-d`, `-o APT::Get::Download-Only=true`) for a later step, or when a later stage or a later RUN names `/var/cache/apt`, or a later install runs from it (`--no-download`, or in a `RUN --network=none`): a mount there would keep the downloaded packages out of the layer, where the cleanup keeps them.',
     'With `caches: mount`, the mounts hide what the image already has in `/var/lib/apt/lists` and `/var/cache/apt` while the RUN runs, so they are added only where `apt-get update` runs before any command that reads the lists. The official Debian and Ubuntu images delete downloaded packages after each install, so there the `/var/cache/apt` mount keeps little; the lists mount is what spares downloads.',
@@ -103,6 +108,11 @@ const cleanAptLists: Transform = {
         if (reader?.command) {
           const command = commandText(reader.command);
           report.note(run.span.start, 'neededLater', { line: lineRef(reader.later.run), command });
+          continue;
+        }
+        const starter = startReader(doc, script);
+        if (starter) {
+          report.note(run.span.start, 'neededAtStart', { start: starter });
           continue;
         }
         const mount = planMount(
@@ -186,6 +196,22 @@ function archivesProblem(doc: DockerDocument, script: RunScript): string | null 
     readByLaterStage(doc, script.run, [ARCHIVES]) ??
     cacheReader(doc, script, { dirs: [ARCHIVES], offline: APT_OFFLINE }, null)
   );
+}
+
+/**
+ * That a stage with this RUN's files starts a container with a command
+ * that reads the package lists (see `firstListReader`), for a message (see
+ * `startRuns`), or null: `CMD apt-get install -y vim` would find no lists.
+ */
+function startReader(doc: DockerDocument, { run }: RunScript): string | null {
+  for (const stage of new Set(heirs(doc, run, [LISTS]).map((h) => h.stage))) {
+    const start = startCommand(doc, stage);
+    const own = firstListReader(start.commands);
+    const passed = own ? undefined : firstListReader(start.passed);
+    const reader = own ?? passed;
+    if (reader) return startRuns(start, `\`${commandText(reader)}\``, passed !== undefined);
+  }
+  return null;
 }
 
 /** The first command that reads the package lists before any `update` of its own. */

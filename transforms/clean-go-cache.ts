@@ -29,6 +29,7 @@ import {
   runScripts,
   type RunScript,
   CACHE_READER_LIMITATION,
+  EXISTING_MOUNT_LIMITATION,
 } from '../src/package-runs';
 import type { Edit, MessageData, Reporter, Transform, TransformOptions } from '../src/types';
 
@@ -47,18 +48,19 @@ const cleanGoCache: Transform = {
     mountedAndCleaned:
       "Adds {mounts} for `{command}`, and `{cleanup}` after it instead of a mount for the {other}, because {reason}: {what} stay in BuildKit's cache, and {otherWhat} no longer stay in the layer.",
     mounted:
-      'Adds no `go clean {flag}`: `{target}` is a cache mount, so the Go {cache} never reaches a layer.',
+      'Adds no `go clean {flag}`: `{target}` is a {mount} mount, so the Go {cache} never reaches a layer.',
     refused: 'Leaves the Go {cache} of this `RUN`: {reason}.',
   },
   options: { caches: CACHES_OPTION },
   limitations: [
     'A go command fills the build cache when it compiles (`build`, `install`, `test`, `run`, `vet`, `generate`, `tool`, and `get` without `-d`), and the module cache when it loads packages or modules (those, `list`, `get`, `mod download`, `mod tidy`, `mod vendor`, `mod graph`, `mod why`, `work sync`, `work vendor`). One that reads only `vendor/` fills no module cache; it still gets `-modcache`, which then removes nothing. Only the cache this RUN fills is cleaned.',
-    "A cache that a RUN before this one (in its stage, in a stage it builds on, or an `ONBUILD RUN` of one of those) fills, or that a COPY or ADD writes into, is left alone: those files stay in the earlier layer whatever this RUN does, and `go clean` cannot tell this RUN's own entries from them. The base image's own caches are not known: `go clean` empties them too (the official `golang` image ships them empty).",
-    'Both caches stay when a later RUN (an `ONBUILD RUN` too) that sees the layer runs a go command other than `version`, `env`, `help`, `clean`, `bug` or `telemetry`, or `xx-go`, `make`, `gmake`, `mage` or `goreleaser`, which run go themselves: the classic `RUN go mod download` before `COPY . .` keeps its modules for the build after it. So do they when a CMD or ENTRYPOINT of the stage or of a stage built on it runs such a command, as `go run` does when the container starts. A go command run by a script file is not seen.',
+    "A cache that a RUN before this one (in its stage, in a stage it builds on or, through a FROM whose ARG has no default, may build on, or an `ONBUILD RUN` of one of those) fills with no mount over it, or that a COPY or ADD writes into, is left alone: those files stay in the earlier layer whatever this RUN does, and `go clean` cannot tell this RUN's own entries from them. The base image's own caches are not known: `go clean` empties them too (the official `golang` image ships them empty).",
+    'Both caches stay when a later RUN (an `ONBUILD RUN` too) that sees the layer runs a go command other than `version`, `env`, `help`, `clean`, `bug` or `telemetry`, or `xx-go`, `make`, `gmake`, `mage` or `goreleaser`, which run go themselves: the classic `RUN go mod download` before `COPY . .` keeps its modules for the build after it. So do they when a stage that has the files starts a container with such a command or program: its ENTRYPOINT with its CMD after it, both as the stages it builds on leave them (an ENTRYPOINT drops the CMD it inherits) and a shell-form one run through its SHELL, so `ENTRYPOINT ["go"]` with `CMD ["run", "."]` runs `go run`; the words of the CMD count on their own too, as an entrypoint script often runs them. A go command run by a script file is not seen.',
     'The module cache of a RUN whose last `go mod download` has no build after it is left alone: the download fills it for a later build, perhaps in an image built on this one, which this file does not show.',
     "A RUN whose go command runs through `sh -c` (`bash -c`) or `xargs` is left alone: the added `go clean` would run in the RUN's own shell, where a `PATH` that script sets does not reach. Behind `sudo`, `env`, `time` and the like it is cleaned like any other, unless the wrapper runs it as another user than the RUN's (see below).",
     readByLaterStageLimitation([BUILD_CACHE, ...MODULE_CACHES]),
     CACHE_READER_LIMITATION,
+    EXISTING_MOUNT_LIMITATION,
     movedCacheLimitation([...BUILD_MOVES, ...MODULE_MOVES]),
     'A cache moved by `go env -w` (the go env file) is not followed.',
     offlineLimitation(['go'], GO_OFFLINE),

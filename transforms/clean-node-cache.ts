@@ -18,6 +18,7 @@ import {
   programName,
   runScripts,
   CACHE_READER_LIMITATION,
+  EXISTING_MOUNT_LIMITATION,
 } from '../src/package-runs';
 
 import type { Transform } from '../src/types';
@@ -57,7 +58,7 @@ const cleanNodeCache: Transform = {
     cleanedNotMounted:
       'Adds `{cleanup}` after `{command}` instead of a cache mount, because {reason}: the copies npm keeps of the packages it downloaded no longer stay in the layer.',
     mounted:
-      'Adds no `npm cache clean`: `{target}` is a cache mount, so the npm cache never reaches a layer.',
+      'Adds no `npm cache clean`: `{target}` is a {mount} mount, so the npm cache never reaches a layer.',
     refused: 'Leaves the npm cache of this `RUN`: {reason}.',
     otherManager: 'Leaves the {tool} cache of this `RUN` as it is: {why}.',
   },
@@ -67,6 +68,7 @@ const cleanNodeCache: Transform = {
     "An install given `--cache DIR`, or a cache moved by an `.npmrc`, is left alone or cleaned where the final working directory's config says.",
     readByLaterStageLimitation([NPM_CACHE]),
     CACHE_READER_LIMITATION,
+    EXISTING_MOUNT_LIMITATION,
     movedCacheLimitation(NPM_MOVES),
     offlineLimitation(['npm', 'npx'], NPM_OFFLINE),
     'Yarn and pnpm commands never count as offline readers: they keep caches of their own, which this transform does not touch.',

@@ -10,6 +10,7 @@ import {
   removes,
   runScripts,
   CACHE_READER_LIMITATION,
+  EXISTING_MOUNT_LIMITATION,
 } from '../src/package-runs';
 import {
   offlineLimitation,
@@ -81,7 +82,7 @@ const cleanYumCache: Transform = {
     cleanedNotMounted:
       'Adds `{added}` after the install instead of a cache mount, because {reason}: the metadata and packages `{tool}` keeps in `{dir}` no longer stay in the layer.',
     mounted:
-      'Adds no cleanup for `{tool}`: `{target}` is a cache mount, so its cache never reaches a layer.',
+      'Adds no cleanup for `{tool}`: `{target}` is a {mount} mount, so its cache never reaches a layer.',
     refused: 'Leaves the `{tool}` cache of this `RUN`: {reason}.',
   },
   options: { caches: CACHES_OPTION },
@@ -90,6 +91,7 @@ const cleanYumCache: Transform = {
     'A cache moved elsewhere by `--setopt=cachedir=` or a config file is not found.',
     readByLaterStageLimitation([...new Set(Object.values(MANAGERS).map((m) => m.cacheDir))]),
     CACHE_READER_LIMITATION,
+    EXISTING_MOUNT_LIMITATION,
     offlineLimitation(['yum', 'dnf', 'microdnf', 'repoquery'], RPM_OFFLINE),
     offlineLimitation(['zypper'], ZYPPER_OFFLINE),
     'With `caches: mount`, the tool reuses the repository metadata in the mount until it expires (`metadata_expire`), so a build can install packages up to that age where one without the mount would fetch the newest; `--refresh` on the install makes it check every time.',

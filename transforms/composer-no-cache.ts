@@ -18,6 +18,7 @@ import {
   readOnlyInstall,
   runScripts,
   CACHE_READER_LIMITATION,
+  EXISTING_MOUNT_LIMITATION,
   READ_ONLY_LIMITATION,
 } from '../src/package-runs';
 import { COMPOSER_OFFLINE, offlineLimitation } from '../src/offline-readers';
@@ -58,7 +59,7 @@ const composerNoCache: Transform = {
     flaggedNotMounted:
       'Adds `--no-cache` to `{command}` instead of a cache mount, because {reason}: the package archives Composer downloads are no longer kept in the layer.',
     mounted:
-      'Adds no `--no-cache`: `{target}` is a cache mount, so the Composer cache never reaches a layer.',
+      'Adds no `--no-cache`: `{target}` is a {mount} mount, so the Composer cache never reaches a layer.',
     refused: 'Leaves `{command}` as it is: {reason}.',
   },
   options: { caches: CACHES_OPTION },
@@ -68,6 +69,7 @@ const composerNoCache: Transform = {
     'Composer run by PHP (`php composer.phar install`, `php -d memory_limit=-1 /usr/local/bin/composer install`) is read as `composer`, and changed like it; one run with a PHP option dslim does not know, or by another name than `composer` or `composer.phar`, is not recognised.',
     readByLaterStageLimitation(CACHE_DIRS),
     CACHE_READER_LIMITATION,
+    EXISTING_MOUNT_LIMITATION,
     movedCacheLimitation(COMPOSER_MOVES),
     READ_ONLY_LIMITATION,
     offlineLimitation(['composer'], COMPOSER_OFFLINE),

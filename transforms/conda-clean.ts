@@ -10,6 +10,7 @@ import {
   programName,
   runScripts,
   CACHE_READER_LIMITATION,
+  EXISTING_MOUNT_LIMITATION,
   type CacheMove,
 } from '../src/package-runs';
 import { CONDA_OFFLINE, offlineLimitation } from '../src/offline-readers';
@@ -41,7 +42,7 @@ const condaClean: Transform = {
     cleanedNotMounted:
       'Adds `{cleanup}` after `{command}` instead of a cache mount, because the `pkgs` directory is inside the installation, which the Dockerfile does not name, and holds the unpacked packages its environments may link to, which a mount would hide: the package archives and index cache it downloaded no longer stay in the layer.',
     mounted:
-      'Adds no `{tool} clean`: `{target}` is a cache mount, so the package cache never reaches a layer.',
+      'Adds no `{tool} clean`: `{target}` is a {mount} mount, so the package cache never reaches a layer.',
     refused: 'Leaves the {tool} package cache of this `RUN`: {reason}.',
   },
   options: { caches: CACHES_OPTION },
@@ -50,6 +51,7 @@ const condaClean: Transform = {
     'Package directories moved by a `.condarc` are cleaned by the tool itself, but neither recognised as cache mounts nor looked for in later readers.',
     readByLaterStageLimitation(PKGS_DIRS),
     CACHE_READER_LIMITATION,
+    EXISTING_MOUNT_LIMITATION,
     movedCacheLimitation(CONDA_MOVES),
     offlineLimitation(['conda', 'mamba', 'micromamba'], CONDA_OFFLINE),
     '`caches: mount` adds no cache mount here: the package cache is the `pkgs` directory of an installation the base image chooses, and an environment may link to the unpacked packages in it, which a mount would hide while the RUN runs. The cleanup is added instead, and the message says so.',

@@ -20,6 +20,7 @@ import {
   readOnlyInstall,
   runScripts,
   CACHE_READER_LIMITATION,
+  EXISTING_MOUNT_LIMITATION,
   READ_ONLY_LIMITATION,
 } from '../src/package-runs';
 
@@ -60,16 +61,17 @@ const pipNoCache: Transform = {
     flaggedNotMounted:
       'Adds `--no-cache-dir` to `{command}` instead of a cache mount, because {reason}: the wheels pip downloads are no longer kept in the layer.',
     mounted:
-      'Adds no `--no-cache-dir`: `{target}` is a cache mount, so the pip cache never reaches a layer.',
+      'Adds no `--no-cache-dir`: `{target}` is a {mount} mount, so the pip cache never reaches a layer.',
     refused: 'Leaves `{command}` as it is: {reason}.',
   },
   options: { caches: CACHES_OPTION },
   limitations: [
     '`PIP_NO_CACHE_DIR` is recognised when an ENV of the stage (or of a stage it is built from) sets it, when it is set on the command, or when the RUN sets it earlier in its own shell (`export PIP_NO_CACHE_DIR=1 && pip install ...`); a setting inside a subshell or a pipeline, and a pip config file that turns the cache off, are not read.',
-    'A cache mount is recognised at `/root/.cache/pip` or a directory above it; a RUN under another USER with a mount at its own home is still changed, which is harmless.',
+    'A RUN under another USER with a mount at its own home rather than at `/root/.cache/pip` or above it is still changed, which is harmless.',
     'Installers that wrap pip (`pipenv`, `poetry`, `uv`) are left alone.',
     readByLaterStageLimitation([CACHE_DIR]),
     CACHE_READER_LIMITATION,
+    EXISTING_MOUNT_LIMITATION,
     movedCacheLimitation(PIP_MOVES),
     READ_ONLY_LIMITATION,
     offlineLimitation(['pip', 'python -m pip'], PIP_OFFLINE),

@@ -1,6 +1,7 @@
 import type { From } from 'dockerfile-ast';
 import type { DockerDocument, Stage } from '../src/document';
 import { analyzeScript } from '../src/shell-effects';
+import { startCommand } from '../src/start-command';
 import type { Transform } from '../src/types';
 import slimBases from './data/slim-bases.json';
 
@@ -38,7 +39,7 @@ const smallerBase: Transform = {
   limitations: [
     'Only the last stage is rewritten; builder stages usually need the compilers the slim variants leave out.',
     'Images pinned by digest, named through variables, with `--platform`, or from another registry are left alone.',
-    'A JDK becomes a JRE only when the stage has an ENTRYPOINT or CMD that runs `java` directly and no RUN uses a JDK tool or a build tool.',
+    'A JDK becomes a JRE only when the command the stage starts with (its ENTRYPOINT with its CMD after it, a shell-form one run through its SHELL) runs `java` first, directly, and no RUN uses a JDK tool or a build tool.',
     'Whether the program needs a library that only the full image has is not checked: that is why this transform is in the `content` class.',
   ],
   run(doc, report) {
@@ -80,12 +81,12 @@ function refusal(doc: DockerDocument, stage: Stage, family: Family): string | nu
     return 'the image is pinned by digest, and the slim variant has its own';
   if (image.includes('$')) return 'the image is named through a variable';
   if (stage.from.flags.length > 0) return 'the FROM has flags (`--platform`), which are left alone';
-  if (family.requires === 'java-only') return javaOnlyProblem(stage);
+  if (family.requires === 'java-only') return javaOnlyProblem(doc, stage);
   return null;
 }
 
 /** Why a JRE might not be enough for this stage, or null when it only runs `java`. */
-function javaOnlyProblem(stage: Stage): string | null {
+function javaOnlyProblem(doc: DockerDocument, stage: Stage): string | null {
   for (const run of stage.instructions.filter((i) => i.keyword === 'RUN')) {
     if (run.execForm || run.opaque) return 'a RUN in this stage may use the JDK';
     const tool = analyzeScript(run.body.text)
@@ -93,15 +94,10 @@ function javaOnlyProblem(stage: Stage): string | null {
       .find((c) => JDK_ONLY.has(c));
     if (tool) return `\`${tool}\` runs in this stage and needs the JDK`;
   }
-  const starts = ['ENTRYPOINT', 'CMD']
-    .map((k) => stage.instructions.filter((i) => i.keyword === k).pop())
-    .find((i) => i !== undefined);
-  if (!starts)
+  const start = startCommand(doc, stage);
+  if (!start.entrypoint && !start.cmd)
     return 'the stage sets no ENTRYPOINT or CMD of its own, so it starts what the JDK image starts';
-  const text = starts.body.text.trim();
-  const program = starts.execForm
-    ? ((JSON.parse(text) as string[])[0] ?? '')
-    : text.split(/\s+/)[0];
+  const program = start.commands[0]?.name ?? '';
   if (program.split('/').pop() !== 'java')
     return `the stage starts \`${program}\`, not \`java\` directly, so what it needs is unknown`;
   return null;

@@ -6,6 +6,46 @@ const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
 transformTable('clean-apt-lists', {
   unchanged: [
     {
+      name: 'a CMD that installs without an update of its own',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        'CMD apt-get install -y vim && vim',
+      ),
+      reason: 'the container would find no package lists to install from',
+      note: 'Keeps the apt package lists of this `RUN`: the `CMD` on line 3 runs `apt-get install` when the container starts, with no `apt-get update` before it, and that reads them.',
+    },
+    {
+      name: 'a CMD given to an entrypoint script installs',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        'ENTRYPOINT ["/entrypoint.sh"]',
+        'CMD ["apt-get", "install", "-y", "vim"]',
+      ),
+      reason: 'an entrypoint script usually runs the words it is given',
+      note: 'Keeps the apt package lists of this `RUN`: the `CMD` on line 4 gives `apt-get install` to the `ENTRYPOINT` on line 3 to run when the container starts, with no `apt-get update` before it, and that reads them.',
+    },
+    {
+      name: 'lists on a tmpfs mount',
+      input: lines(
+        'FROM debian:12',
+        'RUN --mount=type=tmpfs,target=/var/lib/apt/lists apt-get update && apt-get install -y curl',
+      ),
+      reason: 'the lists go to the tmpfs, never to the layer',
+      note: 'Adds no cleanup of the apt package lists: `/var/lib/apt/lists` is a tmpfs mount, so they never reach a layer.',
+    },
+    {
+      name: 'a bind mount above the lists',
+      input: lines(
+        'FROM debian:12',
+        'RUN --mount=type=bind,source=apt,target=/var/lib/apt,rw apt-get update && apt-get install -y curl',
+      ),
+      reason:
+        'what apt writes there is thrown away with the mount, and the cleanup would reach into the mounted files',
+      note: 'Adds no cleanup of the apt package lists: `/var/lib/apt` is a bind mount, so they never reach a layer.',
+    },
+    {
       name: "a later stage built on this one through an ARG's default: FROM ${B}",
       input: lines(
         'ARG B=base',

@@ -170,6 +170,103 @@ transformTable('clean-go-cache', {
       note: 'Adds no `go clean -modcache`: `/go/pkg/mod` is a cache mount, so the Go module cache never reaches a layer.',
     },
     {
+      name: 'a tmpfs over the build cache and a bind mount over the modules',
+      input: lines(
+        'FROM golang:1.22',
+        'RUN --mount=type=tmpfs,target=/root/.cache --mount=type=bind,source=mod,target=/go/pkg/mod \\',
+        '    go build ./...',
+      ),
+      reason:
+        'neither cache reaches a layer, and `go clean -modcache` would fail on the read-only bind mount',
+      note: 'Adds no `go clean -cache`: `/root/.cache` is a tmpfs mount, so the Go build cache never reaches a layer.',
+    },
+    {
+      name: 'a bind mount over the module cache, named by its type alone',
+      input: lines(
+        'FROM golang:1.22',
+        'RUN --mount=type=tmpfs,target=/root/.cache/go-build --mount=source=gopath,target=/go \\',
+        '    go build ./...',
+      ),
+      reason: 'a mount without a type is a bind mount, and `/go` holds the module cache',
+      note: 'Adds no `go clean -modcache`: `/go` is a bind mount, so the Go module cache never reaches a layer.',
+    },
+    {
+      name: 'a mount target named by a variable',
+      input: lines(
+        'FROM golang:1.22',
+        'ARG M',
+        'RUN --mount=type=bind,source=mod,target=$M go build ./...',
+      ),
+      reason: 'the mount may be over either cache, which a cleanup would then reach into',
+      note: 'Leaves the Go module cache of this `RUN`: its bind mount at `$M` is at a path dslim cannot resolve, which may be the cache or a directory above it.',
+    },
+    {
+      name: 'an ENTRYPOINT that runs go with the CMD as its words',
+      input: lines(
+        'FROM golang:1.22',
+        'WORKDIR /src',
+        'COPY . .',
+        'RUN go build ./...',
+        'ENTRYPOINT ["go"]',
+        'CMD ["run", "."]',
+      ),
+      reason: 'the container runs `go run .`, which would download and compile again',
+      note: 'Leaves the Go build and module caches of this `RUN`: the `ENTRYPOINT` on line 5 and the `CMD` on line 6 run `go run` when the container starts, which reads what this `RUN` leaves there.',
+    },
+    {
+      name: 'an ENTRYPOINT and CMD inherited from the stage built on',
+      input: lines(
+        'FROM golang:1.22 AS base',
+        'ENTRYPOINT ["go"]',
+        'CMD ["run", "."]',
+        'FROM base',
+        'RUN go build ./...',
+      ),
+      reason: 'the second stage starts with `go run .` too, as its base does',
+      note: 'Leaves the Go build and module caches of this `RUN`: the `ENTRYPOINT` on line 2 and the `CMD` on line 3 run `go run` when the container starts, which reads what this `RUN` leaves there.',
+    },
+    {
+      name: 'a CMD given to an entrypoint script',
+      input: lines(
+        'FROM golang:1.22',
+        'RUN go build -o /app .',
+        'ENTRYPOINT ["/entrypoint.sh"]',
+        'CMD ["go", "test", "./..."]',
+      ),
+      reason: 'an entrypoint script usually runs the words it is given (`exec "$@"`)',
+      note: 'Leaves the Go build and module caches of this `RUN`: the `CMD` on line 4 gives `go test` to the `ENTRYPOINT` on line 3 to run when the container starts, which reads what this `RUN` leaves there.',
+    },
+    {
+      name: 'a shell-form CMD under a SHELL with options',
+      input: lines(
+        'FROM golang:1.22',
+        'SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+        'RUN go build -o /app .',
+        'CMD cd /src && go run .',
+      ),
+      reason: 'bash runs the script of the CMD, which runs `go run`',
+      note: 'Leaves the Go build and module caches of this `RUN`: the `CMD` on line 4 runs `go run` when the container starts, which reads what this `RUN` leaves there.',
+    },
+    {
+      name: 'a CMD that runs make',
+      input: lines('FROM golang:1.22', 'RUN go build -o /app .', 'CMD ["make", "run"]'),
+      reason: "a Go project's Makefile runs go, which reads the caches",
+      note: 'Leaves the Go build and module caches of this `RUN`: the `CMD` on line 3 runs `make` when the container starts, and it may run go, which reads what this `RUN` leaves there.',
+    },
+    {
+      name: 'a FROM through an ARG without a default may inherit the CMD of any earlier stage',
+      input: lines(
+        'FROM golang:1.22 AS a',
+        'CMD ["go", "run", "."]',
+        'FROM golang:1.22 AS b',
+        'ARG BASE',
+        'FROM $BASE',
+        'RUN go build -o /app .',
+      ),
+      reason: '`--build-arg BASE=a` makes the last stage start with `go run .`',
+      note: 'Leaves the Go build and module caches of this `RUN`: in stage `a`, which the `FROM $BASE` on line 5 may name through a `--build-arg`, the `CMD` on line 2 runs `go run` when the container starts, which reads what this `RUN` leaves there.',
+    },
+    {
       name: 'already cleaned',
       input: lines('FROM golang:1.22', 'RUN go build ./... && go clean -cache -modcache'),
       reason: 'the cleanup is there',
@@ -186,6 +283,161 @@ transformTable('clean-go-cache', {
     },
   ],
   changed: [
+    {
+      name: 'a bind mount over the module cache: only the build cache is cleaned',
+      input: lines(
+        'FROM golang:1.22',
+        'RUN --mount=type=bind,source=mod,target=/go/pkg/mod go build ./...',
+      ),
+      output: lines(
+        'FROM golang:1.22',
+        'RUN --mount=type=bind,source=mod,target=/go/pkg/mod go build ./... && go clean -cache',
+      ),
+      message:
+        'Adds `go clean -cache` after `go build`: the compiled packages and test results Go keeps no longer stay in the layer.',
+      note: 'Adds no `go clean -modcache`: `/go/pkg/mod` is a bind mount, so the Go module cache never reaches a layer.',
+    },
+    {
+      name: 'a relative mount target under the WORKDIR',
+      input: lines(
+        'FROM golang:1.22',
+        'WORKDIR /go',
+        'RUN --mount=type=bind,source=mod,target=pkg go build ./...',
+      ),
+      output: lines(
+        'FROM golang:1.22',
+        'WORKDIR /go',
+        'RUN --mount=type=bind,source=mod,target=pkg go build ./... && go clean -cache',
+      ),
+      note: 'Adds no `go clean -modcache`: `pkg` is a bind mount, so the Go module cache never reaches a layer.',
+    },
+    {
+      name: 'a mount inside the module cache: only the build cache is cleaned',
+      input: lines(
+        'FROM golang:1.22',
+        'RUN --mount=type=bind,source=dl,target=/go/pkg/mod/cache/download go build ./...',
+      ),
+      output: lines(
+        'FROM golang:1.22',
+        'RUN --mount=type=bind,source=dl,target=/go/pkg/mod/cache/download go build ./... && go clean -cache',
+      ),
+      note: 'Leaves the Go module cache of this `RUN`: its bind mount at `/go/pkg/mod/cache/download` is inside the cache (`/go/pkg/mod`): a cleanup would reach into the mount, whose mount point it cannot delete, and the install may read what the mount holds.',
+    },
+    {
+      name: 'secret and ssh mounts elsewhere do not count',
+      input: lines(
+        'FROM golang:1.22',
+        'RUN --mount=type=secret,id=netrc,target=/root/.netrc --mount=type=ssh go build ./...',
+      ),
+      output: lines(
+        'FROM golang:1.22',
+        'RUN --mount=type=secret,id=netrc,target=/root/.netrc --mount=type=ssh go build ./... && go clean -cache -modcache',
+      ),
+    },
+    {
+      name: 'an earlier download into a bind mount leaves nothing in its layer',
+      input: lines(
+        'FROM golang:1.22',
+        'RUN --mount=type=bind,source=mod,target=/go/pkg/mod go mod download',
+        'RUN go build ./...',
+      ),
+      output: lines(
+        'FROM golang:1.22',
+        'RUN --mount=type=bind,source=mod,target=/go/pkg/mod go mod download',
+        'RUN go build ./... && go clean -cache -modcache',
+      ),
+      note: 'Adds no `go clean -modcache`: `/go/pkg/mod` is a bind mount, so the Go module cache never reaches a layer.',
+    },
+    {
+      name: 'an ENTRYPOINT of the stage drops the CMD it inherits',
+      input: lines(
+        'FROM golang:1.22 AS base',
+        'CMD ["go", "run", "."]',
+        'FROM base',
+        'ENTRYPOINT ["/app"]',
+        'RUN go build -o /app .',
+      ),
+      output: lines(
+        'FROM golang:1.22 AS base',
+        'CMD ["go", "run", "."]',
+        'FROM base',
+        'ENTRYPOINT ["/app"]',
+        'RUN go build -o /app . && go clean -cache -modcache',
+      ),
+    },
+    {
+      name: 'a shell-form ENTRYPOINT takes no CMD',
+      input: lines(
+        'FROM golang:1.22',
+        'RUN go build -o /app .',
+        'CMD ["go", "run", "."]',
+        'ENTRYPOINT /app',
+      ),
+      output: lines(
+        'FROM golang:1.22',
+        'RUN go build -o /app . && go clean -cache -modcache',
+        'CMD ["go", "run", "."]',
+        'ENTRYPOINT /app',
+      ),
+    },
+    {
+      name: 'a FROM through an ARG without a default may build on the stage that downloads',
+      input: lines(
+        'FROM golang:1.22 AS deps',
+        'RUN go mod download',
+        'FROM golang:1.22 AS other',
+        'ARG BASE',
+        'FROM ${BASE}',
+        'RUN go build ./...',
+      ),
+      output: lines(
+        'FROM golang:1.22 AS deps',
+        'RUN go mod download',
+        'FROM golang:1.22 AS other',
+        'ARG BASE',
+        'FROM ${BASE}',
+        'RUN go build ./... && go clean -cache',
+      ),
+      note: 'Leaves the Go module cache of this `RUN`: the `RUN` on line 2, in stage `deps`, which the `FROM ${BASE}` on line 5 may name through a `--build-arg`, runs `go mod download` first: what that leaves in the cache stays in its layer whatever this `RUN` does, and `go clean` cannot remove only what this one adds.',
+    },
+    {
+      name: 'a chain of global ARGs names the stage that downloads',
+      input: lines(
+        'ARG A=deps',
+        'ARG B=$A',
+        'FROM golang:1.22 AS deps',
+        'RUN go mod download',
+        'FROM ${B}',
+        'RUN go build ./...',
+      ),
+      output: lines(
+        'ARG A=deps',
+        'ARG B=$A',
+        'FROM golang:1.22 AS deps',
+        'RUN go mod download',
+        'FROM ${B}',
+        'RUN go build ./... && go clean -cache',
+      ),
+      note: 'Leaves the Go module cache of this `RUN`: the `RUN` on line 4 runs `go mod download` first: what that leaves in the cache stays in its layer whatever this `RUN` does, and `go clean` cannot remove only what this one adds.',
+    },
+    {
+      name: 'an image tag through an ARG without a default is no stage',
+      input: lines(
+        'ARG V',
+        'FROM golang:1.22 AS deps',
+        'RUN go mod download',
+        'FROM golang:${V}',
+        'RUN go build ./...',
+      ),
+      output: lines(
+        'ARG V',
+        'FROM golang:1.22 AS deps',
+        'RUN go mod download',
+        'FROM golang:${V}',
+        'RUN go build ./... && go clean -cache -modcache',
+      ),
+      note: 'Leaves the Go module cache of this `RUN`: `go mod download` only downloads modules into it, for a later build to use, and nothing after it in this `RUN` builds.',
+    },
     {
       name: 'a single `go build`',
       input: lines(
@@ -423,6 +675,19 @@ transformTable(
       },
     ],
     changed: [
+      {
+        name: 'a bind mount over the module cache: only the build cache is mounted',
+        input: lines(
+          'FROM golang:1.22',
+          'RUN --mount=type=bind,source=mod,target=/go/pkg/mod go build ./...',
+        ),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM golang:1.22',
+          'RUN --mount=type=bind,source=mod,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build ./...',
+        ),
+        note: 'Adds no `go clean -modcache`: `/go/pkg/mod` is a bind mount, so the Go module cache never reaches a layer.',
+      },
       {
         name: 'a `golang` base: both caches mounted',
         input: lines('FROM golang:1.22', 'WORKDIR /src', 'COPY . .', 'RUN go build -o /app .'),

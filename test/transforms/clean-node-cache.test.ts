@@ -4,6 +4,66 @@ import { lines, transformTable } from '../harness';
 transformTable('clean-node-cache', {
   unchanged: [
     {
+      name: 'an ENTRYPOINT and CMD that install offline when the container starts',
+      input: lines(
+        'FROM node:22',
+        'WORKDIR /app',
+        'RUN npm ci',
+        'ENTRYPOINT ["npm"]',
+        'CMD ["ci", "--offline"]',
+      ),
+      reason: 'the container installs from the cache this RUN leaves',
+      note: 'Leaves the npm cache of this `RUN`: the `ENTRYPOINT` on line 4 and the `CMD` on line 5 run `npm` when the container starts, and it runs from the cache rather than the network (`--offline`).',
+    },
+    {
+      name: 'a CMD that installs under an offline ENV',
+      input: lines(
+        'FROM node:22',
+        'WORKDIR /app',
+        'RUN npm ci',
+        'ENV npm_config_offline=true',
+        'CMD npm install && node server.js',
+      ),
+      reason: 'the container installs from the cache this RUN leaves',
+      note: 'Leaves the npm cache of this `RUN`: the `CMD` on line 5 runs `npm` when the container starts, and it runs from the cache rather than the network (`npm_config_offline` set by the `ENV` on line 4).',
+    },
+    {
+      name: 'a FROM through an ARG without a default may build on a stage that moves the cache',
+      input: lines(
+        'FROM node:22 AS moved',
+        'ENV npm_config_cache=/cache',
+        'FROM node:22 AS other',
+        'ARG BASE',
+        'FROM $BASE',
+        'WORKDIR /app',
+        'RUN npm ci',
+        'RUN ls /cache',
+      ),
+      reason: '`--build-arg BASE=moved` puts the cache at `/cache`, which the later RUN reads',
+      note: 'Leaves the npm cache of this `RUN`: `ls` in the `RUN` on line 8 names the cache, which it may read.',
+    },
+    {
+      name: 'a writable bind mount over the npm cache',
+      input: lines(
+        'FROM node:22',
+        'WORKDIR /app',
+        'RUN --mount=type=bind,source=npm-cache,target=/root/.npm,rw npm ci',
+      ),
+      reason:
+        'what npm writes there is thrown away with the mount, and `npm cache clean` would empty the mounted files',
+      note: 'Adds no `npm cache clean`: `/root/.npm` is a bind mount, so the npm cache never reaches a layer.',
+    },
+    {
+      name: 'a mount inside the npm cache',
+      input: lines(
+        'FROM node:22',
+        'WORKDIR /app',
+        'RUN --mount=type=bind,source=index,target=/root/.npm/_cacache/index-v5 npm ci',
+      ),
+      reason: 'the install may read what the mount holds, which `npm cache clean` cannot remove',
+      note: 'Leaves the npm cache of this `RUN`: its bind mount at `/root/.npm/_cacache/index-v5` is inside the cache (`/root/.npm`): a cleanup would reach into the mount, whose mount point it cannot delete, and the install may read what the mount holds.',
+    },
+    {
       name: 'a RUN that deletes npm itself',
       input: lines(
         'FROM node:20',
@@ -112,6 +172,16 @@ transformTable('clean-node-cache', {
   ],
   changed: [
     {
+      name: 'a CMD that runs `npm start` reaches neither network nor cache',
+      input: lines('FROM node:22', 'WORKDIR /app', 'RUN npm ci', 'CMD ["npm", "start"]'),
+      output: lines(
+        'FROM node:22',
+        'WORKDIR /app',
+        'RUN npm ci && npm cache clean --force',
+        'CMD ["npm", "start"]',
+      ),
+    },
+    {
       name: 'a RUN that removes unrelated paths, and PATH set for one command when another finds npm without it',
       input: lines(
         'FROM node:20',
@@ -200,6 +270,29 @@ transformTable(
       },
     ],
     changed: [
+      {
+        name: 'a FROM through an ARG without a default may build on a stage with another USER',
+        input: lines(
+          'FROM node:22 AS app-user',
+          'USER node',
+          'FROM node:22 AS other',
+          'ARG BASE',
+          'FROM $BASE',
+          'WORKDIR /app',
+          'RUN npm ci',
+        ),
+        output: lines(
+          'FROM node:22 AS app-user',
+          'USER node',
+          'FROM node:22 AS other',
+          'ARG BASE',
+          'FROM $BASE',
+          'WORKDIR /app',
+          'RUN npm ci && npm cache clean --force',
+        ),
+        message:
+          'Adds `npm cache clean --force` after `npm ci` instead of a cache mount, because it runs as `USER node`, whose home may not be `/root`: the copies npm keeps of the packages it downloaded no longer stay in the layer.',
+      },
       {
         name: 'npm ci gets the mount',
         input: lines('FROM node:22', 'WORKDIR /app', 'RUN npm ci && npm run build'),

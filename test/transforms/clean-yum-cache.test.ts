@@ -3,6 +3,15 @@ import { lines, transformTable } from '../harness';
 transformTable('clean-yum-cache', {
   unchanged: [
     {
+      name: 'a tmpfs above the dnf cache',
+      input: lines(
+        'FROM rockylinux:9',
+        'RUN --mount=type=tmpfs,target=/var/cache dnf install -y git',
+      ),
+      reason: 'the cache goes to the tmpfs, never to the layer',
+      note: 'Adds no cleanup for `dnf`: `/var/cache` is a tmpfs mount, so its cache never reaches a layer.',
+    },
+    {
       name: 'a RUN that erases yum',
       input: lines('FROM centos:7', 'RUN yum install -y httpd && rpm -e --nodeps yum'),
       reason: 'yum clean would fail with `yum: not found`',

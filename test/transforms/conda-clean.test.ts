@@ -3,6 +3,15 @@ import { lines, transformTable } from '../harness';
 transformTable('conda-clean', {
   unchanged: [
     {
+      name: 'a tmpfs over the package cache',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'RUN --mount=type=tmpfs,target=/opt/conda/pkgs conda install -y numpy',
+      ),
+      reason: 'the packages go to the tmpfs, never to the layer',
+      note: 'Adds no `conda clean`: `/opt/conda/pkgs` is a tmpfs mount, so the package cache never reaches a layer.',
+    },
+    {
       name: 'a RUN that deletes the conda program',
       input: lines(
         'FROM continuumio/miniconda3',

@@ -4,6 +4,34 @@ import { lines, transformTable } from '../harness';
 transformTable('pip-no-cache', {
   unchanged: [
     {
+      name: 'a CMD that installs from the wheels in the cache',
+      input: lines(
+        'FROM python:3.12',
+        'RUN pip install flask',
+        'CMD ["sh", "-c", "pip install --no-index --find-links /root/.cache/pip/wheels app && app"]',
+      ),
+      reason: 'the container reads the wheels this RUN leaves in the cache',
+      note: 'Leaves `pip install` as it is: the `CMD` on line 3 runs `pip` when the container starts, and it names the cache, which it may read.',
+    },
+    {
+      name: 'a tmpfs above the pip cache',
+      input: lines(
+        'FROM python:3.12',
+        'RUN --mount=type=tmpfs,target=/root/.cache pip install flask',
+      ),
+      reason: 'the cache goes to the tmpfs, never to the layer',
+      note: 'Adds no `--no-cache-dir`: `/root/.cache` is a tmpfs mount, so the pip cache never reaches a layer.',
+    },
+    {
+      name: 'wheels bind-mounted inside the pip cache',
+      input: lines(
+        'FROM python:3.12',
+        'RUN --mount=type=bind,source=wheels,target=/root/.cache/pip/wheels pip install flask',
+      ),
+      reason: '`--no-cache-dir` would keep pip from the wheels the mount provides',
+      note: 'Leaves `pip install` as it is: its bind mount at `/root/.cache/pip/wheels` is inside the cache (`/root/.cache/pip`): a cleanup would reach into the mount, whose mount point it cannot delete, and the install may read what the mount holds.',
+    },
+    {
       name: 'the same RUN reads the cache after the install',
       input: lines('FROM python:3.12', 'RUN pip install requests && cp -r /root/.cache/pip /keep'),
       reason: '/keep holds the wheels only while pip keeps them',
