@@ -11,18 +11,55 @@ import type { Edit, Finding } from './types';
  * all; what is dropped is found again in the next round.
  */
 export function pickApplicable(findings: Finding[], opaque: Span[]): Finding[] {
-  const taken: Edit[] = [];
+  const taken = new TakenEdits();
   const kept: Finding[] = [];
   for (const finding of findings) {
     const clash = finding.edits.some(
-      (e) =>
-        taken.some((t) => overlaps(e, t)) || opaque.some((o) => e.start < o.end && e.end > o.start),
+      (e) => taken.clashes(e) || opaque.some((o) => e.start < o.end && e.end > o.start),
     );
     if (clash) continue;
     kept.push(finding);
-    taken.push(...finding.edits);
+    for (const edit of finding.edits) taken.add(edit);
   }
   return kept;
+}
+
+/**
+ * The edits kept so far in a round, sorted by where they start (and an
+ * insertion before a range at the same place). They do
+ * not overlap, so their ends are sorted too, and only the few around a new
+ * edit need a look: a file of thousands of joined RUNs has thousands of
+ * edits a round.
+ */
+class TakenEdits {
+  private readonly edits: Edit[] = [];
+
+  clashes(edit: Edit): boolean {
+    for (let i = this.firstEndingFrom(edit.start); i < this.edits.length; i++) {
+      const taken = this.edits[i];
+      if (taken.start > edit.end) return false;
+      if (overlaps(edit, taken)) return true;
+    }
+    return false;
+  }
+
+  add(edit: Edit): void {
+    let i = this.firstEndingFrom(edit.start);
+    // An insertion goes before a range starting where it is, so ends stay sorted.
+    while (i < this.edits.length && before(this.edits[i], edit)) i++;
+    this.edits.splice(i, 0, edit);
+  }
+
+  /** The index of the first edit that ends at `offset` or after it. */
+  private firstEndingFrom(offset: number): number {
+    let [lo, hi] = [0, this.edits.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.edits[mid].end < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
 
 /**
@@ -61,6 +98,10 @@ function changedSpan(text: string, edit: Edit): Span | null {
   if (edit.text.endsWith(old)) return { start: edit.start, end: edit.start };
   if (edit.text.startsWith(old)) return { start: edit.end, end: edit.end };
   return edit;
+}
+
+function before(a: Edit, b: Edit): boolean {
+  return a.start < b.start || (a.start === b.start && a.end <= b.end);
 }
 
 function overlaps(a: Edit, b: Edit): boolean {

@@ -15,28 +15,49 @@ export interface ContinuationStyle {
 
 /**
  * The continuation style of `instruction` if it has continuation lines,
- * else of the first instruction in the file that has, else four spaces.
+ * else of the first instruction of its keyword in the file that has, else
+ * four spaces.
  */
 export function continuationStyle(
   doc: DockerDocument,
   instruction: InstructionInfo,
 ): ContinuationStyle {
-  const candidates = [
-    instruction,
-    ...doc.instructions.filter((i) => i.keyword === instruction.keyword),
-  ];
-  for (const candidate of candidates) {
-    const first = doc.lineAt(candidate.span.start);
-    const last = doc.lineAt(candidate.span.end);
-    for (let line = first + 1; line <= last; line++) {
-      const text = doc.lineText(line);
-      if (text.trim() === '' || text.trimStart().startsWith('#')) continue;
-      const indent = /^[ \t]*/.exec(text)![0];
-      if (indent === '') continue;
-      return { indent, leadingOperator: /^[ \t]*(&&|\|\|)/.test(text) };
+  return ownStyle(doc, instruction) ?? fileStyle(doc, instruction.keyword);
+}
+
+/** The file's style for a keyword, read once a document: every join of a long file asks. */
+const fileStyles = new WeakMap<DockerDocument, Map<string, ContinuationStyle>>();
+
+function fileStyle(doc: DockerDocument, keyword: string): ContinuationStyle {
+  let styles = fileStyles.get(doc);
+  if (!styles) fileStyles.set(doc, (styles = new Map()));
+  let style = styles.get(keyword);
+  if (!style) {
+    style = { indent: '    ', leadingOperator: false };
+    for (const candidate of doc.instructions) {
+      const own = candidate.keyword === keyword ? ownStyle(doc, candidate) : null;
+      if (own) {
+        style = own;
+        break;
+      }
     }
+    styles.set(keyword, style);
   }
-  return { indent: '    ', leadingOperator: false };
+  return style;
+}
+
+/** The indent and operator placement of an instruction's first continuation line, if any. */
+function ownStyle(doc: DockerDocument, instruction: InstructionInfo): ContinuationStyle | null {
+  const first = doc.lineAt(instruction.span.start);
+  const last = doc.lineAt(instruction.span.end);
+  for (let line = first + 1; line <= last; line++) {
+    const text = doc.lineText(line);
+    if (text.trim() === '' || text.trimStart().startsWith('#')) continue;
+    const indent = /^[ \t]*/.exec(text)![0];
+    if (indent === '') continue;
+    return { indent, leadingOperator: /^[ \t]*(&&|\|\|)/.test(text) };
+  }
+  return null;
 }
 
 /** The lines between two instructions: comments to keep, and whether any is a pragma. */

@@ -122,13 +122,27 @@ export function variableSetting(
 ): VariableSetting | null {
   if (!run.stage) return null;
   for (const stage of possibleLineage(doc, run.stage)) {
-    const before = stage.instructions.filter((i) => i.index < run.index).reverse();
-    for (const instruction of before) {
+    const settings = environmentSettings(stage);
+    for (let i = settings.length - 1; i >= 0; i--) {
+      const instruction = settings[i];
+      if (instruction.index >= run.index) continue;
       const property = settingProperty(instruction, names);
       if (property) return { instruction, name: property.getName(), value: property.getValue() };
     }
   }
   return null;
+}
+
+const settingsOfStage = new WeakMap<Stage, InstructionInfo[]>();
+
+/** The ENV and ARG instructions of a stage, found once: every RUN of a long stage asks. */
+function environmentSettings(stage: Stage): InstructionInfo[] {
+  let settings = settingsOfStage.get(stage);
+  if (!settings) {
+    settings = stage.instructions.filter((i) => i.keyword === 'ENV' || i.keyword === 'ARG');
+    settingsOfStage.set(stage, settings);
+  }
+  return settings;
 }
 
 /**
