@@ -66,6 +66,13 @@ export function judgeJoin(doc: DockerDocument, chain: Chain, next: InstructionIn
         'the RUN before starts a background job (`&`), which would keep running during this one',
     };
   }
+  if (after.background) {
+    return {
+      join: false,
+      reason:
+        'this RUN starts a background job (`&`), and dslim joins no RUN that does: a `&` that ends a script joined after `&&` sends the RUNs before it to the background too',
+    };
+  }
   if (scriptTail(doc, previous, analyzeScript(previous.body.text)).commentRunsOn) {
     return {
       join: false,
@@ -151,7 +158,11 @@ function leakReaches(leak: Leak, next: ScriptFacts, reach: OptionReach): boolean
     case 'cwd':
       return !next.startsWithAbsoluteCd;
     case 'function':
-      return next.runsUnseen || (leak.names ?? []).some((name) => next.commands.includes(name));
+      return (
+        next.runsUnseen ||
+        next.listsFunctions ||
+        (leak.names ?? []).some((name) => next.functionNames.includes(name))
+      );
     case 'option':
       return (leak.options ?? []).some((option) => optionReaches(option, next, reach));
     default:
@@ -179,8 +190,9 @@ function optionReaches(option: string, next: ScriptFacts, reach: OptionReach): b
       return !next.flat || (reach.startupFunctions && next.lastUnknownNames.length > 0);
     case 'u':
     case 'nounset':
-    case '--':
       return next.usesExpansion;
+    case '--':
+      return next.usesExpansion || next.usesPositional;
     case 'pipefail':
       return next.hasPipeline;
     case 'f':

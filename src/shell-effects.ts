@@ -127,6 +127,25 @@ export interface ScriptFacts {
   startsWithAbsoluteCd: boolean;
   /** Names of every command the script runs, in order. */
   commands: string[];
+  /**
+   * Reads or shifts the positional parameters without an expansion that
+   * names them: `shift`, `getopts`, or `for`/`select` without `in`, which
+   * loop over them.
+   */
+  usesPositional: boolean;
+  /**
+   * Names a function defined before the script would change what it does
+   * with: the names it runs where the shell looks functions up (`time f`
+   * too, `command f` not), and the names it asks the shell about (`command
+   * -v`, `type`, `hash`, `declare -f`, `unset`…).
+   */
+  functionNames: string[];
+  /**
+   * Lists every function the shell knows (`declare -F`, `typeset -f`, `set`
+   * alone, `compgen`), or asks about a name it reads from an expansion, so
+   * any function defined before it shows.
+   */
+  listsFunctions: boolean;
 }
 
 const COMPOUND = new Set([
@@ -223,6 +242,9 @@ function readFacts(root: Node): ScriptFacts {
     hasOutputRedirect: false,
     startsWithAbsoluteCd: startsWithAbsoluteCd(statements[0]),
     commands: [],
+    usesPositional: false,
+    functionNames: [],
+    listsFunctions: false,
   };
   collectLeaks(root, facts);
   walk(root, (node) => {
@@ -252,6 +274,15 @@ function readFacts(root: Node): ScriptFacts {
       case 'command':
         facts.commands.push(commandName(node));
         readCommandReach(node, facts);
+        readFunctionNames(node, facts);
+        break;
+      case 'declaration_command':
+      case 'unset_command':
+        readDeclarationNames(node, facts);
+        break;
+      case 'for_statement':
+        // `for x; do` and `select x; do` loop over the positional parameters.
+        if (!node.childForFieldName('value')) facts.usesPositional = true;
         break;
       case 'command_substitution':
       case 'process_substitution':
@@ -355,6 +386,81 @@ function readCommandReach(node: Node, facts: ScriptFacts): void {
   const turnsOn = errexitEffect(name, words);
   if (turnsOn !== 'no' && !facts.errexitFrom?.surely) {
     facts.errexitFrom = { source: shorten(node.text), surely: turnsOn === 'surely' };
+  }
+}
+
+/** Builtins that look names up, functions among them, without running them. */
+const NAME_QUERIES = new Set([
+  'command',
+  'type',
+  'hash',
+  'unset',
+  'compgen',
+  'declare',
+  'typeset',
+  'local',
+  'export',
+  'readonly',
+  'whence',
+  'where',
+  'functions',
+]);
+
+/** Builtins that list every function when given no name (bash; zsh's `functions`). */
+const LISTS_WITHOUT_NAMES = new Set([
+  'declare',
+  'typeset',
+  'local',
+  'export',
+  'readonly',
+  'functions',
+  'set',
+]);
+
+/**
+ * Records what one command tells about the functions defined before it:
+ * the name it may run as a function, the names it asks the shell about,
+ * and whether it lists them all. Also whether it reads the positional
+ * parameters (`shift`, `getopts`).
+ */
+function readFunctionNames(node: Node, facts: ScriptFacts): void {
+  const { name, words, functionLookup } = unwrapCommand(node);
+  if (name === 'shift' || name === 'getopts') facts.usesPositional = true;
+  if (functionLookup && name !== '') facts.functionNames.push(name);
+  if (name === 'compgen') facts.listsFunctions = true;
+  else if (NAME_QUERIES.has(name) || name === 'set') readQueriedNames(name, words, facts);
+}
+
+/** The same for `declare`, `typeset`, `local`, `export`, `readonly` and `unset` as the parser reads them. */
+function readDeclarationNames(node: Node, facts: ScriptFacts): void {
+  const keyword = node.children[0]?.text ?? '';
+  readQueriedNames(keyword, node.namedChildren, facts);
+}
+
+/**
+ * Adds the names that the words of a name-querying builtin ask about;
+ * a word that is not literal may name any function, and no name at all
+ * lists them all where the builtin does so.
+ */
+function readQueriedNames(builtin: string, words: Node[], facts: ScriptFacts): void {
+  let named = 0;
+  for (const word of words) {
+    const value =
+      word.type === 'variable_name'
+        ? word.text
+        : word.type === 'variable_assignment'
+          ? nameOf(word)
+          : literalValue(word);
+    if (value === null) {
+      facts.listsFunctions = true;
+      continue;
+    }
+    if (/^[-+]/.test(value)) continue;
+    facts.functionNames.push(value);
+    named++;
+  }
+  if (builtin === 'set' ? words.length === 0 : named === 0 && LISTS_WITHOUT_NAMES.has(builtin)) {
+    facts.listsFunctions = true;
   }
 }
 
@@ -507,13 +613,13 @@ function collectLeaks(root: Node, facts: ScriptFacts): void {
           }
           return true;
         case 'binary_expression':
-          if (node.children.some((c) => ASSIGNING_OPERATORS.has(c.type))) {
+          if (node.children.some((c) => ASSIGNING_OPERATORS.has(c.type)) && inArithmetic(node)) {
             add(node, { kind: 'variable', source: node.text, names: [] });
           }
           return true;
         case 'postfix_expression':
         case 'unary_expression':
-          if (node.children.some((c) => c.type === '++' || c.type === '--')) {
+          if (node.children.some((c) => c.type === '++' || c.type === '--') && inArithmetic(node)) {
             add(node, { kind: 'variable', source: node.text, names: [] });
           }
           return true;
@@ -537,6 +643,23 @@ function collectLeaks(root: Node, facts: ScriptFacts): void {
     });
   };
   visit(root, null);
+}
+
+/** Where an expression is arithmetic, whose `=`, `+=` and `++` assign. */
+const ARITHMETIC = new Set(['arithmetic_expansion', 'compound_statement', 'c_style_for_statement']);
+
+/**
+ * Whether an expression is arithmetic rather than a test: the parser reads
+ * `[ "$x" = 1 ]` and `[[ $x = 1 ]]` as the same binary expression as
+ * `(( x = 1 ))`, but there `=` compares. The nearest enclosing arithmetic
+ * or test decides, so `[ $((x = 1)) = 1 ]` still assigns.
+ */
+function inArithmetic(node: Node): boolean {
+  for (let up = node.parent; up; up = up.parent) {
+    if (up.type === 'test_command') return false;
+    if (ARITHMETIC.has(up.type)) return true;
+  }
+  return true;
 }
 
 type AddLeak = (node: Node, leak: Omit<Leak, 'start'>) => void;

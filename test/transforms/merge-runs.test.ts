@@ -189,6 +189,53 @@ transformTable('merge-runs', {
       note: 'background job',
     },
     {
+      name: 'a background job that ends the later RUN',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN sleep 2 && echo installed > /installed',
+        'RUN sleep 30 &',
+      ),
+      reason:
+        'after `&&`, the `&` would put the install in the background too: the RUN would end at once',
+      note: 'Leaves this `RUN` apart from the one before: this RUN starts a background job (`&`), and dslim joins no RUN that does: a `&` that ends a script joined after `&&` sends the RUNs before it to the background too.',
+    },
+    {
+      name: 'a background job after a list in the later RUN',
+      input: lines('FROM alpine:3.20', 'RUN false', 'RUN echo x; sleep 1 &'),
+      reason: 'grouped, `( echo x; sleep 1 ) &` would still send `false &&` to the background',
+      note: 'this RUN starts a background job (`&`), and dslim joins no RUN that does: a `&` that ends a script joined after `&&` sends the RUNs before it to the background too',
+    },
+    {
+      name: 'a background brace group in the later RUN',
+      input: lines('FROM alpine:3.20', 'RUN apk add nginx', 'RUN { nginx; } &'),
+      reason: 'the `&` binds the whole `&&` list once joined',
+      note: 'this RUN starts a background job (`&`), and dslim joins no RUN that does: a `&` that ends a script joined after `&&` sends the RUNs before it to the background too',
+    },
+    {
+      name: 'nohup in the background in the later RUN',
+      input: lines('FROM alpine:3.20', 'RUN apk add nginx', 'RUN nohup nginx &'),
+      reason: 'the `&` binds the whole `&&` list once joined',
+      note: 'this RUN starts a background job (`&`), and dslim joins no RUN that does: a `&` that ends a script joined after `&&` sends the RUNs before it to the background too',
+    },
+    {
+      name: 'a background job inside the later RUN',
+      input: lines('FROM alpine:3.20', 'RUN apk add nginx', 'RUN nginx & sleep 1'),
+      reason: 'a RUN with a background job is kept apart, wherever the `&` is',
+      note: 'this RUN starts a background job (`&`), and dslim joins no RUN that does: a `&` that ends a script joined after `&&` sends the RUNs before it to the background too',
+    },
+    {
+      name: 'a background job in a subshell of the later RUN',
+      input: lines('FROM alpine:3.20', 'RUN apk add nginx', 'RUN cd / && (nginx &)'),
+      reason: 'a RUN with a background job is kept apart, wherever the `&` is',
+      note: 'this RUN starts a background job (`&`), and dslim joins no RUN that does: a `&` that ends a script joined after `&&` sends the RUNs before it to the background too',
+    },
+    {
+      name: 'a background job in the literal text of an eval in the later RUN',
+      input: lines('FROM alpine:3.20', 'RUN apk add nginx', 'RUN eval "nginx &"'),
+      reason: 'eval runs `nginx &` in the shell that runs the RUN before once joined',
+      note: 'this RUN starts a background job (`&`), and dslim joins no RUN that does: a `&` that ends a script joined after `&&` sends the RUNs before it to the background too',
+    },
+    {
       name: 'a cd leak under set -e',
       input: lines('FROM alpine:3.20', 'RUN set -e; cd /src; make', 'RUN ls'),
       reason: 'a subshell would contain the cd but switch off errexit inside it',
@@ -594,6 +641,191 @@ transformTable('merge-runs', {
       name: 'set -- with words from a variable only sets positional parameters',
       input: lines('FROM debian:12', 'RUN set -- $X; echo a', 'RUN echo b'),
       output: lines('FROM debian:12', 'RUN set -- $X; echo a && \\', '    echo b'),
+    },
+    {
+      name: 'positional parameters reaching shift',
+      input: lines('FROM alpine:3.20', 'RUN set -- a b', 'RUN shift'),
+      output: lines('FROM alpine:3.20', 'RUN ( set -- a b ) && \\', '    shift'),
+      message: 'State that would carry over (`set -- a b`) stays inside a subshell.',
+    },
+    {
+      name: 'positional parameters reaching shift behind command',
+      input: lines('FROM alpine:3.20', 'RUN set -- a b', 'RUN command shift 2'),
+      output: lines('FROM alpine:3.20', 'RUN ( set -- a b ) && \\', '    command shift 2'),
+    },
+    {
+      name: 'positional parameters reaching getopts',
+      input: lines('FROM alpine:3.20', 'RUN set -- -x', 'RUN getopts x opt && touch /x'),
+      output: lines('FROM alpine:3.20', 'RUN ( set -- -x ) && \\', '    getopts x opt && touch /x'),
+    },
+    {
+      name: 'positional parameters reaching a for loop without in',
+      input: lines('FROM alpine:3.20', 'RUN set -- a b', 'RUN for x; do touch /f; done'),
+      output: lines('FROM alpine:3.20', 'RUN ( set -- a b ) && \\', '    for x; do touch /f; done'),
+    },
+    {
+      name: 'positional parameters reaching select without in',
+      input: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN set -- a b',
+        'RUN select x; do break; done',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN ( set -- a b ) && \\',
+        '    select x; do break; done',
+      ),
+    },
+    {
+      name: 'positional parameters and a for loop over its own words',
+      input: lines('FROM alpine:3.20', 'RUN set -- a b', 'RUN for x in a; do touch /f; done'),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN set -- a b && \\',
+        '    for x in a; do touch /f; done',
+      ),
+    },
+    {
+      name: 'a function reaching command -v',
+      input: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN curl() { echo fake; }; curl x',
+        'RUN command -v curl > /p',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN ( curl() { echo fake; }; curl x ) && \\',
+        '    command -v curl > /p',
+      ),
+      message: 'State that would carry over (`curl()`) stays inside a subshell.',
+    },
+    {
+      name: 'a function reaching type, hash and unset -f',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN curl() { echo fake; }',
+        'RUN type curl',
+        'RUN f() { :; }',
+        'RUN hash f',
+        'RUN g() { :; }',
+        'RUN unset -f g',
+      ),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN ( curl() { echo fake; } ) && \\',
+        '    type curl && \\',
+        '    ( f() { :; } ) && \\',
+        '    ( hash f ) && \\',
+        '    ( g() { :; } ) && \\',
+        '    unset -f g',
+      ),
+    },
+    {
+      name: 'a function reaching declare -F, also behind builtin',
+      input: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN curl() { echo fake; }',
+        'RUN declare -F curl',
+        'RUN f() { :; }',
+        'RUN builtin declare -f f',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN ( curl() { echo fake; } ) && \\',
+        '    ( declare -F curl ) && \\',
+        '    ( f() { :; } ) && \\',
+        '    builtin declare -f f',
+      ),
+    },
+    {
+      name: 'a function reaching a call behind time',
+      input: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN curl() { echo fake; }',
+        'RUN time curl x',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN ( curl() { echo fake; } ) && \\',
+        '    time curl x',
+      ),
+    },
+    {
+      name: 'a function reaching listings of every function',
+      input: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN f() { :; }',
+        'RUN typeset -f > /fns',
+        'RUN g() { :; }',
+        'RUN set > /vars',
+        'RUN h() { :; }',
+        'RUN compgen -A function > /names',
+        'RUN k() { :; }',
+        'RUN declare -F "$name"',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'SHELL ["/bin/bash", "-c"]',
+        'RUN ( f() { :; } ) && \\',
+        '    ( typeset -f > /fns ) && \\',
+        '    ( g() { :; } ) && \\',
+        '    set > /vars && \\',
+        '    ( h() { :; } ) && \\',
+        '    compgen -A function > /names && \\',
+        '    ( k() { :; } ) && \\',
+        '    declare -F "$name"',
+      ),
+    },
+    {
+      name: 'a function and queries of other names',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN curl() { echo fake; }',
+        'RUN command -v wget && type git && command curl x',
+      ),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN curl() { echo fake; } && \\',
+        '    command -v wget && type git && command curl x',
+      ),
+    },
+    {
+      name: 'an alias reaching type',
+      input: lines('FROM alpine:3.20', 'RUN alias ll="ls -l"', 'RUN type ll > /t'),
+      output: lines('FROM alpine:3.20', 'RUN ( alias ll="ls -l" ) && \\', '    type ll > /t'),
+      message: 'State that would carry over (`alias ll="ls -l"`) stays inside a subshell.',
+    },
+    {
+      name: 'a test comparison is not state',
+      input: lines(
+        'FROM alpine:3.20',
+        'RUN echo a',
+        'RUN if [ "$X" = 1 ]; then echo one; fi',
+        'RUN [[ $Y = 2 ]] || test "$Z" = 3',
+        'RUN echo b',
+      ),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN echo a && \\',
+        '    if [ "$X" = 1 ]; then echo one; fi && \\',
+        '    ( [[ $Y = 2 ]] || test "$Z" = 3 ) && \\',
+        '    echo b',
+      ),
+    },
+    {
+      name: 'an arithmetic assignment inside a test is state',
+      input: lines('FROM debian:12', 'RUN [ $((n = 1)) = 1 ]', 'RUN echo $n'),
+      output: lines('FROM debian:12', 'RUN ( [ $((n = 1)) = 1 ] ) && \\', '    echo $n'),
+      message: 'State that would carry over (`n = 1`) stays inside a subshell.',
     },
     {
       name: 'an EXIT trap fires at the end of the subshell that contains it',
@@ -1176,5 +1408,49 @@ describe('merge-runs with option words or traps it cannot contain, run in real s
     const { flags, scripts } = runsOf(input);
     expect(build(['bash'], flags, scripts)).toBe('failed\na\nb\n');
     expect(build(['bash'], flags, [`( ${scripts[0]} ) && ${scripts[1]}`])).toBe('a\nb\n');
+  });
+});
+
+describe('merge-runs with state the later RUN reads, run in real shells', () => {
+  describe('a join prints and exits as the RUNs did, where a plain `&&` would not', () => {
+    test.each([
+      ['RUN set -- a b', 'RUN shift'],
+      ['RUN set -- a b', 'RUN command shift; echo "$?"'],
+      ['RUN set -- -x', 'RUN getopts x opt && echo "got $opt"'],
+      ['RUN set -- a b', 'RUN for x; do echo "$x"; done'],
+      ['RUN nosuchtool() { echo fake; }', 'RUN command -v nosuchtool || echo none'],
+      ['RUN nosuchtool() { echo fake; }', 'RUN type nosuchtool > /dev/null || echo none'],
+    ])('%s / %s', async (...body) => {
+      const input = lines('FROM debian', ...body);
+      const result = await mergeRunsOnly(input);
+      expect(result.changes).toHaveLength(1);
+      const before = runsOf(input);
+      const after = runsOf(result.output);
+      expect(after.scripts).toHaveLength(1);
+      const plain = [before.scripts.join(' && ')];
+      const differs = SHELLS.filter(
+        (shell) => build(shell, before.flags, plain) !== build(shell, before.flags, before.scripts),
+      );
+      expect(differs.length).toBeGreaterThan(0);
+      for (const shell of SHELLS) {
+        expect([shell, build(shell, after.flags, after.scripts)]).toEqual([
+          shell,
+          build(shell, before.flags, before.scripts),
+        ]);
+      }
+    });
+  });
+
+  test('a `&` ending the later RUN would send the RUN before to the background', async () => {
+    const input = lines('FROM debian', 'RUN false', 'RUN sleep 0 &');
+    const result = await mergeRunsOnly(input);
+    expect(result.output).toBe(input);
+    const { flags, scripts } = runsOf(input);
+    // The rewrite dslim made before: the later RUN grouped, its `&` left outside.
+    const grouped = [`${scripts[0]} && ( sleep 0 ) &`];
+    for (const shell of SHELLS) {
+      expect([shell, build(shell, flags, scripts)]).toEqual([shell, '(failed)']);
+      expect([shell, build(shell, flags, grouped)]).toEqual([shell, '']);
+    }
   });
 });
