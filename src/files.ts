@@ -3,9 +3,14 @@ import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { decodeDockerfile } from './validate';
 
-/** Names that mark a file as a Dockerfile when searching a directory. */
+/**
+ * Names that mark a file as a Dockerfile when searching a directory.
+ * `dockerfile` is there because `docker build DIR` falls back to it when
+ * DIR has no `Dockerfile`.
+ */
 export const DOCKERFILE_NAMES = [
   'Dockerfile',
+  'dockerfile',
   'Containerfile',
   '*.Dockerfile',
   '*.dockerfile',
@@ -73,6 +78,38 @@ export async function findDockerfiles(
     }
   }
   return { files: [...files.values()], problems };
+}
+
+/**
+ * The names a build of a directory reads without `-f`, in the order dslim
+ * takes them: `docker build` reads `Dockerfile`, else `dockerfile`; buildah
+ * and podman read `Containerfile` too.
+ */
+const BUILD_DEFAULT_NAMES = ['Dockerfile', 'dockerfile', 'Containerfile'];
+/** How many of a directory's Dockerfiles an error lists before it counts the rest. */
+const LISTED_CANDIDATES = 5;
+
+/**
+ * The one Dockerfile to build for a directory, found by the search `fix`
+ * makes: the first of the names a build reads by default that the directory
+ * itself holds, else the only Dockerfile under it. None, or several and no
+ * default among them, is a problem that says which to name.
+ */
+export async function dockerfileToBuild(
+  directory: string,
+): Promise<{ path: string } | { problem: string }> {
+  const found = await searchDirectory(directory);
+  const chosen = BUILD_DEFAULT_NAMES.find((name) => found.includes(name)) ?? found[0];
+  if (chosen === undefined) return { problem: 'no Dockerfile in this directory' };
+  if (found.length > 1 && !BUILD_DEFAULT_NAMES.includes(chosen)) {
+    const listed = found.slice(0, LISTED_CANDIDATES).join(', ');
+    const more =
+      found.length > LISTED_CANDIDATES ? ` and ${found.length - LISTED_CANDIDATES} more` : '';
+    return {
+      problem: `${found.length} Dockerfiles in this directory (${listed}${more}) and none named ${BUILD_DEFAULT_NAMES.join(', ')}; name the one to use`,
+    };
+  }
+  return { path: path.join(directory, chosen) };
 }
 
 /** The Dockerfiles under a directory, relative to it and sorted. */

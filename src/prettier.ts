@@ -27,7 +27,8 @@ export const languages: SupportLanguage[] = [
   {
     name: 'Dockerfile',
     parsers: [PARSER],
-    filenames: ['Dockerfile', 'Containerfile'],
+    // `dockerfile`: the name `docker build` falls back to when there is no `Dockerfile`.
+    filenames: ['Dockerfile', 'dockerfile', 'Containerfile'],
     extensions: ['.dockerfile'],
     isSupported: ({ filepath }) => {
       const name = path.basename(filepath);

@@ -96,7 +96,13 @@ describe('dslim fix (dry run)', () => {
   });
 
   test('searches directories for Dockerfile names, skipping node_modules and .git', async () => {
-    for (const name of ['Dockerfile', 'app.Dockerfile', 'Dockerfile.dev', 'sub/Containerfile']) {
+    for (const name of [
+      'Dockerfile',
+      'app.Dockerfile',
+      'Dockerfile.dev',
+      'sub/Containerfile',
+      'lower/dockerfile',
+    ]) {
       await write(name, MERGEABLE);
     }
     for (const name of [
@@ -115,6 +121,7 @@ describe('dslim fix (dry run)', () => {
       'Dockerfile',
       'Dockerfile.dev',
       'app.Dockerfile',
+      'lower/dockerfile',
       'sub/Containerfile',
     ]);
   });

@@ -35,6 +35,7 @@ afterEach(() => {
 describe('the dslim Prettier plugin', () => {
   test.each([
     'Dockerfile',
+    'dockerfile',
     'Containerfile',
     'api.dockerfile',
     'api.Dockerfile',

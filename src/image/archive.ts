@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import { InputError } from '../engine';
 import { describeError, openRegularFile, readRegularFile } from '../files';
+import { decompressed } from './compression';
 
 /** Largest file kept in memory while looking for an archive's JSON metadata. */
 const MAX_METADATA_BYTES = 4 * 1024 * 1024;
@@ -12,7 +13,7 @@ const JSON_START = new Set([0x7b, 0x5b]);
 
 /**
  * Where an image's parts are stored: a directory (OCI image layout, or an
- * unpacked `docker save`) or a tar archive of one.
+ * unpacked `docker save`) or a tar archive of one, plain or gzip-compressed.
  */
 export interface ImageStore {
   /** A small JSON file by its path inside the store, or undefined. */
@@ -54,9 +55,10 @@ function directoryStore(root: string): ImageStore {
 }
 
 /**
- * Reads a tar archive twice: once to keep its JSON files (they may come
- * after the layers, as in `docker save`), once to stream the wanted layers
- * without holding them in memory.
+ * Reads a tar archive, plain or gzip-compressed (`docker save x | gzip`),
+ * twice: once to keep its JSON files (they may come after the layers, as in
+ * `docker save`), once to stream the wanted layers without holding them in
+ * memory. Each pass gunzips again rather than keep the layers.
  */
 async function archiveStore(file: string): Promise<ImageStore> {
   const metadata = new Map<string, Buffer>();
@@ -87,7 +89,14 @@ async function walkArchive(
   onFile: (name: string, size: number, bytes: AsyncIterable<Uint8Array>) => Promise<unknown>,
 ): Promise<void> {
   const reader = extract();
-  const source = await openStream(file);
+  const raw = await openStream(file);
+  const { stream: source, gzip, unread } = await decompressed(raw);
+  if (unread) {
+    raw.destroy();
+    throw new InputError(
+      `${file}: a ${unread}-compressed file; dslim reads tar archives, plain or gzip-compressed: decompress it first`,
+    );
+  }
   source.on('error', (error) => reader.destroy(error));
   source.pipe(reader);
   try {
@@ -100,8 +109,10 @@ async function walkArchive(
     }
   } catch (error) {
     source.destroy();
+    raw.destroy();
     if (error instanceof InputError) throw error;
-    throw new InputError(`${file}: not a readable tar archive (${(error as Error).message})`);
+    const what = gzip ? 'gzip-compressed tar archive' : 'tar archive';
+    throw new InputError(`${file}: not a readable ${what} (${(error as Error).message})`);
   }
 }
 

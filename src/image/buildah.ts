@@ -20,6 +20,82 @@ export function storageRoot(env: NodeJS.ProcessEnv): string {
   return env.DSLIM_BUILDAH_ROOT || '/var/tmp/dslim-buildah';
 }
 
+/** The global flags that point buildah at dslim's storage (see `storageRoot`). */
+export function storageArguments(env: NodeJS.ProcessEnv): string[] {
+  const root = storageRoot(env);
+  return [
+    '--root',
+    path.join(root, 'storage'),
+    '--runroot',
+    path.join(root, 'run'),
+    '--storage-driver',
+    'vfs',
+  ];
+}
+
+/**
+ * The `buildah` command line that works on dslim's storage, for the user to
+ * put a base image there: `… pull IMAGE`, or `… pull docker-archive:FILE`.
+ */
+export function storageCommand(env: NodeJS.ProcessEnv): string {
+  return ['buildah', ...storageArguments(env)].map(shellWord).join(' ');
+}
+
+/** What `Buildah.build` is asked to do. */
+export interface BuildRequest {
+  dockerfile: string;
+  context: string;
+  tag: string;
+  /** Build every step again instead of reusing cached layers. */
+  noCache?: boolean;
+  /**
+   * Let buildah pull an image its storage does not hold (`--pull=missing`);
+   * otherwise it never pulls (`--pull=never`), so a build never reaches the
+   * network unasked, and both builds of a verify use the same base.
+   */
+  pull?: boolean;
+  onStep?: (step: string) => void;
+}
+
+/** The arguments of `buildah bud` for a request, after the storage flags. */
+export function buildArguments(request: BuildRequest): string[] {
+  return [
+    'bud',
+    '--isolation',
+    'chroot',
+    '--layers',
+    ...(request.noCache ? ['--no-cache'] : []),
+    request.pull ? '--pull=missing' : '--pull=never',
+    '-f',
+    request.dockerfile,
+    '-t',
+    request.tag,
+    request.context,
+  ];
+}
+
+/**
+ * buildah's errors for an image a build needs and its storage does not
+ * hold, under `--pull=never`: a FROM (`creating build container: IMAGE:
+ * image not known`), a `COPY --from` or a `RUN --mount` `from=` (`from=IMAGE:
+ * no stage or image found with that name`).
+ */
+const MISSING_IMAGE = [
+  /: (\S+): image not known$/,
+  /from=([^\s,]+): no stage or image found with that name$/,
+];
+
+/** The image a failed build's last lines say is missing from the storage, or null. */
+export function missingImage(tail: string[]): string | null {
+  for (const line of [...tail].reverse()) {
+    for (const pattern of MISSING_IMAGE) {
+      const match = pattern.exec(line.trim());
+      if (match) return match[1];
+    }
+  }
+  return null;
+}
+
 export interface Buildah {
   /** True when the `buildah` command runs. */
   available(): Promise<boolean>;
@@ -27,14 +103,7 @@ export interface Buildah {
    * Builds a Dockerfile as Docker does (one layer per instruction) and tags
    * the image. `onStep` hears each `STEP n/m: ...` line.
    */
-  build(request: {
-    dockerfile: string;
-    context: string;
-    tag: string;
-    /** Build every step again instead of reusing cached layers. */
-    noCache?: boolean;
-    onStep?: (step: string) => void;
-  }): Promise<{ ok: true } | { ok: false; tail: string[] }>;
+  build(request: BuildRequest): Promise<{ ok: true } | { ok: false; tail: string[] }>;
   /** Writes an image as an OCI image layout directory. */
   exportOci(tag: string, directory: string): Promise<void>;
   exists(tag: string): Promise<boolean>;
@@ -43,14 +112,7 @@ export interface Buildah {
 
 export function createBuildah(env: NodeJS.ProcessEnv): Buildah {
   const root = storageRoot(env);
-  const global = [
-    '--root',
-    path.join(root, 'storage'),
-    '--runroot',
-    path.join(root, 'run'),
-    '--storage-driver',
-    'vfs',
-  ];
+  const global = storageArguments(env);
   // buildah keeps the caches of `RUN --mount=type=cache` in
   // `$TMPDIR/buildah-cache` (/var/tmp by default), shared by every use of
   // buildah on the machine; here they stay in dslim's storage, as the images do.
@@ -65,28 +127,13 @@ export function createBuildah(env: NodeJS.ProcessEnv): Buildah {
     async available() {
       return (await runCommand('buildah', ['--version'], childEnv)).code === 0;
     },
-    async build({ dockerfile, context, tag, noCache, onStep }) {
+    async build(request) {
       const tail: string[] = [];
-      const result = await run(
-        [
-          'bud',
-          '--isolation',
-          'chroot',
-          '--layers',
-          ...(noCache ? ['--no-cache'] : []),
-          '--pull=never',
-          '-f',
-          dockerfile,
-          '-t',
-          tag,
-          context,
-        ],
-        (line) => {
-          tail.push(line);
-          if (tail.length > TAIL_LINES) tail.shift();
-          if (onStep && /^STEP \d+\/\d+: /.test(line)) onStep(line);
-        },
-      );
+      const result = await run(buildArguments(request), (line) => {
+        tail.push(line);
+        if (tail.length > TAIL_LINES) tail.shift();
+        if (request.onStep && /^STEP \d+\/\d+: /.test(line)) request.onStep(line);
+      });
       return result.code === 0 ? { ok: true } : { ok: false, tail };
     },
     async exportOci(tag, directory) {
@@ -129,4 +176,9 @@ function runCommand(
       resolve({ code: code ?? 1, output });
     });
   });
+}
+
+/** A word as a POSIX shell reads it back: quoted only when it has to be. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

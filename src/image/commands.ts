@@ -1,24 +1,26 @@
 import type { Command } from 'commander';
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import type { Io } from '../cli';
 import { internalError } from '../debug';
 import { InputError, type Change } from '../engine';
+import { dockerfileToBuild } from '../files';
 import {
   addFixOptionFlags,
   choiceOption,
   createOptionsResolver,
   type FixOptionFlags,
 } from '../fix-flags';
-import { createBuildah, INSTALL_BUILDAH } from './buildah';
+import { createBuildah, INSTALL_BUILDAH, storageCommand, storageRoot } from './buildah';
 import type { Comparison, FileDifference } from './compare';
 import type { InspectReport } from './inspect';
-import type { Variant, VerifyOutcome } from './verify';
+import type { UncachedBuild, Variant, VerifyOutcome } from './verify';
 
 const EXIT_SAME = 0;
 const EXIT_DIFFERENT = 1;
 const EXIT_ERROR = 2;
 const INSTRUCTION_WIDTH = 70;
+/** How the report names each of the two Dockerfiles. */
+const VARIANT_NAMES: Record<Variant, string> = { original: 'original', rewritten: 'rewrite' };
 
 interface FormatFlag {
   format: 'text' | 'json';
@@ -26,6 +28,7 @@ interface FormatFlag {
 
 interface VerifyFlags extends FormatFlag, FixOptionFlags {
   context?: string;
+  pull?: boolean;
 }
 
 /**
@@ -43,8 +46,13 @@ export function registerImageCommands(
   const verify = program
     .command('verify')
     .description('build the Dockerfile and its rewrite with buildah and compare the two images')
-    .argument('[path]', 'the Dockerfile, or a directory holding one', 'Dockerfile')
-    .option('--context <dir>', "build context (default: the Dockerfile's directory)");
+    .argument(
+      '[path]',
+      'the Dockerfile, or a directory: its `Dockerfile`, `dockerfile` or `Containerfile`, else the one Dockerfile `fix` finds in it',
+      '.',
+    )
+    .option('--context <dir>', "build context (default: the Dockerfile's directory)")
+    .option('--pull', 'let buildah pull an image its storage lacks (default: never pull)');
   // The rewrite verified is the one `dslim fix` would make with the same flags and files.
   addFixOptionFlags(verify)
     .addOption(formatOption())
@@ -55,7 +63,10 @@ export function registerImageCommands(
   program
     .command('inspect')
     .description('show where the bytes of a saved image go: layers, wasted files, efficiency')
-    .argument('<image>', 'a `docker save` archive, an OCI archive or an OCI layout directory')
+    .argument(
+      '<image>',
+      'a `docker save` archive or an OCI archive (each plain or gzip-compressed), or an OCI layout directory',
+    )
     .addOption(formatOption())
     .action(async (image: string, flags: FormatFlag) => {
       // The readers load a tar library: required here, not at start-up.
@@ -68,8 +79,7 @@ export function registerImageCommands(
 
 async function verifyCommand(target: string, flags: VerifyFlags, io: Io): Promise<number> {
   const optionsFor = createOptionsResolver(flags);
-  const stat = await fs.stat(target).catch(() => null);
-  const dockerfile = stat?.isDirectory() ? path.join(target, 'Dockerfile') : target;
+  const dockerfile = await dockerfileFor(target);
   const fixOptions = await optionsFor(dockerfile);
   const progress = io.isTTY ? progressLine(io) : undefined;
   const { verifyDockerfile } = require('./verify') as typeof import('./verify');
@@ -78,6 +88,7 @@ async function verifyCommand(target: string, flags: VerifyFlags, io: Io): Promis
     context: flags.context,
     buildah: io.builder ?? createBuildah(io.env),
     fixOptions,
+    pull: flags.pull,
     onProgress: progress?.show,
   });
   const outcome = await namingFile(dockerfile, verifying).finally(() => progress?.clear());
@@ -92,6 +103,10 @@ async function verifyCommand(target: string, flags: VerifyFlags, io: Io): Promis
       io.err(`dslim: buildah is not installed; install it with: ${INSTALL_BUILDAH}\n`);
       return EXIT_ERROR;
     case 'build-failed':
+      if (outcome.missingImage) {
+        io.err(missingImageText(dockerfile, outcome.missingImage, !!flags.pull, io.env));
+        return EXIT_ERROR;
+      }
       io.err(
         `dslim: ${dockerfile}: the ${outcome.variant} Dockerfile failed to build; buildah's last lines:\n` +
           outcome.tail.map((line) => `  ${line}\n`).join(''),
@@ -99,9 +114,43 @@ async function verifyCommand(target: string, flags: VerifyFlags, io: Io): Promis
       return EXIT_ERROR;
     case 'compared':
       if (flags.format === 'text')
-        io.out(comparisonText(dockerfile, outcome.changes, outcome.comparison));
+        io.out(comparisonText(dockerfile, outcome.changes, outcome.comparison, outcome.uncached));
       return outcome.comparison.same ? EXIT_SAME : EXIT_DIFFERENT;
   }
+}
+
+/**
+ * The Dockerfile `verify` builds for a path: the path itself, or for a
+ * directory the one a build of it reads, found as `fix` finds Dockerfiles.
+ */
+async function dockerfileFor(target: string): Promise<string> {
+  const stat = await fs.stat(target).catch(() => null);
+  if (!stat?.isDirectory()) return target;
+  const found = await dockerfileToBuild(target);
+  if ('problem' in found) throw new InputError(`${target}: ${found.problem}`);
+  return found.path;
+}
+
+/**
+ * The one line that says an image a build needs is not in verify's storage,
+ * and how to put it there: verify builds in storage of its own and pulls
+ * nothing unless `--pull` says so, so `docker pull` does not help.
+ */
+function missingImageText(
+  dockerfile: string,
+  image: string,
+  pulled: boolean,
+  env: NodeJS.ProcessEnv,
+): string {
+  const command = storageCommand(env);
+  const why = pulled ? 'buildah did not pull it' : 'verify does not pull by default';
+  const pull = pulled ? '' : ', or run verify with --pull';
+  return (
+    `dslim: ${dockerfile}: the image \`${image}\` is not in the buildah storage verify builds in ` +
+    `(${storageRoot(env)}), and ${why}; add it with ` +
+    `\`${command} pull ${image}\` (from a \`docker save\` archive, the same with ` +
+    `\`pull docker-archive:FILE.tar\`)${pull}\n`
+  );
 }
 
 /**
@@ -124,10 +173,17 @@ function outcomeJson(outcome: VerifyOutcome): object {
       return {
         result: outcome.comparison.same ? 'same' : 'different',
         changes: outcome.changes,
+        uncached: outcome.uncached,
         ...outcome.comparison,
       };
     case 'build-failed':
-      return { result: 'build-failed', variant: outcome.variant, tail: outcome.tail };
+      return {
+        result: 'build-failed',
+        variant: outcome.variant,
+        tail: outcome.tail,
+        missingImage: outcome.missingImage,
+        uncached: outcome.uncached,
+      };
     case 'missing-builder':
       return { result: 'missing-builder', install: INSTALL_BUILDAH };
     case 'unchanged':
@@ -136,11 +192,19 @@ function outcomeJson(outcome: VerifyOutcome): object {
 }
 
 /** The comparison as the text report of `dslim verify`. */
-export function comparisonText(dockerfile: string, changes: Change[], c: Comparison): string {
+export function comparisonText(
+  dockerfile: string,
+  changes: Change[],
+  c: Comparison,
+  uncached: UncachedBuild[] = [],
+): string {
   const share = c.original.bytes > 0 ? ` (${percent(c.bytesSaved / c.original.bytes)})` : '';
   const transforms = [...new Set(changes.map((change) => change.transform))].join(', ');
   const lines = [
     `${dockerfile}: built the original and the rewrite (${count(changes.length, 'change')}: ${transforms})`,
+    ...uncached.map(
+      (u) => `  built the ${VARIANT_NAMES[u.variant]} without the layer cache: ${u.reason}`,
+    ),
     `  original   ${count(c.original.layers, 'layer')}, ${bytes(c.original.bytes)}`,
     `  rewritten  ${count(c.rewritten.layers, 'layer')}, ${bytes(c.rewritten.bytes)}`,
     `  saved      ${bytes(c.bytesSaved)}${share}`,

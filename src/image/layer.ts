@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { extract, type Header } from 'tar-stream';
+import { decompressed } from './compression';
 
 export type FileType = 'file' | 'directory' | 'symlink' | 'device' | 'fifo';
 
@@ -37,14 +35,14 @@ export interface LayerContents {
 
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
-const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** Reads one layer blob (a tar, gzip-compressed or not). */
 export async function readLayer(blob: AsyncIterable<Uint8Array>): Promise<LayerContents> {
   const layer: LayerContents = { files: [], whiteouts: [], opaqueDirectories: [], bytes: 0 };
   const hashes = new Map<string, string>();
   const reader = extract();
-  const source = await decompressed(blob);
+  const { stream: source, unread } = await decompressed(blob);
+  if (unread) throw new Error(`it is ${unread}-compressed, which dslim does not read`);
   source.on('error', (error) => reader.destroy(error));
   source.pipe(reader);
   for await (const entry of reader) {
@@ -116,23 +114,6 @@ async function describe(
     default:
       return null;
   }
-}
-
-/** Passes the bytes on, through gunzip when they start with gzip's magic number. */
-async function decompressed(blob: AsyncIterable<Uint8Array>): Promise<Readable> {
-  const chunks = blob[Symbol.asyncIterator]();
-  const first = await chunks.next();
-  const head = first.done ? new Uint8Array(0) : first.value;
-  const rest = Readable.from(
-    (async function* () {
-      yield head;
-      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
-    })(),
-  );
-  if (head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) return rest;
-  const out = new PassThrough();
-  pipeline(rest, createGunzip(), out).catch((error: Error) => out.destroy(error));
-  return out;
 }
 
 /** `./usr/bin/` → `/usr/bin` */

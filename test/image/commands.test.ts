@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { main, type Io } from '../../src/cli';
-import type { Buildah } from '../../src/image/buildah';
+import type { Buildah, BuildRequest } from '../../src/image/buildah';
 import { fix } from '../../src/index';
 import { comparisonText } from '../../src/image/commands';
 import { compareImages } from '../../src/image/compare';
@@ -75,6 +76,17 @@ describe('dslim inspect', () => {
     expect(report.offenders[0]).toMatchObject({ path: '/tmp/x', transform: 'merge-runs' });
   });
 
+  it('reads a gzipped `docker save` (`docker save x | gzip > x.tar.gz`)', async () => {
+    const zipped = path.join(work, 'image.tar.gz');
+    await fs.writeFile(zipped, gzipSync(await fs.readFile(archive)));
+
+    const plain = await run(['inspect', archive]);
+    const { code, out, err } = await run(['inspect', zipped]);
+
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    expect(out).toBe(plain.out.replace(archive, zipped));
+  });
+
   it('says in one line why an input is not an image, and exits 2', async () => {
     const { code, err } = await run(['inspect', path.join(work, 'missing.tar')]);
 
@@ -142,15 +154,24 @@ describe('dslim verify without building', () => {
   });
 });
 
-/** A builder that keeps the text of each Dockerfile it is given and makes the same small image. */
-function recordingBuilder(): Buildah & { built: string[] } {
+/**
+ * A builder that keeps the text of each Dockerfile it is given and what it
+ * was asked (with the Dockerfile's path left out) and makes the same small
+ * image, or fails each build with `failure` as its last lines.
+ */
+function recordingBuilder(
+  failure?: string[],
+): Buildah & { built: string[]; requests: Omit<BuildRequest, 'onStep'>[] } {
   const built: string[] = [];
+  const requests: Omit<BuildRequest, 'onStep'>[] = [];
   return {
     built,
+    requests,
     available: async () => true,
-    build: async ({ dockerfile }) => {
-      built.push(await fs.readFile(dockerfile, 'utf8'));
-      return { ok: true };
+    build: async ({ onStep: _onStep, ...request }) => {
+      built.push(await fs.readFile(request.dockerfile, 'utf8'));
+      requests.push({ ...request, dockerfile: path.basename(request.dockerfile) });
+      return failure ? { ok: false, tail: failure } : { ok: true };
     },
     exportOci: async (tag, directory) => {
       await writeOciLayout(directory, {
@@ -272,6 +293,179 @@ describe('dslim verify builds the rewrite `dslim fix` makes with the same flags 
       `dslim: ${path.join(project, '.dslimrc.json')}: "caches": must be one of clean, mount\n`,
     );
     expect(builder.built).toEqual([]);
+  });
+});
+
+describe('dslim verify works around buildah and says how to feed it', () => {
+  const STAGED =
+    'FROM alpine AS build\nWORKDIR /src\nCOPY . .\nRUN make\n\n' +
+    'FROM alpine\nCOPY --from=build /src /tmp/src\nRUN cd /tmp/src && make install && rm -rf /tmp/src\n';
+  let project: string;
+  beforeEach(async () => {
+    project = await fs.mkdtemp(path.join(work, 'buildah-'));
+    await fs.writeFile(path.join(project, 'Dockerfile'), STAGED);
+  });
+
+  it('builds a rewrite that mounts from a stage without the layer cache, and says why', async () => {
+    const builder = recordingBuilder();
+
+    const { code, out, err } = await run(
+      ['verify', project, '--strategy', 'mount', '--no-config'],
+      process.env,
+      builder,
+    );
+
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    expect(builder.requests.map((r) => [r.dockerfile, !!r.noCache])).toEqual([
+      ['Dockerfile', false],
+      ['Dockerfile.rewritten', true],
+    ]);
+    expect(out.split('\n').slice(0, 2)).toEqual([
+      `${path.join(project, 'Dockerfile')}: built the original and the rewrite (1 change: extract-install-stage)`,
+      '  built the rewrite without the layer cache: line 8 of the rewrite mounts the stage `build` with `RUN --mount=…,from=`, and buildah 1.28 can mount an empty or stale directory there when it reuses cached layers (containers/buildah#4375, #4522)',
+    ]);
+  });
+
+  it('builds the original without the cache too when it mounts from a stage, and lists both in JSON', async () => {
+    await fs.writeFile(
+      path.join(project, 'Dockerfile'),
+      'FROM alpine AS build\nRUN make\nFROM alpine\nRUN --mount=from=build,target=/b cp /b/app /app\nRUN touch /a\nRUN rm /a\n',
+    );
+    const builder = recordingBuilder();
+
+    const { out } = await run(['verify', project, '--format', 'json'], process.env, builder);
+
+    expect(builder.requests.map((r) => !!r.noCache)).toEqual([true, true]);
+    expect(JSON.parse(out).uncached.map((u: { variant: string }) => u.variant)).toEqual([
+      'original',
+      'rewritten',
+    ]);
+  });
+
+  it('builds with the layer cache when nothing mounts from a stage', async () => {
+    const builder = recordingBuilder();
+
+    const { out } = await run(['verify', project, '--no-config'], process.env, builder);
+
+    expect(builder.requests.map((r) => !!r.noCache)).toEqual([false, false]);
+    expect(out).not.toMatch(/without the layer cache/);
+  });
+
+  it('never lets buildah pull, unless --pull', async () => {
+    const builder = recordingBuilder();
+    await run(['verify', project], process.env, builder);
+    await run(['verify', project, '--pull'], process.env, builder);
+
+    expect(builder.requests.map((r) => !!r.pull)).toEqual([false, false, true, true]);
+  });
+
+  const MISSING = [
+    'STEP 1/4: FROM alpine AS build',
+    'Error: creating build container: alpine: image not known',
+  ];
+
+  it('says in one line which image its storage lacks and how to put it there', async () => {
+    const dockerfile = path.join(project, 'Dockerfile');
+
+    const { code, out, err } = await run(
+      ['verify', project],
+      { DSLIM_BUILDAH_ROOT: '/srv/dslim' },
+      recordingBuilder(MISSING),
+    );
+
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toBe(
+      `dslim: ${dockerfile}: the image \`alpine\` is not in the buildah storage verify builds in (/srv/dslim), ` +
+        'and verify does not pull by default; add it with ' +
+        '`buildah --root /srv/dslim/storage --runroot /srv/dslim/run --storage-driver vfs pull alpine` ' +
+        '(from a `docker save` archive, the same with `pull docker-archive:FILE.tar`), or run verify with --pull\n',
+    );
+  });
+
+  it('does not suggest --pull when buildah was let pull', async () => {
+    const { err } = await run(['verify', project, '--pull'], {}, recordingBuilder(MISSING));
+
+    expect(err).toMatch(
+      /, and buildah did not pull it; add it with `buildah --root .* pull alpine`/,
+    );
+    expect(err).not.toMatch(/--pull/);
+  });
+
+  it('names the missing image in JSON', async () => {
+    const { code, out } = await run(
+      ['verify', project, '--format', 'json'],
+      {},
+      recordingBuilder(MISSING),
+    );
+
+    expect(code).toBe(2);
+    expect(JSON.parse(out)).toMatchObject({
+      result: 'build-failed',
+      variant: 'original',
+      missingImage: 'alpine',
+    });
+  });
+
+  it('prints the last lines of any other failed build', async () => {
+    const tail = ['STEP 4/4: RUN make', 'Error: building at STEP "RUN make": exit status 2'];
+
+    const { code, err } = await run(['verify', project], {}, recordingBuilder(tail));
+
+    expect(code).toBe(2);
+    expect(err).toBe(
+      `dslim: ${path.join(project, 'Dockerfile')}: the original Dockerfile failed to build; buildah's last lines:\n` +
+        tail.map((line) => `  ${line}\n`).join(''),
+    );
+  });
+});
+
+describe('dslim verify DIR finds the Dockerfile as `fix` does', () => {
+  const TWO_RUNS = 'FROM busybox\nRUN touch /a\nRUN rm /a\n';
+
+  async function builtFrom(
+    names: string[],
+  ): Promise<{ code: number; err: string; built?: string }> {
+    const project = await fs.mkdtemp(path.join(work, 'find-'));
+    for (const name of names) {
+      await fs.mkdir(path.dirname(path.join(project, name)), { recursive: true });
+      await fs.writeFile(path.join(project, name), `# ${name}\n${TWO_RUNS}`);
+    }
+    const builder = recordingBuilder();
+    const { code, err } = await run(['verify', project, '--no-config'], process.env, builder);
+    const built = builder.built[0]?.split('\n')[0].slice(2);
+    return { code, err: err.replaceAll(project, 'DIR'), built };
+  }
+
+  it.each([
+    [['Containerfile'], 'Containerfile'],
+    [['dockerfile'], 'dockerfile'],
+    [['app.Dockerfile'], 'app.Dockerfile'],
+    [['Dockerfile.prod'], 'Dockerfile.prod'],
+    [['sub/Dockerfile'], 'sub/Dockerfile'],
+    [['Dockerfile', 'dockerfile', 'Containerfile', 'app.Dockerfile'], 'Dockerfile'],
+    [['dockerfile', 'Containerfile', 'app.Dockerfile'], 'dockerfile'],
+    [['Containerfile', 'Dockerfile.dev', 'sub/Dockerfile'], 'Containerfile'],
+  ])('in %j, builds %s', async (names, expected) => {
+    expect(await builtFrom(names)).toEqual({ code: 0, err: '', built: expected });
+  });
+
+  it('asks for one by name when the directory has several and none a build reads by default', async () => {
+    expect(await builtFrom(['app.Dockerfile', 'Dockerfile.dev', 'sub/Dockerfile'])).toEqual({
+      code: 2,
+      err:
+        'dslim: DIR: 3 Dockerfiles in this directory (Dockerfile.dev, app.Dockerfile, sub/Dockerfile) ' +
+        'and none named Dockerfile, dockerfile, Containerfile; name the one to use\n',
+      built: undefined,
+    });
+  });
+
+  it('says when the directory has none', async () => {
+    expect(await builtFrom(['README.md'])).toEqual({
+      code: 2,
+      err: 'dslim: DIR: no Dockerfile in this directory\n',
+      built: undefined,
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { instructionText } from '../../src/image/config';
 import { readImage, totalBytes } from '../../src/image/read';
 import {
@@ -197,4 +198,80 @@ describe('instructionText', () => {
   ])('%s → %s', (createdBy, instruction) => {
     expect(instructionText(createdBy)).toBe(instruction);
   });
+});
+
+describe('readImage on compressed archives', () => {
+  it('reads a gzipped `docker save` as the plain archive, whatever its name', async () => {
+    const plain = await writeDockerArchive(path.join(work, 'plain.tar'), spec);
+    const expected = await readImage(plain);
+    const zipped = gzipSync(await fs.readFile(plain));
+
+    for (const name of ['image.tar.gz', 'image.tgz', 'image.tar']) {
+      const target = path.join(work, 'gz', name);
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.writeFile(target, zipped);
+      const image = await readImage(target);
+      expect(image.files).toEqual(expected.files);
+      expect(image.layers).toEqual(expected.layers);
+      expect(image.config).toEqual(expected.config);
+    }
+  });
+
+  it('reads a gzipped OCI archive', async () => {
+    const layout = await writeOciLayout(path.join(work, 'layout-gz'), spec);
+    const archive = await tarDirectory(layout, path.join(work, 'oci-gz.tar'));
+    const zipped = path.join(work, 'oci.tar.gz');
+    await fs.writeFile(zipped, gzipSync(await fs.readFile(archive)));
+
+    const image = await readImage(zipped);
+
+    expect(image.format).toBe('oci');
+    expect(image.files.get('/data/new.txt')?.sha256).toBe(sha256('new'));
+  });
+
+  it('says a gzip file that holds no tar archive is not one', async () => {
+    const notTar = path.join(work, 'notes.txt.gz');
+    await fs.writeFile(notTar, gzipSync('just some words, not a tar header\n'.repeat(20)));
+
+    await expect(readImage(notTar)).rejects.toThrow(
+      `${notTar}: not a readable gzip-compressed tar archive (`,
+    );
+  });
+
+  it('says a truncated gzip archive cannot be read', async () => {
+    const plain = await writeDockerArchive(path.join(work, 'cut.tar'), spec);
+    const zipped = gzipSync(await fs.readFile(plain));
+    const cut = path.join(work, 'cut.tar.gz');
+    await fs.writeFile(cut, zipped.subarray(0, zipped.length - 100));
+
+    await expect(readImage(cut)).rejects.toThrow(
+      `${cut}: not a readable gzip-compressed tar archive (unexpected end of file)`,
+    );
+  });
+
+  it.each([
+    ['zstd', [0x28, 0xb5, 0x2f, 0xfd, 0x00]],
+    ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00]],
+    ['bzip2', [0x42, 0x5a, 0x68, 0x39]],
+  ])('names a %s-compressed file for what it is', async (name, magic) => {
+    const target = path.join(work, `image.tar.${name}`);
+    await fs.writeFile(target, Buffer.concat([Buffer.from(magic), Buffer.alloc(2048)]));
+
+    await expect(readImage(target)).rejects.toThrow(
+      `${target}: a ${name}-compressed file; dslim reads tar archives, plain or gzip-compressed: decompress it first`,
+    );
+  });
+});
+
+it('says a zstd-compressed layer is one dslim does not read', async () => {
+  const layout = await writeOciLayout(path.join(work, 'layout-zstd'), spec);
+  const index = JSON.parse(await fs.readFile(path.join(layout, 'index.json'), 'utf8'));
+  const blob = (digest: string) => path.join(layout, 'blobs', 'sha256', digest.slice(7));
+  const manifest = JSON.parse(await fs.readFile(blob(index.manifests[0].digest), 'utf8'));
+  const layer = manifest.layers[0].digest as string;
+  await fs.writeFile(blob(layer), Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0, 0, 0, 0]));
+
+  await expect(readImage(layout)).rejects.toThrow(
+    `${layout}: layer blobs/sha256/${layer.slice(7)} cannot be read (it is zstd-compressed, which dslim does not read)`,
+  );
 });
