@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
 import { isShellRun, type DockerDocument, type InstructionInfo, type Stage } from './document';
+import { BASE_WORKDIR, readTreeCopy } from './install-tree';
 import { lineRef } from './line-ref';
-import { resolvePath } from './paths';
+import { isWithin, resolvePath } from './paths';
 import { commandText, scanScript, type CommandFacts } from './script-paths';
 import { stageLineage, workingDirectories } from './stage-paths';
 import { SHELLS, programOf, unwrapWords } from './wrappers';
@@ -9,12 +10,13 @@ import { SHELLS, programOf, unwrapWords } from './wrappers';
 /*
  * Telling which build system made a build tree, from the commands that set
  * it up. The name of a tree's strip target depends on it, and a name the
- * tree lacks fails the build, so only a command seen configuring that very
- * directory counts.
+ * tree lacks fails the build; whether its install honours `DESTDIR` does
+ * too, and one that does not loses files. So only a command seen
+ * configuring that very directory counts.
  */
 
 /** The build systems whose trees dslim can tell apart. */
-export type BuildSystem = 'Automake' | 'CMake';
+export type BuildSystem = 'Automake' | 'CMake' | 'Meson';
 
 /** A command that set up a build tree. */
 export interface BuildSetup {
@@ -60,12 +62,27 @@ const CMAKE_OTHER_MODES = new Set([
  * The commands that set up the build tree `dir`, in the order they run:
  * the RUNs of `stage` and of the stages it builds on, up to `install.run`,
  * and the commands of that RUN that end by `install.before` (an offset in
- * its logical text). A RUN dslim cannot read as a shell script is skipped.
+ * its logical text); null `install` reads the whole stage. A RUN dslim
+ * cannot read as a shell script is skipped. Where a COPY brought the tree
+ * from another stage, the commands that set it up there come first (see
+ * `copiedFrom`): the tree is the one that stage built.
  */
 export function buildSetups(
   doc: DockerDocument,
   stage: Stage,
-  install: { run: InstructionInfo; before: number },
+  install: { run: InstructionInfo; before: number } | null,
+  dir: string,
+): BuildSetup[] {
+  const copied = copiedFrom(doc, stage, install?.run.index ?? Infinity, dir);
+  const earlier = copied ? buildSetups(doc, copied.stage, null, copied.dir) : [];
+  return [...earlier, ...setupsInLineage(doc, stage, install, dir)];
+}
+
+/** The commands of `stage` and the stages it builds on that set up `dir` (see `buildSetups`). */
+function setupsInLineage(
+  doc: DockerDocument,
+  stage: Stage,
+  install: { run: InstructionInfo; before: number } | null,
   dir: string,
 ): BuildSetup[] {
   const dirs = workingDirectories(doc, stage);
@@ -73,11 +90,11 @@ export function buildSetups(
   const setups: BuildSetup[] = [];
   for (const ancestor of stageLineage(doc, stage).reverse()) {
     for (const run of ancestor.instructions) {
-      if (run.keyword !== 'RUN' || run.index > install.run.index) continue;
+      if (run.keyword !== 'RUN' || (install && run.index > install.run.index)) continue;
       if (!isShellRun(run)) continue;
       const text = run.body.text;
       for (const command of scanScript(text, dirs.get(run.index) ?? null).commands) {
-        if (run === install.run && command.end > install.before) continue;
+        if (run === install?.run && command.end > install.before) continue;
         const step = stepOf(command, automake);
         if (step?.automake) automake.add(step.automake);
         if (step?.setup?.dir === dir) {
@@ -87,6 +104,37 @@ export function buildSetups(
     }
   }
   return setups;
+}
+
+/**
+ * The stage, and the directory in it, that the last COPY before instruction
+ * `before` copied `dir` from, when that COPY names one directory of a
+ * stage of this file (`COPY --from=build /src /tmp/src` makes `/tmp/src/b`
+ * the `/src/b` of `build`). Null for a tree from the build context or an
+ * image, and for a COPY dslim cannot read (a wildcard, a variable): what
+ * set those up is out of sight.
+ */
+function copiedFrom(
+  doc: DockerDocument,
+  stage: Stage,
+  before: number,
+  dir: string,
+): { stage: Stage; dir: string } | null {
+  const dirs = workingDirectories(doc, stage);
+  let last: InstructionInfo | undefined;
+  for (const ancestor of stageLineage(doc, stage).reverse()) {
+    for (const copy of ancestor.instructions) {
+      if (copy.index >= before || (copy.keyword !== 'COPY' && copy.keyword !== 'ADD')) continue;
+      const tree = readTreeCopy(copy, dirs.get(copy.index) ?? BASE_WORKDIR);
+      if (tree && isWithin(dir, tree.dest)) last = copy;
+    }
+  }
+  const tree = last && readTreeCopy(last, dirs.get(last.index) ?? BASE_WORKDIR);
+  if (!tree || tree.problem || tree.from === null) return null;
+  const source = doc.findStage(tree.from, last!.index);
+  const root = resolvePath(tree.source, '/');
+  if (!source || root === null) return null;
+  return { stage: source, dir: posix.join(root, posix.relative(tree.dest, dir)) };
 }
 
 /** The commands of `setups` as a message names them: `` `cmake ..` (line 3)``. */
@@ -132,9 +180,10 @@ function stepOf(command: CommandFacts, automake: Set<string>): Step | null {
     const setup = AUTOMAKE_SETUPS.has(program) ? { system: 'Automake' as const, dir } : undefined;
     return { automake: dir, setup };
   }
-  if (program !== 'cmake') return null;
-  const dir = cmakeBuildDir(args);
-  return dir === null ? null : { setup: { system: 'CMake', dir: resolvePath(dir, command.cwd) } };
+  const system = program === 'cmake' ? 'CMake' : program === 'meson' ? 'Meson' : null;
+  if (system === null) return null;
+  const dir = system === 'CMake' ? cmakeBuildDir(args) : mesonBuildDir(args);
+  return dir === null ? null : { setup: { system, dir: resolvePath(dir, command.cwd) } };
 }
 
 /**
@@ -153,4 +202,62 @@ function cmakeBuildDir(args: string[]): string | null {
     else if (arg.startsWith('-B')) dir = arg.slice(2);
   }
   return dir;
+}
+
+/** Meson commands that work on a build directory Meson made, named by `-C` or the working directory. */
+const MESON_ON_BUILD_DIR = new Set(['compile', 'install', 'test', 'dist', 'devenv']);
+/** Meson commands that set up no build directory. */
+const MESON_OTHER = new Set([
+  'init',
+  'wrap',
+  'subprojects',
+  'rewrite',
+  'env2mfile',
+  'help',
+  'format',
+  'fmt',
+  'introspect',
+  'runpython',
+  'reprotest',
+  '-h',
+  '--help',
+  '-v',
+  '--version',
+]);
+/** Meson options that take no value; every other option without `=` takes the next word. */
+const MESON_FLAGS = new Set([
+  '--reconfigure',
+  '--wipe',
+  '--clearcache',
+  '--werror',
+  '--strip',
+  '--fatal-meson-warnings',
+  '--vsenv',
+  '--errorlogs',
+  '--no-rebuild',
+]);
+
+/**
+ * The build directory a meson command works on, relative to where it runs:
+ * the first operand of `meson setup` or `meson configure` (or of the older
+ * `meson builddir`, with no subcommand), or `-C dir` of a command that works
+ * on one (`compile`, `install`…), else the working directory. Null when it
+ * names none: an option dslim does not know may take the word it reads as
+ * the directory, and then no setup is found where the install runs.
+ */
+function mesonBuildDir(args: string[]): string | null {
+  const [first, ...rest] = args;
+  if (first === undefined || MESON_OTHER.has(first)) return null;
+  if (MESON_ON_BUILD_DIR.has(first)) {
+    const at = rest.indexOf('-C');
+    return at === -1 ? '.' : (rest[at + 1] ?? null);
+  }
+  const words = first === 'setup' || first === 'configure' ? rest : args;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (!word.startsWith('-')) return word;
+    if (word.includes('=') || MESON_FLAGS.has(word) || /^-D./.test(word)) continue;
+    i++;
+  }
+  return first === 'configure' ? '.' : null;
 }

@@ -183,56 +183,27 @@ export function readInstallRun(context: TreeContext): Install | string {
   return { run, chain, dirs: cwds, index, command, spec, dir };
 }
 
-/** Instructions between the copy and the install that the install could depend on. */
+/**
+ * What of this stage before the install a builder stage would not carry.
+ * With `strategy: stage` the builder starts from this stage as it stands
+ * before the install (see `extract-install-stage`), so users, tools, files,
+ * ENV, SHELL and USER are all there; with `strategy: mount` the install
+ * stays where it is. Instructions between the copy and the install that may
+ * change the tree, and a VOLUME over it, matter to both.
+ */
 function checkBetween(context: TreeContext, install: Install): string | null {
-  const { doc, stage, tree, removal, mount } = context;
-  // The builder stage starts from where the tree came from, so state the final
-  // stage set before the copy (an ENV PREFIX, say) would be missing there too.
-  const earlier = stageLineage(doc, stage)
-    .flatMap((s) => s.instructions)
-    .find(
-      (i) => !mount && i.index < tree.copy.index && ['ENV', 'ARG', 'SHELL'].includes(i.keyword),
-    );
-  if (earlier) {
-    return `the \`${earlier.keyword}\` at line ${lineRef(earlier)} sets state the install could depend on, which a separate stage would not have`;
-  }
-  // And the other way round: what the tree's own stage sets reaches an
-  // install run there (make reads every variable of its environment), though
-  // the install never saw it in the final stage.
-  const source = tree.from === null ? undefined : doc.findStage(tree.from, stage.from.index);
-  // An ARG lasts to the end of its own stage; ENV and SHELL pass to the stages built on it.
-  const inherited =
-    !mount &&
-    source &&
-    stageLineage(doc, source)
-      .flatMap((s) => s.instructions)
-      .find(
-        (i) => ['ENV', 'SHELL'].includes(i.keyword) || (i.keyword === 'ARG' && i.stage === source),
-      );
-  if (inherited) {
-    return `the \`${inherited.keyword}\` at line ${lineRef(inherited)} in the stage the tree comes from would apply to the install in a builder stage made from it, though it did not apply in this stage`;
-  }
+  const { stage, tree, removal, mount } = context;
+  const split = mount ? null : checkSplit(context, install);
+  if (split) return split;
   for (const between of stage.instructions) {
     if (between.index <= tree.copy.index || between.index >= install.run.index) continue;
-    const at = `the \`${between.keyword}\` at line ${lineRef(between)}`;
-    if (!mount && ['ENV', 'ARG', 'USER', 'SHELL'].includes(between.keyword))
-      return `${at} sets state the install could depend on, which a separate stage would not have`;
-    if (between.keyword === 'COPY' || between.keyword === 'ADD') {
-      const other = readTreeCopy(between, context.dirs.get(between.index) ?? BASE_WORKDIR);
-      if (!other || isWithin(other.dest, tree.dest)) return `${at} may add files to the tree`;
-    }
+    if (between.keyword !== 'COPY' && between.keyword !== 'ADD') continue;
+    // The builder stage copies the tree after these, so one that writes
+    // above the tree could also write into it, in the other order.
+    const other = readTreeCopy(between, context.dirs.get(between.index) ?? BASE_WORKDIR);
+    if (!other || isWithin(other.dest, tree.dest) || (!mount && isWithin(tree.dest, other.dest)))
+      return `the \`${between.keyword}\` at line ${lineRef(between)} may add files to the tree`;
   }
-  const prepared =
-    tree.from === null &&
-    !mount &&
-    stageLineage(doc, stage)
-      .flatMap((s) => s.instructions)
-      .find((i) => i.keyword === 'RUN' && i.index < tree.copy.index);
-  if (prepared)
-    return `the builder stage would start from the same base without what the \`RUN\` at line ${lineRef(prepared)} did`;
-  const user = lastUser(doc, stage, install.run.index);
-  if (!mount && user !== null && !isRootWithRootGroup(user))
-    return `the install runs as \`${user}\`, which the builder stage does not reproduce`;
   for (const volume of stage.instructions) {
     if (volume.keyword !== 'VOLUME' || volume.index > removal.run.index) continue;
     const path = volumePaths(volume).find((p) => {
@@ -241,6 +212,40 @@ function checkBetween(context: TreeContext, install: Install): string | null {
     });
     if (path) return `\`${path}\` is a VOLUME, whose contents Docker handles apart from the layers`;
   }
+  return null;
+}
+
+/**
+ * Why this stage cannot be split before the install, so that the builder
+ * stage and the rest of this stage both start from the part before it: an
+ * ARG lasts only to the end of its stage, an ONBUILD would run in each stage
+ * built on that part, an ENV that sets `DESTDIR` would be overridden by the
+ * builder's own, and a user other than root may not create `/opt/NAME`.
+ */
+function checkSplit(context: TreeContext, install: Install): string | null {
+  const { doc, stage, tree } = context;
+  const before = stage.instructions.filter(
+    (i) => i.index < install.run.index && i !== tree.copy && i !== stage.from,
+  );
+  const arg = before.find((i) => i.keyword === 'ARG');
+  if (arg) {
+    return `the \`ARG\` at line ${lineRef(arg)} lasts only to the end of its stage, so neither the builder stage nor the rest of this stage, both built on the part before the install, would see it`;
+  }
+  const onbuild = before.find((i) => i.keyword === 'ONBUILD');
+  if (onbuild) {
+    return `the \`ONBUILD\` at line ${lineRef(onbuild)} would run in the builder stage and again in the rest of this stage, both built on the part before the install`;
+  }
+  const destdir = stageLineage(doc, stage)
+    .flatMap((s) => s.instructions)
+    .find(
+      (i) => i.keyword === 'ENV' && i.index < install.run.index && /\bDESTDIR\b/.test(i.body.text),
+    );
+  if (destdir) {
+    return `the \`ENV\` at line ${lineRef(destdir)} sets \`DESTDIR\`, which the builder stage's own \`DESTDIR\` would override`;
+  }
+  const user = lastUser(doc, stage, install.run.index);
+  if (user !== null && !isRootWithRootGroup(user))
+    return `the install runs as \`${user}\`, who may not be allowed to create the directory the builder stage installs into`;
   return null;
 }
 

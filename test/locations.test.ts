@@ -96,10 +96,12 @@ describe('changes are located at the instruction they are about, in the input', 
     ]);
   });
 
-  test('a build tree moved to a new stage: at the COPY, not at the stage inserted above', async () => {
+  test('a build tree moved to a new stage: at the COPY, not at the stages inserted', async () => {
     const result = await fix(TREE);
-    // The new stage's three lines go in above the final FROM, which moves to line 7.
-    expect(result.output.split('\n').indexOf('FROM debian:bookworm-slim') + 1).toBe(7);
+    // The final stage is split before the install: the builder stage goes in where the
+    // COPY was, and the final FROM of the rest of the stage moves to line 10.
+    expect(result.output.split('\n').indexOf('FROM greet-base AS greet-install') + 1).toBe(7);
+    expect(result.output.split('\n').indexOf('FROM greet-base') + 1).toBe(10);
     expect(result.changes).toEqual([
       expect.objectContaining({
         transform: 'extract-install-stage',

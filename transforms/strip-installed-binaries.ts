@@ -7,8 +7,8 @@ import type { Edit, Reporter, Transform } from '../src/types';
 
 /** The strip target each build system gives each tool; none where it writes no such files. */
 const STRIP_TARGETS: Record<'make' | 'ninja', Record<BuildSystem, string | null>> = {
-  make: { Automake: 'install-strip', CMake: 'install/strip' },
-  ninja: { Automake: null, CMake: 'install/strip' },
+  make: { Automake: 'install-strip', CMake: 'install/strip', Meson: null },
+  ninja: { Automake: null, CMake: 'install/strip', Meson: null },
 };
 
 const stripInstalledBinaries: Transform = {
@@ -26,7 +26,7 @@ const stripInstalledBinaries: Transform = {
   options: {},
   limitations: [
     'Only rewrites stages whose `/opt/NAME/` the final stage copies to `/`, the shape `extract-install-stage` makes.',
-    'The target is chosen from the command seen setting up the very directory the install runs in, in the install stage or a stage it builds on: `autogen.sh`, `autoreconf` or `automake` mean Automake and `install-strip`, and so does `configure` (also `sh configure`, `../configure`) when one of them or `bootstrap` ran before it in the directory that holds the script; `cmake` configuring it (`-B dir`, or run in it: `cd build && cmake ..`), `cmake --build dir` or `cmake --install dir` mean CMake and `install/strip`, for make and ninja alike. A tree set up by neither, by both, or out of sight (in the build context, or in a stage the install stage copies it from), an install in a subdirectory of the tree that was set up, and a setup whose directory holds a variable are left unstripped with a note; so is `ninja install` in a Meson tree, which has no strip target.',
+    'The target is chosen from the command seen setting up the very directory the install runs in, in the install stage, a stage it builds on, or the stage a `COPY --from` brought the tree from (followed from stage to stage): `autogen.sh`, `autoreconf` or `automake` mean Automake and `install-strip`, and so does `configure` (also `sh configure`, `../configure`) when one of them or `bootstrap` ran before it in the directory that holds the script; `cmake` configuring it (`-B dir`, or run in it: `cd build && cmake ..`), `cmake --build dir` or `cmake --install dir` mean CMake and `install/strip`, for make and ninja alike. A tree set up by none of them, by two, or out of sight (in the build context, in an image, or through a COPY with a wildcard or a variable), an install in a subdirectory of the tree that was set up, and a setup whose directory holds a variable are left unstripped with a note; so is `ninja install` in a Meson tree (`meson setup`, `meson compile`…), which has no strip target.',
     "A `configure` with no Automake step seen before it is left unstripped with a note, even when it is the classic GNU one shipped ready-made in a release tarball: its text is out of sight, and one written by hand or by Autoconf alone (zlib's) makes Makefiles that may have no `install-strip` target.",
     '`cmake --install` is left alone: its `--strip` option is not used.',
     'Stripped binaries give less useful backtraces and cannot be debugged in place.',
@@ -136,12 +136,15 @@ function stripTarget(
   const setups = buildSetups(doc, stage, { run: install.run, before: install.span.start }, dir);
   const systems = [...new Set(setups.map((s) => s.system))];
   if (systems.length === 0) {
-    return `no \`RUN\` of stage \`${stage.name}\` or of a stage it builds on runs \`configure\`, \`autoreconf\` or \`cmake\` on \`${dir}\`, so dslim cannot tell which build system made it`;
+    return `no \`RUN\` of stage \`${stage.name}\`, of a stage it builds on or of one it copies the tree from runs \`configure\`, \`autoreconf\`, \`cmake\` or \`meson\` on \`${dir}\`, so dslim cannot tell which build system made it`;
   }
   const first = systems.map((system) => setups.find((s) => s.system === system)!);
   if (systems.length > 1) return `both ${setupList(first)} set up \`${dir}\``;
   if (systems[0] === null) return unconfirmedConfigure(setups, dir);
   const target = STRIP_TARGETS[tool][systems[0]];
+  if (target === null && systems[0] === 'Meson' && tool === 'ninja') {
+    return `${setupList(first)} set up \`${dir}\` with Meson, whose ninja files have no strip target`;
+  }
   if (target === null) {
     return `${setupList(first)} set up \`${dir}\` with ${systems[0]}, which writes no files for ${tool}`;
   }

@@ -9,15 +9,18 @@ WORKDIR /src/greet
 COPY . .
 RUN mkdir build && cd build && ../configure --prefix=/usr/local && make
 
-FROM build AS greet-install
-WORKDIR /src/greet/build
-RUN make install DESTDIR=/opt/greet-install
-
-FROM debian:bookworm-slim
+FROM debian:bookworm-slim AS greet-base
 RUN apt-get update \
     && apt-get install -y --no-install-recommends make \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /temp-dir
+
+FROM greet-base AS greet-install
+COPY --from=build /src/greet /temp-dir
+WORKDIR /temp-dir/build
+RUN make install DESTDIR=/opt/greet-install
+
+FROM greet-base
 COPY --from=greet-install /opt/greet-install/ /
 RUN rm -rf /temp-dir
 CMD ["greet"]

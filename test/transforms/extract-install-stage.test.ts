@@ -5,25 +5,148 @@ import { fix } from '../../src/index';
 import { lines, transformTable } from '../harness';
 
 const mount = { transformOptions: { 'extract-install-stage': { strategy: 'mount' } } };
+const assume = { transformOptions: { 'extract-install-stage': { destdir: 'assume' } } };
+
+/** A builder stage that set up `/src/tool` with a `configure` script, as most source tarballs ship. */
+const CONFIGURED = ['FROM gcc:14 AS build', 'RUN cd /src/tool && ./configure && make'];
+
+/** What every move assumes, in its message. */
+const ASSUMES =
+  'so the move assumes that the install writes every file under `DESTDIR`: a file it writes elsewhere (a hook that runs `ldconfig` or appends to a file in `/etc`) would be missing from the image.';
+
+/** The note for an install in a tree that nothing seen set up, at `dir`. */
+const unknownTree = (install: string, dir: string, file = 'Makefile') =>
+  `nothing shows that \`${install}\` honours \`DESTDIR\`: no \`RUN\` of this stage, of a stage it builds on or of one the tree is copied from runs \`configure\`, \`autoreconf\`, \`cmake\` or \`meson\` on \`${dir}\`, and a hand-written ${file} may install straight into \`/usr/local\`, which would fail the builder stage or leave files out of the image. \`extract-install-stage: { destdir: assume }\` under \`transforms\` in \`.dslimrc\` moves it anyway, and \`--strategy mount\` installs in this stage as before.`;
 
 transformTable('extract-install-stage', {
   unchanged: [
     {
-      name: 'an ENV of the final stage before the copy',
+      name: 'a hand-written Makefile that nothing sets up',
+      input: lines(
+        'FROM busybox AS build',
+        'COPY src /src',
+        'RUN make -C /src',
+        'FROM busybox',
+        'COPY --from=build /src /tmp/src',
+        'RUN make -C /tmp/src install && rm -rf /tmp/src',
+      ),
+      reason:
+        'a Makefile that ignores DESTDIR fails the builder stage, and one that writes a file outside it loses that file',
+      note: `Leaves the build tree copied to \`/tmp/src\` as it is: ${unknownTree('make -C /tmp/src install', '/tmp/src')}`,
+    },
+    {
+      name: 'a build-context tree, set up out of sight',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'RUN apt-get update && apt-get install -y make',
+        'COPY . /tmp/tool',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+      ),
+      reason: 'nothing in the Dockerfile shows which build system made the tree',
+      note: unknownTree('make install', '/tmp/tool'),
+    },
+    {
+      name: 'a tree copied from an image',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'COPY --from=ghcr.io/acme/tool-src:1.2 /src /tmp/tool',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+      ),
+      reason: 'what set up the tree in that image is out of sight',
+      note: unknownTree('make install', '/tmp/tool'),
+    },
+    {
+      name: 'ninja in a tree that nothing sets up',
       input: lines(
         'FROM gcc:14 AS build',
+        'RUN ninja -C /src/tool/build',
         'FROM debian:bookworm-slim',
-        'ENV PREFIX=/opt/app',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN ninja -C /tmp/tool/build install && rm -rf /tmp/tool',
+      ),
+      reason: 'a hand-written ninja file may ignore DESTDIR as a Makefile may',
+      note: unknownTree('ninja -C /tmp/tool/build install', '/tmp/tool/build', 'ninja file'),
+    },
+    {
+      name: 'a tree configured in another directory',
+      input: lines(
+        'FROM gcc:14 AS build',
+        'RUN cd /src/other && ./configure && make',
+        'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool /tmp/tool',
         'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
       ),
-      reason: 'make reads PREFIX from the environment; a builder stage would install elsewhere',
-      note: 'the `ENV` at line 3 sets state the install could depend on',
+      reason: 'the configure run set up /src/other, not the tree the install runs in',
+      note: unknownTree('make install', '/tmp/tool'),
+    },
+    {
+      name: 'an ARG of the final stage before the copy',
+      input: lines(
+        ...CONFIGURED,
+        'FROM debian:bookworm-slim',
+        'ARG PREFIX=/opt/app',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+        'LABEL prefix=$PREFIX',
+      ),
+      reason:
+        'an ARG ends with its stage: the builder stage and the rest of the final one would lose it',
+      note: 'Leaves the build tree copied to `/tmp/tool` as it is: the `ARG` at line 4 lasts only to the end of its stage, so neither the builder stage nor the rest of this stage, both built on the part before the install, would see it.',
+    },
+    {
+      name: 'an ARG between the copy and the install',
+      input: lines(
+        ...CONFIGURED,
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src/tool /tmp/tool',
+        'ARG JOBS=4',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+      ),
+      reason: 'an ARG is in the environment of the RUN after it, and ends with its stage',
+      note: 'the `ARG` at line 5 lasts only to the end of its stage',
+    },
+    {
+      name: 'an ONBUILD before the install',
+      input: lines(
+        ...CONFIGURED,
+        'FROM debian:bookworm-slim',
+        'ONBUILD RUN echo built >> /log',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+      ),
+      reason:
+        'a stage built on one with an ONBUILD runs it, so both new stages would, and the image would lose the trigger',
+      note: 'Leaves the build tree copied to `/tmp/tool` as it is: the `ONBUILD` at line 4 would run in the builder stage and again in the rest of this stage, both built on the part before the install.',
+    },
+    {
+      name: 'an ENV that sets DESTDIR',
+      input: lines(
+        ...CONFIGURED,
+        'FROM debian:bookworm-slim',
+        'ENV DESTDIR=/staging',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+      ),
+      reason: 'the original installs under /staging; the builder would install under /opt/NAME',
+      note: "Leaves the build tree copied to `/tmp/tool` as it is: the `ENV` at line 4 sets `DESTDIR`, which the builder stage's own `DESTDIR` would override.",
+    },
+    {
+      name: 'a COPY above the tree between the copy and the install',
+      input: lines(
+        ...CONFIGURED,
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src/tool /tmp/tool',
+        'COPY patches/ /tmp/',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+      ),
+      reason:
+        'the builder stage copies the tree after it, so a `tool/` it holds would be overwritten the other way round',
+      note: 'Leaves the build tree copied to `/tmp/tool` as it is: the `COPY` at line 5 may add files to the tree.',
     },
     {
       name: 'a tree that stays in the image',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool /opt/tool',
         'RUN cd /opt/tool && make install',
@@ -33,7 +156,7 @@ transformTable('extract-install-stage', {
     {
       name: 'a tree used after the install',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool /tmp/tool',
         'RUN cd /tmp/tool && make install',
@@ -46,7 +169,7 @@ transformTable('extract-install-stage', {
     {
       name: 'a tree read later in the same RUN',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool /tmp/tool',
         'RUN cd /tmp/tool && make install && cp tool.conf /etc/ && rm -rf /tmp/tool',
@@ -67,7 +190,7 @@ transformTable('extract-install-stage', {
     {
       name: 'a tree under a VOLUME',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'VOLUME /srv/data',
         'COPY --from=build /src/tool /srv/data/tool',
@@ -77,33 +200,9 @@ transformTable('extract-install-stage', {
       note: '`/srv/data` is a VOLUME',
     },
     {
-      name: 'an ENV between the copy and the install',
-      input: lines(
-        'FROM gcc:14 AS build',
-        'FROM debian:bookworm-slim',
-        'COPY --from=build /src/tool /tmp/tool',
-        'ENV PREFIX=/usr',
-        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
-      ),
-      reason: 'make reads PREFIX from the environment, which the builder stage would not have',
-      note: 'the `ENV` at line 4 sets state the install could depend on',
-    },
-    {
-      name: 'an ARG between the copy and the install',
-      input: lines(
-        'FROM gcc:14 AS build',
-        'FROM debian:bookworm-slim',
-        'COPY --from=build /src/tool /tmp/tool',
-        'ARG JOBS=4',
-        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
-      ),
-      reason: 'an ARG is in the environment of the RUN after it',
-      note: 'the `ARG` at line 4 sets state the install could depend on',
-    },
-    {
       name: 'a heredoc install',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool /tmp/tool',
         'RUN <<EOF',
@@ -117,7 +216,7 @@ transformTable('extract-install-stage', {
     {
       name: 'a relative destination without a WORKDIR',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool tool',
         'RUN cd tool && make install && cd .. && rm -rf tool',
@@ -128,7 +227,7 @@ transformTable('extract-install-stage', {
     {
       name: 'an install directory set by a variable',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'WORKDIR /',
         'COPY --from=build /src/tool /tmp/tool',
@@ -140,7 +239,7 @@ transformTable('extract-install-stage', {
     {
       name: 'an install outside the tree',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool /tmp/tool',
         'RUN make -C /usr/src/other install && rm -rf /tmp/tool',
@@ -151,19 +250,19 @@ transformTable('extract-install-stage', {
     {
       name: 'an install as another user',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'USER app',
         'COPY --from=build /src/tool /tmp/tool',
         'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
       ),
-      reason: 'the installed files belong to `app`; the builder stage would run as someone else',
-      note: 'the install runs as `app`',
+      reason: '`app` may be allowed to write where the install goes but not to create /opt/NAME',
+      note: 'Leaves the build tree copied to `/tmp/tool` as it is: the install runs as `app`, who may not be allowed to create the directory the builder stage installs into.',
     },
     {
       name: 'a command that prepares the install',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool /tmp/tool',
         'RUN apt-get update && cd /tmp/tool && make install && rm -rf /tmp/tool',
@@ -174,7 +273,7 @@ transformTable('extract-install-stage', {
     {
       name: 'a copy that changes ownership',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'COPY --from=build --chown=app /src/tool /tmp/tool',
         'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
@@ -185,7 +284,7 @@ transformTable('extract-install-stage', {
     {
       name: 'a parent directory only the copy creates',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool /build/src/tool',
         'RUN cd /build/src/tool && make install && rm -rf /build/src/tool',
@@ -196,7 +295,7 @@ transformTable('extract-install-stage', {
     {
       name: 'a pipeline in the install RUN',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool /tmp/tool',
         'RUN cd /tmp/tool && make install | tee /var/log/install.log',
@@ -208,35 +307,24 @@ transformTable('extract-install-stage', {
     {
       name: 'a redirection in the RUN that installs and removes the tree',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool /tmp/tool',
         'RUN cd /tmp/tool && make install && echo done > /installed && rm -rf /tmp/tool',
       ),
       reason: 'the removal is found in a RUN dslim cannot split, and that is said, not skipped',
-      note: 'dslim cannot split the `RUN` at line 4 that removes it: `echo done > /installed` is not a plain command',
+      note: 'dslim cannot split the `RUN` at line 5 that removes it: `echo done > /installed` is not a plain command',
     },
     {
       name: 'a removal of a directory above the tree after a semicolon',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool /tmp/tool',
         'RUN cd /tmp/tool && make install; rm -rf /tmp',
       ),
       reason: 'a `;` list is not an `&&` chain, so the install cannot be taken out of it',
-      note: 'dslim cannot split the `RUN` at line 4 that removes it',
-    },
-    {
-      name: 'a build-context tree in a stage that installed its tools first',
-      input: lines(
-        'FROM debian:bookworm-slim',
-        'RUN apt-get update && apt-get install -y make',
-        'COPY . /tmp/tool',
-        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
-      ),
-      reason: 'a builder stage from the same base would have no `make`',
-      note: 'without what the `RUN` at line 2 did',
+      note: 'dslim cannot split the `RUN` at line 5 that removes it',
     },
     {
       name: 'an archive unpacked by ADD',
@@ -249,49 +337,9 @@ transformTable('extract-install-stage', {
       note: '`ADD` of an archive or URL unpacks or downloads',
     },
     {
-      name: 'an ENV in the stage the tree comes from',
-      input: lines(
-        'FROM gcc:14 AS build',
-        'ENV PREFIX=/opt/tool',
-        'RUN make -C /src/tool',
-        'FROM debian:bookworm-slim',
-        'COPY --from=build /src/tool /tmp/tool',
-        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
-      ),
-      reason: 'make reads PREFIX from its environment, which the original install did not have',
-      note: 'the `ENV` at line 2 in the stage the tree comes from would apply to the install',
-    },
-    {
-      name: 'an ENV in a stage the tree stage is built on',
-      input: lines(
-        'FROM gcc:14 AS tools',
-        'ENV CC=clang',
-        'FROM tools AS build',
-        'RUN make -C /src/tool',
-        'FROM debian:bookworm-slim',
-        'COPY --from=build /src/tool /tmp/tool',
-        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
-      ),
-      reason: 'an ENV passes to the stages built on its stage',
-      note: 'the `ENV` at line 2 in the stage the tree comes from',
-    },
-    {
-      name: 'an ARG in the stage the tree comes from',
-      input: lines(
-        'FROM gcc:14 AS build',
-        'ARG VERSION=1.2',
-        'RUN make -C /src/tool',
-        'FROM debian:bookworm-slim',
-        'COPY --from=build /src/tool /tmp/tool',
-        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
-      ),
-      reason: 'a stage ARG is in the environment of the RUNs after it in that stage',
-      note: 'the `ARG` at line 2 in the stage the tree comes from',
-    },
-    {
       name: 'the pattern in a stage that is not the final one',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim AS runtime',
         'COPY --from=build /src/tool /tmp/tool',
         'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
@@ -302,9 +350,90 @@ transformTable('extract-install-stage', {
   ],
   changed: [
     {
+      name: 'users, tools and ENV the final stage set up before the install: the stage is split',
+      input: lines(
+        ...CONFIGURED,
+        '',
+        'FROM debian:bookworm-slim AS runtime',
+        'RUN apt-get update && apt-get install -y make && useradd -r svc',
+        'ENV PREFIX=/opt/app',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+        'USER svc',
+        'CMD ["tool"]',
+      ),
+      output: lines(
+        ...CONFIGURED,
+        '',
+        'FROM debian:bookworm-slim AS tool-base',
+        'RUN apt-get update && apt-get install -y make && useradd -r svc',
+        'ENV PREFIX=/opt/app',
+        '',
+        'FROM tool-base AS tool-install',
+        'COPY --from=build /src/tool /tmp/tool',
+        'WORKDIR /tmp/tool',
+        'RUN make install DESTDIR=/opt/tool-install',
+        '',
+        // The final stage keeps its name, so `--target runtime` still builds the image.
+        'FROM tool-base AS runtime',
+        'COPY --from=tool-install /opt/tool-install/ /',
+        'USER svc',
+        'CMD ["tool"]',
+      ),
+      message: `Runs \`make install\` in a new stage \`tool-install\` and copies only the files it installs: the build tree \`/tmp/tool\` that line 7 copied stayed in that layer even after \`rm -rf\` deleted it, so every byte of it was in the image for nothing. \`./configure\` (line 2) set up the tree it installs from, and the GNU standards ask the Makefiles a \`configure\` script writes to honour \`DESTDIR\`, ${ASSUMES} And a COPY does not follow a symbolic link to a directory as \`make install\` did: where the install writes below one in the final image (merged-/usr \`/bin\`, \`/sbin\`, \`/lib\`; \`/usr/local/man\` on Debian), the link becomes a directory. Check the result with \`dslim verify\`, or use \`--strategy mount\`, which installs in this stage as before.`,
+    },
+    {
+      name: 'an ENV between the copy and the install stays before it',
+      input: lines(
+        ...CONFIGURED,
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src/tool /tmp/tool',
+        'ENV PREFIX=/usr',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+      ),
+      output: lines(
+        ...CONFIGURED,
+        'FROM debian:bookworm-slim AS tool-base',
+        'ENV PREFIX=/usr',
+        'FROM tool-base AS tool-install',
+        'COPY --from=build /src/tool /tmp/tool',
+        'WORKDIR /tmp/tool',
+        'RUN make install DESTDIR=/opt/tool-install',
+        'FROM tool-base',
+        'COPY --from=tool-install /opt/tool-install/ /',
+      ),
+    },
+    {
+      name: 'ENV and ARG of the stage the tree comes from do not reach the install',
+      input: lines(
+        'FROM gcc:14 AS build',
+        'ENV CC=clang',
+        'ARG VERSION=1.2',
+        'USER builder',
+        'RUN cd /src/tool && ./configure && make',
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
+      ),
+      output: lines(
+        'FROM gcc:14 AS build',
+        'ENV CC=clang',
+        'ARG VERSION=1.2',
+        'USER builder',
+        'RUN cd /src/tool && ./configure && make',
+        'FROM debian:bookworm-slim AS tool-install',
+        'COPY --from=build /src/tool /tmp/tool',
+        'WORKDIR /tmp/tool',
+        'RUN make install DESTDIR=/opt/tool-install',
+        'FROM debian:bookworm-slim',
+        'COPY --from=tool-install /opt/tool-install/ /',
+      ),
+    },
+    {
       name: 'install and removal joined in one RUN, relative destination under a WORKDIR',
       input: lines(
         'FROM compiled-toolchain:latest AS build',
+        'RUN cd /src/tool/build && ../configure && make',
         'FROM base:latest',
         'WORKDIR /temp-dir',
         'COPY --from=build /src/tool .',
@@ -312,22 +441,26 @@ transformTable('extract-install-stage', {
       ),
       output: lines(
         'FROM compiled-toolchain:latest AS build',
-        'FROM build AS tool-install',
-        'WORKDIR /src/tool/build',
-        'RUN make install DESTDIR=/opt/tool-install',
-        'FROM base:latest',
+        'RUN cd /src/tool/build && ../configure && make',
+        'FROM base:latest AS tool-base',
         'WORKDIR /temp-dir',
+        'FROM tool-base AS tool-install',
+        'COPY --from=build /src/tool /temp-dir',
+        'WORKDIR /temp-dir/build',
+        'RUN make install DESTDIR=/opt/tool-install',
+        'FROM tool-base',
         'COPY --from=tool-install /opt/tool-install/ /',
         // The WORKDIR made /temp-dir, and the original removed it: so must the rewrite.
         'RUN rm -rf /temp-dir',
       ),
       message:
-        'the build tree `/temp-dir` that line 4 copied stayed in that layer even after `rm -rf` deleted it',
+        'the build tree `/temp-dir` that line 5 copied stayed in that layer even after `rm -rf` deleted it',
     },
     {
       name: 'install and removal in separate RUNs',
       input: lines(
         'FROM compiled-toolchain:latest AS build',
+        'RUN cd /src/tool/build && ../configure && make',
         'FROM base:latest',
         'WORKDIR /temp-dir',
         'COPY --from=build /src/tool .',
@@ -336,40 +469,23 @@ transformTable('extract-install-stage', {
       ),
       output: lines(
         'FROM compiled-toolchain:latest AS build',
-        'FROM build AS tool-install',
-        'WORKDIR /src/tool/build',
-        'RUN make install DESTDIR=/opt/tool-install',
-        'FROM base:latest',
+        'RUN cd /src/tool/build && ../configure && make',
+        'FROM base:latest AS tool-base',
         'WORKDIR /temp-dir',
+        'FROM tool-base AS tool-install',
+        'COPY --from=build /src/tool /temp-dir',
+        'WORKDIR /temp-dir/build',
+        'RUN make install DESTDIR=/opt/tool-install',
+        'FROM tool-base',
         'COPY --from=tool-install /opt/tool-install/ /',
         'RUN rm -rf /temp-dir',
-      ),
-    },
-    {
-      name: 'an ARG of a stage the tree stage is built on ends with that stage',
-      input: lines(
-        'FROM compiled-toolchain:latest AS tools',
-        'ARG VERSION=1.2',
-        'FROM tools AS build',
-        'FROM base:latest',
-        'COPY --from=build /src/tool /tmp/tool',
-        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
-      ),
-      output: lines(
-        'FROM compiled-toolchain:latest AS tools',
-        'ARG VERSION=1.2',
-        'FROM tools AS build',
-        'FROM build AS tool-install',
-        'WORKDIR /src/tool',
-        'RUN make install DESTDIR=/opt/tool-install',
-        'FROM base:latest',
-        'COPY --from=tool-install /opt/tool-install/ /',
       ),
     },
     {
       name: 'the shape merge-runs leaves: the install in a subshell',
       input: lines(
         'FROM compiled-toolchain:latest AS build',
+        'RUN cd /src/tool/build && ../configure && make',
         'FROM base:latest',
         'WORKDIR /temp-dir',
         'COPY --from=build /src/tool .',
@@ -378,28 +494,32 @@ transformTable('extract-install-stage', {
       ),
       output: lines(
         'FROM compiled-toolchain:latest AS build',
-        'FROM build AS tool-install',
-        'WORKDIR /src/tool/build',
-        'RUN make install DESTDIR=/opt/tool-install',
-        'FROM base:latest',
+        'RUN cd /src/tool/build && ../configure && make',
+        'FROM base:latest AS tool-base',
         'WORKDIR /temp-dir',
+        'FROM tool-base AS tool-install',
+        'COPY --from=build /src/tool /temp-dir',
+        'WORKDIR /temp-dir/build',
+        'RUN make install DESTDIR=/opt/tool-install',
+        'FROM tool-base',
         'COPY --from=tool-install /opt/tool-install/ /',
         'RUN rm -rf /temp-dir',
       ),
     },
     {
-      name: 'absolute destination without a WORKDIR; the removal goes',
+      name: 'only the copy before the install: the builder starts from the same base',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool /tmp/tool',
         'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
         'CMD ["tool"]',
       ),
       output: lines(
-        'FROM gcc:14 AS build',
-        'FROM build AS tool-install',
-        'WORKDIR /src/tool',
+        ...CONFIGURED,
+        'FROM debian:bookworm-slim AS tool-install',
+        'COPY --from=build /src/tool /tmp/tool',
+        'WORKDIR /tmp/tool',
         'RUN make install DESTDIR=/opt/tool-install',
         'FROM debian:bookworm-slim',
         'COPY --from=tool-install /opt/tool-install/ /',
@@ -407,29 +527,9 @@ transformTable('extract-install-stage', {
       ),
     },
     {
-      name: 'absolute destination under an unrelated WORKDIR; later commands stay in order',
-      input: lines(
-        'FROM gcc:14 AS build',
-        'FROM debian:bookworm-slim',
-        'WORKDIR /app',
-        'COPY --from=ghcr.io/acme/tool-src:1.2 /src /tmp/tool',
-        'RUN cd /tmp/tool && make install && cd / && rm -rf /tmp/tool && useradd app',
-      ),
-      output: lines(
-        'FROM gcc:14 AS build',
-        'FROM ghcr.io/acme/tool-src:1.2 AS src-install',
-        'WORKDIR /src',
-        'RUN make install DESTDIR=/opt/src-install',
-        'FROM debian:bookworm-slim',
-        'WORKDIR /app',
-        'COPY --from=src-install /opt/src-install/ /',
-        'RUN useradd app',
-      ),
-    },
-    {
       name: 'a DESTDIR in the environment, PREFIX kept, ldconfig kept',
       input: lines(
-        'FROM gcc:14 AS build',
+        ...CONFIGURED,
         'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool /tmp/tool',
         'RUN cd /tmp/tool && DESTDIR=/staging make install PREFIX=/usr \\',
@@ -437,9 +537,10 @@ transformTable('extract-install-stage', {
         '    && rm -rf /tmp/tool',
       ),
       output: lines(
-        'FROM gcc:14 AS build',
-        'FROM build AS tool-install',
-        'WORKDIR /src/tool',
+        ...CONFIGURED,
+        'FROM debian:bookworm-slim AS tool-install',
+        'COPY --from=build /src/tool /tmp/tool',
+        'WORKDIR /tmp/tool',
         'RUN DESTDIR=/opt/tool-install/staging make install PREFIX=/usr',
         'FROM debian:bookworm-slim',
         'COPY --from=tool-install /opt/tool-install/ /',
@@ -447,9 +548,29 @@ transformTable('extract-install-stage', {
       ),
     },
     {
+      name: 'the install RUN keeps its flags in the builder stage; an indented RUN keeps its indent',
+      input: lines(
+        ...CONFIGURED,
+        'FROM debian:bookworm-slim',
+        '  COPY --from=build /src/tool /tmp/tool',
+        '  RUN --network=none cd /tmp/tool && make install && ldconfig && rm -rf /tmp/tool',
+      ),
+      output: lines(
+        ...CONFIGURED,
+        'FROM debian:bookworm-slim AS tool-install',
+        'COPY --from=build /src/tool /tmp/tool',
+        'WORKDIR /tmp/tool',
+        'RUN --network=none make install DESTDIR=/opt/tool-install',
+        'FROM debian:bookworm-slim',
+        '  COPY --from=tool-install /opt/tool-install/ /',
+        '  RUN --network=none ldconfig',
+      ),
+    },
+    {
       name: 'a stage name that clashes in another case',
       input: lines(
         'FROM gcc:14 AS build',
+        'RUN cmake -S /src/tool -B /src/tool/build',
         'FROM Build AS Tool-Install',
         'FROM debian:bookworm-slim',
         'COPY --from=build /src/tool /tmp/tool',
@@ -457,13 +578,17 @@ transformTable('extract-install-stage', {
       ),
       output: lines(
         'FROM gcc:14 AS build',
+        'RUN cmake -S /src/tool -B /src/tool/build',
         'FROM Build AS Tool-Install',
-        'FROM build AS tool-install-2',
-        'WORKDIR /src/tool/build',
+        'FROM debian:bookworm-slim AS tool-install-2',
+        'COPY --from=build /src/tool /tmp/tool',
+        'WORKDIR /tmp/tool/build',
         'RUN make install DESTDIR=/opt/tool-install-2',
         'FROM debian:bookworm-slim',
         'COPY --from=tool-install-2 /opt/tool-install-2/ /',
       ),
+      message:
+        '`cmake -S /src/tool -B /src/tool/build` (line 2) set up the tree it installs from with CMake, which honours `DESTDIR`, so the move assumes',
     },
     {
       name: 'cmake --install from an unnamed stage chosen by number',
@@ -476,85 +601,75 @@ transformTable('extract-install-stage', {
         'RUN rm -rf /opt/src',
       ),
       output: lines(
-        'FROM gcc:14 AS builder',
+        'FROM gcc:14',
         'RUN make',
-        'FROM builder AS tool-install',
-        'WORKDIR /src/tool/build',
+        'FROM debian:bookworm-slim AS tool-install',
+        'COPY --from=0 /src/tool /opt/src',
+        'WORKDIR /opt/src/build',
         'RUN DESTDIR=/opt/tool-install cmake --install . --prefix /usr/local',
         'FROM debian:bookworm-slim',
         'COPY --from=tool-install /opt/tool-install/ /',
       ),
+      message:
+        '`cmake --install` installs a tree CMake made, and CMake honours `DESTDIR`, so the move assumes',
     },
     {
-      name: 'a numeric --from keeps pointing at its stage',
+      name: 'a Meson tree installed with ninja',
       input: lines(
-        'FROM debian:bookworm-slim AS build',
-        'WORKDIR /src/app',
-        "RUN mkdir -p build && echo 'install:' > build/Makefile",
+        'FROM gcc:14 AS build',
+        'WORKDIR /src/tool',
+        'RUN meson setup --prefix /usr build && meson compile -C build',
         'FROM debian:bookworm-slim',
-        'COPY --from=0 /src/app /tmp/app',
-        'RUN cd /tmp/app/build && make install && rm -rf /tmp/app',
+        'COPY --from=build /src/tool /tmp/tool',
+        'RUN ninja -C /tmp/tool/build install && rm -rf /tmp/tool',
       ),
       output: lines(
-        'FROM debian:bookworm-slim AS build',
-        'WORKDIR /src/app',
-        "RUN mkdir -p build && echo 'install:' > build/Makefile",
-        'FROM build AS app-install',
-        'WORKDIR /src/app/build',
-        'RUN make install DESTDIR=/opt/app-install',
-        'FROM debian:bookworm-slim',
-        'COPY --from=app-install /opt/app-install/ /',
-      ),
-    },
-    {
-      name: 'ninja from the build context under a global ARG base',
-      input: lines(
-        'ARG BASE=debian:bookworm-slim',
-        'FROM ${BASE}',
-        'COPY tool /tmp/tool',
-        'WORKDIR /tmp/tool',
-        'RUN ninja -C build install',
-        'WORKDIR /',
-        'RUN rm -rf /tmp/tool',
-      ),
-      output: lines(
-        'ARG BASE=debian:bookworm-slim',
-        'FROM ${BASE} AS tool-install',
-        'COPY tool /tmp/tool',
+        'FROM gcc:14 AS build',
+        'WORKDIR /src/tool',
+        'RUN meson setup --prefix /usr build && meson compile -C build',
+        'FROM debian:bookworm-slim AS tool-install',
+        'COPY --from=build /src/tool /tmp/tool',
         'WORKDIR /tmp/tool/build',
         'RUN DESTDIR=/opt/tool-install ninja install',
-        'FROM ${BASE}',
-        'WORKDIR /tmp/tool',
+        'FROM debian:bookworm-slim',
         'COPY --from=tool-install /opt/tool-install/ /',
-        'WORKDIR /',
-        'RUN rm -rf /tmp/tool',
       ),
+      message:
+        '`meson setup --prefix /usr build` (line 3) set up the tree it installs from with Meson, which honours `DESTDIR`',
     },
     {
-      name: 'the build context copied to a relative destination',
+      name: 'an Automake tree, copied on through a second stage',
       input: lines(
+        'FROM gcc:14 AS build',
+        'WORKDIR /src/tool',
+        'RUN autoreconf -fi && ./configure && make',
+        'FROM alpine AS stash',
+        'COPY --from=build /src /stash/src',
         'FROM debian:bookworm-slim',
-        'WORKDIR /usr/src/tool',
-        'COPY . .',
-        'RUN make install PREFIX=/usr/local && rm -rf /usr/src/tool',
-        'CMD ["tool"]',
+        'COPY --from=stash /stash/src/tool /tmp/tool',
+        'RUN cd /tmp/tool && make install && rm -rf /tmp/tool',
       ),
       output: lines(
+        'FROM gcc:14 AS build',
+        'WORKDIR /src/tool',
+        'RUN autoreconf -fi && ./configure && make',
+        'FROM alpine AS stash',
+        'COPY --from=build /src /stash/src',
         'FROM debian:bookworm-slim AS tool-install',
-        'COPY . /usr/src/tool',
-        'WORKDIR /usr/src/tool',
-        'RUN make install PREFIX=/usr/local DESTDIR=/opt/tool-install',
+        'COPY --from=stash /stash/src/tool /tmp/tool',
+        'WORKDIR /tmp/tool',
+        'RUN make install DESTDIR=/opt/tool-install',
         'FROM debian:bookworm-slim',
-        'WORKDIR /usr/src/tool',
         'COPY --from=tool-install /opt/tool-install/ /',
-        'RUN rm -rf /usr/src/tool',
-        'CMD ["tool"]',
       ),
+      message:
+        '`autoreconf -fi` (line 3) set up the tree it installs from with Automake, which honours `DESTDIR`',
     },
     {
       name: 'a source stage that ends as another user',
       input: lines(
         'FROM gcc:14 AS build',
+        'RUN cd /home/builder/tool && ./configure --prefix=/usr && make',
         'USER builder',
         '',
         'FROM debian:bookworm-slim',
@@ -564,11 +679,13 @@ transformTable('extract-install-stage', {
       ),
       output: lines(
         'FROM gcc:14 AS build',
+        'RUN cd /home/builder/tool && ./configure --prefix=/usr && make',
         'USER builder',
         '',
-        'FROM build AS tool-install',
-        'USER root',
-        'WORKDIR /home/builder/tool',
+        // The builder stage is made from the final stage's base, whose user installs as before.
+        'FROM debian:bookworm-slim AS tool-install',
+        'COPY --from=build /home/builder/tool /tmp/tool',
+        'WORKDIR /tmp/tool',
         'RUN make install-strip PREFIX=/usr DESTDIR=/opt/tool-install',
         '',
         'FROM debian:bookworm-slim',
@@ -589,7 +706,8 @@ transformTable('extract-install-stage', {
         'FROM gcc:14 AS build',
         'RUN cmake -S /src -B /src/build && cmake --build /src/build',
         '',
-        'FROM build AS src-install',
+        'FROM debian:bookworm-slim AS src-install',
+        'COPY --from=build /src /src',
         'WORKDIR /src/build',
         'RUN make install/strip DESTDIR=/opt/src-install',
         '',
@@ -598,14 +716,16 @@ transformTable('extract-install-stage', {
       ),
     },
     {
-      name: 'CRLF line endings',
+      name: 'a named final stage with a blank line and CRLF line endings',
       input:
-        'FROM gcc:14 AS build\r\nFROM debian:bookworm-slim\r\nCOPY --from=build /src/tool /tmp/tool\r\n' +
+        'FROM gcc:14 AS build\r\nRUN cd /src/tool && ./configure && make\r\n\r\nFROM debian:bookworm-slim as Runtime\r\n' +
+        'RUN useradd -r svc\r\nCOPY --from=build /src/tool /tmp/tool\r\n' +
         'RUN cd /tmp/tool \\\r\n    && make install \\\r\n    && rm -rf /tmp/tool\r\nCMD ["tool"]\r\n',
       output:
-        'FROM gcc:14 AS build\r\nFROM build AS tool-install\r\nWORKDIR /src/tool\r\n' +
-        'RUN make install DESTDIR=/opt/tool-install\r\n' +
-        'FROM debian:bookworm-slim\r\nCOPY --from=tool-install /opt/tool-install/ /\r\nCMD ["tool"]\r\n',
+        'FROM gcc:14 AS build\r\nRUN cd /src/tool && ./configure && make\r\n\r\nFROM debian:bookworm-slim as tool-base\r\n' +
+        'RUN useradd -r svc\r\n\r\nFROM tool-base AS tool-install\r\nCOPY --from=build /src/tool /tmp/tool\r\n' +
+        'WORKDIR /tmp/tool\r\nRUN make install DESTDIR=/opt/tool-install\r\n\r\n' +
+        'FROM tool-base AS Runtime\r\nCOPY --from=tool-install /opt/tool-install/ /\r\nCMD ["tool"]\r\n',
     },
     {
       name: 'mount strategy: adds the syntax directive, moves a removal that must stay',
@@ -731,6 +851,152 @@ transformTable(
   mount,
 );
 
+transformTable(
+  'extract-install-stage',
+  {
+    unchanged: [
+      {
+        name: 'an ARG before the install, whatever the Makefile',
+        input: lines(
+          'FROM debian:bookworm-slim',
+          'ARG PREFIX=/usr',
+          'COPY . /tmp/tool',
+          'RUN make -C /tmp/tool install && rm -rf /tmp/tool',
+        ),
+        reason: 'the option vouches for DESTDIR, not for state the split would lose',
+        note: 'the `ARG` at line 2 lasts only to the end of its stage',
+      },
+    ],
+    changed: [
+      {
+        name: 'a hand-written Makefile, with the users and tools the final stage set up',
+        input: lines(
+          'FROM busybox AS build',
+          'COPY src /src',
+          'RUN make -C /src',
+          '',
+          'FROM busybox',
+          'RUN echo "svc:x:1234:1234::/:/bin/sh" >> /etc/passwd',
+          'COPY --from=build /src /tmp/src',
+          'RUN make -C /tmp/src install && rm -rf /tmp/src',
+          'CMD ["hello"]',
+        ),
+        output: lines(
+          'FROM busybox AS build',
+          'COPY src /src',
+          'RUN make -C /src',
+          '',
+          'FROM busybox AS src-base',
+          'RUN echo "svc:x:1234:1234::/:/bin/sh" >> /etc/passwd',
+          '',
+          // An install that runs `chown svc` finds the user here as it did in the final stage.
+          'FROM src-base AS src-install',
+          'COPY --from=build /src /tmp/src',
+          'WORKDIR /tmp/src',
+          'RUN make install DESTDIR=/opt/src-install',
+          '',
+          'FROM src-base',
+          'COPY --from=src-install /opt/src-install/ /',
+          'CMD ["hello"]',
+        ),
+        message:
+          'for nothing. The option `destdir: assume` is set, so the move assumes that the install writes every file under `DESTDIR`',
+      },
+      {
+        name: 'a numeric --from keeps pointing at its stage',
+        input: lines(
+          'FROM debian:bookworm-slim AS build',
+          'WORKDIR /src/app',
+          "RUN mkdir -p build && echo 'install:' > build/Makefile",
+          'FROM debian:bookworm-slim',
+          'COPY --from=0 /src/app /tmp/app',
+          'RUN cd /tmp/app/build && make install && rm -rf /tmp/app',
+        ),
+        output: lines(
+          'FROM debian:bookworm-slim AS build',
+          'WORKDIR /src/app',
+          "RUN mkdir -p build && echo 'install:' > build/Makefile",
+          'FROM debian:bookworm-slim AS app-install',
+          'COPY --from=0 /src/app /tmp/app',
+          'WORKDIR /tmp/app/build',
+          'RUN make install DESTDIR=/opt/app-install',
+          'FROM debian:bookworm-slim',
+          'COPY --from=app-install /opt/app-install/ /',
+        ),
+      },
+      {
+        name: 'a tree from an image, under an unrelated WORKDIR; later commands stay in order',
+        input: lines(
+          'FROM gcc:14 AS build',
+          'FROM debian:bookworm-slim',
+          'WORKDIR /app',
+          'COPY --from=ghcr.io/acme/tool-src:1.2 /src /tmp/tool',
+          'RUN cd /tmp/tool && make install && cd / && rm -rf /tmp/tool && useradd app',
+        ),
+        output: lines(
+          'FROM gcc:14 AS build',
+          'FROM debian:bookworm-slim AS src-base',
+          'WORKDIR /app',
+          'FROM src-base AS src-install',
+          'COPY --from=ghcr.io/acme/tool-src:1.2 /src /tmp/tool',
+          'WORKDIR /tmp/tool',
+          'RUN make install DESTDIR=/opt/src-install',
+          'FROM src-base',
+          'COPY --from=src-install /opt/src-install/ /',
+          'RUN useradd app',
+        ),
+      },
+      {
+        name: 'ninja from the build context under a global ARG base',
+        input: lines(
+          'ARG BASE=debian:bookworm-slim',
+          'FROM ${BASE}',
+          'COPY tool /tmp/tool',
+          'WORKDIR /tmp/tool',
+          'RUN ninja -C build install',
+          'WORKDIR /',
+          'RUN rm -rf /tmp/tool',
+        ),
+        output: lines(
+          'ARG BASE=debian:bookworm-slim',
+          'FROM ${BASE} AS tool-base',
+          // The WORKDIR comes before the copy now, in the stage both others start from.
+          'WORKDIR /tmp/tool',
+          'FROM tool-base AS tool-install',
+          'COPY tool /tmp/tool',
+          'WORKDIR /tmp/tool/build',
+          'RUN DESTDIR=/opt/tool-install ninja install',
+          'FROM tool-base',
+          'COPY --from=tool-install /opt/tool-install/ /',
+          'WORKDIR /',
+          'RUN rm -rf /tmp/tool',
+        ),
+      },
+      {
+        name: 'an exec-form copy of the build context, with a space, from the same base',
+        input: lines(
+          'ARG BASE=debian:bookworm-slim',
+          'FROM --platform=linux/amd64 ${BASE}',
+          'COPY [".", "/usr/src/my tool"]',
+          'RUN make -C "/usr/src/my tool" install PREFIX=/usr/local && rm -rf "/usr/src/my tool"',
+          'CMD ["tool"]',
+        ),
+        output: lines(
+          'ARG BASE=debian:bookworm-slim',
+          'FROM --platform=linux/amd64 ${BASE} AS my-tool-install',
+          'COPY [".","/usr/src/my tool"]',
+          'WORKDIR /usr/src/my tool',
+          'RUN make install PREFIX=/usr/local DESTDIR=/opt/my-tool-install',
+          'FROM --platform=linux/amd64 ${BASE}',
+          'COPY --from=my-tool-install /opt/my-tool-install/ /',
+          'CMD ["tool"]',
+        ),
+      },
+    ],
+  },
+  assume,
+);
+
 describe('extract-install-stage in the whole pipeline', () => {
   const example = path.resolve(__dirname, '..', '..', 'examples', 'compiler');
   const read = (file: string) => readFileSync(path.join(example, file), 'utf8');
@@ -745,6 +1011,7 @@ describe('extract-install-stage in the whole pipeline', () => {
   test('the separate-RUN shape is extracted before merge-runs joins what stays', async () => {
     const input = lines(
       'FROM compiled-toolchain:latest AS build',
+      'RUN cd /src/tool/build && cmake ..',
       'FROM base:latest',
       'WORKDIR /temp-dir',
       'COPY --from=build /src/tool .',
@@ -756,11 +1023,14 @@ describe('extract-install-stage in the whole pipeline', () => {
     expect(output).toBe(
       lines(
         'FROM compiled-toolchain:latest AS build',
-        'FROM build AS tool-install',
-        'WORKDIR /src/tool/build',
-        'RUN make install DESTDIR=/opt/tool-install',
-        'FROM base:latest',
+        'RUN cd /src/tool/build && cmake ..',
+        'FROM base:latest AS tool-base',
         'WORKDIR /temp-dir',
+        'FROM tool-base AS tool-install',
+        'COPY --from=build /src/tool /temp-dir',
+        'WORKDIR /temp-dir/build',
+        'RUN make install DESTDIR=/opt/tool-install',
+        'FROM tool-base',
         'COPY --from=tool-install /opt/tool-install/ /',
         'RUN rm -rf /temp-dir && \\',
         '    ldconfig',

@@ -61,13 +61,27 @@ transformTable('strip-installed-binaries', {
       ),
       reason:
         'an Autotools tree has `install-strip` and a CMake one `install/strip`; the wrong one fails the build',
-      note: 'Leaves `make install DESTDIR=/opt/tool-install` in stage `tool-install` unstripped: no `RUN` of stage `tool-install` or of a stage it builds on runs `configure`, `autoreconf` or `cmake` on `/tmp/tool`, so dslim cannot tell which build system made it. The strip target is `install-strip` in a tree Automake made and `install/strip` in one CMake made, and a target the tree lacks fails the build.',
+      note: 'Leaves `make install DESTDIR=/opt/tool-install` in stage `tool-install` unstripped: no `RUN` of stage `tool-install`, of a stage it builds on or of one it copies the tree from runs `configure`, `autoreconf`, `cmake` or `meson` on `/tmp/tool`, so dslim cannot tell which build system made it. The strip target is `install-strip` in a tree Automake made and `install/strip` in one CMake made, and a target the tree lacks fails the build.',
+    },
+    {
+      name: 'a tree copied with a wildcard from the stage that set it up',
+      input: lines(
+        'FROM gcc:14 AS build',
+        'RUN cmake -S /src -B /src/build',
+        'FROM debian:bookworm-slim AS src-install',
+        'COPY --from=build /sr[c] /tmp/src',
+        'RUN make -C /tmp/src/build install DESTDIR=/opt/src-install',
+        'FROM debian:bookworm-slim',
+        'COPY --from=src-install /opt/src-install/ /',
+      ),
+      reason: 'dslim cannot tell which directory the wildcard copies',
+      note: `on \`/tmp/src/build\`, ${UNKNOWN}`,
     },
     {
       name: 'a tree configured in another directory',
       input: installStage('cd /src/other && ./configure', 'make install DESTDIR=/opt/tool-install'),
       reason: 'the configure run set up /src/other, not the tree the install runs in',
-      note: `runs \`configure\`, \`autoreconf\` or \`cmake\` on \`/src/tool\`, ${UNKNOWN}`,
+      note: `runs \`configure\`, \`autoreconf\`, \`cmake\` or \`meson\` on \`/src/tool\`, ${UNKNOWN}`,
     },
     {
       name: 'a subdirectory of a configured tree',
@@ -98,7 +112,7 @@ transformTable('strip-installed-binaries', {
       name: 'a Meson tree installed with ninja',
       input: installStage('meson setup build', 'ninja -C build install'),
       reason: 'Meson ninja files have no `install/strip` target',
-      note: `on \`/src/tool/build\`, ${UNKNOWN}`,
+      note: 'Leaves `ninja -C build install` in stage `tool-install` unstripped: `meson setup build` (line 3) set up `/src/tool/build` with Meson, whose ninja files have no strip target.',
     },
     {
       name: 'a tree both configure and cmake set up',
@@ -171,10 +185,35 @@ transformTable('strip-installed-binaries', {
       name: "a bootstrap script with no configure, as CMake's own sources have",
       input: installStage('./bootstrap && make', 'make install DESTDIR=/opt/tool-install'),
       reason: "CMake's ./bootstrap writes a CMake tree, whose strip target is install/strip",
-      note: `runs \`configure\`, \`autoreconf\` or \`cmake\` on \`/src/tool\`, ${UNKNOWN}`,
+      note: `runs \`configure\`, \`autoreconf\`, \`cmake\` or \`meson\` on \`/src/tool\`, ${UNKNOWN}`,
     },
   ],
   changed: [
+    {
+      name: 'a CMake tree copied from the stage that set it up, the shape extract-install-stage makes',
+      input: lines(
+        'FROM gcc:14 AS build',
+        'RUN cmake -S /src -B /src/build && cmake --build /src/build',
+        'FROM debian:bookworm-slim AS src-install',
+        'COPY --from=build /src /tmp/src',
+        'WORKDIR /tmp/src/build',
+        'RUN make install DESTDIR=/opt/src-install',
+        'FROM debian:bookworm-slim',
+        'COPY --from=src-install /opt/src-install/ /',
+      ),
+      output: lines(
+        'FROM gcc:14 AS build',
+        'RUN cmake -S /src -B /src/build && cmake --build /src/build',
+        'FROM debian:bookworm-slim AS src-install',
+        'COPY --from=build /src /tmp/src',
+        'WORKDIR /tmp/src/build',
+        'RUN make install/strip DESTDIR=/opt/src-install',
+        'FROM debian:bookworm-slim',
+        'COPY --from=src-install /opt/src-install/ /',
+      ),
+      message:
+        'Uses `make install/strip` in stage `src-install`, the strip target of the CMake build tree `/tmp/src/build` that `cmake -S /src -B /src/build` (line 2) set up',
+    },
     {
       name: 'an Automake tree that autogen.sh made and configure set up',
       input: installStage(
@@ -333,7 +372,8 @@ test('a CMake tree that extract-install-stage moves to a stage gets install/stri
       'COPY . /src',
       'RUN cmake -S /src -B /src/build && cmake --build /src/build',
       '',
-      'FROM build AS src-install',
+      'FROM debian:bookworm-slim AS src-install',
+      'COPY --from=build /src /src',
       'WORKDIR /src/build',
       'RUN make install/strip DESTDIR=/opt/src-install',
       '',
