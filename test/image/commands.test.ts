@@ -222,7 +222,7 @@ describe('dslim verify builds the rewrite `dslim fix` makes with the same flags 
   it('with --strategy mount, bind-mounts the build tree as `dslim fix --strategy mount` does', async () => {
     await fs.writeFile(
       dockerfile,
-      'FROM alpine AS build\nWORKDIR /src\nCOPY . .\nRUN make\n\n' +
+      'FROM alpine AS build\nWORKDIR /src\nCOPY . .\nRUN ./configure && make\n\n' +
         'FROM alpine\nCOPY --from=build /src /tmp/src\nRUN cd /tmp/src && make install && rm -rf /tmp/src\n',
     );
     const builder = recordingBuilder();
@@ -230,7 +230,7 @@ describe('dslim verify builds the rewrite `dslim fix` makes with the same flags 
     await run(['verify', project, '--strategy', 'mount'], process.env, builder);
 
     expect(builder.built[1]).toBe(
-      '# syntax=docker/dockerfile:1\nFROM alpine AS build\nWORKDIR /src\nCOPY . .\nRUN make\n\n' +
+      '# syntax=docker/dockerfile:1\nFROM alpine AS build\nWORKDIR /src\nCOPY . .\nRUN ./configure && make\n\n' +
         'FROM alpine\nRUN --mount=type=bind,from=build,source=/src,target=/tmp/src,rw cd /tmp/src && make install\n',
     );
   });
@@ -298,7 +298,7 @@ describe('dslim verify builds the rewrite `dslim fix` makes with the same flags 
 
 describe('dslim verify works around buildah and says how to feed it', () => {
   const STAGED =
-    'FROM alpine AS build\nWORKDIR /src\nCOPY . .\nRUN make\n\n' +
+    'FROM alpine AS build\nWORKDIR /src\nCOPY . .\nRUN ./configure && make\n\n' +
     'FROM alpine\nCOPY --from=build /src /tmp/src\nRUN cd /tmp/src && make install && rm -rf /tmp/src\n';
   let project: string;
   beforeEach(async () => {
