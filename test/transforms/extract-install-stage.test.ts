@@ -4,7 +4,7 @@ import { runCli } from '../cli-harness';
 import { fix } from '../../src/index';
 import { lines, transformTable } from '../harness';
 
-const mount = { transformOptions: { 'extract-install-stage': { strategy: 'mount' } } };
+const mount = { transforms: { 'extract-install-stage': { strategy: 'mount' } } };
 
 transformTable('extract-install-stage', {
   unchanged: [
