@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { ConfigError, forSave } from './config';
 import { internalError } from './debug';
 import { touchedBytes, unifiedDiff } from './diff';
-import { InputError } from './engine';
+import { InputError, isSelected } from './engine';
 import {
   describeError,
   findDockerfiles,
@@ -20,10 +20,12 @@ import {
 } from './fix-flags';
 import type { Buildah } from './image/buildah';
 import { registerImageCommands } from './image/commands';
-import { fix, listTransforms, type FixOptions } from './index';
+import { listAdvisories, listTransforms, type FixOptions } from './index';
 import { describeLayerChange } from './layers';
 import { outcomeJson, sarifLog, type FileOutcome } from './report';
+import { runFix } from './run-fix';
 import { decodeDockerfile } from './validate';
+import type { Advisory, Transform } from './types';
 import packageJson from '../package.json';
 
 /** Where the CLI reads and writes; tests pass their own. */
@@ -101,7 +103,9 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 
   program
     .command('list')
-    .description('list every transform with its id, safety class and rationale')
+    .description(
+      'list every transform with its id, safety class and rationale, then the advice (class `advice`: notes only, it changes nothing)',
+    )
     .addOption(
       choiceOption('--format <format>', 'output format', 'format', ['text', 'json']).default(
         'text',
@@ -110,7 +114,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .action((flags: { format: string }) => {
       io.out(
         flags.format === 'json'
-          ? JSON.stringify(listTransforms().map(describeTransform), null, 2) + '\n'
+          ? JSON.stringify(listEntries().map(describeEntry), null, 2) + '\n'
           : listText(),
       );
     });
@@ -174,7 +178,7 @@ async function fixStdin(flags: FixFlags, optionsFor: OptionsFor, io: Io): Promis
     // Format-on-save keeps to what a save may do, unless the command line asks for more.
     const allowed = flags.safety ? options : forSave(options);
     // Plain text output carries no notes, so the advice for classes that are off is not worked out.
-    result = await fix(decoded.text, { ...allowed, advice: flags.format !== 'text' });
+    result = await runFix(decoded.text, { ...allowed, advice: flags.format !== 'text' });
   } catch (error) {
     if (error instanceof ConfigError) return giveBack(error.message);
     if (error instanceof InputError) return giveBack(`${name}: ${error.message}`);
@@ -259,7 +263,7 @@ async function rewriteFile(
       ? refuse(read.problem)
       : { path: file, problem: read.problem };
   const options = await optionsFor(file);
-  const result = await fix(read.text, options).catch((e: Error) => e);
+  const result = await runFix(read.text, options).catch((e: Error) => e);
   if (result instanceof InputError) return refuse(result.message);
   if (result instanceof Error) throw result;
   if (flags.write && result.changed) {
@@ -271,11 +275,13 @@ async function rewriteFile(
       return { path: file, problem: `could not write: ${reason}` };
     }
   }
-  const write = !!flags.write && !!flags.writeDockerignore;
-  const { adviseDockerignore } = load<typeof import('./dockerignore')>('./dockerignore');
-  // Read from the input, where notes are located: a COPY the rewrite turned into
-  // a bind mount still takes its source from the build context.
-  result.notes.push(...(await adviseDockerignore(file, read.text, { write })));
+  if (isSelected('dockerignore', options)) {
+    const write = !!flags.write && !!flags.writeDockerignore;
+    const { adviseDockerignore } = load<typeof import('./dockerignore')>('./dockerignore');
+    // Read from the input, where notes are located: a COPY the rewrite turned into
+    // a bind mount still takes its source from the build context.
+    result.notes.push(...(await adviseDockerignore(file, read.text, { write })));
+  }
   return { path: file, result, before: read.text };
 }
 
@@ -325,28 +331,55 @@ function sarif(outcomes: FileOutcome[]): object {
   );
 }
 
-/** One row a transform, its columns as wide as the widest id and class; the rationale below. */
+/**
+ * What `dslim list` shows: each transform with its safety class, then each
+ * advice, whose class column says `advice`: it only reports, and `--skip`
+ * and the rest take its id as they take a transform's.
+ */
+function listEntries(): ListEntry[] {
+  return [
+    ...listTransforms().map((t) => ({ ...t, kind: 'transform' as const, class: t.safety })),
+    ...listAdvisories().map((a) => ({ ...a, kind: 'advice' as const, class: 'advice' })),
+  ];
+}
+
+/** A row of `dslim list`: `class` is a transform's safety class, or `advice`. */
+type ListEntry =
+  | (Transform & { kind: 'transform'; class: string })
+  | (Advisory & { kind: 'advice'; class: string });
+
+/** One row an entry, its columns as wide as the widest id and class; the rationale below. */
 function listText(): string {
-  const all = listTransforms();
+  const all = listEntries();
   const idWidth = Math.max(...all.map((t) => t.id.length));
-  const safetyWidth = Math.max(...all.map((t) => t.safety.length));
-  const indent = ' '.repeat(idWidth + safetyWidth + 2);
+  const classWidth = Math.max(...all.map((t) => t.class.length));
+  const indent = ' '.repeat(idWidth + classWidth + 2);
   const rows = all.map(
     (t) =>
-      `${t.id.padEnd(idWidth)} ${t.safety.padEnd(safetyWidth)} ${t.title}\n${indent}${t.rationale}\n`,
+      `${t.id.padEnd(idWidth)} ${t.class.padEnd(classWidth)} ${t.title}\n${indent}${t.rationale}\n`,
   );
   return rows.join('');
 }
 
-function describeTransform(t: ReturnType<typeof listTransforms>[number]): object {
-  return {
-    id: t.id,
-    title: t.title,
-    safety: t.safety,
-    rationale: t.rationale,
-    options: t.options,
-    limitations: t.limitations,
-  };
+function describeEntry(t: ListEntry): object {
+  return t.kind === 'transform'
+    ? {
+        id: t.id,
+        kind: t.kind,
+        title: t.title,
+        safety: t.safety,
+        rationale: t.rationale,
+        options: t.options,
+        limitations: t.limitations,
+      }
+    : {
+        id: t.id,
+        kind: t.kind,
+        title: t.title,
+        rationale: t.rationale,
+        action: t.action,
+        limitations: t.limitations,
+      };
 }
 
 const STYLES = { bold: [1, 22], red: [31, 39], green: [32, 39], cyan: [36, 39] } as const;

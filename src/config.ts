@@ -1,10 +1,10 @@
 import { defaultLoaders, lilconfig, type Loader } from 'lilconfig';
 import * as path from 'node:path';
-import { CACHE_MODES, type CacheMode } from './cache-mounts';
 import { InputError } from './engine';
 import { describeError, displayPath } from './files';
 import type { FixOptions } from './index';
-import { SAFETY_CLASSES, type SafetyClass, type Transform, type TransformOptions } from './types';
+import { checkSettings, type Settings } from './options';
+import type { Advisory, SafetyClass, Transform, TransformOptions } from './types';
 
 /** The safety classes format-on-save runs: a save never changes what an image contains. */
 export const ON_SAVE: readonly SafetyClass[] = ['layout', 'cache'];
@@ -16,15 +16,7 @@ export function forSave(options: FixOptions): FixOptions {
 }
 
 /** What a configuration file may set; every key is optional. */
-export interface DslimConfig {
-  only?: string[];
-  skip?: string[];
-  safety?: SafetyClass[];
-  /** The `caches` option of every cache transform: `clean` or `mount`. */
-  caches?: CacheMode;
-  /** Options per transform id, e.g. `{ "merge-runs": { "strategy": "..." } }`. */
-  transforms?: Record<string, TransformOptions>;
-}
+export type DslimConfig = Omit<Settings, 'advice'>;
 
 /** Where dslim looks in each folder, first match wins. */
 export const CONFIG_FILES = [
@@ -40,10 +32,6 @@ export const CONFIG_FILES = [
   'dslim.config.cjs',
   'dslim.config.mjs',
 ];
-
-const KEYS = ['only', 'skip', 'safety', 'caches', 'transforms'];
-/** As the command line says of `--only ''`: an empty list would leave nothing to run. */
-const EMPTY_LIST = 'needs at least one value (it was given an empty list)';
 
 /** A configuration file that cannot be used: names the file and the key. */
 export class ConfigError extends InputError {
@@ -111,82 +99,15 @@ function readable(loader: Loader): Loader {
   };
 }
 
-/** Checks a loaded value against what dslim understands; throws a ConfigError. */
+/** Checks a loaded value against what dslim understands (see `checkSettings`); throws a ConfigError. */
 export function checkConfig(
   value: unknown,
   file: string,
   transforms: readonly Transform[],
+  advisories?: readonly Advisory[],
 ): DslimConfig {
   const fail = (key: string | null, problem: string) => new ConfigError(file, key, problem);
-  if (!isRecord(value)) throw fail(null, 'must hold an object of settings');
-  const unknown = Object.keys(value).find((k) => !KEYS.includes(k));
-  if (unknown !== undefined) throw fail(unknown, `unknown key (use ${KEYS.join(', ')})`);
-
-  const ids = new Set(transforms.map((t) => t.id));
-  const config: DslimConfig = {};
-  for (const key of ['only', 'skip'] as const) {
-    if (value[key] === undefined) continue;
-    const list = stringList(value[key]);
-    if (!list) throw fail(key, 'must be a list of transform ids');
-    if (list.length === 0) throw fail(key, EMPTY_LIST);
-    const bad = list.find((id) => !ids.has(id));
-    if (bad !== undefined) throw fail(key, `unknown transform "${bad}" (see \`dslim list\`)`);
-    config[key] = list;
-  }
-  // As `--only` and `--skip` on the command line: an id in both is a contradiction.
-  const both = config.only?.find((id) => config.skip?.includes(id));
-  if (both !== undefined) throw fail('skip', `"${both}" is given to both "only" and "skip"`);
-  if (value.safety !== undefined) {
-    const list = stringList(value.safety);
-    if (!list) throw fail('safety', `must be a list of classes (${SAFETY_CLASSES.join(', ')})`);
-    if (list.length === 0) throw fail('safety', EMPTY_LIST);
-    const bad = list.find((c) => !SAFETY_CLASSES.includes(c as SafetyClass));
-    if (bad !== undefined)
-      throw fail('safety', `unknown class "${bad}" (use ${SAFETY_CLASSES.join(', ')})`);
-    config.safety = list as SafetyClass[];
-  }
-  if (value.caches !== undefined) {
-    if (!CACHE_MODES.includes(value.caches as CacheMode))
-      throw fail('caches', `must be one of ${CACHE_MODES.join(', ')}`);
-    config.caches = value.caches as CacheMode;
-  }
-  if (value.transforms !== undefined) {
-    config.transforms = checkTransformOptions(value.transforms, transforms, fail);
-  }
-  return config;
-}
-
-function checkTransformOptions(
-  value: unknown,
-  transforms: readonly Transform[],
-  fail: (key: string, problem: string) => ConfigError,
-): Record<string, TransformOptions> {
-  if (!isRecord(value)) throw fail('transforms', 'must map transform ids to their options');
-  const result: Record<string, TransformOptions> = {};
-  for (const [id, options] of Object.entries(value)) {
-    const key = `transforms.${id}`;
-    const transform = transforms.find((t) => t.id === id);
-    if (!transform) throw fail(key, `unknown transform "${id}" (see \`dslim list\`)`);
-    if (!isRecord(options)) throw fail(key, 'must map option names to values');
-    for (const [name, setting] of Object.entries(options)) {
-      const spec = transform.options[name];
-      const known = Object.keys(transform.options);
-      if (!spec) {
-        throw fail(
-          `${key}.${name}`,
-          known.length > 0
-            ? `unknown option (use ${known.join(', ')})`
-            : `unknown option (\`${id}\` has none)`,
-        );
-      }
-      if (typeof setting !== typeof spec.default)
-        throw fail(`${key}.${name}`, `must be a ${typeof spec.default}`);
-      if (spec.choices && !spec.choices.includes(setting as string))
-        throw fail(`${key}.${name}`, `"${setting}" is not one of ${spec.choices.join(', ')}`);
-    }
-    result[id] = options as TransformOptions;
-  }
-  return result;
+  return checkSettings(value, fail, { transforms, advisories });
 }
 
 /**
@@ -196,33 +117,22 @@ function checkTransformOptions(
  * transform, which would otherwise override it.
  */
 export function mergeOptions(file: DslimConfig | null, flags: FixOptions): FixOptions {
-  const transformOptions: Record<string, TransformOptions> = {};
+  const transforms: Record<string, TransformOptions> = {};
   for (const [id, options] of Object.entries(file?.transforms ?? {}))
-    transformOptions[id] = flags.caches ? withoutCaches(options) : options;
-  for (const [id, options] of Object.entries(flags.transformOptions ?? {}))
-    transformOptions[id] = { ...transformOptions[id], ...options };
+    transforms[id] = flags.caches ? withoutCaches(options) : options;
+  for (const [id, options] of Object.entries(flags.transforms ?? {}))
+    transforms[id] = { ...transforms[id], ...options };
   // Naming transforms with --only asks for them, whatever the file skips.
-  const skip = flags.skip ?? file?.skip?.filter((id) => !flags.only?.includes(id));
+  const kept = file?.skip?.filter((id) => !flags.only?.includes(id));
   return {
     only: flags.only ?? file?.only,
-    skip,
+    skip: flags.skip ?? (kept?.length ? kept : undefined),
     safety: flags.safety ?? file?.safety,
     caches: flags.caches ?? file?.caches,
-    transformOptions,
+    transforms,
   };
 }
 
 function withoutCaches(options: TransformOptions): TransformOptions {
   return Object.fromEntries(Object.entries(options).filter(([name]) => name !== 'caches'));
-}
-
-/** A list, or a comma-separated string, without its empty items (as the flags read it). */
-function stringList(value: unknown): string[] | null {
-  const items = typeof value === 'string' ? value.split(',') : value;
-  if (!Array.isArray(items) || !items.every((v) => typeof v === 'string')) return null;
-  return items.map((v) => v.trim()).filter(Boolean);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

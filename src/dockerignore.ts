@@ -3,9 +3,11 @@ import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
 import { copyOperands, flagValue } from './copy-args';
+import { dockerignoreAdvice as ADVICE } from './advisories';
 import { DockerDocument, type InstructionInfo } from './document';
-import type { Note } from './engine';
-import { createAtomically, describeError } from './files';
+import { format, type Note } from './engine';
+import { createAtomically, describeError, displayPath } from './files';
+import { InlineControl } from './inline-control';
 import { instructionCommands, programName, runScripts } from './package-runs';
 import { loadShellParser } from './shell';
 import { firstOperand, type ShellCommand } from './shell-commands';
@@ -17,7 +19,10 @@ const ALWAYS_IGNORED = ['.git', 'node_modules'];
 /** Build outputs and caches, listed only when the context has them. */
 const BUILD_OUTPUTS = ['dist', 'build', 'target', 'out', '**/__pycache__', '*.log'];
 const WHOLE_CONTEXT = new Set(['.', './', '/', '']);
-const ADVICE = 'dockerignore';
+/** The ignore files a builder reads at the root of a build context: Docker's, and Podman's and buildah's. */
+const CONTEXT_IGNORE_FILES = ['.dockerignore', '.containerignore'];
+/** What BuildKit and buildah read beside a Dockerfile, after its name, before the context's own. */
+const SPECIFIC_SUFFIXES = ['.dockerignore', '.containerignore'];
 
 export interface DockerignoreOptions {
   /** Create the starter file instead of only describing it. */
@@ -25,10 +30,27 @@ export interface DockerignoreOptions {
 }
 
 /**
- * Advice for a Dockerfile that copies its whole build context (taken to be
- * the Dockerfile's folder) while no ignore file is there: a note naming what
- * a starter `.dockerignore` would list, or saying that it was created.
- * `text` is the Dockerfile as read, which the note's line belongs to.
+ * Where dslim looked for an ignore file a build of a Dockerfile may read,
+ * and the one it found. The build context is not known: it may be the
+ * Dockerfile's folder or any folder above it (`docker build -f
+ * docker/Dockerfile .`), so every folder up to the repository root counts.
+ */
+interface IgnoreSearch {
+  /** The Dockerfile's folder, as the path given names it. */
+  folder: string;
+  /** The folder holding `.git` at or above the Dockerfile's, or null when there is none up to `/`. */
+  repository: string | null;
+  /** The first ignore file found, or null. */
+  found: string | null;
+}
+
+/**
+ * Advice for a Dockerfile that copies its whole build context while dslim
+ * finds no ignore file the build could read (see `findIgnoreFile`): a note
+ * naming what a starter file would list, or saying that it was created
+ * (see `starterTarget` for where). A `# dslim-ignore dockerignore` comment
+ * above the copy, or a region that disables it, silences it. `text` is the
+ * Dockerfile as read, which the note's line belongs to.
  */
 export async function adviseDockerignore(
   dockerfile: string,
@@ -37,41 +59,93 @@ export async function adviseDockerignore(
 ): Promise<Note[]> {
   const doc = new DockerDocument(text);
   const copy = wholeContextCopy(doc);
-  if (!copy) return [];
-  const context = path.dirname(dockerfile);
-  const existing = [
-    path.join(context, '.dockerignore'),
-    path.join(context, `${path.basename(dockerfile)}.dockerignore`),
-  ];
-  for (const file of existing) {
-    if (await exists(file)) return [];
-  }
+  if (!copy || new InlineControl(doc).forbiddingAt(ADVICE.id, copy)) return [];
+  const search = await findIgnoreFile(dockerfile);
+  if (search.found) return [];
 
   await loadShellParser();
-  const candidates = await starterEntries(context, contextSources(doc));
+  const candidates = await starterEntries(search.folder, contextSources(doc));
   const kept = candidates.map((entry) => ({ entry, reason: keepReason(doc, entry) }));
   const entries = kept.filter((k) => k.reason === null).map((k) => k.entry);
   const reasons = kept.flatMap((k) => (k.reason ? [`\`${k.entry}\` is kept: ${k.reason}`] : []));
-  const why = reasons.length ? ` ${reasons.join('; ')}.` : '';
-  const keyword = `\`${copy.keyword} ${copyOperands(doc, copy)!.sources[0].value}\``;
-  const note = (message: string): Note[] => [{ transform: ADVICE, line: copy.line + 1, message }];
-  const sends = `${keyword} sends the whole build context, and there is no \`.dockerignore\` beside this Dockerfile`;
-  if (entries.length === 0)
-    return note(
-      `${sends}; every usual entry is a source this Dockerfile copies or uses, so none is suggested.${why}`,
-    );
-  const listing = entries.map((e) => `\`${e}\``).join(', ');
-  if (!options.write)
-    return note(
-      `${sends}, so files such as ${listing} may reach the image. \`dslim fix --write --write-dockerignore\` creates one that lists them.${why}`,
-    );
-  const target = existing[0];
+  const target = starterTarget(dockerfile, search);
+  const data = {
+    copy: `\`${copy.keyword} ${copyOperands(doc, copy)!.sources[0].value}\``,
+    looked: lookedFor(dockerfile, search),
+    entries: entries.map((e) => `\`${e}\``).join(', '),
+    target: `\`${displayPath(target)}\``,
+    kept: reasons.length ? ` ${reasons.join('; ')}.` : '',
+  };
+  const note = (id: string, more: Record<string, string> = {}): Note[] => [
+    {
+      transform: ADVICE.id,
+      line: copy.line + 1,
+      message: format(ADVICE.messages[id], { ...data, ...more }),
+    },
+  ];
+  if (entries.length === 0) return note('nothingToList');
+  if (!options.write) return note('suggested');
   const error = await createAtomically(target, entries.join('\n') + '\n').catch((e: Error) => e);
-  if (error)
-    return note(
-      `${sends}; could not create \`${target}\`: ${describeError(error as NodeJS.ErrnoException)}.${why}`,
-    );
-  return note(`${sends}; created \`${target}\` listing ${listing}.${why}`);
+  if (error) return note('notCreated', { error: describeError(error as NodeJS.ErrnoException) });
+  const readBy =
+    path.basename(target) === '.dockerignore'
+      ? ''
+      : ', which BuildKit and buildah read for this Dockerfile whatever the build context is, in place of any `.dockerignore` there';
+  return note('created', { readBy });
+}
+
+/**
+ * Looks for an ignore file a build of `dockerfile` may read, in the order
+ * builders prefer them: `<name>.dockerignore` (or `.containerignore`)
+ * beside it, which BuildKit and buildah read whatever the context, then
+ * `.dockerignore` or `.containerignore` in its folder and each folder above
+ * it, any of which may be the context, up to the folder holding `.git` (a
+ * build context rarely reaches out of its repository) or to `/`.
+ */
+async function findIgnoreFile(dockerfile: string): Promise<IgnoreSearch> {
+  const folder = path.dirname(dockerfile);
+  const result = (found: string | null, repository: string | null) => ({
+    folder,
+    repository,
+    found,
+  });
+  for (const suffix of SPECIFIC_SUFFIXES) {
+    if (await exists(`${dockerfile}${suffix}`)) return result(`${dockerfile}${suffix}`, null);
+  }
+  for (let dir = path.resolve(folder); ; dir = path.dirname(dir)) {
+    for (const name of CONTEXT_IGNORE_FILES) {
+      if (await exists(path.join(dir, name))) return result(path.join(dir, name), null);
+    }
+    if (await exists(path.join(dir, '.git'))) return result(null, dir);
+    if (path.dirname(dir) === dir) return result(null, null);
+  }
+}
+
+/**
+ * Where `--write-dockerignore` creates the starter file: `.dockerignore`
+ * beside a Dockerfile at the root of its repository, the build context such
+ * a Dockerfile is built in and a file every builder reads; anywhere else,
+ * `<name>.dockerignore` beside it, which BuildKit and buildah read for that
+ * Dockerfile whatever folder the context is, where a `.dockerignore` beside
+ * it would go unread when the context is a folder above.
+ */
+function starterTarget(dockerfile: string, search: IgnoreSearch): string {
+  const atRoot = search.repository === path.resolve(search.folder);
+  return atRoot
+    ? path.join(search.folder, '.dockerignore')
+    : `${dockerfile}${SPECIFIC_SUFFIXES[0]}`;
+}
+
+/** Where `findIgnoreFile` looked, for the note, when it found nothing. */
+function lookedFor(dockerfile: string, { folder, repository }: IgnoreSearch): string {
+  const specific = `\`${path.basename(dockerfile)}.dockerignore\``;
+  const beside = `there is no ${specific} beside this Dockerfile`;
+  const context = '`.dockerignore` or `.containerignore`';
+  if (repository === path.resolve(folder))
+    return `${beside}, nor a ${context} in its folder, the root of its repository`;
+  if (repository === null)
+    return `${beside}, nor a ${context} in its folder or any folder above it (it is in no repository)`;
+  return `${beside}, nor a ${context} in its folder or a folder above it up to the repository root \`${displayPath(repository)}\``;
 }
 
 /** Programs that install a Node project's packages, with the subcommands that do. */

@@ -2,7 +2,7 @@ import type { CacheMode } from './cache-mounts';
 import { DockerDocument, type Span } from './document';
 import { applyEdits, locatingSpans, mapBack, pickApplicable } from './edits';
 import { createDebug } from './debug';
-import { InlineControl } from './inline-control';
+import { InlineControl, unknownIdsProblem } from './inline-control';
 import { countLayers, type StageLayers } from './layers';
 import { lineRef, resolveLineRefs } from './line-ref';
 import { loadShellParser } from './shell';
@@ -33,8 +33,11 @@ export interface EngineOptions {
    * manager's cache up, or mount it. A transform's own options override it.
    */
   caches?: CacheMode;
-  /** Options per transform id; unset ones take the transform's defaults. */
-  transformOptions?: Record<string, TransformOptions>;
+  /**
+   * Options per transform id, as a configuration file's `transforms` key
+   * gives them; unset ones take the transform's defaults.
+   */
+  transforms?: Record<string, TransformOptions>;
   /**
    * Whether transforms whose class is off still say, as notes, what they
    * would change (true by default). Format-on-save shows no notes and saves
@@ -97,21 +100,12 @@ export interface FixResult {
 export class InputError extends Error {}
 
 /**
- * Picks the transforms that the options enable, in registry order. Throws an
- * `InputError` for an unknown transform id or safety class.
+ * Picks the transforms that the options enable, in registry order. The
+ * options are checked already (see `checkSettings`): an unknown id here
+ * matches nothing.
  */
 export function selectTransforms(all: readonly Transform[], options: EngineOptions): Transform[] {
-  const known = new Set(all.map((t) => t.id));
-  for (const id of [...(options.only ?? []), ...(options.skip ?? [])]) {
-    if (!known.has(id)) throw new InputError(`unknown transform \`${id}\` (see \`dslim list\`)`);
-  }
-  const unknownClass = (options.safety ?? []).find((c) => !SAFETY_CLASSES.includes(c));
-  if (unknownClass !== undefined) {
-    throw new InputError(
-      `unknown safety class \`${unknownClass}\` (use ${SAFETY_CLASSES.join(', ')})`,
-    );
-  }
-  return all.filter((t) => named(t, options) && allowed(options).includes(t.safety));
+  return all.filter((t) => isSelected(t.id, options) && allowed(options).includes(t.safety));
 }
 
 /**
@@ -121,7 +115,7 @@ export function selectTransforms(all: readonly Transform[], options: EngineOptio
  * candidate without the risk.
  */
 export function selectAdvisory(all: readonly Transform[], options: EngineOptions): Transform[] {
-  return all.filter((t) => named(t, options) && !allowed(options).includes(t.safety));
+  return all.filter((t) => isSelected(t.id, options) && !allowed(options).includes(t.safety));
 }
 
 /** The safety classes allowed to run: `layout` and `cache` unless told. */
@@ -129,12 +123,18 @@ function allowed(options: EngineOptions): SafetyClass[] {
   return options.safety ?? ['layout', 'cache'];
 }
 
-/** Not left out by `only` or `skip`. */
-function named(transform: Transform, options: EngineOptions): boolean {
-  return (
-    (!options.only || options.only.includes(transform.id)) &&
-    !(options.skip ?? []).includes(transform.id)
-  );
+/** Whether the transform or advice `id` is left in by `only` and `skip`. */
+export function isSelected(id: string, options: EngineOptions): boolean {
+  return (!options.only || options.only.includes(id)) && !(options.skip ?? []).includes(id);
+}
+
+/** What `runTransforms` runs, and the ids an inline comment may name. */
+export interface Selection {
+  transforms: Transform[];
+  /** Transforms whose safety class is off, which say as notes what they would change. */
+  advisory: Transform[];
+  /** Every transform and advice id dslim has, whether it runs or not. */
+  known: readonly string[];
 }
 
 /**
@@ -144,9 +144,8 @@ function named(transform: Transform, options: EngineOptions): boolean {
  */
 export async function runTransforms(
   source: string,
-  transforms: Transform[],
+  { transforms, advisory, known }: Selection,
   options: EngineOptions = {},
-  advisory: Transform[] = [],
 ): Promise<FixResult> {
   await loadShellParser();
   const changes: Change[] = [];
@@ -180,11 +179,14 @@ export async function runTransforms(
           .map((f) => obeyComments(f, control))
           .map(asAdvice(t, options)),
       );
-      const notes = [...findings.filter((f) => f.kind === 'note'), ...advice].map((f) => ({
-        transform: f.transform,
-        line: lineOf(f.offset),
-        message: resolveLineRefs(f.message, lineOf),
-      }));
+      const comments = commentNotes(control, known);
+      const notes = [...comments, ...findings.filter((f) => f.kind === 'note'), ...advice].map(
+        (f) => ({
+          transform: f.transform,
+          line: lineOf(f.offset),
+          message: resolveLineRefs(f.message, lineOf),
+        }),
+      );
       const layers = { before, after: countLayers(doc) };
       return { output: text, changed: text !== source, changes, notes, passes: pass, layers };
     }
@@ -218,7 +220,7 @@ function collect(transform: Transform, doc: DockerDocument, options: EngineOptio
   const settings = {
     ...defaults(transform),
     ...caches,
-    ...options.transformOptions?.[transform.id],
+    ...options.transforms?.[transform.id],
   };
   const push = (
     kind: Finding['kind'],
@@ -246,6 +248,22 @@ function collect(transform: Transform, doc: DockerDocument, options: EngineOptio
     settings,
   );
   return findings;
+}
+
+/**
+ * A note for each `# dslim-…` comment that names an id dslim does not know:
+ * a typo would otherwise keep nothing off, without a word. The file is still
+ * fixed, where a configuration file with such an id is refused: the comment
+ * is part of the Dockerfile, which is worth fixing all the same.
+ */
+function commentNotes(control: InlineControl, known: readonly string[]): Finding[] {
+  return control.named.flatMap((comment) => {
+    const problem = unknownIdsProblem(comment.ids, known);
+    if (!problem) return [];
+    const keyword = /dslim-(ignore|disable|enable)/i.exec(comment.comment)![0].toLowerCase();
+    const message = `\`${comment.comment}\`: ${problem}`;
+    return [{ transform: keyword, kind: 'note', offset: comment.offset, message, edits: [] }];
+  });
 }
 
 /** Turns a change that an ignore comment forbids into a note that says so. */

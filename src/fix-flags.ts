@@ -2,8 +2,9 @@ import { Option, type Command } from 'commander';
 import * as path from 'node:path';
 import { CACHE_MODES, type CacheMode } from './cache-mounts';
 import { createConfigLoader, mergeOptions } from './config';
-import { InputError, selectTransforms } from './engine';
-import { listTransforms, type FixOptions } from './index';
+import { InputError } from './engine';
+import { listAdvisories, listTransforms, type FixOptions } from './index';
+import { checkSettings } from './options';
 import { SAFETY_CLASSES, type SafetyClass } from './types';
 
 /**
@@ -55,18 +56,23 @@ export function addFixOptionFlags(command: Command): Command {
 
 /**
  * The options the flags set, before any configuration file. Throws an
- * `InputError` when `--only` or `--skip` names a transform that does not
- * exist, so a typo stops the command before any file is read.
+ * `InputError` when `--only` or `--skip` names an id that does not exist,
+ * so a typo stops the command before any file is read. The flags are
+ * checked as a configuration file is (see `checkSettings`), with the flag
+ * named where the file names its key.
  */
 export function flagOptions(flags: FixOptionFlags): FixOptions {
-  const transformOptions = flags.strategy
+  const transforms = flags.strategy
     ? { 'extract-install-stage': { strategy: flags.strategy } }
     : undefined;
   const { only, skip, safety, caches } = flags;
   const both = only?.find((id) => skip?.includes(id));
   if (both) throw new InputError(`\`${both}\` is given to both --only and --skip`);
-  const options = { only, skip, safety, caches, transformOptions };
-  selectTransforms(listTransforms(), options);
+  const options = { only, skip, safety, caches, transforms };
+  const fail = (key: string | null, problem: string) =>
+    new InputError(key === null ? problem : `\`--${key}\`: ${problem}`);
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  checkSettings(given, fail, { transforms: listTransforms(), advisories: listAdvisories() });
   return options;
 }
 

@@ -10,6 +10,7 @@ import { heirs } from './later-stages';
 import { lineRef } from './line-ref';
 import { GO_OFFLINE, managerArgs, networkFree } from './offline-readers';
 import {
+  commandLine,
   cacheDirs,
   homeMoves,
   laterRuns,
@@ -152,7 +153,7 @@ export function filledBefore(
     if (!fill) continue;
     const owner = s.run.stage!;
     const where = lineage.includes(owner) ? '' : `, in ${mayBuildOnPhrase(doc, stage, owner)},`;
-    return `the \`RUN\` on line ${lineRef(s.run)}${where} runs \`${goWords(fill)}\` first${tail}`;
+    return `the \`RUN\` on line ${commandLine(s.run, fill.start)}${where} runs \`${goWords(fill)}\` first${tail}`;
   }
   for (const dir of dirs) {
     const copy = copiedInto(doc, run, dir);
@@ -180,10 +181,10 @@ export function laterGoUse(
   const uses = `which ${reads}`;
   for (const later of laterRuns(doc, run, dirs)) {
     const go = later.commands.find(readsCaches);
-    if (go) return `\`${goWords(go)}\` in the \`RUN\` on line ${lineRef(later.run)} ${reads}`;
+    const on = (start: number) => `in the \`RUN\` on line ${commandLine(later.run, start)}`;
+    if (go) return `\`${goWords(go)}\` ${on(go.start)} ${reads}`;
     const driver = later.commands.find((c) => GO_DRIVERS.test(programName(c)));
-    if (driver)
-      return `\`${programName(driver)}\` in the \`RUN\` on line ${lineRef(later.run)} may run go, ${uses}`;
+    if (driver) return `\`${programName(driver)}\` ${on(driver.start)} may run go, ${uses}`;
   }
   for (const stage of new Set(heirs(doc, run, dirs).map((h) => h.stage))) {
     const start = startCommand(doc, stage);

@@ -1,37 +1,48 @@
 import { transforms } from '../transforms';
-import {
-  runTransforms,
-  selectAdvisory,
-  selectTransforms,
-  type EngineOptions,
-  type FixResult,
-} from './engine';
-import type { Transform } from './types';
+import { advisories } from './advisories';
+import { InputError, type FixResult } from './engine';
+import { API_KEYS, checkSettings } from './options';
+import { runFix, type FixOptions } from './run-fix';
+import type { Advisory, Transform } from './types';
 
 export type { Change, EngineOptions, FixResult, Note, Position } from './engine';
 export type { StageLayers } from './layers';
 export { InputError } from './engine';
-export type { Edit, SafetyClass, Transform, TransformOptions } from './types';
-
-export type FixOptions = EngineOptions;
+export type { FixOptions } from './run-fix';
+export type { Advisory, Edit, SafetyClass, Transform, TransformOptions } from './types';
 
 /**
  * Rewrites one Dockerfile's text. The result's `output` is the new text
  * (byte for byte the input when nothing applies), with one entry in
- * `changes` per applied change and in `notes` per case left alone. Rejects
- * with an `InputError` when the text is not a Dockerfile or the options name
- * an unknown transform or safety class.
+ * `changes` per applied change and in `notes` per case left alone. The
+ * options are a configuration file's (`only`, `skip`, `safety`, `caches`,
+ * `transforms`) and `advice`, checked as that file is: rejects with an
+ * `InputError` for anything else, and when the text is not a Dockerfile.
  */
 export async function fix(source: string, options: FixOptions = {}): Promise<FixResult> {
-  return runTransforms(
-    source,
-    selectTransforms(transforms, options),
-    options,
-    options.advice === false ? [] : selectAdvisory(transforms, options),
-  );
+  if (typeof source !== 'string')
+    throw new InputError(`the Dockerfile must be given as text, a string (got ${kindOf(source)})`);
+  const fail = (key: string | null, problem: string) =>
+    new InputError(key === null ? `fix options ${problem}` : `fix option "${key}": ${problem}`);
+  return runFix(source, checkSettings(options, fail, { transforms, advisories }, API_KEYS));
 }
 
 /** All transforms with their metadata, in the order they run. */
 export function listTransforms(): readonly Transform[] {
   return transforms;
+}
+
+/**
+ * All advice with its metadata: checks that only report, as notes, and
+ * change nothing in the Dockerfile. `dslim fix` on files runs them; `fix`
+ * here does not, since they read the files around a Dockerfile.
+ */
+export function listAdvisories(): readonly Advisory[] {
+  return advisories;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }

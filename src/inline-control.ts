@@ -27,7 +27,7 @@ interface Scope {
   except: Set<string>;
 }
 
-interface Rule {
+export interface Rule {
   scope: Scope;
   /** The comment as written, for the note. */
   comment: string;
@@ -42,6 +42,8 @@ interface Rule {
  */
 export class InlineControl {
   private readonly rules = new Map<InstructionInfo, Rule[]>();
+  /** Every `# dslim-…` comment that names ids, with them, in file order. */
+  readonly named: NamingComment[] = [];
 
   constructor(doc: DockerDocument) {
     const region: Rule[] = [];
@@ -63,13 +65,18 @@ export class InlineControl {
         continue;
       }
       const rule = (scope: Scope): Rule => ({ scope, comment: text, offset: doc.lineStart(line) });
+      const own = (ids: string): Scope => {
+        const scope = parseIds(ids);
+        if (scope.ids) this.named.push({ ids: [...scope.ids], ...rule(scope) });
+        return scope;
+      };
       const ignore = IGNORE.exec(text);
       const toggle = REGION.exec(text);
       const hadolint = HADOLINT.exec(text);
-      if (ignore) above.push(rule(parseIds(ignore[1])));
+      if (ignore) above.push(rule(own(ignore[1])));
       else if (hadolint) (hadolint[1] ? global : above).push(rule(hadolintScope(hadolint[2])));
-      else if (toggle?.[1].toLowerCase() === 'disable') region.push(rule(parseIds(toggle[2])));
-      else if (toggle) enable(region, parseIds(toggle[2]));
+      else if (toggle?.[1].toLowerCase() === 'disable') region.push(rule(own(toggle[2])));
+      else if (toggle) enable(region, own(toggle[2]));
     }
   }
 
@@ -86,6 +93,68 @@ export class InlineControl {
     }
     return null;
   }
+
+  /**
+   * The comment that keeps `id` off `instruction`, or null: for advice,
+   * which edits nothing and is about one instruction.
+   */
+  forbiddingAt(id: string, instruction: InstructionInfo): Rule | null {
+    return this.rules.get(instruction)?.find((r) => covers(r.scope, id)) ?? null;
+  }
+}
+
+/** A `# dslim-ignore`, `# dslim-disable` or `# dslim-enable` comment that names ids. */
+export interface NamingComment extends Rule {
+  ids: string[];
+}
+
+/**
+ * Why a comment names ids dslim does not know, for a note saying it does
+ * nothing for them (the file is still fixed, so it is no error); null when
+ * it knows them all. A close known id is offered for each (a typo such as
+ * `merge-run`); when one has none, every id is listed.
+ */
+export function unknownIdsProblem(ids: string[], known: readonly string[]): string | null {
+  const unknown = ids.filter((id) => !known.includes(id));
+  if (unknown.length === 0) return null;
+  const guesses = unknown.map((id) => ({ id, close: closest(id, known) }));
+  const words = unknown.map((id) => `\`${id}\``).join(', ');
+  const what =
+    unknown.length === 1
+      ? `${words} is not the id of any transform or advice, so the comment does nothing for it`
+      : `${words} are not ids of any transform or advice, so the comment does nothing for them`;
+  const hints = guesses.flatMap(({ id, close }) =>
+    close ? [unknown.length === 1 ? `\`${close}\`` : `\`${close}\` for \`${id}\``] : [],
+  );
+  const suggestion = hints.length ? ` Did you mean ${hints.join(', ')}?` : '';
+  const list = guesses.some((g) => !g.close)
+    ? ` The ids are ${known.map((k) => `\`${k}\``).join(', ')}.`
+    : '';
+  return `${what}.${suggestion}${list}`;
+}
+
+/** The known id a typo most likely stands for: the nearest, a few edits away at most. */
+function closest(id: string, known: readonly string[]): string | null {
+  const limit = Math.max(1, Math.floor(id.length / 4));
+  const best = known
+    .map((candidate) => ({ candidate, distance: editDistance(id, candidate) }))
+    .filter(({ distance }) => distance <= limit)
+    .sort((a, b) => a.distance - b.distance)[0];
+  return best?.candidate ?? null;
+}
+
+/** The number of one-character insertions, deletions and substitutions that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }
 
 function covers(scope: Scope, transform: string): boolean {

@@ -70,6 +70,7 @@ export function judgeRemoval(
   if (rm.args.some((a) => a.startsWith('-') && !RM_KNOWN_OPTION.test(a))) return null;
   const earlier = context.stage.instructions.filter((i) => i.index < run.index && isShellRun(i));
   const paths = operands.map((word) => resolvePath(word, rm.cwd));
+  if (createdBefore(rm, commands, paths)) return null;
   const creators = paths.map((path) => (path ? latestCreator(context, earlier, path) : undefined));
   const creator = creators.find((c) => c !== undefined);
   if (!creator) {
@@ -98,6 +99,24 @@ export function judgeRemoval(
     creatorProblem(context, creator, run, rm, names);
   if (problem) return { reason: problem };
   return { creator, paths: exact, edits: moveEdits(context.doc, creator, run, rm) };
+}
+
+/**
+ * Whether a command before the `rm` in its own RUN creates one of the paths
+ * it deletes (`echo more >> /tmp/x.tgz && rm /tmp/x.tgz`): the `rm` already
+ * deletes in a layer that writes the path, so there is nothing to move and
+ * nothing to say. After a round that moved an `rm` into such a RUN this is
+ * what the next round sees, and one verdict on the `rm` is enough.
+ */
+function createdBefore(
+  rm: CommandFacts,
+  commands: CommandFacts[],
+  paths: (string | null)[],
+): boolean {
+  const created = commands
+    .filter((c) => c.start < rm.start)
+    .flatMap((c) => createdWords(c).map((word) => resolvePath(word, c.cwd)));
+  return paths.some((path) => path !== null && created.includes(path));
 }
 
 function latestCreator(

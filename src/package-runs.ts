@@ -339,6 +339,19 @@ export function leaveAlone(
   return reason !== null;
 }
 
+/**
+ * The line of a command of a RUN, for a message (see `lineRef`): where the
+ * command is, not where its RUN starts. A RUN that joins several RUNs of
+ * the input (merge-runs ran in an earlier round) starts on the line of the
+ * first, while a command from a later one is on that one's line in the
+ * input. `start` is the command's offset in the RUN's script; a heredoc or
+ * exec-form RUN, whose commands are not read from that script, gives the
+ * RUN's own line.
+ */
+export function commandLine(run: InstructionInfo, start: number): string {
+  return lineRef(run.opaque || run.execForm ? run.span.start : run.body.toFile(start));
+}
+
 /** The limitation every cache transform states about `cacheReader`. */
 export const CACHE_READER_LIMITATION =
   'A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader in the script of a `sh -c` or `su -c` counts too, and so does any command behind a wrapper that runs its program where dslim cannot follow it: `chroot` (another root), `env -S` or `unshare --root`, or a wrapper (`setpriv`, `unshare`, `strace`, `php` and the like) given an option dslim does not know. So is one whose container starts with such a reader when the stage has the files of the RUN: its ENTRYPOINT with its CMD after it (as the stages it builds on leave them; an ENTRYPOINT drops the CMD it inherits; a shell-form one runs through its SHELL), or the words of the CMD on their own, which an entrypoint script often runs; there a reader names an absolute path (or one under `~`), or is a command of the manager given an offline option or run under an offline variable. A reader that reaches the cache only through a variable, a script file or `/` is not seen. Later RUNs are those of the stage and of every stage built on it: a FROM that names it, also through the defaults of global ARGs (`ARG A=deps`, `ARG B=$A`, `FROM $B`), and a FROM holding an ARG without a default, which a `--build-arg` may point at it, unless the rest of its image rules a stage name out (`golang:$V`). Such a FROM counts the other way too: what any stage before it does (fill the cache, set a variable, copy files, switch `USER`) may have happened before the RUNs built on it.';
@@ -379,9 +392,9 @@ export function cacheReader(
 ): string | null {
   const { dirs, offline } = cache;
   const own = readerIn(doc, script, dirs, install?.end ?? Infinity);
-  if (own) return `\`${own}\` after the install names the cache, which it may read`;
+  if (own) return `\`${own.name}\` after the install names the cache, which it may read`;
   const ownLookup = offline && lookupIn(script, offline, install?.end ?? Infinity);
-  if (ownLookup) return `\`${ownLookup}\` after the install looks into the cache`;
+  if (ownLookup) return `\`${ownLookup.text}\` after the install looks into the cache`;
   const ownUse = offline && offlineUse(doc, script, offline, install?.start ?? Infinity);
   if (ownUse) {
     const where = install && ownUse.start >= install.end ? 'later in this `RUN`' : 'here';
@@ -391,18 +404,17 @@ export function cacheReader(
   if (ownHidden)
     return `\`${ownHidden.name}\` after the install may read the cache: ${ownHidden.why}`;
   for (const later of laterRuns(doc, script.run, dirs)) {
-    const name = readerIn(doc, later, dirs, 0);
-    if (name)
-      return `\`${name}\` in the \`RUN\` on line ${lineRef(later.run)} names the cache, which it may read`;
+    const on = (start: number) => `in the \`RUN\` on line ${commandLine(later.run, start)}`;
+    const reader = readerIn(doc, later, dirs, 0);
+    if (reader) return `\`${reader.name}\` ${on(reader.start)} names the cache, which it may read`;
     const lookup = offline && lookupIn(later, offline, 0);
     if (lookup)
-      return `\`${lookup}\` in the \`RUN\` on line ${lineRef(later.run)} looks into the cache this \`RUN\` leaves`;
+      return `\`${lookup.text}\` ${on(lookup.start)} looks into the cache this \`RUN\` leaves`;
     const use = offline && offlineUse(doc, later, offline, 0);
     if (use)
-      return `\`${use.command}\` in the \`RUN\` on line ${lineRef(later.run)} runs from the cache rather than the network (${use.why}), so it needs what this \`RUN\` leaves there`;
+      return `\`${use.command}\` ${on(use.start)} runs from the cache rather than the network (${use.why}), so it needs what this \`RUN\` leaves there`;
     const hidden = hiddenIn(later, 0);
-    if (hidden)
-      return `\`${hidden.name}\` in the \`RUN\` on line ${lineRef(later.run)} may read the cache: ${hidden.why}`;
+    if (hidden) return `\`${hidden.name}\` ${on(hidden.start)} may read the cache: ${hidden.why}`;
   }
   return startReader(doc, script.run, cache);
 }
@@ -522,7 +534,10 @@ function configWhy(
       const args = managerArgs(earlier, rule);
       const set = args && configSetting(args);
       if (!set || !keys.includes(configKey(set.key)) || !turnsOn(set.value)) continue;
-      const where = script.run === run ? 'earlier in the `RUN`' : `on line ${lineRef(script.run)}`;
+      const where =
+        script.run === run
+          ? 'earlier in the `RUN`'
+          : `on line ${commandLine(script.run, earlier.start)}`;
       return `\`${programWords(earlier, rule)} ${set.text}\` ${where}`;
     }
   }
@@ -573,11 +588,15 @@ export function downloadOnly(
  * that looks into its cache (see `OfflineRule.lookups`), for a message:
  * `pip cache list`. Null when there is none.
  */
-function lookupIn({ commands }: RunScript, rule: OfflineRule, after: number): string | null {
+function lookupIn(
+  { commands }: RunScript,
+  rule: OfflineRule,
+  after: number,
+): { text: string; start: number } | null {
   for (const command of commands) {
     const args = managerArgs(command, rule);
     const lookup = command.start >= after && args && cacheLookup(args, rule);
-    if (lookup) return `${programWords(command, rule)} ${lookup}`;
+    if (lookup) return { text: `${programWords(command, rule)} ${lookup}`, start: command.start };
   }
   return null;
 }
@@ -587,18 +606,26 @@ function lookupIn({ commands }: RunScript, rule: OfflineRule, after: number): st
  * dslim cannot follow (see `ShellCommand.hidden`), by name, and why: it may
  * read any cache.
  */
-function hiddenIn({ commands }: RunScript, after: number): { name: string; why: string } | null {
+function hiddenIn(
+  { commands }: RunScript,
+  after: number,
+): { name: string; why: string; start: number } | null {
   const command = commands.find((c) => c.hidden !== null && c.start >= after);
-  return command ? { name: programName(command), why: command.hidden! } : null;
+  return command
+    ? { name: programName(command), why: command.hidden!, start: command.start }
+    : null;
 }
 
-/** The name of the first command of a script from `after` on that names a path of the cache. */
+/**
+ * The name and offset of the first command of a script from `after` on
+ * that names a path of the cache.
+ */
 function readerIn(
   doc: DockerDocument,
   { run, commands }: RunScript,
   dirs: string[],
   after: number,
-): string | null {
+): { name: string; start: number } | null {
   const cwd = (run.stage && workingDirectories(doc, run.stage).get(run.index)) ?? null;
   const plain = (c: ShellCommand) => ({
     ...c,
@@ -618,7 +645,7 @@ function readerIn(
     const words = [...c.args, ...c.redirects].flatMap((w) => [w, w.slice(w.indexOf('=') + 1)]);
     return words.some((word) => namesCache(word, c.cwd, dirs));
   });
-  return reader?.name ?? null;
+  return reader ? { name: reader.name, start: reader.start } : null;
 }
 
 /** `rm -f` (or `-rf`): it deletes whatever is there, and minds no missing file. */

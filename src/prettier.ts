@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Parser, ParserOptions, Plugin, Printer, SupportLanguage } from 'prettier';
 import { createConfigLoader, forSave, mergeOptions } from './config';
-import { fix, InputError, listTransforms } from './index';
+import { InputError, listTransforms } from './index';
+import { runFix } from './run-fix';
 
 /**
  * A Prettier plugin whose "formatting" is dslim's rewrite, for editors'
@@ -144,7 +145,7 @@ async function rewrite(text: string, filepath: string | undefined): Promise<Rewr
   );
   const options = forSave(mergeOptions(found?.config ?? null, {}));
   try {
-    const result = await fix(text, { ...options, advice: false });
+    const result = await runFix(text, { ...options, advice: false });
     return { type: 'dockerfile', output: result.output };
   } catch (error) {
     process.stderr.write(`dslim: ${name}: ${(error as Error).message}; left unchanged\n`);

@@ -76,6 +76,30 @@ export interface Transform {
   run(doc: DockerDocument, report: Reporter, options: TransformOptions): void;
 }
 
+/**
+ * Advice: a check that reads a Dockerfile together with the files around
+ * it and reports, as a note, what would make the image or its build smaller
+ * outside the Dockerfile. It changes no byte of the Dockerfile, so it has no
+ * safety class; `--only`, `--skip`, a configuration file and inline
+ * comments choose it by its id as they choose transforms. It needs the
+ * Dockerfile's path, so only `dslim fix` on files runs it, never the API
+ * or `--stdin`. Docs and `dslim list` are generated from the metadata.
+ */
+export interface Advisory {
+  /** Kebab-case; the name of the thing it advises on. */
+  id: string;
+  /** Imperative, no final period. */
+  title: string;
+  /** Why acting on the advice makes the image or its build smaller. */
+  rationale: string;
+  /** What the user (or a flag of dslim) does about the advice. */
+  action: string;
+  /** Message templates with `{name}` placeholders. */
+  messages: Record<string, string>;
+  /** What the advice knowingly does not see, in plain words. */
+  limitations: string[];
+}
+
 /** A Dockerfile before and after one transform; a test checks the transform does this. */
 export interface TransformExample {
   before: string;

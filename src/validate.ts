@@ -30,7 +30,9 @@ export function decodeDockerfile(bytes: Uint8Array): { text: string } | { proble
 
 /** Says why a parsed text is not a Dockerfile dslim can rewrite, or null. */
 export function checkDocument(doc: DockerDocument): string | null {
-  if (doc.text.trim() === '') return 'empty file';
+  // A file of blank lines is not empty: it has bytes, but no instruction in them.
+  if (doc.text === '') return 'empty file';
+  if (doc.text.trim() === '') return 'no instructions: only blank lines';
   const instructions = doc.instructions.filter((i) => !i.opaque);
   if (doc.instructions.length === 0) return 'no instructions: only comments or blank lines';
   const unknown = instructions.find((i) => !KEYWORDS.has(i.keyword));

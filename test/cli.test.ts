@@ -7,7 +7,8 @@ import { runCli, runCliBytes } from './cli-harness';
 import { main, processIo } from '../src/cli';
 import { describeError, readDockerfile } from '../src/files';
 import * as dslimApi from '../src/index';
-import { InputError, listTransforms, type SafetyClass } from '../src/index';
+import { InputError, listAdvisories, listTransforms, type SafetyClass } from '../src/index';
+import * as fixing from '../src/run-fix';
 
 const MERGEABLE = 'FROM alpine:3.20\nRUN apk add --no-cache curl\nRUN curl --version\n';
 const MERGED = 'FROM alpine:3.20\nRUN apk add --no-cache curl && \\\n    curl --version\n';
@@ -257,7 +258,9 @@ describe('choosing transforms', () => {
   test('an unknown transform id is bad usage', async () => {
     const run = await dslim(['fix', '--only', 'merge-everything', dir]);
     expect(run.code).toBe(2);
-    expect(run.err).toBe('dslim: unknown transform `merge-everything` (see `dslim list`)\n');
+    expect(run.err).toBe(
+      'dslim: `--only`: unknown transform "merge-everything" (see `dslim list`)\n',
+    );
   });
 
   test('an unknown safety class is bad usage', async () => {
@@ -334,7 +337,7 @@ describe('choosing transforms', () => {
     );
   });
 
-  test('dslim list names every transform with its class', async () => {
+  test('dslim list names every transform with its class, then the advice', async () => {
     const run = await dslim(['list']);
     for (const t of listTransforms())
       expect(run.out).toMatch(new RegExp(`^${t.id} +${t.safety} `, 'm'));
@@ -342,8 +345,22 @@ describe('choosing transforms', () => {
     // The longest id is `delete-in-creating-layer` (24) and the longest class `content` (7).
     for (const t of listTransforms())
       expect(run.out).toContain(`${t.id.padEnd(24)} ${t.safety.padEnd(7)} ${t.title}\n`);
+    expect(run.out).toContain(
+      `\n${'dockerignore'.padEnd(24)} advice  Suggest a starter ignore file where \`COPY .\` sends the whole build context\n`,
+    );
     const json = JSON.parse((await dslim(['list', '--format', 'json'])).out);
-    expect(json.map((t: { id: string }) => t.id)).toEqual(listTransforms().map((t) => t.id));
+    expect(json.map((t: { id: string }) => t.id)).toEqual(
+      [...listTransforms(), ...listAdvisories()].map((t) => t.id),
+    );
+    expect(json.at(-1)).toEqual({
+      id: 'dockerignore',
+      kind: 'advice',
+      title: listAdvisories()[0].title,
+      rationale: listAdvisories()[0].rationale,
+      action: listAdvisories()[0].action,
+      limitations: listAdvisories()[0].limitations,
+    });
+    expect(json[0]).toMatchObject({ id: listTransforms()[0].id, kind: 'transform' });
   });
 });
 
@@ -360,7 +377,9 @@ describe('bad input', () => {
       'not valid UTF-8 text',
     ],
     ['empty.Dockerfile', '', 'empty file'],
-    ['blank.Dockerfile', '\n  \n', 'empty file'],
+    ['blank.Dockerfile', '\n  \n', 'no instructions: only blank lines'],
+    ['newlines.Dockerfile', '\n\n\n', 'no instructions: only blank lines'],
+    ['bom.Dockerfile', '\ufeff', 'empty file'],
     ['comments.Dockerfile', '# only a comment\n', 'no instructions'],
     ['prose.Dockerfile', 'This is not a Dockerfile.\n', '`This` is not a Dockerfile instruction'],
     ['yaml.Dockerfile', 'services:\n  web:\n    image: x\n', 'is not a Dockerfile instruction'],
@@ -427,8 +446,8 @@ describe('an error dslim did not expect', () => {
 
   // Stands in for a bug: fixing the text with `RUN crash` overflows the stack.
   beforeEach(() => {
-    const real = dslimApi.fix;
-    jest.spyOn(dslimApi, 'fix').mockImplementation((text, options) => {
+    const real = fixing.runFix;
+    jest.spyOn(fixing, 'runFix').mockImplementation((text, options) => {
       if (text.includes('RUN crash')) throw new RangeError('Maximum call stack size exceeded');
       return real(text, options);
     });
@@ -637,10 +656,10 @@ describe('flags that conflict or are empty', () => {
   });
 
   test('the API refuses an unknown safety class with an InputError', async () => {
-    const fixing = dslimApi.fix(MERGEABLE, { safety: ['bogus' as SafetyClass] });
-    await expect(fixing).rejects.toThrow(InputError);
-    await expect(fixing).rejects.toThrow(
-      'unknown safety class `bogus` (use layout, cache, content)',
+    const result = dslimApi.fix(MERGEABLE, { safety: ['bogus' as SafetyClass] });
+    await expect(result).rejects.toThrow(InputError);
+    await expect(result).rejects.toThrow(
+      'fix option "safety": unknown class "bogus" (use layout, cache, content)',
     );
   });
 });

@@ -186,13 +186,11 @@ describe('command-line flags and the file', () => {
       safety: ['layout' as const],
       transforms: { a: { x: '1', y: '2' } },
     };
-    expect(
-      mergeOptions(file, { only: ['merge-labels'], transformOptions: { a: { y: '3' } } }),
-    ).toEqual({
+    expect(mergeOptions(file, { only: ['merge-labels'], transforms: { a: { y: '3' } } })).toEqual({
       only: ['merge-labels'],
       skip: undefined,
       safety: ['layout'],
-      transformOptions: { a: { x: '1', y: '3' } },
+      transforms: { a: { x: '1', y: '3' } },
     });
   });
 
@@ -203,14 +201,14 @@ describe('command-line flags and the file', () => {
     };
     expect(mergeOptions(file, {})).toEqual({
       caches: 'mount',
-      transformOptions: {
+      transforms: {
         'pip-no-cache': { caches: 'clean' },
         'strategy-demo': { strategy: 'bold' },
       },
     });
     expect(mergeOptions(file, { caches: 'mount' })).toEqual({
       caches: 'mount',
-      transformOptions: { 'pip-no-cache': {}, 'strategy-demo': { strategy: 'bold' } },
+      transforms: { 'pip-no-cache': {}, 'strategy-demo': { strategy: 'bold' } },
     });
   });
 
@@ -291,14 +289,14 @@ describe('command-line flags and the file', () => {
       skip: ['merge-labels'],
       safety: ['layout'],
       caches: 'mount',
-      transformOptions: { 'extract-install-stage': { strategy: 'mount' } },
+      transforms: { 'extract-install-stage': { strategy: 'mount' } },
     });
     expect(await optionsFor(path.join(dir, 'other', 'Dockerfile'))).toEqual({
       only: undefined,
       skip: undefined,
       safety: ['layout'],
       caches: undefined,
-      transformOptions: { 'extract-install-stage': { strategy: 'mount' } },
+      transforms: { 'extract-install-stage': { strategy: 'mount' } },
     });
   });
 
@@ -311,13 +309,13 @@ describe('command-line flags and the file', () => {
       skip: undefined,
       safety: undefined,
       caches: undefined,
-      transformOptions: {},
+      transforms: {},
     });
   });
 
   test('the resolver refuses a transform id that does not exist before reading any file', () => {
     expect(() => createOptionsResolver({ config: true, skip: ['merge-rusn'] })).toThrow(
-      'unknown transform `merge-rusn` (see `dslim list`)',
+      '`--skip`: unknown transform "merge-rusn" (see `dslim list`)',
     );
   });
 

@@ -20,7 +20,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(context, { recursive: true, force: true }));
 
+/**
+ * Writes files under the temporary folder, the root of a repository (it
+ * holds `.git`, where the search for ignore files stops), and gives the
+ * path of its `Dockerfile`.
+ */
 function project(files: Record<string, string>): string {
+  mkdirSync(path.join(context, '.git'), { recursive: true });
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(context, name)), { recursive: true });
     writeFileSync(path.join(context, name), text);
@@ -65,16 +71,113 @@ describe('adviseDockerignore', () => {
     expect(await adviseDockerignore(dockerfile, text, { write: false })).toEqual([]);
   });
 
+  test('names where it looked, and the file it would create', async () => {
+    const dockerfile = project({ Dockerfile: copiesAll });
+    const notes = await adviseDockerignore(dockerfile, copiesAll, { write: false });
+    expect(notes).toEqual([
+      {
+        transform: 'dockerignore',
+        line: 3,
+        message: `\`COPY .\` sends the whole build context, and dslim found no ignore file for it: there is no \`Dockerfile.dockerignore\` beside this Dockerfile, nor a \`.dockerignore\` or \`.containerignore\` in its folder, the root of its repository. So files such as \`.git\`, \`node_modules\` may reach the image. \`dslim fix --write --write-dockerignore\` creates \`${path.join(context, '.dockerignore')}\`, which lists them.`,
+      },
+    ]);
+  });
+
   test('creates the starter file when asked, and never overwrites one', async () => {
     const dockerfile = project({ Dockerfile: copiesAll, 'target/x.class': '' });
     const notes = await adviseDockerignore(dockerfile, copiesAll, { write: true });
-    expect(notes[0].message).toContain('created');
+    expect(notes[0].message).toContain('Created');
     expect(readFileSync(path.join(context, '.dockerignore'), 'utf8')).toBe(
       '.git\nnode_modules\ntarget\n',
     );
     writeFileSync(path.join(context, '.dockerignore'), 'mine\n');
     expect(await adviseDockerignore(dockerfile, copiesAll, { write: true })).toEqual([]);
     expect(readFileSync(path.join(context, '.dockerignore'), 'utf8')).toBe('mine\n');
+  });
+});
+
+describe('a Dockerfile below the root of its repository', () => {
+  const nested = path.join('docker', 'Dockerfile');
+  const dockerfileIn = () => path.join(context, nested);
+
+  test.each([
+    ['.dockerignore at the repository root', '.dockerignore'],
+    ['.containerignore at the repository root', '.containerignore'],
+    ['.dockerignore in a folder between', 'docker/.dockerignore'],
+    ['Dockerfile.dockerignore beside it', 'docker/Dockerfile.dockerignore'],
+    ['Dockerfile.containerignore beside it', 'docker/Dockerfile.containerignore'],
+  ])('gets no advice with %s, which a build may read', async (_, ignore) => {
+    project({ [nested]: copiesAll, [ignore]: '.git\n' });
+    const before = await fs.readdir(path.join(context, 'docker'));
+    expect(await adviseDockerignore(dockerfileIn(), copiesAll, { write: true })).toEqual([]);
+    expect(await fs.readdir(path.join(context, 'docker'))).toEqual(before);
+  });
+
+  test('names the folders it searched, up to the repository root', async () => {
+    project({ [nested]: copiesAll });
+    const [note] = await adviseDockerignore(dockerfileIn(), copiesAll, { write: false });
+    expect(note.message).toContain(
+      `there is no \`Dockerfile.dockerignore\` beside this Dockerfile, nor a \`.dockerignore\` or \`.containerignore\` in its folder or a folder above it up to the repository root \`${context}\`. So files such as`,
+    );
+    expect(note.message).toContain(`creates \`${dockerfileIn()}.dockerignore\`, which lists them.`);
+  });
+
+  test('stops at the repository root: an ignore file above it is not for this build', async () => {
+    project({ 'repo/docker/Dockerfile': copiesAll, '.dockerignore': 'x\n' });
+    mkdirSync(path.join(context, 'repo', '.git'));
+    const dockerfile = path.join(context, 'repo', 'docker', 'Dockerfile');
+    const [note] = await adviseDockerignore(dockerfile, copiesAll, { write: false });
+    expect(note.message).toContain(`up to the repository root \`${path.join(context, 'repo')}\``);
+  });
+
+  test('writes `Dockerfile.dockerignore` beside it, which BuildKit reads whatever the context', async () => {
+    project({ [nested]: copiesAll });
+    const [note] = await adviseDockerignore(dockerfileIn(), copiesAll, { write: true });
+    expect(readFileSync(`${dockerfileIn()}.dockerignore`, 'utf8')).toBe('.git\nnode_modules\n');
+    expect(await fs.readdir(path.join(context, 'docker'))).toEqual([
+      'Dockerfile',
+      'Dockerfile.dockerignore',
+    ]);
+    expect(note.message).toContain(
+      `Created \`${dockerfileIn()}.dockerignore\` listing \`.git\`, \`node_modules\`, which BuildKit and buildah read for this Dockerfile whatever the build context is, in place of any \`.dockerignore\` there.`,
+    );
+  });
+
+  test('outside any repository, searches up to `/` and writes its own file', async () => {
+    // No `project`: no `.git` here, and none is expected above the temporary folder.
+    const dockerfile = path.join(context, 'Dockerfile');
+    writeFileSync(dockerfile, copiesAll);
+    const [note] = await adviseDockerignore(dockerfile, copiesAll, { write: true });
+    expect(note.message).toContain(
+      'nor a `.dockerignore` or `.containerignore` in its folder or any folder above it (it is in no repository).',
+    );
+    expect(readFileSync(`${dockerfile}.dockerignore`, 'utf8')).toBe('.git\nnode_modules\n');
+  });
+
+  test('names its own file after a named Dockerfile', async () => {
+    project({ 'docker/app.Dockerfile': copiesAll });
+    const dockerfile = path.join(context, 'docker', 'app.Dockerfile');
+    const [note] = await adviseDockerignore(dockerfile, copiesAll, { write: true });
+    expect(note.message).toContain('there is no `app.Dockerfile.dockerignore` beside');
+    expect(readFileSync(`${dockerfile}.dockerignore`, 'utf8')).toBe('.git\nnode_modules\n');
+  });
+});
+
+describe('turning the advice off', () => {
+  test.each([
+    ['# dslim-ignore dockerignore', ['# dslim-ignore dockerignore', 'COPY . .']],
+    ['# dslim-ignore (every id)', ['# dslim-ignore', 'COPY . .']],
+    ['# dslim-disable dockerignore', ['# dslim-disable dockerignore', 'RUN true', 'COPY . .']],
+  ])('%s above the COPY silences it', async (_, middle) => {
+    const text = lines('FROM node:20-slim', ...middle, 'RUN npm ci');
+    const dockerfile = project({ Dockerfile: text });
+    expect(await adviseDockerignore(dockerfile, text, { write: true })).toEqual([]);
+  });
+
+  test('a comment for another id does not', async () => {
+    const text = lines('FROM node:20-slim', '# dslim-ignore merge-runs', 'COPY . .', 'RUN npm ci');
+    const dockerfile = project({ Dockerfile: text });
+    expect(await adviseDockerignore(dockerfile, text, { write: false })).toHaveLength(1);
   });
 });
 
@@ -150,7 +253,7 @@ describe('what the Dockerfile uses after copying the context', () => {
     const { message, written } = await advise(text);
     expect(written).toBe('.git\n');
     expect(message).toContain(
-      'created `' +
+      'Created `' +
         path.join(context, '.dockerignore') +
         '` listing `.git`. `node_modules` is kept: the `CMD` at line 5 names `node_modules/foo/index.js`.',
     );
@@ -279,6 +382,27 @@ describe('dslim fix', () => {
     expect(await main(['node', 'dslim', ...args], run)).toBe(0);
     expect(readFileSync(dockerfile, 'utf8')).toContain('--mount=type=bind,source=build/setup.sh');
     expect(readFileSync(path.join(context, '.dockerignore'), 'utf8')).toBe('.git\ndist\n');
+  });
+
+  test.each([
+    [['--skip', 'dockerignore'], {}],
+    [['--only', 'merge-runs'], {}],
+    [[], { '.dslimrc.yaml': 'skip: [dockerignore]\n' }],
+  ])('gives no advice with %j and files %j', async (flags, files) => {
+    const dockerfile = project({ Dockerfile: copiesAll, ...files });
+    const run = io();
+    const args = ['fix', '--write', '--write-dockerignore', ...flags, dockerfile];
+    expect(await main(['node', 'dslim', ...args], run)).toBe(0);
+    expect(run.text()).not.toContain('dockerignore');
+    expect(await fs.readdir(context)).not.toContain('.dockerignore');
+  });
+
+  test('--only dockerignore gives the advice alone', async () => {
+    const dockerfile = project({ Dockerfile: `${copiesAll}RUN a\nRUN b\n` });
+    const run = io();
+    expect(await main(['node', 'dslim', 'fix', '--only', 'dockerignore', dockerfile], run)).toBe(0);
+    expect(run.text()).toContain(`${dockerfile}:3:1  dockerignore  note: `);
+    expect(run.text()).not.toContain('merge-runs');
   });
 
   test('--format json carries the layer counts', async () => {

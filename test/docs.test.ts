@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOCS_DIR, renderDocs } from '../src/docs';
-import { fix, listTransforms } from '../src/index';
+import { fix, listAdvisories, listTransforms } from '../src/index';
 
 const dir = join(__dirname, '..', DOCS_DIR);
-const pages = renderDocs(listTransforms());
+const pages = renderDocs(listTransforms(), listAdvisories());
 
 describe('docs/transforms', () => {
   test.each([...pages.keys()])('%s is committed and up to date (run `npm run docs`)', (name) => {
@@ -16,8 +16,17 @@ describe('docs/transforms', () => {
     expect(stale).toEqual([]);
   });
 
-  test('every transform has a page that names how to turn it off', () => {
-    for (const t of listTransforms()) expect(pages.get(`${t.id}.md`)).toContain(`--skip ${t.id}`);
+  test('every transform and advice has a page that names how to turn it off', () => {
+    for (const t of [...listTransforms(), ...listAdvisories()])
+      expect(pages.get(`${t.id}.md`)).toContain(`--skip ${t.id}`);
+  });
+
+  test('the index lists the advice apart, as changing nothing', () => {
+    expect(pages.get('README.md')).toContain(
+      '## Advice\n\nClass `advice`. It reports, as a note at the instruction it is about,',
+    );
+    expect(pages.get('README.md')).toContain('| [`dockerignore`](dockerignore.md) |');
+    expect(pages.get('dockerignore.md')).toContain('## Kind\n\n`advice`. It reports');
   });
 });
 
@@ -30,7 +39,7 @@ describe('docs examples', () => {
     const result = await fix(example.before, {
       only: [t.id],
       safety: [t.safety],
-      transformOptions: example.options ? { [t.id]: example.options } : undefined,
+      transforms: example.options ? { [t.id]: example.options } : undefined,
     });
     expect(result.output).toBe(example.after);
   });

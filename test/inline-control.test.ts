@@ -1,5 +1,5 @@
 import { HADOLINT_RULES } from '../src/inline-control';
-import { fix, listTransforms } from '../src/index';
+import { fix, listAdvisories, listTransforms } from '../src/index';
 import { lines } from './harness';
 
 const RUNS = ['RUN apk add --no-cache curl', 'RUN curl --version'];
@@ -191,5 +191,46 @@ describe('change ranges', () => {
       start: { line: 2, column: 3 },
       end: { line: 3, column: 5 },
     });
+  });
+});
+
+describe('a comment naming an id dslim does not know', () => {
+  const ALL_IDS = [...listTransforms(), ...listAdvisories()].map((t) => `\`${t.id}\``).join(', ');
+
+  test.each([
+    [
+      'a typo is a note offering the id, and the file is still fixed',
+      ['FROM alpine', '# dslim-ignore merge-run', ...RUNS],
+      'dslim-ignore',
+      '`# dslim-ignore merge-run`: `merge-run` is not the id of any transform or advice, so the comment does nothing for it. Did you mean `merge-runs`?',
+    ],
+    [
+      'a word far from every id lists them all',
+      ['FROM alpine', '# dslim-disable everything', ...RUNS],
+      'dslim-disable',
+      `\`# dslim-disable everything\`: \`everything\` is not the id of any transform or advice, so the comment does nothing for it. The ids are ${ALL_IDS}.`,
+    ],
+    [
+      'several unknown ids are one note, beside a known one that still applies',
+      ['FROM alpine', '# dslim-ignore merge-labels, merge-lables, because', ...RUNS],
+      'dslim-ignore',
+      `\`# dslim-ignore merge-labels, merge-lables, because\`: \`merge-lables\`, \`because\` are not ids of any transform or advice, so the comment does nothing for them. Did you mean \`merge-labels\` for \`merge-lables\`? The ids are ${ALL_IDS}.`,
+    ],
+  ])('%s', async (_, input, transform, message) => {
+    const result = await fix(lines(...input));
+    expect(result.output).toBe(lines(...input.slice(0, 2), ...MERGED_RUNS));
+    expect(result.notes).toContainEqual({ transform, line: 2, message });
+  });
+
+  test('known ids, advice among them, give no such note', async () => {
+    const input = lines('FROM alpine', '# dslim-ignore dockerignore, merge-labels', ...RUNS);
+    const result = await fix(input);
+    expect(result.notes).toEqual([]);
+  });
+
+  test('# dslim-enable is checked too', async () => {
+    const input = lines('FROM alpine', '# dslim-disable', '# dslim-enable merge-rnus', ...RUNS);
+    const result = await fix(input);
+    expect(result.notes.map((n) => [n.transform, n.line])).toContainEqual(['dslim-enable', 3]);
   });
 });

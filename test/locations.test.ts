@@ -116,7 +116,7 @@ describe('changes are located at the instruction they are about, in the input', 
 
   test('a build tree mounted instead: at the COPY, not at the directive', async () => {
     const result = await fix(TREE, {
-      transformOptions: { 'extract-install-stage': { strategy: 'mount' } },
+      transforms: { 'extract-install-stage': { strategy: 'mount' } },
     });
     expect(result.output.startsWith('# syntax=docker/dockerfile:1\n')).toBe(true);
     expect(result.changes).toEqual([
@@ -183,6 +183,59 @@ describe('notes, and the lines messages name, are in the input too', () => {
         ),
       }),
     ]);
+  });
+});
+
+describe('a message names the line of a command in a RUN joined from several', () => {
+  // merge-runs joins lines 4 and 5 (or 2 and 3) first; the command the note
+  // names came from the second of them, which is its line in the input.
+  test.each([
+    [
+      'an npm cache reader',
+      ['FROM node:20', 'RUN npm ci', 'ENV X=1', 'RUN echo one', 'RUN ls ~/.npm/_cacache'],
+      ['clean-node-cache', 2],
+      'Leaves the npm cache of this `RUN`: `ls` in the `RUN` on line 5 names the cache, which it may read.',
+    ],
+    [
+      'an apt-get install without its own update',
+      [
+        'FROM debian',
+        'RUN apt-get update && apt-get install -y curl',
+        'ENV X=1',
+        'RUN echo one',
+        'RUN apt-get install -y git',
+      ],
+      ['clean-apt-lists', 2],
+      'Keeps the apt package lists of this `RUN`: the `RUN` on line 5 runs `apt-get install` without its own `apt-get update` and reads them.',
+    ],
+    [
+      'a later go build',
+      ['FROM golang:1.22', 'RUN go mod download', 'ENV X=1', 'RUN echo one', 'RUN go build ./...'],
+      ['clean-go-cache', 2],
+      'Leaves the Go module cache of this `RUN`: `go build` in the `RUN` on line 5 reads what this `RUN` leaves there.',
+    ],
+    [
+      'an earlier go mod download',
+      [
+        'FROM golang:1.22',
+        'RUN echo one',
+        'RUN go mod download',
+        'ENV X=1',
+        'RUN go build -o /app . && go clean -cache',
+      ],
+      ['clean-go-cache', 5],
+      'Leaves the Go module cache of this `RUN`: the `RUN` on line 3 runs `go mod download` first: what that leaves in the cache stays in its layer whatever this `RUN` does, and `go clean` cannot remove only what this one adds.',
+    ],
+    [
+      'a later apk search',
+      ['FROM alpine', 'RUN apk add curl', 'ENV X=1', 'RUN echo one', 'RUN apk search git'],
+      ['apk-no-cache', 2],
+      'Leaves `apk add` as it is: `apk search` in the `RUN` on line 5 looks packages up in the index this `apk add` stores, which `--no-cache` would not store.',
+    ],
+  ])('%s', async (_, input, [transform, line], message) => {
+    const result = await fix(lines(...input));
+    expect(result.changes.map((c) => c.transform)).toContain('merge-runs');
+    expect(result.notes).toContainEqual({ transform, line, message });
   });
 });
 
@@ -271,7 +324,7 @@ describe('what the CLI prints', () => {
   test('the dockerignore note is at the COPY as it was read', async () => {
     const text = lines('FROM alpine:3.20', 'RUN a', '', 'RUN b', 'COPY . /app');
     await fs.writeFile('ln.df', text);
-    const run = await runCli(['fix', '--only', 'merge-runs', 'ln.df']);
+    const run = await runCli(['fix', '--only', 'merge-runs,dockerignore', 'ln.df']);
     expect(located(run.out)).toEqual(['ln.df:2:1  merge-runs', 'ln.df:5:1  dockerignore  note:']);
   });
 });
@@ -287,7 +340,7 @@ describe('a change that adds the `# syntax` directive says so', () => {
       TREE,
       {
         only: ['extract-install-stage'],
-        transformOptions: { 'extract-install-stage': { strategy: 'mount' } },
+        transforms: { 'extract-install-stage': { strategy: 'mount' } },
       },
     ],
   ];

@@ -1,10 +1,10 @@
 import { deleteScriptRange, insertAfterWord } from '../src/append';
 import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount, type CacheMount } from '../src/cache-mounts';
-import { lineRef } from '../src/line-ref';
 import { firstOperand, hasFlag, type ShellCommand } from '../src/shell-commands';
 import type { DockerDocument, InstructionInfo } from '../src/document';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import {
+  commandLine,
   laterRuns,
   leaveAlone,
   programName,
@@ -168,7 +168,9 @@ function indexLookup(doc: DockerDocument, script: RunScript, after: number): str
       if (!INDEX_READERS.has(sub) || hasFlag(command.args, '--no-cache') || installedOnly(command))
         continue;
       const where =
-        run === script.run ? 'later in this `RUN`' : `in the \`RUN\` on line ${lineRef(run)}`;
+        run === script.run
+          ? 'later in this `RUN`'
+          : `in the \`RUN\` on line ${commandLine(run, command.start)}`;
       return `\`apk ${sub}\` ${where} looks packages up in the index this \`apk add\` stores, which \`--no-cache\` would not store`;
     }
   }
@@ -188,9 +190,11 @@ function mountProblem(
   );
   if (stale)
     return 'an `apk add` here fetches no fresh index (no `apk update` before it, no `--update-cache`), so it could read an old one from the cache';
-  const reader = laterRuns(doc, run, CACHE_DIRS).find((later) => readsStoredIndex(later.commands));
-  if (reader)
-    return `the \`RUN\` on line ${lineRef(reader.run)} reads the package index this one stores, which a mount would keep out of the layer`;
+  for (const later of laterRuns(doc, run, CACHE_DIRS)) {
+    const reader = storedIndexReader(later.commands);
+    if (reader)
+      return `the \`RUN\` on line ${commandLine(later.run, reader.start)} reads the package index this one stores, which a mount would keep out of the layer`;
+  }
   return null;
 }
 
@@ -198,14 +202,14 @@ function mountProblem(
  * True when a RUN's `apk` commands read a stored index before fetching one:
  * with a mount, the index an earlier RUN stores is in the cache, not the layer.
  */
-function readsStoredIndex(commands: ShellCommand[]): boolean {
+function storedIndexReader(commands: ShellCommand[]): ShellCommand | null {
   for (const command of commands.filter((c) => programName(c) === 'apk')) {
-    if (isUpdate(command)) return false;
+    if (isUpdate(command)) return null;
     if (hasFlag(command.args, '--no-cache', ...FETCHING) || subcommand(command)?.text === 'del')
       continue;
-    return true;
+    return command;
   }
-  return false;
+  return null;
 }
 
 /** `apk info --installed` (`-e`) reads the database of installed packages only, not the index. */

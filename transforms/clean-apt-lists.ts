@@ -1,6 +1,5 @@
 import { appendCommands, SHADOW_LIMITATION, TRAP_LIMITATION, USER_LIMITATION } from '../src/append';
 import { CACHES_OPTION, MOUNT_LIMITATIONS, planMount, type CacheMount } from '../src/cache-mounts';
-import { lineRef } from '../src/line-ref';
 import { firstOperand, type ShellCommand } from '../src/shell-commands';
 import { heirs, readByLaterStage, readByLaterStageLimitation } from '../src/later-stages';
 import {
@@ -11,6 +10,7 @@ import {
   OFFLINE_MOUNT_LIMITATION,
 } from '../src/offline-readers';
 import {
+  commandLine,
   cacheReader,
   downloadOnly,
   laterRuns,
@@ -107,7 +107,8 @@ const cleanAptLists: Transform = {
           .find((found) => found.command);
         if (reader?.command) {
           const command = commandText(reader.command);
-          report.note(run.span.start, 'neededLater', { line: lineRef(reader.later.run), command });
+          const line = commandLine(reader.later.run, reader.command.start);
+          report.note(run.span.start, 'neededLater', { line, command });
           continue;
         }
         const starter = startReader(doc, script);

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError, type Change } from '../engine';
 import { readDockerfile } from '../files';
-import { fix, type FixOptions } from '../index';
+import type { FixOptions } from '../index';
+import { runFix } from '../run-fix';
 import { cachedMountHazard, cachedMountReason } from './build-cache';
 import { missingImage, type Buildah } from './buildah';
 import { compareImages, type Comparison } from './compare';
@@ -57,7 +58,7 @@ export async function verifyDockerfile(request: VerifyRequest): Promise<VerifyOu
   if (!contextStat?.isDirectory())
     throw new InputError(`${context}: the build context is not a directory`);
 
-  const result = await fix(read.text, request.fixOptions).catch((error: Error) => {
+  const result = await runFix(read.text, request.fixOptions ?? {}).catch((error: Error) => {
     // The options were checked when they were read, so what the engine refuses is this file's text.
     if (!(error instanceof InputError)) throw error;
     throw new InputError(`${dockerfile}: ${error.message}`);

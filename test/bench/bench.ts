@@ -109,10 +109,12 @@ function startupVsNode(runs: number) {
 
 async function countsOverCorpus(texts: string[]) {
   const counts = new Map(listTransforms().map((t) => [t.id, { changes: 0, notes: 0 }]));
+  // A note may come from no transform: an inline comment naming an unknown id.
+  const count = (id: string) => counts.get(id) ?? counts.set(id, { changes: 0, notes: 0 }).get(id)!;
   for (const text of texts) {
     const result = await fix(text, { safety: ['layout', 'cache', 'content'] });
-    for (const c of result.changes) counts.get(c.transform)!.changes++;
-    for (const n of result.notes) counts.get(n.transform)!.notes++;
+    for (const c of result.changes) count(c.transform).changes++;
+    for (const n of result.notes) count(n.transform).notes++;
   }
   return counts;
 }

@@ -278,7 +278,7 @@ describe('dslim verify builds the rewrite `dslim fix` makes with the same flags 
     );
 
     expect(code).toBe(2);
-    expect(err).toBe('dslim: unknown transform `merge-rusn` (see `dslim list`)\n');
+    expect(err).toBe('dslim: `--only`: unknown transform "merge-rusn" (see `dslim list`)\n');
     expect(builder.built).toEqual([]);
   });
 

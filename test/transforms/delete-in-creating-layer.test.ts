@@ -733,3 +733,47 @@ describe('delete-in-creating-layer and an EXIT trap, run in a real shell', () =>
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('one verdict per rm', () => {
+  const only = { only: ['delete-in-creating-layer'] };
+
+  test.each([
+    [
+      'moved into a RUN that appends to the file: no note on the next round',
+      lines(
+        'FROM alpine',
+        'RUN curl -o /tmp/x.tgz http://x',
+        'RUN ls /',
+        'RUN echo more >> /tmp/x.tgz',
+        'ENV A=1',
+        'RUN rm /tmp/x.tgz',
+      ),
+      lines(
+        'FROM alpine',
+        'RUN curl -o /tmp/x.tgz http://x',
+        'RUN ls /',
+        'RUN echo more >> /tmp/x.tgz && rm /tmp/x.tgz',
+        'ENV A=1',
+      ),
+      [
+        'Moves `rm /tmp/x.tgz` into the `RUN` at line 4, which creates `/tmp/x.tgz`: deleted in the layer that writes them, the files no longer take space in any layer.',
+      ],
+    ],
+    [
+      'already in a RUN that writes the file, though an earlier RUN made it',
+      lines(
+        'FROM alpine',
+        'RUN curl -o /tmp/x.tgz http://x',
+        'ENV A=1',
+        'RUN echo more >> /tmp/x.tgz && rm /tmp/x.tgz',
+      ),
+      null,
+      [],
+    ],
+  ])('%s', async (_, input, output, messages) => {
+    const result = await fix(input, only);
+    expect(result.output).toBe(output ?? input);
+    expect(result.changes.map((c) => c.message)).toEqual(messages);
+    expect(result.notes).toEqual([]);
+  });
+});

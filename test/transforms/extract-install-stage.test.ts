@@ -4,8 +4,8 @@ import { runCli } from '../cli-harness';
 import { fix } from '../../src/index';
 import { lines, transformTable } from '../harness';
 
-const mount = { transformOptions: { 'extract-install-stage': { strategy: 'mount' } } };
-const assume = { transformOptions: { 'extract-install-stage': { destdir: 'assume' } } };
+const mount = { transforms: { 'extract-install-stage': { strategy: 'mount' } } };
+const assume = { transforms: { 'extract-install-stage': { destdir: 'assume' } } };
 
 /** A builder stage that set up `/src/tool` with a `configure` script, as most source tarballs ship. */
 const CONFIGURED = ['FROM gcc:14 AS build', 'RUN cd /src/tool && ./configure && make'];
