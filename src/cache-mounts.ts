@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { copyOperands } from './copy-args';
+import { copiedInto, copyPhrase } from './copy-args';
 import type { DockerDocument, InstructionInfo } from './document';
 import { lineRef } from './line-ref';
 import { programName, type RunScript } from './package-runs';
@@ -20,7 +20,6 @@ import { analyzeScript } from './shell-effects';
 import {
   isRootUser,
   lastUser,
-  possibleLineage,
   sameUser,
   userWords,
   variableSetting,
@@ -115,7 +114,7 @@ export function mountCaches(
     const copy = copiedInto(doc, run, target);
     if (copy)
       return {
-        reason: `the \`${copy.keyword}\` on line ${lineRef(copy)} writes into \`${target}\`, and a mount there would hide those files from the \`RUN\``,
+        reason: `${copyPhrase(copy, target)}, and a mount there would hide those files from the \`RUN\``,
       };
     const rm = commands.find((c) => removesMountPoint(c, target));
     if (rm)
@@ -193,40 +192,6 @@ export function movedCacheProblem(
     .flatMap((c) => [...c.assignments, ...c.setEarlier])
     .find((n) => moving.has(n));
   return set ? `the \`RUN\` sets \`${set}\`` : null;
-}
-
-/**
- * The COPY or ADD before `run`, in its stage or a stage it builds on or may
- * build on (see `possibleLineage`), that
- * may write at `target`, below it or over it, or undefined. A source that is
- * a directory or a glob puts what it holds right into the destination, any
- * other lands under its own name; ADD may unpack an archive right into it.
- * A relative destination under an unknown working directory (the base
- * image's) is taken to be outside the cache.
- */
-export function copiedInto(
-  doc: DockerDocument,
-  run: InstructionInfo,
-  target: string,
-): InstructionInfo | undefined {
-  if (!run.stage) return undefined;
-  const cwds = workingDirectories(doc, run.stage);
-  const earlier = possibleLineage(doc, run.stage)
-    .flatMap((s) => s.instructions)
-    .filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && i.index < run.index);
-  return earlier.find((copy) => {
-    const operands = copyOperands(doc, copy);
-    const dest = operands && resolvePath(operands.destination.value, cwds.get(copy.index) ?? null);
-    if (!operands || dest === null) return false;
-    const into = operands.sources.length > 1 || /(^|\/)\.?$/.test(operands.destination.value);
-    const written = operands.sources.map(({ value }) => {
-      const name = posix.basename(value);
-      const whole =
-        copy.keyword === 'ADD' || value.endsWith('/') || resolvePath(value, '/') === null;
-      return into && !whole && name !== '.' && name !== '..' ? posix.join(dest, name) : dest;
-    });
-    return written.some((path) => pathsOverlap(path, target));
-  });
 }
 
 /**

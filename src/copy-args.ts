@@ -1,5 +1,9 @@
+import { posix } from 'node:path';
 import type { JSONInstruction } from 'dockerfile-ast';
 import type { DockerDocument, InstructionInfo } from './document';
+import { lineRef } from './line-ref';
+import { isWithin, pathsOverlap, resolvePath } from './paths';
+import { possibleLineage, workingDirectories } from './stage-paths';
 
 /** One source or destination word of a COPY or ADD, located in the file. */
 export interface Operand {
@@ -62,4 +66,60 @@ export function copyOperands(
 export function flagValue(instruction: InstructionInfo, name: string): string | null {
   const flag = instruction.flags.find((f) => f.getName().toLowerCase() === name);
   return flag ? (flag.getValue() ?? '') : null;
+}
+
+/** A COPY or ADD that writes into a directory, and the path it writes at. */
+export interface CopyInto {
+  copy: InstructionInfo;
+  /** The destination, or the path a source lands at below it: at, below or above the directory. */
+  path: string;
+}
+
+/**
+ * The COPY or ADD before `run`, in its stage or a stage it builds on or may
+ * build on (see `possibleLineage`), that may write at `target`, below it or
+ * over it, or undefined. A source that is a directory or a glob puts what it
+ * holds right into the destination, any other lands under its own name; ADD
+ * may unpack an archive right into it. A relative destination under an
+ * unknown working directory (the base image's) is taken to be outside.
+ */
+export function copiedInto(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  target: string,
+): CopyInto | undefined {
+  if (!run.stage) return undefined;
+  const cwds = workingDirectories(doc, run.stage);
+  const earlier = possibleLineage(doc, run.stage)
+    .flatMap((s) => s.instructions)
+    .filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && i.index < run.index);
+  for (const copy of earlier) {
+    const path = writtenPaths(doc, copy, cwds.get(copy.index) ?? null).find((p) =>
+      pathsOverlap(p, target),
+    );
+    if (path !== undefined) return { copy, path };
+  }
+  return undefined;
+}
+
+/** Where a COPY or ADD writes: its destination, or each source's name below it. */
+function writtenPaths(doc: DockerDocument, copy: InstructionInfo, cwd: string | null): string[] {
+  const operands = copyOperands(doc, copy);
+  const dest = operands && resolvePath(operands.destination.value, cwd);
+  if (!operands || dest === null) return [];
+  const into = operands.sources.length > 1 || /(^|\/)\.?$/.test(operands.destination.value);
+  return operands.sources.map(({ value }) => {
+    const name = posix.basename(value);
+    const whole = copy.keyword === 'ADD' || value.endsWith('/') || resolvePath(value, '/') === null;
+    return into && !whole && name !== '.' && name !== '..' ? posix.join(dest, name) : dest;
+  });
+}
+
+/**
+ * For a message, that a COPY or ADD writes into `dir`: "the `COPY` on line
+ * 3 writes into `/root/.npm`", or "… writes into `/root`, above `/root/.npm`".
+ */
+export function copyPhrase({ copy, path }: CopyInto, dir: string): string {
+  const where = isWithin(path, dir) ? `\`${dir}\`` : `\`${path}\`, above \`${dir}\``;
+  return `the \`${copy.keyword}\` on line ${lineRef(copy)} writes into ${where}`;
 }

@@ -142,3 +142,40 @@ export function mapBack(offset: number, history: Edit[][]): number {
   }
   return result;
 }
+
+/**
+ * The spans of the text after `edits` (sorted, applied to `text`) that
+ * dslim wrote: those `earlier` spans of `text` that no edit touches, moved
+ * with it, and what each edit inserts anew. Text an edit puts back as it
+ * was (see `changedSpan`) is not new; a span an edit reaches into is no
+ * longer wholly dslim's, and is dropped.
+ */
+export function writtenSpans(text: string, edits: Edit[], earlier: Span[]): Span[] {
+  const carried = earlier.flatMap((span) => {
+    if (edits.some((e) => touches(e, span))) return [];
+    const shift = edits
+      .filter((e) => e.end <= span.start)
+      .reduce((sum, e) => sum + e.text.length - (e.end - e.start), 0);
+    return [{ start: span.start + shift, end: span.end + shift }];
+  });
+  let shift = 0;
+  const added: Span[] = [];
+  for (const edit of edits) {
+    const at = edit.start + shift;
+    const span = changedSpan(text, edit);
+    shift += edit.text.length - (edit.end - edit.start);
+    if (span === null) continue;
+    const old = text.slice(edit.start, edit.end);
+    // An insertion before or after the text it puts back starts at its side of it.
+    const kept = span.start < span.end ? 0 : old.length;
+    const from = kept > 0 && span.start === edit.end ? at + kept : at;
+    added.push({ start: from, end: from + edit.text.length - kept });
+  }
+  return [...carried, ...added];
+}
+
+/** True when an edit replaces text of `span`, or inserts inside it. */
+function touches(edit: Edit, span: Span): boolean {
+  if (edit.start === edit.end) return edit.start > span.start && edit.start < span.end;
+  return edit.start < span.end && edit.end > span.start;
+}

@@ -1,6 +1,6 @@
 import type { CacheMode } from './cache-mounts';
 import { DockerDocument, type Span } from './document';
-import { applyEdits, locatingSpans, mapBack, pickApplicable } from './edits';
+import { applyEdits, locatingSpans, mapBack, pickApplicable, writtenSpans } from './edits';
 import { createDebug } from './debug';
 import { InlineControl, unknownIdsProblem } from './inline-control';
 import { countLayers, type StageLayers } from './layers';
@@ -160,6 +160,8 @@ export async function runTransforms(
   const lineOf = (offset: number) => locate(offset).line;
   let text = source;
   let before: StageLayers[] = [];
+  // What this run's edits wrote, in the current round's text.
+  let written: Span[] = [];
   for (let pass = 1; pass <= MAX_PASSES; pass++) {
     const doc = pass === 1 ? input : new DockerDocument(text);
     const problem = pass === 1 ? checkDocument(doc) : null;
@@ -180,13 +182,12 @@ export async function runTransforms(
           .map(asAdvice(t, options)),
       );
       const comments = commentNotes(control, known);
-      const notes = [...comments, ...findings.filter((f) => f.kind === 'note'), ...advice].map(
-        (f) => ({
-          transform: f.transform,
-          line: lineOf(f.offset),
-          message: resolveLineRefs(f.message, lineOf),
-        }),
-      );
+      const own = findings.filter((f) => f.kind === 'note' && !aboutWritten(f, written));
+      const notes = [...comments, ...own, ...advice].map((f) => ({
+        transform: f.transform,
+        line: lineOf(f.offset),
+        message: resolveLineRefs(f.message, lineOf),
+      }));
       const layers = { before, after: countLayers(doc) };
       return { output: text, changed: text !== source, changes, notes, passes: pass, layers };
     }
@@ -207,6 +208,7 @@ export async function runTransforms(
       });
     }
     history.push(edits);
+    written = writtenSpans(doc.text, edits, written);
     text = (doc.bom ? BOM : '') + applyEdits(doc.text, edits);
     debug('pass %d applied %d findings', pass, applied.length);
   }
@@ -228,6 +230,7 @@ function collect(transform: Transform, doc: DockerDocument, options: EngineOptio
     id: string,
     data: MessageData,
     edits: Edit[],
+    subject?: Span,
   ) => {
     const template = transform.messages[id];
     if (template === undefined) throw new Error(`${transform.id}: no message \`${id}\``);
@@ -237,13 +240,14 @@ function collect(transform: Transform, doc: DockerDocument, options: EngineOptio
       offset,
       message: withExplanations(format(template, data), edits),
       edits,
+      ...(subject ? { subject } : {}),
     });
   };
   transform.run(
     doc,
     {
       change: (offset, id, data, edits) => push('change', offset, id, data, edits),
-      note: (offset, id, data) => push('note', offset, id, data, []),
+      note: (offset, id, data, subject) => push('note', offset, id, data, [], subject),
     },
     settings,
   );
@@ -264,6 +268,17 @@ function commentNotes(control: InlineControl, known: readonly string[]): Finding
     const message = `\`${comment.comment}\`: ${problem}`;
     return [{ transform: keyword, kind: 'note', offset: comment.offset, message, edits: [] }];
   });
+}
+
+/**
+ * True when a note is about text that this run's edits wrote (see
+ * `Finding.subject`): a cache mount dslim added needs no note saying the
+ * cache is mounted, since the change that added it says so. A note about
+ * the same text in the input stays.
+ */
+function aboutWritten(finding: Finding, written: Span[]): boolean {
+  const about = finding.subject;
+  return !!about && written.some((w) => w.start <= about.start && about.end <= w.end);
 }
 
 /** Turns a change that an ignore comment forbids into a note that says so. */

@@ -4,7 +4,7 @@
  * whether a RUN's layer is the one that fills them.
  */
 import { posix } from 'node:path';
-import { copiedInto, movedCacheProblem } from './cache-mounts';
+import { movedCacheProblem } from './cache-mounts';
 import type { DockerDocument, InstructionInfo } from './document';
 import { heirs } from './later-stages';
 import { lineRef } from './line-ref';
@@ -125,13 +125,21 @@ export function movedDirs(doc: DockerDocument, script: RunScript, cache: GoCache
   return 'dirs' in moved ? moved.dirs : cache.cache.dirs;
 }
 
+/** Where a RUN writes a cache, as the variables set before it decide (see `CacheDirs.live`). */
+function liveDirs(doc: DockerDocument, script: RunScript, cache: GoCache): string[] {
+  const moved = cacheDirs(doc, script, cache.cache);
+  return 'live' in moved ? moved.live : cache.cache.dirs;
+}
+
 /**
  * Why this RUN's cleanup would save nothing of `cache`: a RUN before it in
  * its stage or the stages it builds on, or may build on (see
  * `possibleLineage`; an `ONBUILD RUN` of those too), leaves the cache
- * filled in its layer, with no mount over it, or a COPY or ADD writes into it.
- * `go clean` would delete those files from the image, not from the layer
- * that holds them, along with what this RUN adds. Null when none does.
+ * filled in its layer, with no mount where it writes the cache (see
+ * `CacheDirs.live`). `go clean` would delete those files from the image,
+ * not from the layer that holds them, along with what this RUN adds. Null
+ * when none does. (A COPY or ADD that writes into the cache is every cache
+ * transform's check: see `leaveAlone`.)
  */
 export function filledBefore(
   doc: DockerDocument,
@@ -149,16 +157,12 @@ export function filledBefore(
   ]);
   const tail = `: what that leaves in the cache stays in its layer whatever this \`RUN\` does, and \`go clean\` cannot remove only what this one adds`;
   for (const s of earlier) {
-    const fill = !mountOverCache(doc, s.run, dirs) && lastFill(s.commands, cache, dirs);
+    const mounted = mountOverCache(doc, s.run, liveDirs(doc, s, cache));
+    const fill = !mounted && lastFill(s.commands, cache, dirs);
     if (!fill) continue;
     const owner = s.run.stage!;
     const where = lineage.includes(owner) ? '' : `, in ${mayBuildOnPhrase(doc, stage, owner)},`;
     return `the \`RUN\` on line ${commandLine(s.run, fill.start)}${where} runs \`${goWords(fill)}\` first${tail}`;
-  }
-  for (const dir of dirs) {
-    const copy = copiedInto(doc, run, dir);
-    if (copy)
-      return `the \`${copy.keyword}\` on line ${lineRef(copy)} writes into \`${dir}\` first${tail}`;
   }
   return null;
 }

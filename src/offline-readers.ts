@@ -40,6 +40,14 @@ export interface OfflineRule {
    * a cache removed or moved to a mount empty, and print something else.
    */
   lookups?: string[];
+  /**
+   * Commands of the manager that only fill its cache, as their words after
+   * the program (`makecache`, `cache add`): a RUN that ends with one leaves
+   * the cache filled on purpose (see `endsFilling` in package-runs.ts).
+   */
+  fillers?: string[];
+  /** Commands of the manager that empty its cache, as their words after the program (`clean`). */
+  emptiers?: string[];
 }
 
 /** Options, single letters and settings that switch a behaviour on. */
@@ -76,6 +84,8 @@ export const NPM_OFFLINE: OfflineRule = {
   variables: npmVariables(['offline', 'prefer-offline', 'cache-min']),
   configKeys: ['offline', 'prefer-offline', 'cache-min'],
   lookups: ['cache ls', 'cache verify', 'cache npx ls', 'cache npx info'],
+  fillers: ['cache add'],
+  emptiers: ['cache clean', 'cache clear', 'cache rm'],
   networkFree: new Set([
     ...['run', 'run-script', 'test', 'start', 'stop', 'restart', 'config', 'get', 'set'],
     ...['prefix', 'root', 'bin', 'ls', 'list', 'help', 'cache', 'version', 'pkg', 'rebuild'],
@@ -96,6 +106,8 @@ export const RPM_OFFLINE: OfflineRule = {
   settings: { flags: ['--setopt'], names: ['cacheonly'] },
   networkFree: new Set(['clean', 'remove', 'erase', 'autoremove', 'history', 'help', 'version']),
   downloadOnly: { options: ['--downloadonly'] },
+  fillers: ['makecache'],
+  emptiers: ['clean'],
 };
 
 /**
@@ -112,6 +124,8 @@ export const ZYPPER_OFFLINE: OfflineRule = {
     ...['locks', 'll', 'addlock', 'al', 'removelock', 'rl', 'help'],
   ]),
   downloadOnly: { options: ['--download-only', '--download=only'], letters: ['d'] },
+  fillers: ['refresh', 'ref'],
+  emptiers: ['clean', 'cc'],
 };
 
 /**
@@ -181,6 +195,8 @@ export const APK_OFFLINE: OfflineRule = {
   programs: /^apk$/,
   options: ['--no-network'],
   networkFree: new Set(['del', 'audit', 'stats']),
+  fillers: ['update'],
+  emptiers: ['cache clean', 'cache purge'],
 };
 
 /**
@@ -201,7 +217,12 @@ export const APT_OFFLINE: OfflineRule = {
  * sees an install without `update` read them anyway; what it needs beyond
  * them is in `/var/cache/apt`, which the lists cleanup keeps.
  */
-export const APT_LISTS_OFFLINE: OfflineRule = { ...APT_OFFLINE, options: [] };
+export const APT_LISTS_OFFLINE: OfflineRule = {
+  ...APT_OFFLINE,
+  options: [],
+  fillers: ['update'],
+  emptiers: ['dist-clean'],
+};
 
 /**
  * `apt-get install --download-only` (`-d`) leaves packages in
@@ -230,11 +251,19 @@ export function managerArgs(command: ShellCommand, rule: OfflineRule): Word[] | 
  * words, starts with (options aside), or null.
  */
 export function cacheLookup(args: Word[], rule: OfflineRule): string | null {
+  return leadingWords(args, rule.lookups ?? []);
+}
+
+/**
+ * The entry of `list` (words such as `cache add`) that a command's words
+ * after the program start with, options left out, or null.
+ */
+export function leadingWords(args: Word[], list: string[]): string | null {
   const words = args
     .map((w) => w.text)
     .filter((w) => !w.startsWith('-'))
     .join(' ');
-  return rule.lookups?.find((l) => words === l || words.startsWith(`${l} `)) ?? null;
+  return list.find((l) => words === l || words.startsWith(`${l} `)) ?? null;
 }
 
 /** True when a command of the manager, given its words, reaches neither the network nor the cache. */

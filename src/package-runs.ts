@@ -2,10 +2,12 @@ import { posix } from 'node:path';
 import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } from './document';
 import { heirs, readByLaterStage } from './later-stages';
 import { lineRef } from './line-ref';
+import { copiedInto, copyPhrase } from './copy-args';
 import {
   cacheLookup,
   configSetting,
   commandWords,
+  leadingWords,
   managerArgs,
   networkFree,
   programWords,
@@ -233,22 +235,53 @@ export interface Cache {
   moves?: CacheMove[];
 }
 
-/** A variable that moves a cache: `dirs` gives the directories it is in for the variable's value. */
+/**
+ * A variable that moves a cache: `dirs` gives the directories it is in for
+ * the variable's value. A cache's moves are listed strongest first: one set
+ * wins over those after it (`PIP_CACHE_DIR` over `HOME`).
+ */
 export interface CacheMove {
   variable: string;
   dirs: (value: string) => string[];
+  /**
+   * Where the variable puts the cache that is at the default directory
+   * `dir` without it, or null when it leaves that one where it is (`HOME`
+   * moves `/root/.npm`, not `/opt/conda/pkgs`). Unset: it moves every one
+   * to `dirs`.
+   */
+  relocate?: (value: string, dir: string) => string[] | null;
 }
 
 /** Moves of a cache below the home directory: `HOME=/app` puts `/root/.npm` at `/app/.npm`. */
 export function homeMoves(...below: string[]): CacheMove {
-  return { variable: 'HOME', dirs: (home) => below.map((dir) => posix.join(home, dir)) };
+  return {
+    variable: 'HOME',
+    dirs: (home) => below.map((dir) => posix.join(home, dir)),
+    relocate: (home, dir) =>
+      below.some((b) => dir === posix.join('/root', b))
+        ? [posix.join(home, posix.relative('/root', dir))]
+        : null,
+  };
+}
+
+/** Where a cache is for a RUN (see `cacheDirs`). */
+export interface CacheDirs {
+  /** Every directory it may be in: the defaults and wherever a variable set before the RUN puts it. */
+  dirs: string[];
+  /**
+   * Where the variables set before the RUN put it, by the strongest of them
+   * for each default directory: where the RUN writes it, unless the base
+   * image sets a stronger variable.
+   */
+  live: string[];
 }
 
 /**
  * The directories a cache is in for `run`: its default ones, plus those
  * each of its moving variables names when an ENV or ARG before the RUN, in
  * its stage or a stage it builds on, sets it (the defaults stay, since the
- * base image may set a variable that wins). A reason instead when the RUN
+ * base image may set a variable that wins); and, apart, those the strongest
+ * of them leave it in (see `CacheDirs.live`). A reason instead when the RUN
  * sets one of them itself, or the ENV or ARG gives no literal absolute
  * path: the cache then moves to a path dslim cannot read, which a later
  * reader may name.
@@ -257,8 +290,9 @@ export function cacheDirs(
   doc: DockerDocument,
   { run, commands }: RunScript,
   cache: Cache,
-): { dirs: string[] } | { reason: string } {
+): CacheDirs | { reason: string } {
   const dirs = [...cache.dirs];
+  const set: { move: CacheMove; value: string }[] = [];
   for (const move of cache.moves ?? []) {
     const own = commands.find((c) => setsVariable(c, move.variable));
     if (own)
@@ -273,9 +307,30 @@ export function cacheDirs(
       return {
         reason: `${where} sets \`${move.variable}\` to a value that is not an absolute path written out, so the cache moves to a path dslim cannot read`,
       };
-    dirs.push(...moved.map((dir) => posix.normalize(dir).replace(/(.)\/+$/, '$1')));
+    dirs.push(...moved.map(normalDir));
+    set.push({ move, value: setting.value! });
   }
-  return { dirs: [...new Set(dirs)] };
+  return { dirs: [...new Set(dirs)], live: liveDirs(cache.dirs, set) };
+}
+
+/**
+ * Where the variables `set` put a cache whose default directories are
+ * `defaults`: for each, the strongest variable that moves it decides.
+ */
+function liveDirs(defaults: string[], set: { move: CacheMove; value: string }[]): string[] {
+  const live = defaults.map((dir) => {
+    for (const { move, value } of set) {
+      const to = move.relocate ? move.relocate(value, dir) : move.dirs(value);
+      if (to) return to.map(normalDir);
+    }
+    return [dir];
+  });
+  return [...new Set(live.flat())];
+}
+
+/** A directory as the cache checks compare it: normalized, without a final slash. */
+function normalDir(dir: string): string {
+  return posix.normalize(dir).replace(/(.)\/+$/, '$1');
 }
 
 /**
@@ -298,19 +353,23 @@ function mountMissesCache(
 
 /**
  * Says, as a note, why a cache transform leaves a RUN alone: a mount of
- * any type over one of the cache's directories already keeps it out of
- * every layer (message `mounted`, with `{mount}` its type; see
- * `mountOverCache`; not one in root's home that the manager's user does
+ * any type over a directory the cache is in for the RUN (its default one,
+ * or where a variable set before it moves it: see `CacheDirs.live`) already
+ * keeps it out of every layer (message `mounted`, with `{mount}` its type;
+ * see `mountOverCache`; not one in root's home that the manager's user does
  * not use, see `mountMissesCache`), or the RUN cannot be edited, or a
  * mount inside the cache or where dslim cannot tell keeps it (see
  * `mountInCacheProblem`), or its install only downloads packages into the
- * cache for a later one (see `downloadOnly`),
- * or a later stage reads the cache as files (see `readByLaterStage`), or a
- * later RUN, or a command of this one, reads it (see `cacheReader`; all
- * message `refused`). A transform that changes the install itself passes
- * the first install it changes; one that appends its cleanup passes none,
- * and the RUN's own commands are left out, since they still see the cache.
- * True when it is left alone; `data` fills the messages' other placeholders.
+ * cache for a later one (see `downloadOnly`), or it ends by filling the
+ * cache (see `endsFilling`), or a COPY or ADD before it writes into the
+ * cache (see `copiedCache`), or a later stage reads the cache as files (see
+ * `readByLaterStage`), or a later RUN, or a command of this one, reads it
+ * (see `cacheReader`; all message `refused`). A transform that changes the
+ * install itself passes the first install it changes; one that appends its
+ * cleanup passes none, and the RUN's own commands are left out, since they
+ * still see the cache. True when it is left alone; `data` fills the
+ * messages' other placeholders. The `mounted` note is about the mount's
+ * flag: one that dslim itself added in this run needs no note.
  */
 export function leaveAlone(
   doc: DockerDocument,
@@ -323,16 +382,25 @@ export function leaveAlone(
   const { run, refusal } = script;
   const moved = cacheDirs(doc, script, cache);
   const dirs = 'dirs' in moved ? moved.dirs : cache.dirs;
-  const mount = mountOverCache(doc, run, dirs);
+  const live = 'live' in moved ? moved.live : cache.dirs;
+  const mount = mountOverCache(doc, run, live);
   if (mount && !mountMissesCache(doc, script, cache, mount.path!)) {
-    report.note(run.span.start, 'mounted', { ...data, target: mount.target!, mount: mount.type });
+    const about = mount.flag.getRange();
+    report.note(
+      run.span.start,
+      'mounted',
+      { ...data, target: mount.target!, mount: mount.type },
+      { start: doc.offsetAt(about.start), end: doc.offsetAt(about.end) },
+    );
     return true;
   }
   const reason =
     refusal ??
-    mountInCacheProblem(doc, run, dirs) ??
+    mountInCacheProblem(doc, run, live) ??
     downloadOnly(script, cache.offline) ??
+    endsFilling(script, cache) ??
     ('reason' in moved ? moved.reason : null) ??
+    copiedCache(doc, run, dirs) ??
     readByLaterStage(doc, run, dirs) ??
     cacheReader(doc, script, { ...cache, dirs }, install);
   if (reason) report.note(run.span.start, 'refused', { ...data, reason });
@@ -352,6 +420,65 @@ export function commandLine(run: InstructionInfo, start: number): string {
   return lineRef(run.opaque || run.execForm ? run.span.start : run.body.toFile(start));
 }
 
+/**
+ * Why a RUN ends by filling the cache on purpose: the last command of the
+ * manager that uses the cache (one that reaches the network or the cache,
+ * fills it or empties it; see `OfflineRule.fillers`), or the last `rm` of
+ * it, is one that only fills it (`yum makecache`, `apt-get update` after the
+ * install). A cleanup after it, or a change that keeps the install from
+ * the cache, would undo what the RUN asks for. Null for another RUN.
+ */
+export function endsFilling({ commands }: RunScript, cache: Cache): string | null {
+  const rule = cache.offline;
+  if (!rule?.fillers) return null;
+  let last: { command: ShellCommand; filler: string | null } | null = null;
+  for (const command of commands) {
+    const args = managerArgs(command, rule);
+    if (!args) {
+      if (cache.dirs.some((dir) => removes(command, dir))) last = null;
+      continue;
+    }
+    const filler = leadingWords(args, rule.fillers);
+    const empties = leadingWords(args, rule.emptiers ?? []) !== null;
+    if (filler !== null || empties || !networkFree(args, rule)) last = { command, filler };
+  }
+  if (!last?.filler) return null;
+  const words = `${programWords(last.command, rule)} ${last.filler}`;
+  return `\`${words}\` after the install only fills the cache, so the \`RUN\` ends by filling it on purpose`;
+}
+
+/**
+ * Why a cleanup of the cache would save nothing and take away what was put
+ * there on purpose: a COPY or ADD before the RUN (in its stage or one it
+ * builds on, see `copiedInto`) writes into it, or into a directory above
+ * it. Those files stay in that instruction's layer whatever the RUN does,
+ * a cleanup would only take them out of the image, and the RUN may be
+ * meant to use them. Null when none does.
+ */
+function copiedCache(doc: DockerDocument, run: InstructionInfo, dirs: string[]): string | null {
+  for (const dir of dirs) {
+    const copy = copiedInto(doc, run, dir);
+    if (copy)
+      return `${copyPhrase(copy, dir)} first: what it brings there stays in its layer whatever this \`RUN\` does, and the \`RUN\` may be meant to use it`;
+  }
+  return null;
+}
+
+/**
+ * The limitation every cache transform states about `copiedCache` and, for
+ * its tools' commands that only fill the cache (`fillers`, as `yum
+ * makecache`), about `endsFilling`.
+ */
+export function filledOnPurposeLimitation(fillers: string[]): string {
+  const named = fillers.map((f) => `\`${f}\``);
+  const list = named.length > 1 ? `${named.slice(0, -1).join(', ')} or ${named.at(-1)}` : named[0];
+  const ends =
+    fillers.length > 0
+      ? `A RUN whose last command of the tool that uses the cache only fills it (${list}), with no cleanup of the cache after it, is left alone: the RUN leaves the cache filled on purpose. `
+      : '';
+  return `${ends}A RUN after a COPY or ADD (in its stage or a stage it builds on) that writes into the cache or a directory above it is left alone: what the COPY brings stays in its layer whatever the RUN does, and the RUN may be meant to use it. A relative destination under the base image's working directory is taken to be outside the cache.`;
+}
+
 /** The limitation every cache transform states about `cacheReader`. */
 export const CACHE_READER_LIMITATION =
   'A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader in the script of a `sh -c` or `su -c` counts too, and so does any command behind a wrapper that runs its program where dslim cannot follow it: `chroot` (another root), `env -S` or `unshare --root`, or a wrapper (`setpriv`, `unshare`, `strace`, `php` and the like) given an option dslim does not know. So is one whose container starts with such a reader when the stage has the files of the RUN: its ENTRYPOINT with its CMD after it (as the stages it builds on leave them; an ENTRYPOINT drops the CMD it inherits; a shell-form one runs through its SHELL), or the words of the CMD on their own, which an entrypoint script often runs; there a reader names an absolute path (or one under `~`), or is a command of the manager given an offline option or run under an offline variable. A reader that reaches the cache only through a variable, a script file or `/` is not seen. Later RUNs are those of the stage and of every stage built on it: a FROM that names it, also through the defaults of global ARGs (`ARG A=deps`, `ARG B=$A`, `FROM $B`), and a FROM holding an ARG without a default, which a `--build-arg` may point at it, unless the rest of its image rules a stage name out (`golang:$V`). Such a FROM counts the other way too: what any stage before it does (fill the cache, set a variable, copy files, switch `USER`) may have happened before the RUNs built on it.';
@@ -367,7 +494,7 @@ export const EXISTING_MOUNT_LIMITATION =
 export function movedCacheLimitation(moves: CacheMove[]): string {
   // Two caches of one tool may both move with `HOME`: it is named once.
   const names = [...new Set(moves.map((m) => `\`${m.variable}\``))].join(', ');
-  return `When an ENV or ARG before the RUN (in its stage or a stage it builds on) sets ${names}, the directory it names counts as the cache too, for later readers and cache mounts; a value that is not an absolute path written out, or a setting in the RUN itself, leaves the RUN alone, since the cache then moves where dslim cannot follow. A cache mount in root's home does not count as holding the cache when a command of the tool runs as another user, by a \`USER\` or through a wrapper (\`gosu app\`, \`sudo -u app\`): that user's cache is in its own home. The base image's own environment, config files and \`USER\` are not known.`;
+  return `When an ENV or ARG before the RUN (in its stage or a stage it builds on) sets ${names}, the directory it names counts as the cache too, for later readers; a mount the RUN already has holds the cache only where the first of them that is set puts it (each wins over those after it), so one at the default directory then keeps no change away; a value that is not an absolute path written out, or a setting in the RUN itself, leaves the RUN alone, since the cache then moves where dslim cannot follow. A cache mount in root's home does not count as holding the cache when a command of the tool runs as another user, by a \`USER\` or through a wrapper (\`gosu app\`, \`sudo -u app\`): that user's cache is in its own home. The base image's own environment, config files and \`USER\` are not known.`;
 }
 
 /**

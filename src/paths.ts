@@ -137,6 +137,8 @@ export interface RunMount {
   target: string | null;
   /** The absolute path of the target, or null when it cannot be resolved (see `resolvePath`). */
   path: string | null;
+  /** The `--mount` flag itself, for where it is written. */
+  flag: Flag;
 }
 
 /**
@@ -152,7 +154,7 @@ export function runMounts(run: InstructionInfo, cwd: string | null): RunMount[] 
     const target =
       mountOption(flag, ...TARGET_KEYS) ??
       (type === 'secret' && id ? `/run/secrets/${id}` : type === 'ssh' ? '/run/buildkit' : null);
-    return { type, target, path: target === null ? null : resolvePath(target, cwd) };
+    return { type, target, path: target === null ? null : resolvePath(target, cwd), flag };
   });
 }
 

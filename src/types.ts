@@ -1,4 +1,4 @@
-import type { DockerDocument } from './document';
+import type { DockerDocument, Span } from './document';
 
 /**
  * What a transform may change in the final image.
@@ -35,6 +35,12 @@ export interface Finding {
   offset: number;
   message: string;
   edits: Edit[];
+  /**
+   * For a note, the text it is about (a `--mount` flag), when that is not
+   * the whole instruction at `offset`: a note about text that dslim itself
+   * wrote in this run is dropped, since the change that wrote it says why.
+   */
+  subject?: Span;
 }
 
 export interface OptionSpec {
@@ -49,7 +55,7 @@ export type TransformOptions = Record<string, string | boolean>;
 /** Collects what one transform finds in one document. */
 export interface Reporter {
   change(offset: number, messageId: string, data: MessageData, edits: Edit[]): void;
-  note(offset: number, messageId: string, data: MessageData): void;
+  note(offset: number, messageId: string, data: MessageData, subject?: Span): void;
 }
 
 export type MessageData = Record<string, string | number>;

@@ -13,6 +13,7 @@ import {
   type RunScript,
   CACHE_READER_LIMITATION,
   EXISTING_MOUNT_LIMITATION,
+  filledOnPurposeLimitation,
   READ_ONLY_LIMITATION,
 } from '../src/package-runs';
 
@@ -60,6 +61,7 @@ const apkNoCache: Transform = {
     readByLaterStageLimitation(CACHE_DIRS),
     CACHE_READER_LIMITATION,
     EXISTING_MOUNT_LIMITATION,
+    filledOnPurposeLimitation(['apk update']),
     READ_ONLY_LIMITATION,
     offlineLimitation(['apk'], APK_OFFLINE),
     'A RUN is left alone when a later command (in it or a later RUN) names the cache directory, or, with no `apk update` before the add, a later `apk search`, `info` (but for `info --installed`, which reads the installed database), `list`, `policy`, `fetch` or `dot` reads the index the add stores: `--no-cache` would leave it nothing to read.',

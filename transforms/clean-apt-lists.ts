@@ -23,6 +23,7 @@ import {
   type RunScript,
   CACHE_READER_LIMITATION,
   EXISTING_MOUNT_LIMITATION,
+  filledOnPurposeLimitation,
 } from '../src/package-runs';
 import type { DockerDocument } from '../src/document';
 import { startCommand, startRuns } from '../src/start-command';
@@ -71,6 +72,7 @@ const cleanAptLists: Transform = {
     readByLaterStageLimitation([LISTS]),
     CACHE_READER_LIMITATION,
     EXISTING_MOUNT_LIMITATION,
+    filledOnPurposeLimitation(['apt-get update', 'apt update']),
     offlineLimitation(['apt-get', 'apt', 'aptitude'], APT_LISTS_OFFLINE),
     'With `caches: mount`, the cleanup is added instead of the mounts when an install of the RUN only downloads packages (`--download-only`, `-d`, `-o APT::Get::Download-Only=true`) for a later step, or when a later stage or a later RUN names `/var/cache/apt`, or a later install runs from it (`--no-download`, or in a `RUN --network=none`): a mount there would keep the downloaded packages out of the layer, where the cleanup keeps them.',
     'With `caches: mount`, the mounts hide what the image already has in `/var/lib/apt/lists` and `/var/cache/apt` while the RUN runs, so they are added only where `apt-get update` runs before any command that reads the lists. The official Debian and Ubuntu images delete downloaded packages after each install, so there the `/var/cache/apt` mount keeps little; the lists mount is what spares downloads.',

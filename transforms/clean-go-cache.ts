@@ -30,6 +30,7 @@ import {
   type RunScript,
   CACHE_READER_LIMITATION,
   EXISTING_MOUNT_LIMITATION,
+  filledOnPurposeLimitation,
 } from '../src/package-runs';
 import type { Edit, MessageData, Reporter, Transform, TransformOptions } from '../src/types';
 
@@ -61,6 +62,7 @@ const cleanGoCache: Transform = {
     readByLaterStageLimitation([BUILD_CACHE, ...MODULE_CACHES]),
     CACHE_READER_LIMITATION,
     EXISTING_MOUNT_LIMITATION,
+    filledOnPurposeLimitation([]),
     movedCacheLimitation([...BUILD_MOVES, ...MODULE_MOVES]),
     'A cache moved by `go env -w` (the go env file) is not followed.',
     offlineLimitation(['go'], GO_OFFLINE),

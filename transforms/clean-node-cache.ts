@@ -19,6 +19,7 @@ import {
   runScripts,
   CACHE_READER_LIMITATION,
   EXISTING_MOUNT_LIMITATION,
+  filledOnPurposeLimitation,
 } from '../src/package-runs';
 
 import type { Transform } from '../src/types';
@@ -69,6 +70,7 @@ const cleanNodeCache: Transform = {
     readByLaterStageLimitation([NPM_CACHE]),
     CACHE_READER_LIMITATION,
     EXISTING_MOUNT_LIMITATION,
+    filledOnPurposeLimitation(['npm cache add']),
     movedCacheLimitation(NPM_MOVES),
     offlineLimitation(['npm', 'npx'], NPM_OFFLINE),
     'Yarn and pnpm commands never count as offline readers: they keep caches of their own, which this transform does not touch.',

@@ -11,6 +11,7 @@ import {
   runScripts,
   CACHE_READER_LIMITATION,
   EXISTING_MOUNT_LIMITATION,
+  filledOnPurposeLimitation,
 } from '../src/package-runs';
 import {
   offlineLimitation,
@@ -19,13 +20,15 @@ import {
   ZYPPER_OFFLINE,
   type OfflineRule,
 } from '../src/offline-readers';
+import type { DockerDocument, Stage } from '../src/document';
+import { rpmCache, RPM_CACHE_DIRS } from '../src/rpm-caches';
 import type { Transform } from '../src/types';
 
 interface Manager {
   /** The arguments that clean everything it keeps. */
   clean: string;
-  /** Where it keeps downloaded metadata and packages. */
-  cacheDir: string;
+  /** Where it keeps downloaded metadata and packages; for yum and dnf, the base image tells (see `rpmCache`). */
+  cacheDir: string | null;
   installs: Set<string>;
   /** How its commands, and those that share its cache, run from it offline. */
   offline: OfflineRule;
@@ -44,13 +47,13 @@ const RPM_INSTALLS = new Set([
 const MANAGERS: Record<string, Manager> = {
   yum: {
     clean: 'clean all',
-    cacheDir: '/var/cache/yum',
+    cacheDir: null,
     installs: RPM_INSTALLS,
     offline: RPM_OFFLINE,
   },
   dnf: {
     clean: 'clean all',
-    cacheDir: '/var/cache/dnf',
+    cacheDir: null,
     installs: RPM_INSTALLS,
     offline: RPM_OFFLINE,
   },
@@ -76,11 +79,11 @@ const cleanYumCache: Transform = {
   safety: 'cache',
   messages: {
     cleaned:
-      'Adds `{added}` after the install: the metadata and packages `{tool}` keeps in `{dir}` no longer stay in the layer.',
+      'Adds `{added}` after the install: the metadata and packages `{tool}` keeps in {where} no longer stay in the layer.',
     cacheMounted:
-      "Mounts a build cache at `{dir}` for `{command}`: the metadata and packages it keeps there stay in BuildKit's cache, not in the layer, and the next build reuses them.",
+      "Mounts {mounts} for `{command}`{why}: the metadata and packages it keeps there stay in BuildKit's cache, not in the layer, and the next build reuses them.",
     cleanedNotMounted:
-      'Adds `{added}` after the install instead of a cache mount, because {reason}: the metadata and packages `{tool}` keeps in `{dir}` no longer stay in the layer.',
+      'Adds `{added}` after the install instead of a cache mount, because {reason}: the metadata and packages `{tool}` keeps in {where} no longer stay in the layer.',
     mounted:
       'Adds no cleanup for `{tool}`: `{target}` is a {mount} mount, so its cache never reaches a layer.',
     refused: 'Leaves the `{tool}` cache of this `RUN`: {reason}.',
@@ -89,12 +92,19 @@ const cleanYumCache: Transform = {
   limitations: [
     'When one RUN uses several of these tools, only the one that installs last is cleaned.',
     'A cache moved elsewhere by `--setopt=cachedir=` or a config file is not found.',
-    readByLaterStageLimitation([...new Set(Object.values(MANAGERS).map((m) => m.cacheDir))]),
+    'Where `yum` and `dnf` keep their cache is read from the image the stage is built from in the end (past the stages of the file it builds on): `yum` is yum (`/var/cache/yum`) in CentOS, Oracle Linux, UBI and RHEL 7 and older, Amazon Linux 1 and 2 and Fedora 21 and older; dnf (`/var/cache/dnf`) in CentOS, Oracle Linux, UBI and RHEL 8 and later (CentOS Stream too), Rocky Linux, AlmaLinux, Amazon Linux 2023 and Fedora 22 to 40; dnf5 (`/var/cache/libdnf5`) in Fedora 41 and later, `fedora:latest` and `rawhide`. `dnf` is dnf or dnf5 likewise, and dnf wherever `yum` is yum. For any other image, or a tag dslim cannot read, the cleanup removes every directory the tool may use (`/var/cache/yum`, `/var/cache/dnf` and `/var/cache/libdnf5` for `yum`), and `caches: mount` mounts each of them. microdnf keeps its cache in `/var/cache/yum` everywhere.',
+    readByLaterStageLimitation([...Object.values(RPM_CACHE_DIRS), '/var/cache/zypp']),
     CACHE_READER_LIMITATION,
     EXISTING_MOUNT_LIMITATION,
     offlineLimitation(['yum', 'dnf', 'microdnf', 'repoquery'], RPM_OFFLINE),
     offlineLimitation(['zypper'], ZYPPER_OFFLINE),
     'With `caches: mount`, the tool reuses the repository metadata in the mount until it expires (`metadata_expire`), so a build can install packages up to that age where one without the mount would fetch the newest; `--refresh` on the install makes it check every time.',
+    filledOnPurposeLimitation([
+      'yum makecache',
+      'dnf makecache',
+      'microdnf makecache',
+      'zypper refresh',
+    ]),
     OFFLINE_MOUNT_LIMITATION,
     ...MOUNT_LIMITATIONS,
     TRAP_LIMITATION,
@@ -122,24 +132,27 @@ const cleanYumCache: Transform = {
         if (!install) continue;
         const tool = programName(install);
         const manager = MANAGERS[tool];
+        const cache = cacheOf(doc, stage, tool);
         const after = commands.filter((c) => c.start > install.start);
+        const left = cache.dirs.filter((dir) => !after.some((c) => removes(c, dir)));
         const added = [
           after.some((c) => programName(c) === tool && isClean(c))
             ? null
             : `${install.name} ${manager.clean}`,
-          after.some((c) => removes(c, manager.cacheDir)) ? null : `rm -rf ${manager.cacheDir}`,
+          left.length > 0 ? `rm -rf ${left.join(' ')}` : null,
         ].filter((c): c is string => c !== null);
         if (added.length === 0) continue;
 
-        const cache = { dirs: [manager.cacheDir], offline: manager.offline };
-        if (leaveAlone(doc, report, script, cache, { tool })) continue;
-        const dir = manager.cacheDir;
-        const mount = planMount(options, doc, script, [{ target: dir, locked: true }], () =>
+        const guarded = { dirs: cache.dirs, offline: manager.offline };
+        if (leaveAlone(doc, report, script, guarded, { tool })) continue;
+        const targets = cache.dirs.map((target) => ({ target, locked: true }));
+        const mount = planMount(options, doc, script, targets, () =>
           offlineMountProblem(doc, script, manager.offline),
         );
         if ('edits' in mount) {
           const command = `${tool} ${firstOperand(install.args)?.text}`;
-          report.change(run.span.start, 'cacheMounted', { dir, command }, mount.edits);
+          const data = { mounts: mountPhrase(cache.dirs), command, why: cache.why };
+          report.change(run.span.start, 'cacheMounted', data, mount.edits);
           continue;
         }
         const owners = managerCommands(commands, manager.offline);
@@ -148,7 +161,8 @@ const cleanYumCache: Transform = {
           report.note(run.span.start, 'refused', { tool, reason: outcome.reason });
           continue;
         }
-        const data = { added: added.join(' && '), tool, dir, reason: mount.reason ?? '' };
+        const reason = mount.reason ?? '';
+        const data = { added: added.join(' && '), tool, where: cache.where, reason };
         const message = mount.reason ? 'cleanedNotMounted' : 'cleaned';
         report.change(run.span.start, message, data, [outcome.edit]);
       }
@@ -157,6 +171,28 @@ const cleanYumCache: Transform = {
 };
 
 export default cleanYumCache;
+
+/**
+ * Where a tool keeps its cache in a stage, how a message names that, and,
+ * when the base image does not tell, why several directories are mounted.
+ */
+function cacheOf(
+  doc: DockerDocument,
+  stage: Stage,
+  tool: string,
+): { dirs: string[]; where: string; why: string } {
+  const fixed = MANAGERS[tool].cacheDir;
+  if (fixed) return { dirs: [fixed], where: `\`${fixed}\``, why: '' };
+  const cache = rpmCache(doc, stage, tool as 'yum' | 'dnf');
+  const why = cache.dirs.length > 1 ? `, since ${cache.unknown}` : '';
+  return { dirs: cache.dirs, where: cache.where, why };
+}
+
+function mountPhrase(dirs: string[]): string {
+  const named = dirs.map((d) => `\`${d}\``);
+  if (named.length === 1) return `a build cache at ${named[0]}`;
+  return `build caches at ${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+}
 
 function installs(command: ShellCommand): boolean {
   const manager = MANAGERS[programName(command)];

@@ -19,6 +19,7 @@ import {
   runScripts,
   CACHE_READER_LIMITATION,
   EXISTING_MOUNT_LIMITATION,
+  filledOnPurposeLimitation,
   READ_ONLY_LIMITATION,
 } from '../src/package-runs';
 import { COMPOSER_OFFLINE, offlineLimitation } from '../src/offline-readers';
@@ -70,6 +71,7 @@ const composerNoCache: Transform = {
     readByLaterStageLimitation(CACHE_DIRS),
     CACHE_READER_LIMITATION,
     EXISTING_MOUNT_LIMITATION,
+    filledOnPurposeLimitation([]),
     movedCacheLimitation(COMPOSER_MOVES),
     READ_ONLY_LIMITATION,
     offlineLimitation(['composer'], COMPOSER_OFFLINE),

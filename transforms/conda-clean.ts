@@ -11,6 +11,7 @@ import {
   runScripts,
   CACHE_READER_LIMITATION,
   EXISTING_MOUNT_LIMITATION,
+  filledOnPurposeLimitation,
   type CacheMove,
 } from '../src/package-runs';
 import { CONDA_OFFLINE, offlineLimitation } from '../src/offline-readers';
@@ -52,6 +53,7 @@ const condaClean: Transform = {
     readByLaterStageLimitation(PKGS_DIRS),
     CACHE_READER_LIMITATION,
     EXISTING_MOUNT_LIMITATION,
+    filledOnPurposeLimitation([]),
     movedCacheLimitation(CONDA_MOVES),
     offlineLimitation(['conda', 'mamba', 'micromamba'], CONDA_OFFLINE),
     '`caches: mount` adds no cache mount here: the package cache is the `pkgs` directory of an installation the base image chooses, and an environment may link to the unpacked packages in it, which a mount would hide while the RUN runs. The cleanup is added instead, and the message says so.',

@@ -21,6 +21,7 @@ import {
   runScripts,
   CACHE_READER_LIMITATION,
   EXISTING_MOUNT_LIMITATION,
+  filledOnPurposeLimitation,
   READ_ONLY_LIMITATION,
 } from '../src/package-runs';
 
@@ -72,6 +73,7 @@ const pipNoCache: Transform = {
     readByLaterStageLimitation([CACHE_DIR]),
     CACHE_READER_LIMITATION,
     EXISTING_MOUNT_LIMITATION,
+    filledOnPurposeLimitation([]),
     movedCacheLimitation(PIP_MOVES),
     READ_ONLY_LIMITATION,
     offlineLimitation(['pip', 'python -m pip'], PIP_OFFLINE),

@@ -462,3 +462,31 @@ transformTable('apk-no-cache', {
     },
   ],
 });
+
+/** A RUN that ends with `apk update` stores the index on purpose: it stays. */
+transformTable('apk-no-cache', {
+  unchanged: [
+    {
+      name: '`apk update` after the add',
+      input: lines('FROM alpine:3.20', 'RUN apk add curl && apk update'),
+      reason: 'the last update stores the index for the image',
+      note: 'Leaves `apk add` as it is: `apk update` after the install only fills the cache, so the `RUN` ends by filling it on purpose.',
+    },
+    {
+      name: '`apk update` after an add with `--no-cache` is not dropped',
+      input: lines('FROM alpine:3.20', 'RUN apk add --no-cache curl && apk update'),
+      reason: 'dropping the update would drop the index the RUN asks for',
+      note: '`apk update` after the install only fills the cache',
+    },
+  ],
+  changed: [
+    {
+      name: '`apk cache clean` after the update: the add is changed',
+      input: lines('FROM alpine:3.20', 'RUN apk add curl && apk update && apk cache clean'),
+      output: lines(
+        'FROM alpine:3.20',
+        'RUN apk add --no-cache curl && apk update && apk cache clean',
+      ),
+    },
+  ],
+});

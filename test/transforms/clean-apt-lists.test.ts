@@ -1563,3 +1563,40 @@ transformTable('clean-apt-lists', {
     })),
   ],
 });
+
+/** A RUN that ends with `apt-get update` refills the lists on purpose: they stay. */
+transformTable('clean-apt-lists', {
+  unchanged: [
+    {
+      name: '`apt-get update` after the install',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl && apt-get update',
+      ),
+      reason: 'the last update refills the lists for the image, which the cleanup would undo',
+      note: 'Leaves the apt package lists of this `RUN`: `apt-get update` after the install only fills the cache, so the `RUN` ends by filling it on purpose.',
+    },
+    {
+      name: '`apt update` then `apt-get clean`, which keeps the lists',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt update && apt install -y curl && apt update && apt-get clean',
+      ),
+      reason: '`apt-get clean` empties `/var/cache/apt`, not the lists',
+      note: '`apt update` after the install only fills the cache',
+    },
+  ],
+  changed: [
+    {
+      name: 'an install after the second update is cleaned',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl && apt-get update && apt-get install -y git',
+      ),
+      output: lines(
+        'FROM debian:12',
+        `RUN apt-get update && apt-get install -y curl && apt-get update && apt-get install -y git && ${CLEANUP}`,
+      ),
+    },
+  ],
+});

@@ -871,3 +871,56 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+/** A mount holds a Go cache only where the environment puts it. */
+transformTable('clean-go-cache', {
+  unchanged: [
+    {
+      name: 'cache mounts where `GOCACHE` and `GOMODCACHE` move the caches',
+      input: lines(
+        'FROM golang:1.22',
+        'ENV GOCACHE=/gocache GOMODCACHE=/gomod',
+        'RUN --mount=type=cache,target=/gocache --mount=type=cache,target=/gomod go build -o /app .',
+      ),
+      reason: 'both caches go to the mounts',
+      note: 'Adds no `go clean -cache`: `/gocache` is a cache mount, so the Go build cache never reaches a layer.',
+    },
+    {
+      name: 'source copied over the module cache',
+      input: lines(
+        'FROM golang:1.22',
+        'COPY vendor-cache/ /go/',
+        'RUN go build -o /app . && go clean -cache',
+      ),
+      reason: 'the COPY writes above the module cache',
+      note: 'Leaves the Go module cache of this `RUN`: the `COPY` on line 2 writes into `/go`, above `/go/pkg/mod` first',
+    },
+    {
+      name: 'an earlier RUN with a mount at the default where `GOCACHE` moves the cache filled it',
+      input: lines(
+        'FROM golang:1.22',
+        'ENV GOCACHE=/gocache',
+        'RUN --mount=type=cache,target=/root/.cache/go-build ["go", "build", "./tools"]',
+        'RUN go build -o /app . && go clean -modcache',
+      ),
+      reason: 'the exec-form RUN leaves `/gocache` filled in its layer',
+      note: 'Leaves the Go build cache of this `RUN`: the `RUN` on line 3 runs `go build` first',
+    },
+  ],
+  changed: [
+    {
+      name: 'a build cache mount at the default where `GOCACHE` moves the cache',
+      input: lines(
+        'FROM golang:1.22',
+        'ENV GOCACHE=/gocache',
+        'RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod go build -o /app .',
+      ),
+      output: lines(
+        'FROM golang:1.22',
+        'ENV GOCACHE=/gocache',
+        'RUN --mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod go build -o /app . && go clean -cache',
+      ),
+      note: 'Adds no `go clean -modcache`: `/go/pkg/mod` is a cache mount',
+    },
+  ],
+});

@@ -753,3 +753,90 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+/** A cache a COPY brings in stays: cleaning it would save nothing of that layer. */
+transformTable('clean-node-cache', {
+  unchanged: [
+    {
+      name: 'a cache copied from another stage, then an offline install',
+      input: lines(
+        'FROM node:20 AS deps',
+        'WORKDIR /app',
+        'RUN npm ci',
+        'FROM node:20-slim',
+        'WORKDIR /app',
+        'COPY --from=deps /root/.npm /root/.npm',
+        'RUN npm ci --offline',
+      ),
+      reason:
+        'the copied cache stays in the COPY layer; the cleanup would only take it out of the image',
+      note: 'Leaves the npm cache of this `RUN`: the `COPY` on line 6 writes into `/root/.npm` first: what it brings there stays in its layer whatever this `RUN` does, and the `RUN` may be meant to use it.',
+    },
+    {
+      name: 'a cache copied in by a stage the RUN builds on',
+      input: lines(
+        'FROM node:20 AS base',
+        'COPY npm-cache/ /root/.npm/',
+        'FROM base',
+        'RUN npm ci',
+      ),
+      reason: 'the COPY of the stage built on fills the cache first',
+      note: 'the `COPY` on line 2 writes into `/root/.npm` first',
+    },
+    {
+      name: 'a COPY into a directory above the cache',
+      input: lines('FROM node:20', 'COPY home/ /root/', 'RUN npm ci'),
+      reason: 'the copied tree may hold `.npm`',
+      note: 'the `COPY` on line 2 writes into `/root`, above `/root/.npm` first',
+    },
+    {
+      name: '`npm cache add` after the install',
+      input: lines('FROM node:20', 'RUN npm ci && npm cache add left-pad@1.3.0'),
+      reason: 'the RUN fills the cache on purpose',
+      note: 'Leaves the npm cache of this `RUN`: `npm cache add` after the install only fills the cache, so the `RUN` ends by filling it on purpose.',
+    },
+    {
+      name: 'a cache mount where `npm_config_cache` moves the cache',
+      input: lines(
+        'FROM node:20',
+        'ENV npm_config_cache=/npm-cache',
+        'RUN --mount=type=cache,target=/npm-cache npm ci',
+      ),
+      reason: 'the cache goes to the mount',
+      note: 'Adds no `npm cache clean`: `/npm-cache` is a cache mount, so the npm cache never reaches a layer.',
+    },
+  ],
+  changed: [
+    {
+      name: 'a COPY beside the cache leaves it alone',
+      input: lines('FROM node:20', 'COPY .npmrc /root/', 'RUN npm ci'),
+      output: lines('FROM node:20', 'COPY .npmrc /root/', 'RUN npm ci && npm cache clean --force'),
+    },
+    {
+      name: 'a cache mount at the default where `npm_config_cache` moves the cache',
+      input: lines(
+        'FROM node:20',
+        'ENV npm_config_cache=/npm-cache',
+        'RUN --mount=type=cache,target=/root/.npm npm ci',
+      ),
+      output: lines(
+        'FROM node:20',
+        'ENV npm_config_cache=/npm-cache',
+        'RUN --mount=type=cache,target=/root/.npm npm ci && npm cache clean --force',
+      ),
+    },
+    {
+      name: 'a cache mount at the default where `HOME` moves the cache',
+      input: lines(
+        'FROM node:20',
+        'ENV HOME=/home/node',
+        'RUN --mount=type=cache,target=/root/.npm npm ci',
+      ),
+      output: lines(
+        'FROM node:20',
+        'ENV HOME=/home/node',
+        'RUN --mount=type=cache,target=/root/.npm npm ci && npm cache clean --force',
+      ),
+    },
+  ],
+});

@@ -494,7 +494,7 @@ transformTable('clean-yum-cache', {
       output: lines(
         'FROM rockylinux:9',
         'RUN dnf install -y git',
-        `RUN ${later} && ${tool} clean all && rm -rf /var/cache/${tool}`,
+        `RUN ${later} && ${tool} clean all && rm -rf /var/cache/dnf`,
       ),
       note: 'in the `RUN` on line 3 runs from the cache rather than the network',
     })),
@@ -554,3 +554,224 @@ transformTable('clean-yum-cache', {
     },
   ],
 });
+
+/** A RUN that ends by filling the cache keeps it: the last command asks for it. */
+transformTable('clean-yum-cache', {
+  unchanged: [
+    {
+      name: '`yum makecache fast` after the install',
+      input: lines('FROM centos:7', 'RUN yum -y install epel-release && yum makecache fast'),
+      reason: 'the RUN fills the cache on purpose, which a cleanup would undo',
+      note: 'Leaves the `yum` cache of this `RUN`: `yum makecache` after the install only fills the cache, so the `RUN` ends by filling it on purpose.',
+    },
+    {
+      name: '`dnf makecache` after the install',
+      input: lines('FROM fedora:40', 'RUN dnf install -y curl && dnf makecache'),
+      reason: 'the RUN fills the cache on purpose',
+      note: 'Leaves the `dnf` cache of this `RUN`: `dnf makecache` after the install only fills the cache, so the `RUN` ends by filling it on purpose.',
+    },
+    {
+      name: '`zypper refresh` after the install, with an option before it',
+      input: lines('FROM opensuse/leap:15.6', 'RUN zypper -n in curl && zypper -n refresh'),
+      reason: 'refresh only fills the metadata cache',
+      note: 'Leaves the `zypper` cache of this `RUN`: `zypper refresh` after the install only fills the cache, so the `RUN` ends by filling it on purpose.',
+    },
+    {
+      name: 'a command after `makecache` that neither uses nor empties the cache',
+      input: lines('FROM rockylinux:9', 'RUN dnf install -y curl && dnf makecache && dnf history'),
+      reason: '`dnf history` reaches neither the network nor the cache',
+      note: '`dnf makecache` after the install only fills the cache',
+    },
+  ],
+  changed: [
+    {
+      name: 'an install after `makecache` is cleaned',
+      input: lines('FROM centos:7', 'RUN yum makecache fast && yum install -y git'),
+      output: lines(
+        'FROM centos:7',
+        'RUN yum makecache fast && yum install -y git && yum clean all && rm -rf /var/cache/yum',
+      ),
+    },
+    {
+      name: '`clean all` after `makecache`: the removal is added',
+      input: lines('FROM centos:7', 'RUN yum install -y git && yum makecache && yum clean all'),
+      output: lines(
+        'FROM centos:7',
+        'RUN yum install -y git && yum makecache && yum clean all && rm -rf /var/cache/yum',
+      ),
+    },
+    {
+      name: 'an `rm` of the cache after `makecache`: the clean is added',
+      input: lines(
+        'FROM centos:7',
+        'RUN yum install -y git && yum makecache && rm -rf /var/cache/yum',
+      ),
+      output: lines(
+        'FROM centos:7',
+        'RUN yum install -y git && yum makecache && rm -rf /var/cache/yum && yum clean all',
+      ),
+    },
+  ],
+});
+
+/** Where `yum` and `dnf` keep their cache depends on the image the stage is built from. */
+transformTable('clean-yum-cache', {
+  unchanged: [
+    {
+      name: 'a later RUN reads the dnf cache that `yum` fills in Rocky Linux 9',
+      input: lines('FROM rockylinux:9', 'RUN yum install -y git', 'RUN ls /var/cache/dnf > /x'),
+      reason: 'there `yum` is dnf, whose cache the listing reads',
+      note: 'Leaves the `yum` cache of this `RUN`: `ls` in the `RUN` on line 3 names the cache, which it may read.',
+    },
+    {
+      name: 'a mount at the dnf cache of `yum` in AlmaLinux 8',
+      input: lines(
+        'FROM almalinux:8',
+        'RUN --mount=type=cache,target=/var/cache/dnf yum install -y git',
+      ),
+      reason: 'the cache `yum` fills there never reaches a layer',
+      note: 'Adds no cleanup for `yum`: `/var/cache/dnf` is a cache mount, so its cache never reaches a layer.',
+    },
+  ],
+  changed: [
+    ...[
+      'fedora:40',
+      'rockylinux:8',
+      'almalinux:9',
+      'centos:8',
+      'centos',
+      'quay.io/centos/centos:stream9',
+      'registry.access.redhat.com/ubi8/ubi',
+      'redhat/ubi9',
+      'oraclelinux:8',
+      'amazonlinux:2023',
+      'amazonlinux',
+    ].map((image) => ({
+      name: `\`yum\` is dnf in \`${image}\``,
+      input: lines(`FROM ${image}`, 'RUN yum install -y git'),
+      output: lines(
+        `FROM ${image}`,
+        'RUN yum install -y git && yum clean all && rm -rf /var/cache/dnf',
+      ),
+      message: `Adds \`yum clean all && rm -rf /var/cache/dnf\` after the install: the metadata and packages \`yum\` keeps in \`/var/cache/dnf\` (\`yum\` is dnf in \`${image}\`) no longer stay in the layer.`,
+    })),
+    ...[
+      'centos:7',
+      'centos:centos6',
+      'oraclelinux:7-slim',
+      'amazonlinux:2',
+      'amazonlinux:2018.03',
+      'registry.access.redhat.com/ubi7/ubi',
+      'fedora:21',
+    ].map((image) => ({
+      name: `\`yum\` is yum in \`${image}\``,
+      input: lines(`FROM ${image}`, 'RUN yum install -y git'),
+      output: lines(
+        `FROM ${image}`,
+        'RUN yum install -y git && yum clean all && rm -rf /var/cache/yum',
+      ),
+      message:
+        'the metadata and packages `yum` keeps in `/var/cache/yum` no longer stay in the layer.',
+    })),
+    ...['fedora:41', 'fedora', 'fedora:rawhide', 'registry.fedoraproject.org/fedora:42'].map(
+      (image) => ({
+        name: `\`dnf\` is dnf5 in \`${image}\``,
+        input: lines(`FROM ${image}`, 'RUN dnf install -y git'),
+        output: lines(
+          `FROM ${image}`,
+          'RUN dnf install -y git && dnf clean all && rm -rf /var/cache/libdnf5',
+        ),
+        message: `the metadata and packages \`dnf\` keeps in \`/var/cache/libdnf5\` (\`dnf\` is dnf5 in \`${image}\`) no longer stay in the layer.`,
+      }),
+    ),
+    {
+      name: '`dnf` where `yum` is yum is dnf',
+      input: lines('FROM centos:7', 'RUN yum install -y dnf && dnf install -y git'),
+      output: lines(
+        'FROM centos:7',
+        'RUN yum install -y dnf && dnf install -y git && dnf clean all && rm -rf /var/cache/dnf',
+      ),
+      message: 'the metadata and packages `dnf` keeps in `/var/cache/dnf` no longer stay',
+    },
+    {
+      name: 'the image is found through the stages the stage builds on',
+      input: lines('FROM rockylinux:9 AS base', 'FROM base', 'RUN yum install -y git'),
+      output: lines(
+        'FROM rockylinux:9 AS base',
+        'FROM base',
+        'RUN yum install -y git && yum clean all && rm -rf /var/cache/dnf',
+      ),
+      message: '(`yum` is dnf in `rockylinux:9`)',
+    },
+    {
+      name: 'another image: every directory `yum` may use',
+      input: lines('FROM example.com/el/base:1', 'RUN yum install -y git'),
+      output: lines(
+        'FROM example.com/el/base:1',
+        'RUN yum install -y git && yum clean all && rm -rf /var/cache/yum /var/cache/dnf /var/cache/libdnf5',
+      ),
+      message:
+        'Adds `yum clean all && rm -rf /var/cache/yum /var/cache/dnf /var/cache/libdnf5` after the install: the metadata and packages `yum` keeps in `/var/cache/yum`, `/var/cache/dnf` or `/var/cache/libdnf5` (dslim cannot tell from the base image whether its `yum` is yum, dnf or dnf5) no longer stay in the layer.',
+    },
+    {
+      name: 'an image named through an ARG without a default: every directory `dnf` may use',
+      input: lines('ARG BASE', 'FROM $BASE', 'RUN dnf install -y git'),
+      output: lines(
+        'ARG BASE',
+        'FROM $BASE',
+        'RUN dnf install -y git && dnf clean all && rm -rf /var/cache/dnf /var/cache/libdnf5',
+      ),
+      message:
+        '`dnf` keeps in `/var/cache/dnf` or `/var/cache/libdnf5` (dslim cannot tell from the base image whether its `dnf` is dnf or dnf5)',
+    },
+    {
+      name: 'another image, one of the directories removed already: the others are added',
+      input: lines('FROM example.com/el/base:1', 'RUN dnf install -y git && rm -rf /var/cache/dnf'),
+      output: lines(
+        'FROM example.com/el/base:1',
+        'RUN dnf install -y git && rm -rf /var/cache/dnf && dnf clean all && rm -rf /var/cache/libdnf5',
+      ),
+    },
+  ],
+});
+
+transformTable(
+  'clean-yum-cache',
+  {
+    unchanged: [
+      {
+        name: 'a mount at the dnf cache of `yum` in Rocky Linux 9',
+        input: lines(
+          'FROM rockylinux:9',
+          'RUN --mount=type=cache,target=/var/cache/dnf,sharing=locked yum install -y git',
+        ),
+        reason: 'the mount in the input holds the cache already',
+        note: 'Adds no cleanup for `yum`: `/var/cache/dnf` is a cache mount',
+      },
+    ],
+    changed: [
+      {
+        name: 'another image: a mount at every directory `dnf` may use',
+        input: lines('FROM example.com/el/base:1', 'RUN dnf install -y git'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM example.com/el/base:1',
+          'RUN --mount=type=cache,target=/var/cache/dnf,sharing=locked --mount=type=cache,target=/var/cache/libdnf5,sharing=locked dnf install -y git',
+        ),
+        message:
+          "Mounts build caches at `/var/cache/dnf` and `/var/cache/libdnf5` for `dnf install`, since dslim cannot tell from the base image whether its `dnf` is dnf or dnf5: the metadata and packages it keeps there stay in BuildKit's cache, not in the layer, and the next build reuses them.",
+      },
+      {
+        name: '`yum` in Rocky Linux 9 gets the dnf cache mounted',
+        input: lines('FROM rockylinux:9', 'RUN yum install -y git'),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM rockylinux:9',
+          'RUN --mount=type=cache,target=/var/cache/dnf,sharing=locked yum install -y git',
+        ),
+        message: 'Mounts a build cache at `/var/cache/dnf` for `yum install`: ',
+      },
+    ],
+  },
+  { caches: 'mount' },
+);

@@ -505,3 +505,46 @@ transformTable('composer-no-cache', {
     },
   ],
 });
+
+/** A mount holds the cache only where the environment puts it; a copied-in cache stays. */
+transformTable('composer-no-cache', {
+  unchanged: [
+    {
+      name: 'a cache mount where `COMPOSER_HOME` moves the cache',
+      input: lines(
+        'FROM composer:2',
+        'ENV COMPOSER_HOME=/composer',
+        'RUN --mount=type=cache,target=/composer/cache composer install',
+      ),
+      reason: 'Composer writes its cache into the mount',
+      note: 'Adds no `--no-cache`: `/composer/cache` is a cache mount, so the Composer cache never reaches a layer.',
+    },
+    {
+      name: 'a cache copied from another stage',
+      input: lines(
+        'FROM composer:2 AS deps',
+        'RUN composer install',
+        'FROM composer:2',
+        'COPY --from=deps /tmp/cache /tmp/cache',
+        'RUN composer install',
+      ),
+      reason: '`--no-cache` would keep Composer from the cache the COPY brings',
+      note: 'Leaves `composer install` as it is: the `COPY` on line 4 writes into `/tmp/cache` first: what it brings there stays in its layer whatever this `RUN` does, and the `RUN` may be meant to use it.',
+    },
+  ],
+  changed: [
+    {
+      name: 'a cache mount at the image default where `COMPOSER_HOME` moves the cache',
+      input: lines(
+        'FROM composer:2',
+        'ENV COMPOSER_HOME=/composer',
+        'RUN --mount=type=cache,target=/tmp/cache composer install',
+      ),
+      output: lines(
+        'FROM composer:2',
+        'ENV COMPOSER_HOME=/composer',
+        'RUN --mount=type=cache,target=/tmp/cache composer install --no-cache',
+      ),
+    },
+  ],
+});

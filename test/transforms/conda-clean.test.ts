@@ -378,3 +378,58 @@ transformTable('conda-clean', {
     },
   ],
 });
+
+/** A mount holds the package cache only where the environment puts it; a copied-in one stays. */
+transformTable('conda-clean', {
+  unchanged: [
+    {
+      name: 'a cache mount where `CONDA_PKGS_DIRS` moves the cache',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'ENV CONDA_PKGS_DIRS=/pkgs',
+        'RUN --mount=type=cache,target=/pkgs conda install -y numpy',
+      ),
+      reason: 'conda writes its package cache into the mount',
+      note: 'Adds no `conda clean`: `/pkgs` is a cache mount, so the package cache never reaches a layer.',
+    },
+    {
+      name: 'an installation copied from an image',
+      input: lines(
+        'FROM debian:12',
+        'COPY --from=continuumio/miniconda3 /opt/conda /opt/conda',
+        'RUN /opt/conda/bin/conda install -y scipy',
+      ),
+      reason:
+        'the copied `pkgs` stays in the COPY layer, and the cleanup would take it out of the image',
+      note: 'Leaves the conda package cache of this `RUN`: the `COPY` on line 2 writes into `/opt/conda`, above `/opt/conda/pkgs` first',
+    },
+  ],
+  changed: [
+    {
+      name: 'a cache mount at the default where `CONDA_PKGS_DIRS` moves the cache',
+      input: lines(
+        'FROM continuumio/miniconda3',
+        'ENV CONDA_PKGS_DIRS=/pkgs',
+        'RUN --mount=type=cache,target=/opt/conda/pkgs conda install -y numpy',
+      ),
+      output: lines(
+        'FROM continuumio/miniconda3',
+        'ENV CONDA_PKGS_DIRS=/pkgs',
+        'RUN --mount=type=cache,target=/opt/conda/pkgs conda install -y numpy && conda clean --all --yes',
+      ),
+    },
+    {
+      name: '`MAMBA_ROOT_PREFIX` moves only the micromamba cache',
+      input: lines(
+        'FROM mambaorg/micromamba',
+        'ENV MAMBA_ROOT_PREFIX=/mamba',
+        'RUN --mount=type=cache,target=/root/micromamba/pkgs micromamba install -y numpy',
+      ),
+      output: lines(
+        'FROM mambaorg/micromamba',
+        'ENV MAMBA_ROOT_PREFIX=/mamba',
+        'RUN --mount=type=cache,target=/root/micromamba/pkgs micromamba install -y numpy && micromamba clean --all --yes',
+      ),
+    },
+  ],
+});

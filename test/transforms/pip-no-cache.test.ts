@@ -458,6 +458,29 @@ transformTable(
   {
     unchanged: [
       {
+        name: 'a COPY into the cache before the RUN',
+        input: lines(
+          'FROM python:3.12-slim',
+          'COPY wheels /root/.cache/pip',
+          'RUN pip install --no-index --find-links /root/.cache/pip flask',
+        ),
+        reason:
+          'the copied cache stays in the COPY layer, and `--no-cache-dir` would keep pip from reading it',
+        note: 'Leaves `pip install` as it is: the `COPY` on line 2 writes into `/root/.cache/pip` first: what it brings there stays in its layer whatever this `RUN` does, and the `RUN` may be meant to use it.',
+      },
+      {
+        name: "a COPY --from of a cache into root's home of a stage built on",
+        input: lines(
+          'FROM python:3.12-slim AS wheels',
+          'FROM python:3.12-slim AS base',
+          'COPY --from=wheels /root/.cache/ /root/',
+          'FROM base',
+          'RUN pip install flask',
+        ),
+        reason: 'the COPY of the stage the RUN builds on fills the cache first',
+        note: 'the `COPY` on line 3 writes into `/root`, above `/root/.cache/pip` first',
+      },
+      {
         name: 'a later stage copies the pip cache back to the same path',
         input: lines(
           'FROM python:3.12-slim AS build',
@@ -470,39 +493,6 @@ transformTable(
       },
     ],
     changed: [
-      {
-        name: 'a COPY into the cache before the RUN: `--no-cache-dir` instead',
-        input: lines(
-          'FROM python:3.12-slim',
-          'COPY wheels /root/.cache/pip',
-          'RUN pip install --no-index --find-links /root/.cache/pip flask',
-        ),
-        output: lines(
-          'FROM python:3.12-slim',
-          'COPY wheels /root/.cache/pip',
-          'RUN pip install --no-cache-dir --no-index --find-links /root/.cache/pip flask',
-        ),
-        message:
-          'Adds `--no-cache-dir` to `pip install` instead of a cache mount, because the `COPY` on line 2 writes into `/root/.cache/pip`, and a mount there would hide those files from the `RUN`:',
-      },
-      {
-        name: "a COPY --from of a cache into root's home of a stage built on: `--no-cache-dir` instead",
-        input: lines(
-          'FROM python:3.12-slim AS wheels',
-          'FROM python:3.12-slim AS base',
-          'COPY --from=wheels /root/.cache/ /root/',
-          'FROM base',
-          'RUN pip install flask',
-        ),
-        output: lines(
-          'FROM python:3.12-slim AS wheels',
-          'FROM python:3.12-slim AS base',
-          'COPY --from=wheels /root/.cache/ /root/',
-          'FROM base',
-          'RUN pip install --no-cache-dir flask',
-        ),
-        message: 'because the `COPY` on line 3 writes into `/root/.cache/pip`',
-      },
       {
         name: "a file copied into root's home beside the cache leaves the mount",
         input: lines('FROM python:3.12-slim', 'COPY pip.conf /root/', 'RUN pip install flask'),
@@ -875,3 +865,71 @@ transformTable(
   },
   { caches: 'mount' },
 );
+
+/** A mount holds the cache only where the environment puts it. */
+transformTable('pip-no-cache', {
+  unchanged: [
+    {
+      name: 'a cache mount where `PIP_CACHE_DIR` moves the cache',
+      input: lines(
+        'FROM python:3.12-slim',
+        'ENV PIP_CACHE_DIR=/pipcache',
+        'RUN --mount=type=cache,target=/pipcache pip install flask',
+      ),
+      reason: 'pip writes its cache into the mount',
+      note: 'Adds no `--no-cache-dir`: `/pipcache` is a cache mount, so the pip cache never reaches a layer.',
+    },
+    {
+      name: 'a cache mount where `XDG_CACHE_HOME` moves the cache',
+      input: lines(
+        'FROM python:3.12-slim',
+        'ENV XDG_CACHE_HOME=/xdg',
+        'RUN --mount=type=cache,target=/xdg pip install flask',
+      ),
+      reason: 'pip writes its cache to `/xdg/pip`, inside the mount',
+      note: '`/xdg` is a cache mount',
+    },
+  ],
+  changed: [
+    {
+      name: 'a cache mount at the default where `PIP_CACHE_DIR` moves the cache',
+      input: lines(
+        'FROM python:3.12-slim',
+        'ENV PIP_CACHE_DIR=/pipcache',
+        'RUN --mount=type=cache,target=/root/.cache/pip pip install flask',
+      ),
+      output: lines(
+        'FROM python:3.12-slim',
+        'ENV PIP_CACHE_DIR=/pipcache',
+        'RUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir flask',
+      ),
+      message: 'Adds `--no-cache-dir` to `pip install`',
+    },
+    {
+      name: '`PIP_CACHE_DIR` wins over `XDG_CACHE_HOME` and `HOME`',
+      input: lines(
+        'FROM python:3.12-slim',
+        'ENV HOME=/app XDG_CACHE_HOME=/xdg PIP_CACHE_DIR=/pipcache',
+        'RUN --mount=type=cache,target=/xdg pip install flask',
+      ),
+      output: lines(
+        'FROM python:3.12-slim',
+        'ENV HOME=/app XDG_CACHE_HOME=/xdg PIP_CACHE_DIR=/pipcache',
+        'RUN --mount=type=cache,target=/xdg pip install --no-cache-dir flask',
+      ),
+    },
+    {
+      name: 'a cache mount at the default where `HOME` moves the cache',
+      input: lines(
+        'FROM python:3.12-slim',
+        'ARG HOME=/app',
+        'RUN --mount=type=cache,target=/root/.cache/pip pip install flask',
+      ),
+      output: lines(
+        'FROM python:3.12-slim',
+        'ARG HOME=/app',
+        'RUN --mount=type=cache,target=/root/.cache/pip pip install --no-cache-dir flask',
+      ),
+    },
+  ],
+});
