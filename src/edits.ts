@@ -71,20 +71,32 @@ class TakenEdits {
  * about. Without an instruction at the change's offset, every insertion counts.
  */
 export function locatingSpans(doc: DockerDocument, finding: Finding): Span[] {
-  const spans = finding.edits
-    .map((edit) => changedSpan(doc.text, edit))
-    .filter((span) => span !== null);
+  const spans = changedSpans(doc, finding);
   const replaced = spans.filter((s) => s.start < s.end);
-  const about = doc.instructions
+  const about = aboutSpans(doc, finding);
+  if (!about.some((i) => i.start <= finding.offset && finding.offset <= i.end)) return spans;
+  const inside = (at: number) => about.some((i) => i.start <= at && at <= i.end);
+  return [...replaced, ...spans.filter((s) => s.start === s.end && inside(s.start))];
+}
+
+/**
+ * The spans of the instructions a change is about: the one at its offset,
+ * and those it replaces text of.
+ */
+export function aboutSpans(doc: DockerDocument, finding: Finding): Span[] {
+  const replaced = changedSpans(doc, finding).filter((s) => s.start < s.end);
+  return doc.instructions
     .map((i) => i.span)
     .filter(
       (i) =>
         (i.start <= finding.offset && finding.offset <= i.end) ||
         replaced.some((s) => s.start < i.end && s.end > i.start),
     );
-  if (!about.some((i) => i.start <= finding.offset && finding.offset <= i.end)) return spans;
-  const inside = (at: number) => about.some((i) => i.start <= at && at <= i.end);
-  return [...replaced, ...spans.filter((s) => s.start === s.end && inside(s.start))];
+}
+
+/** The span each of a change's edits really changes (see `changedSpan`). */
+function changedSpans(doc: DockerDocument, finding: Finding): Span[] {
+  return finding.edits.map((edit) => changedSpan(doc.text, edit)).filter((span) => span !== null);
 }
 
 /**

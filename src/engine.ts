@@ -1,6 +1,13 @@
 import type { CacheMode } from './cache-mounts';
 import { DockerDocument, type Span } from './document';
-import { applyEdits, locatingSpans, mapBack, pickApplicable, writtenSpans } from './edits';
+import {
+  aboutSpans,
+  applyEdits,
+  locatingSpans,
+  mapBack,
+  pickApplicable,
+  writtenSpans,
+} from './edits';
 import { createDebug } from './debug';
 import { InlineControl, unknownIdsProblem } from './inline-control';
 import { countLayers, type StageLayers } from './layers';
@@ -148,7 +155,7 @@ export async function runTransforms(
   options: EngineOptions = {},
 ): Promise<FixResult> {
   await loadShellParser();
-  const changes: Change[] = [];
+  const changes: Logged[] = [];
   const history: Edit[][] = [];
   const input = new DockerDocument(source);
   // Where an offset in this round's text was in the input, through the rounds before it.
@@ -189,23 +196,47 @@ export async function runTransforms(
         message: resolveLineRefs(f.message, lineOf),
       }));
       const layers = { before, after: countLayers(doc) };
-      return { output: text, changed: text !== source, changes, notes, passes: pass, layers };
+      const reported = changes.map((c) => c.change);
+      return {
+        output: text,
+        changed: text !== source,
+        changes: reported,
+        notes,
+        passes: pass,
+        layers,
+      };
     }
     // An insertion goes before an edit that replaces text from the same offset.
     const edits = applied
       .flatMap((f) => f.edits)
       .sort((a, b) => a.start - b.start || a.end - b.end);
     for (const finding of applied) {
+      const transform = transforms.find((t) => t.id === finding.transform)!;
       const located = locatingSpans(doc, finding);
       const start = Math.min(finding.offset, ...located.map((e) => e.start));
       const end = Math.max(finding.offset, ...located.map((e) => e.end));
-      changes.push({
-        transform: finding.transform,
-        safety: transforms.find((t) => t.id === finding.transform)!.safety,
-        ...locate(finding.offset),
-        range: { start: locate(start), end: locate(end) },
-        message: resolveLineRefs(finding.message, lineOf),
-      });
+      const resolve = (value: string) => resolveLineRefs(value, lineOf);
+      const logged: Logged = {
+        change: {
+          transform: finding.transform,
+          safety: transform.safety,
+          ...locate(finding.offset),
+          range: { start: locate(start), end: locate(end) },
+          message: resolve(finding.message),
+        },
+        at: mapBack(finding.offset, history),
+        pass,
+        data: finding.template && resolveData(finding.template.data, resolve),
+        explains: explanations(finding.edits).map(resolve),
+      };
+      const about = aboutSpans(doc, finding);
+      if (transform.combine && finding.template && about.length > 0) {
+        const covers = {
+          start: mapBack(Math.min(...about.map((s) => s.start)), history),
+          end: mapBack(Math.max(...about.map((s) => s.end)), history),
+        };
+        foldInto(changes, logged, covers, transform, finding.template.id);
+      } else changes.push(logged);
     }
     history.push(edits);
     written = writtenSpans(doc.text, edits, written);
@@ -213,6 +244,92 @@ export async function runTransforms(
     debug('pass %d applied %d findings', pass, applied.length);
   }
   throw new Error(`transforms did not settle after ${MAX_PASSES} rounds`);
+}
+
+/** A change applied, with what its message is made of, until the run ends. */
+interface Logged {
+  change: Change;
+  /** The offset in the input the change is about. */
+  at: number;
+  /** The round that applied it. */
+  pass: number;
+  /** The data its message was filled with, line references resolved. */
+  data?: MessageData;
+  /** The sentences its edits add to the message (see `withExplanations`), resolved. */
+  explains: string[];
+}
+
+/**
+ * Logs a change of a transform with a `combine` hook. The transform's own
+ * changes from earlier rounds about instructions the change is about (its
+ * span `covers` in the input) are what it extends: merge-runs joins at most
+ * so many RUNs a round, and joins the joined RUNs in the next. They become
+ * one change, where the first of them was, with the data `combine` makes,
+ * located where the first starts and reaching as far as any of them does.
+ */
+function foldInto(
+  changes: Logged[],
+  later: Logged,
+  covers: Span,
+  transform: Transform,
+  template: string,
+): void {
+  const covered = changes.filter(
+    (c) =>
+      c.change.transform === transform.id &&
+      c.pass < later.pass &&
+      c.data !== undefined &&
+      covers.start <= c.at &&
+      c.at < covers.end,
+  );
+  if (covered.length === 0) {
+    changes.push(later);
+    return;
+  }
+  const parts = [...covered].sort((a, b) => a.at - b.at);
+  const data = transform.combine!(
+    later.data!,
+    parts.map((c) => c.data!),
+  );
+  const explains = [...new Set([...parts.flatMap((c) => c.explains), ...later.explains])];
+  const all = [...parts, later];
+  const first = all.reduce((a, b) => (b.at < a.at ? b : a));
+  const folded: Logged = {
+    change: {
+      ...first.change,
+      range: {
+        start: all.map((c) => c.change.range.start).reduce((a, b) => (after(a, b) ? b : a)),
+        end: all.map((c) => c.change.range.end).reduce((a, b) => (after(b, a) ? b : a)),
+      },
+      message: [format(transform.messages[template], data), ...explains].join(' '),
+    },
+    at: first.at,
+    pass: later.pass,
+    data,
+    explains,
+  };
+  const index = changes.indexOf(covered[0]);
+  changes.splice(index, 1, folded);
+  for (const gone of covered.slice(1)) changes.splice(changes.indexOf(gone), 1);
+}
+
+/** True when position `a` comes after `b`. */
+function after(a: Position, b: Position): boolean {
+  return a.line > b.line || (a.line === b.line && a.column > b.column);
+}
+
+/** Message data with the line references in its words resolved. */
+function resolveData(data: MessageData, resolve: (value: string) => string): MessageData {
+  return Object.fromEntries(
+    Object.entries(data).map(([key, value]) => [
+      key,
+      typeof value === 'string'
+        ? resolve(value)
+        : typeof value === 'number'
+          ? value
+          : value.map(resolve),
+    ]),
+  );
 }
 
 function collect(transform: Transform, doc: DockerDocument, options: EngineOptions): Finding[] {
@@ -241,6 +358,7 @@ function collect(transform: Transform, doc: DockerDocument, options: EngineOptio
       message: withExplanations(format(template, data), edits),
       edits,
       ...(subject ? { subject } : {}),
+      ...(kind === 'change' ? { template: { id, data } } : {}),
     });
   };
   transform.run(
@@ -324,8 +442,12 @@ function defaults(transform: Transform): TransformOptions {
  * as the `# syntax` directive, explains itself wherever it goes.
  */
 function withExplanations(message: string, edits: Edit[]): string {
-  const sentences = new Set(edits.flatMap((e) => (e.explain ? [e.explain] : [])));
-  return [message, ...sentences].join(' ');
+  return [message, ...explanations(edits)].join(' ');
+}
+
+/** The sentences a change's edits carry, once each. */
+function explanations(edits: Edit[]): string[] {
+  return [...new Set(edits.flatMap((e) => (e.explain ? [e.explain] : [])))];
 }
 
 /** Fills `{name}` placeholders; an unknown name is a bug in the transform. */

@@ -41,6 +41,8 @@ export interface Finding {
    * wrote in this run is dropped, since the change that wrote it says why.
    */
   subject?: Span;
+  /** For a change, the id of its message template and the data that fills it (see `Transform.combine`). */
+  template?: { id: string; data: MessageData };
 }
 
 export interface OptionSpec {
@@ -58,7 +60,11 @@ export interface Reporter {
   note(offset: number, messageId: string, data: MessageData, subject?: Span): void;
 }
 
-export type MessageData = Record<string, string | number>;
+/**
+ * What fills a message's `{name}` placeholders. A list fills none: it is
+ * there for `Transform.combine`, which may need more than the words.
+ */
+export type MessageData = Record<string, string | number | readonly string[]>;
 
 /**
  * A transform: metadata next to a pure function from a parsed document to
@@ -80,6 +86,15 @@ export interface Transform {
   /** Inputs and the exact text the transform makes of them, shown in its docs page. */
   examples?: TransformExample[];
   run(doc: DockerDocument, report: Reporter, options: TransformOptions): void;
+  /**
+   * For a transform whose change in a later round extends its own changes of
+   * earlier rounds (merge-runs joins the RUNs it joined before, when one
+   * round would have joined too many): the data of the one change the user
+   * is told about, from the later change's data and the data of the earlier
+   * changes it takes in, in the order of the input. Rounds are the engine's
+   * business; without this hook each round's change is reported apart.
+   */
+  combine?(later: MessageData, earlier: MessageData[]): MessageData;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { DockerDocument, InstructionInfo } from '../src/document';
 import { judgeJoin, quoteList } from '../src/join-safety';
 import { chainEdits, extendChain, startChain, type Chain } from '../src/run-chain';
-import type { Reporter, Transform } from '../src/types';
+import type { MessageData, Reporter, Transform } from '../src/types';
 
 /**
  * RUNs joined in one round. Each join reads the chain so far again, so the
@@ -38,6 +38,7 @@ const mergeRuns: Transform = {
     "`SHELLOPTS` and `BASHOPTS` count for every SHELL, since `/bin/sh` is bash in some images; the base image's own environment is not known, so a base image that sets them is not seen.",
     'Windows images and RUNs under a SHELL that is not a POSIX shell are never joined.',
   ],
+  combine: combineJoins,
   run(doc, report) {
     for (const stage of doc.stages) {
       let chain: Chain | null = null;
@@ -76,11 +77,31 @@ function runTrigger(doc: DockerDocument, instruction: InstructionInfo): boolean 
 /** Reports a chain of two RUNs or more as joined. */
 function finish(doc: DockerDocument, chain: Chain | null, report: Reporter): void {
   if (!chain || chain.count < 2) return;
-  const sources = [...chain.contained];
+  const edits = chainEdits(doc, chain);
+  report.change(
+    chain.first.span.start,
+    'joined',
+    joinData(chain.count, [...chain.contained]),
+    edits,
+  );
+}
+
+/** The message data of a join of `count` RUNs, with the state its subshells keep. */
+function joinData(count: number, sources: readonly string[]): MessageData {
   const details =
     sources.length > 0
-      ? ` State that would carry over (${quoteList(sources)}) stays inside a subshell.`
+      ? ` State that would carry over (${quoteList([...sources])}) stays inside a subshell.`
       : '';
-  const edits = chainEdits(doc, chain);
-  report.change(chain.first.span.start, 'joined', { count: chain.count, details }, edits);
+  return { count, details, sources };
+}
+
+/**
+ * One join of a later round with the joins of earlier rounds it joins
+ * (MAX_CHAIN keeps a round from joining them all): each of those stands for
+ * its count of RUNs among the later join's, and their subshells' state adds up.
+ */
+function combineJoins(later: MessageData, earlier: MessageData[]): MessageData {
+  const count = earlier.reduce((sum, join) => sum + Number(join.count) - 1, Number(later.count));
+  const sources = [...earlier, later].flatMap((join) => join.sources as readonly string[]);
+  return joinData(count, [...new Set(sources)]);
 }
