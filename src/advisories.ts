@@ -12,7 +12,7 @@ export const dockerignoreAdvice: Advisory = {
   rationale:
     'A `COPY .` or `ADD .` copies everything in the build context that no ignore file leaves out: `.git`, `node_modules`, build outputs and logs then reach a layer, and the build context grows. An ignore file that lists them keeps them out of both.',
   action:
-    "`dslim fix --write --write-dockerignore` creates the starter file the note describes, and never overwrites one. When the Dockerfile is at the root of its repository (the folder holding `.git`), that is `.dockerignore` beside it, which every builder reads when the build context is that folder. Anywhere else, the build context may be a folder above it (`docker build -f docker/Dockerfile .`), where a `.dockerignore` beside the Dockerfile would not be read: dslim then creates `<Dockerfile name>.dockerignore` beside it (`Dockerfile.dockerignore`, `app.Dockerfile.dockerignore`), which BuildKit and buildah read for that Dockerfile whatever the build context is. Such a file replaces the context's own `.dockerignore`, so dslim writes none when it finds any ignore file up to the repository root.",
+    "`dslim fix --write --write-dockerignore` creates the starter file the note describes, and never overwrites one. When the Dockerfile is at the root of its repository (the folder holding `.git`) and no other Dockerfile is in that folder or below it, that is `.dockerignore` beside it, which every builder reads when the build context is that folder. Anywhere else, the build context may be a folder above it (`docker build -f docker/Dockerfile .`), where a `.dockerignore` beside the Dockerfile would not be read: dslim then creates `<Dockerfile name>.dockerignore` beside it (`Dockerfile.dockerignore`, `app.Dockerfile.dockerignore`), which BuildKit and buildah read for that Dockerfile whatever the build context is. Such a file replaces the context's own `.dockerignore`, so dslim writes none when it finds any ignore file up to the repository root.",
   messages: {
     suggested:
       '{copy} sends the whole build context, and dslim found no ignore file for it: {looked}. So files such as {entries} may reach the image. `dslim fix --write --write-dockerignore` creates {target}, which lists them.{kept}',
@@ -28,7 +28,10 @@ export const dockerignoreAdvice: Advisory = {
     "The build outputs it suggests (`dist`, `build`, `target`, `out`, `__pycache__`, `*.log`) are looked for in the Dockerfile's folder only.",
     'An entry is kept out of the list when a RUN, CMD or ENTRYPOINT after the copy names it, runs `git` (for `.git`) or runs a build that may read version-control metadata, and `node_modules` when no RUN of the copying stage installs packages; a use through a variable or a script file is not seen.',
     "The Docker legacy builder (`DOCKER_BUILDKIT=0`) reads only the context's `.dockerignore`, never a `<Dockerfile name>.dockerignore`.",
-    'Only `dslim fix` on files gives this advice: `--stdin` and the API have no folder to look in.',
+    'Only `dslim fix` on files gives this advice: `--stdin` and the API have no folder to look in, and refuse an `only` list that names advice alone.',
+    'A `.dockerignore` serves every Dockerfile built in its folder, so `--write-dockerignore` writes one only for a Dockerfile that is the only one in its folder and below it; otherwise it writes `<Dockerfile name>.dockerignore`, which the legacy builder does not read.',
+    'The note is one per Dockerfile, about its first `COPY .` or `ADD .` with no `# dslim-ignore dockerignore` comment above it.',
+    'A pip install counts as a build of the copied tree when a word of it is a relative path or an absolute path at or inside where the context was copied; a path reached through a variable or a `cd` to another name is not seen.',
   ],
 };
 

@@ -151,6 +151,16 @@ function checkFixFlags(paths: string[], flags: FixFlags): void {
   if (flags.stdinFilepath === '') refuse('`--stdin-filepath` needs a path');
   if (flags.writeDockerignore && !flags.write)
     refuse('`--write-dockerignore` creates files, so it needs `--write`');
+  // Advice looks at the folders around a file, which standard input has not:
+  // a list of advice alone would run nothing, as an empty list would.
+  if (flags.stdin && flags.only && flags.only.every(isAdvice))
+    refuse(
+      `\`--only ${flags.only.join(',')}\`: advice is not given with \`--stdin\`, so this list would leave nothing to run`,
+    );
+}
+
+function isAdvice(id: string): boolean {
+  return listAdvisories().some((a) => a.id === id);
 }
 
 /** The options for one Dockerfile, from its configuration file and the flags. */
@@ -203,12 +213,14 @@ async function fixFiles(
     io.progressTerminal,
   );
   const outcomes: FileOutcome[] = problems.map((p) => ({ path: p.path, problem: p.problem }));
+  // The ignore files this run creates, which the advice for later files does not count as found.
+  const run: RunState = { createdIgnoreFiles: new Set() };
   // One file at a time: fixing is CPU work on this thread, and two worker
   // threads measured slower on a busy two-core machine (690 real Dockerfiles:
   // 16-26 s here, 26-34 s on workers), so they were left out.
   try {
     for (const file of files) {
-      outcomes.push(await fixFile(file, flags, optionsFor));
+      outcomes.push(await fixFile(file, flags, optionsFor, run));
       progress.tick();
     }
   } finally {
@@ -240,19 +252,27 @@ async function fixFile(
   file: FoundFile,
   flags: FixFlags,
   optionsFor: OptionsFor,
+  run: RunState,
 ): Promise<FileOutcome> {
   try {
-    return await rewriteFile(file, flags, optionsFor);
+    return await rewriteFile(file, flags, optionsFor, run);
   } catch (error) {
     if (error instanceof InputError) throw error;
     return { path: file.path, problem: internalError(error) };
   }
 }
 
+/** What the files of one `dslim fix` run share. */
+interface RunState {
+  /** Ignore files the advice created in this run (absolute paths). */
+  createdIgnoreFiles: Set<string>;
+}
+
 async function rewriteFile(
   { path: file, named }: FoundFile,
   flags: FixFlags,
   optionsFor: OptionsFor,
+  run: RunState,
 ): Promise<FileOutcome> {
   // A file a directory search found by its name alone is passed over when it is not a Dockerfile.
   const refuse = (problem: string): FileOutcome =>
@@ -280,7 +300,8 @@ async function rewriteFile(
     const { adviseDockerignore } = load<typeof import('./dockerignore')>('./dockerignore');
     // Read from the input, where notes are located: a COPY the rewrite turned into
     // a bind mount still takes its source from the build context.
-    result.notes.push(...(await adviseDockerignore(file, read.text, { write })));
+    const createdInRun = run.createdIgnoreFiles;
+    result.notes.push(...(await adviseDockerignore(file, read.text, { write, createdInRun })));
   }
   return { path: file, result, before: read.text };
 }

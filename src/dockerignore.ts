@@ -6,12 +6,13 @@ import { copyOperands, flagValue } from './copy-args';
 import { dockerignoreAdvice as ADVICE } from './advisories';
 import { DockerDocument, type InstructionInfo } from './document';
 import { format, type Note } from './engine';
-import { createAtomically, describeError, displayPath } from './files';
+import { createAtomically, describeError, displayPath, searchDirectory } from './files';
 import { InlineControl } from './inline-control';
 import { instructionCommands, programName, runScripts } from './package-runs';
 import { loadShellParser } from './shell';
+import { isWithin, resolvePath } from './paths';
 import { firstOperand, type ShellCommand } from './shell-commands';
-import { stageLineage } from './stage-paths';
+import { stageLineage, workingDirectories } from './stage-paths';
 import { startCommand } from './start-command';
 
 /** Always worth keeping out of a build context. */
@@ -27,6 +28,13 @@ const SPECIFIC_SUFFIXES = ['.dockerignore', '.containerignore'];
 export interface DockerignoreOptions {
   /** Create the starter file instead of only describing it. */
   write: boolean;
+  /**
+   * The ignore files dslim created earlier in this run (absolute paths),
+   * shared by the calls of one run: the search sees the folders as they were
+   * before the run, so the advice does not depend on the order of the files,
+   * and a file created here is added.
+   */
+  createdInRun?: Set<string>;
 }
 
 /**
@@ -58,9 +66,11 @@ export async function adviseDockerignore(
   options: DockerignoreOptions,
 ): Promise<Note[]> {
   const doc = new DockerDocument(text);
-  const copy = wholeContextCopy(doc);
-  if (!copy || new InlineControl(doc).forbiddingAt(ADVICE.id, copy)) return [];
-  const search = await findIgnoreFile(dockerfile);
+  const control = new InlineControl(doc);
+  const copy = wholeContextCopies(doc).find((c) => !control.forbiddingAt(ADVICE.id, c));
+  if (!copy) return [];
+  const created = options.createdInRun ?? new Set<string>();
+  const search = await findIgnoreFile(dockerfile, created);
   if (search.found) return [];
 
   await loadShellParser();
@@ -68,7 +78,7 @@ export async function adviseDockerignore(
   const kept = candidates.map((entry) => ({ entry, reason: keepReason(doc, entry) }));
   const entries = kept.filter((k) => k.reason === null).map((k) => k.entry);
   const reasons = kept.flatMap((k) => (k.reason ? [`\`${k.entry}\` is kept: ${k.reason}`] : []));
-  const target = starterTarget(dockerfile, search);
+  const target = await starterTarget(dockerfile, search);
   const data = {
     copy: `\`${copy.keyword} ${copyOperands(doc, copy)!.sources[0].value}\``,
     looked: lookedFor(dockerfile, search),
@@ -87,6 +97,7 @@ export async function adviseDockerignore(
   if (!options.write) return note('suggested');
   const error = await createAtomically(target, entries.join('\n') + '\n').catch((e: Error) => e);
   if (error) return note('notCreated', { error: describeError(error as NodeJS.ErrnoException) });
+  created.add(path.resolve(target));
   const readBy =
     path.basename(target) === '.dockerignore'
       ? ''
@@ -100,9 +111,11 @@ export async function adviseDockerignore(
  * beside it, which BuildKit and buildah read whatever the context, then
  * `.dockerignore` or `.containerignore` in its folder and each folder above
  * it, any of which may be the context, up to the folder holding `.git` (a
- * build context rarely reaches out of its repository) or to `/`.
+ * build context rarely reaches out of its repository) or to `/`. A file
+ * in `created` (dslim made it in this run) does not count.
  */
-async function findIgnoreFile(dockerfile: string): Promise<IgnoreSearch> {
+async function findIgnoreFile(dockerfile: string, created: Set<string>): Promise<IgnoreSearch> {
+  const exists = async (file: string) => !created.has(path.resolve(file)) && (await isThere(file));
   const folder = path.dirname(dockerfile);
   const result = (found: string | null, repository: string | null) => ({
     folder,
@@ -124,16 +137,24 @@ async function findIgnoreFile(dockerfile: string): Promise<IgnoreSearch> {
 /**
  * Where `--write-dockerignore` creates the starter file: `.dockerignore`
  * beside a Dockerfile at the root of its repository, the build context such
- * a Dockerfile is built in and a file every builder reads; anywhere else,
- * `<name>.dockerignore` beside it, which BuildKit and buildah read for that
- * Dockerfile whatever folder the context is, where a `.dockerignore` beside
- * it would go unread when the context is a folder above.
+ * a Dockerfile is built in and a file every builder reads, when it is the
+ * only Dockerfile there; anywhere else, `<name>.dockerignore` beside it,
+ * which BuildKit and buildah read for that Dockerfile whatever folder the
+ * context is, where a `.dockerignore` beside it would go unread when the
+ * context is a folder above. A `.dockerignore` is shared by every Dockerfile
+ * built in that folder (`docker build -f release.Dockerfile .`), and what
+ * this one may leave out another may need (`git describe`), so with another
+ * Dockerfile in the folder or below it (found as `dslim fix DIR` finds them)
+ * the file is this Dockerfile's own.
  */
-function starterTarget(dockerfile: string, search: IgnoreSearch): string {
+async function starterTarget(dockerfile: string, search: IgnoreSearch): Promise<string> {
   const atRoot = search.repository === path.resolve(search.folder);
-  return atRoot
-    ? path.join(search.folder, '.dockerignore')
-    : `${dockerfile}${SPECIFIC_SUFFIXES[0]}`;
+  const own = `${dockerfile}${SPECIFIC_SUFFIXES[0]}`;
+  if (!atRoot) return own;
+  const others = (await searchDirectory(search.folder)).filter(
+    (file) => path.resolve(search.folder, file) !== path.resolve(dockerfile),
+  );
+  return others.length > 0 ? own : path.join(search.folder, '.dockerignore');
 }
 
 /** Where `findIgnoreFile` looked, for the note, when it found nothing. */
@@ -164,6 +185,7 @@ const VCS_BUILDS: Record<string, string[]> = {
   go: ['build', 'install', 'generate'],
   build: [],
   'pyproject-build': [],
+  cargo: ['build', 'install', 'package', 'run', 'test'],
   setuptools_scm: [],
   poetry: ['build', 'install'],
   hatch: [],
@@ -186,6 +208,7 @@ const PYTHON = /^python[0-9.]*$/;
  */
 function keepReason(doc: DockerDocument, entry: string): string | null {
   const first = wholeContextCopy(doc)!;
+  const trees = copiedTrees(doc);
   const users = doc.instructions.flatMap((i) => {
     const used = doc.trigger(i) ?? (i.index >= first.index ? i : null);
     if (!used || !['RUN', 'CMD', 'ENTRYPOINT'].includes(used.keyword)) return [];
@@ -205,7 +228,7 @@ function keepReason(doc: DockerDocument, entry: string): string | null {
       const named = wordsOf(command).find((word) => namesEntry(word, entry));
       if (named !== undefined) return `${at} names \`${named}\``;
       if (entry === '.git' && programName(command) === 'git') return `${at} runs \`git\``;
-      const build = entry === '.git' ? vcsBuild(command) : null;
+      const build = entry === '.git' ? vcsBuild(command, trees) : null;
       if (build) return `${at} runs \`${build}\`, which may read version-control metadata`;
     }
   }
@@ -232,16 +255,51 @@ function installsNodePackages(command: ShellCommand): boolean {
   return !!subcommands?.includes(firstOperand(command.args)?.text);
 }
 
-/** The build a command runs that may read `.git`, as written, or null. */
-function vcsBuild(command: ShellCommand): string | null {
+/**
+ * Where the whole build context lands in the image: the absolute
+ * destination of each whole-context COPY or ADD (relative ones resolved
+ * against the WORKDIR in effect), so a build of that tree by its path
+ * (`pip install /app`) counts as a build of the copied tree.
+ */
+function copiedTrees(doc: DockerDocument): string[] {
+  return doc.instructions.flatMap((i) => {
+    if (!i.stage || !isWholeContextCopy(doc, i)) return [];
+    const cwd = workingDirectories(doc, i.stage).get(i.index) ?? null;
+    const tree = resolvePath(copyOperands(doc, i)!.destination.value, cwd);
+    return tree === null ? [] : [tree];
+  });
+}
+
+/**
+ * The path of the copied tree an argument names, as shown in a note, or
+ * null: a relative path (`.`, `./sub`, shown as `.`), or an absolute one at
+ * or inside a tree the context was copied to (`/app`, `-e /app`,
+ * `--manifest-path=/src/Cargo.toml`, `/app[dev]`). An option's value given
+ * as the next word is an argument of its own, so it is seen as well.
+ */
+function treeArgument(arg: string, trees: string[]): string | null {
+  const value = arg.replace(/^--?[\w-]+=/, '').replace(/\[[^\]]*\]$/, '');
+  if (/^\.\.?(\/|$)/.test(value)) return '.';
+  const resolved = value.startsWith('/') ? resolvePath(value, '/') : null;
+  return resolved !== null && trees.some((tree) => isWithin(resolved, tree)) ? value : null;
+}
+
+/**
+ * The build a command runs that may read `.git`, as written, or null. A
+ * pip install counts when it installs a path of the copied tree (see
+ * `treeArgument`), not a package by name.
+ */
+function vcsBuild(command: ShellCommand, trees: string[]): string | null {
   let name = programName(command);
   let args = command.args.map((word) => word.text);
   if (PYTHON.test(name) && args[0] === '-m' && args[1]) [name, ...args] = args.slice(1);
   if (PYTHON.test(name) && /(^|\/)setup\.py$/.test(args[0] ?? '')) return `${name} ${args[0]}`;
   if (name === 'uv' && args[0] === 'pip') [name, ...args] = args;
   const operand = args.find((arg) => !arg.startsWith('-'));
-  if (PIP.test(name) && ['install', 'wheel'].includes(operand ?? ''))
-    return args.some((arg) => /^\.\.?(\/|$)/.test(arg)) ? `${name} ${operand} .` : null;
+  if (PIP.test(name) && ['install', 'wheel'].includes(operand ?? '')) {
+    const tree = args.map((arg) => treeArgument(arg, trees)).find((t) => t !== null);
+    return tree ? `${name} ${operand} ${tree}` : null;
+  }
   const subcommands = VCS_BUILDS[name];
   if (!subcommands) return null;
   if (subcommands.length === 0) return name;
@@ -261,6 +319,11 @@ function wordsOf(command: ShellCommand): string[] {
 /** The first COPY or ADD that copies the whole build context. */
 export function wholeContextCopy(doc: DockerDocument): InstructionInfo | undefined {
   return doc.instructions.find((i) => isWholeContextCopy(doc, i));
+}
+
+/** Every COPY or ADD that copies the whole build context, in order. */
+function wholeContextCopies(doc: DockerDocument): InstructionInfo[] {
+  return doc.instructions.filter((i) => isWholeContextCopy(doc, i));
 }
 
 function isWholeContextCopy(doc: DockerDocument, i: InstructionInfo): boolean {
@@ -327,7 +390,7 @@ function isContextCopy(instruction: InstructionInfo): boolean {
   );
 }
 
-async function exists(file: string): Promise<boolean> {
+async function isThere(file: string): Promise<boolean> {
   return fs.stat(file).then(
     () => true,
     () => false,

@@ -113,7 +113,7 @@ export async function dockerfileToBuild(
 }
 
 /** The Dockerfiles under a directory, relative to it and sorted. */
-async function searchDirectory(directory: string): Promise<string[]> {
+export async function searchDirectory(directory: string): Promise<string[]> {
   const { glob }: typeof import('tinyglobby') = await import('tinyglobby');
   const found = await glob(
     DOCKERFILE_NAMES.map((name) => `**/${name}`),

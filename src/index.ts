@@ -24,7 +24,15 @@ export async function fix(source: string, options: FixOptions = {}): Promise<Fix
     throw new InputError(`the Dockerfile must be given as text, a string (got ${kindOf(source)})`);
   const fail = (key: string | null, problem: string) =>
     new InputError(key === null ? `fix options ${problem}` : `fix option "${key}": ${problem}`);
-  return runFix(source, checkSettings(options, fail, { transforms, advisories }, API_KEYS));
+  const settings = checkSettings(options, fail, { transforms, advisories }, API_KEYS);
+  // Advice looks at the folders around a file, which the API has not: a list
+  // of advice alone would run nothing, as an empty list would.
+  if (settings.only?.every((id) => advisories.some((a) => a.id === id)))
+    throw fail(
+      'only',
+      'advice is not given through the API, so this list would leave nothing to run',
+    );
+  return runFix(source, settings);
 }
 
 /** All transforms with their metadata, in the order they run. */

@@ -36,6 +36,10 @@ describe('the options of fix are a configuration file’s, checked the same way'
       'fix option "transformOptions": unknown key (use only, skip, safety, caches, transforms, advice): options per transform go under "transforms", as in a configuration file',
     ],
     [{ caches: 'bogus' }, 'fix option "caches": must be one of clean, mount'],
+    [
+      { only: ['dockerignore'] },
+      'fix option "only": advice is not given through the API, so this list would leave nothing to run',
+    ],
     [{ safety: [] }, 'fix option "safety": needs at least one value (it was given an empty list)'],
     [
       { safety: ['risky'] },
@@ -68,7 +72,8 @@ describe('the options of fix are a configuration file’s, checked the same way'
   });
 
   test('an advice id is known, though fix itself gives no advice', async () => {
-    const result = await fix(lines('FROM alpine', 'COPY . .'), { only: ['dockerignore'] });
-    expect(result).toMatchObject({ changed: false, changes: [], notes: [] });
+    const text = lines('FROM alpine', 'COPY . .');
+    for (const options of [{ skip: ['dockerignore'] }, { only: ['dockerignore', 'merge-runs'] }])
+      expect(await fix(text, options)).toMatchObject({ changed: false, changes: [], notes: [] });
   });
 });

@@ -174,6 +174,26 @@ describe('turning the advice off', () => {
     expect(await adviseDockerignore(dockerfile, text, { write: true })).toEqual([]);
   });
 
+  test('a comment above one `COPY .` moves the note to the next one', async () => {
+    const text = lines('FROM node:20', '# dslim-ignore dockerignore', 'COPY . /app', 'COPY . /b');
+    const dockerfile = project({ Dockerfile: text });
+    const notes = await adviseDockerignore(dockerfile, text, { write: false });
+    expect(notes.map((n) => n.line)).toEqual([4]);
+    expect(notes[0].message).toMatch(/^`COPY \.` sends the whole build context/);
+  });
+
+  test('a comment above every `COPY .` silences the advice', async () => {
+    const text = lines(
+      'FROM node:20',
+      '# dslim-ignore dockerignore',
+      'COPY . /app',
+      '# dslim-ignore dockerignore',
+      'COPY . /b',
+    );
+    const dockerfile = project({ Dockerfile: text });
+    expect(await adviseDockerignore(dockerfile, text, { write: false })).toEqual([]);
+  });
+
   test('a comment for another id does not', async () => {
     const text = lines('FROM node:20-slim', '# dslim-ignore merge-runs', 'COPY . .', 'RUN npm ci');
     const dockerfile = project({ Dockerfile: text });
@@ -231,6 +251,31 @@ describe('what the Dockerfile uses after copying the context', () => {
       '`.git` is kept: the `ENTRYPOINT` at line 4 with the `CMD` at line 5 runs `python setup.py`, which may read version-control metadata',
     ],
     [
+      'a pip install of the copied tree by its path',
+      ['FROM python:3.12', 'WORKDIR /src', 'COPY . /app', 'RUN pip install /app'],
+      '`.git` is kept: the `RUN` at line 4 runs `pip install /app`, which may read version-control metadata',
+    ],
+    [
+      'an editable pip install inside the copied tree',
+      ['FROM python:3.12', 'WORKDIR /srv', 'COPY . app', 'RUN pip install -e /srv/app/lib'],
+      '`.git` is kept: the `RUN` at line 4 runs `pip install /srv/app/lib`, which may read version-control metadata',
+    ],
+    [
+      'a pip install with the path as an option value',
+      ['FROM python:3.12', 'WORKDIR /src', 'COPY . /app', 'RUN pip install --editable=/app[dev]'],
+      '`.git` is kept: the `RUN` at line 4 runs `pip install /app`, which may read version-control metadata',
+    ],
+    [
+      'cargo build with a manifest path',
+      [
+        'FROM rust:1',
+        'WORKDIR /',
+        'COPY . /src',
+        'RUN cargo build --manifest-path /src/Cargo.toml',
+      ],
+      '`.git` is kept: the `RUN` at line 4 runs `cargo build`, which may read version-control metadata',
+    ],
+    [
       'a CMD that names .git',
       ['FROM alpine', 'WORKDIR /src', 'COPY . .', 'CMD ["cat", ".git/HEAD"]'],
       '`.git` is kept: the `CMD` at line 4 names `.git/HEAD`',
@@ -240,6 +285,12 @@ describe('what the Dockerfile uses after copying the context', () => {
     expect(message).toContain(reason);
     expect(written).toBeNull();
     expect(message).toContain(noInstall);
+  });
+
+  test('lists `.git` for a pip install of a path outside the copied tree', async () => {
+    const text = lines('FROM python:3.12', 'WORKDIR /src', 'COPY . /app', 'RUN pip install /opt/x');
+    const { written } = await advise(text);
+    expect(written).toBe('.git\n');
   });
 
   test('keeps vendored node_modules that the CMD runs, though packages are installed', async () => {
@@ -403,6 +454,68 @@ describe('dslim fix', () => {
     expect(await main(['node', 'dslim', 'fix', '--only', 'dockerignore', dockerfile], run)).toBe(0);
     expect(run.text()).toContain(`${dockerfile}:3:1  dockerignore  note: `);
     expect(run.text()).not.toContain('merge-runs');
+  });
+
+  test('writes `<name>.dockerignore` when another Dockerfile shares the folder', async () => {
+    const release = lines('FROM alpine:3.19', 'COPY . /app', 'RUN cd /app && git describe --tags');
+    const plain = lines('FROM alpine:3.19', 'COPY . /app', 'CMD ["sh"]');
+    const dockerfile = project({ Dockerfile: plain, 'release.Dockerfile': release });
+    const run = io();
+    const args = ['fix', '--write', '--write-dockerignore', context];
+    expect(await main(['node', 'dslim', ...args], run)).toBe(0);
+    expect(await fs.readdir(context)).not.toContain('.dockerignore');
+    // No RUN installs packages, so `node_modules` stays; release.Dockerfile needs `.git` too.
+    expect(readFileSync(`${dockerfile}.dockerignore`, 'utf8')).toBe('.git\n');
+    expect(await fs.readdir(context)).not.toContain('release.Dockerfile.dockerignore');
+    expect(run.text()).toContain(
+      `Created \`${path.join(context, 'Dockerfile.dockerignore')}\` listing \`.git\`, which BuildKit and buildah read`,
+    );
+  });
+
+  test('a Dockerfile in a folder below counts as sharing the folder', async () => {
+    const dockerfile = project({ Dockerfile: copiesAll, 'sub/Dockerfile': 'FROM alpine\n' });
+    const notes = await adviseDockerignore(dockerfile, copiesAll, { write: false });
+    expect(notes[0].message).toContain(`creates \`${dockerfile}.dockerignore\``);
+  });
+
+  test('the files written and the notes do not depend on the order of the files', async () => {
+    const root = lines('FROM node:20', 'WORKDIR /app', 'COPY . .', 'RUN npm ci');
+    const sub = lines('FROM python:3.12', 'COPY . /app', 'RUN pip install /app');
+    const outcome = async (order: string[]) => {
+      project({ Dockerfile: root, 'sub/Dockerfile': sub, 'sub/dist/x': '' });
+      const run = io();
+      const args = [
+        'fix',
+        '--write',
+        '--write-dockerignore',
+        ...order.map((f) => path.join(context, f)),
+      ];
+      expect(await main(['node', 'dslim', ...args], run)).toBe(0);
+      const written = (await fs.readdir(context, { recursive: true })).filter((f) =>
+        /ignore$/.test(f),
+      );
+      const notes = run
+        .text()
+        .split('\n')
+        .filter((l) => l.includes('dockerignore  note:'))
+        .sort();
+      rmSync(context, { recursive: true, force: true });
+      mkdirSync(context);
+      return { written: written.sort(), notes };
+    };
+    const forward = await outcome(['Dockerfile', 'sub/Dockerfile']);
+    const backward = await outcome(['sub/Dockerfile', 'Dockerfile']);
+    expect(forward).toEqual(backward);
+    expect(forward.written).toEqual(['Dockerfile.dockerignore', 'sub/Dockerfile.dockerignore']);
+    expect(forward.notes).toHaveLength(2);
+  });
+
+  test('--stdin with advice alone is refused: it would run nothing', async () => {
+    const run = io();
+    expect(await main(['node', 'dslim', 'fix', '--stdin', '--only', 'dockerignore'], run)).toBe(2);
+    expect(run.text()).toBe(
+      'dslim: `--only dockerignore`: advice is not given with `--stdin`, so this list would leave nothing to run\n',
+    );
   });
 
   test('--format json carries the layer counts', async () => {

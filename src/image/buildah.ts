@@ -78,11 +78,14 @@ export function buildArguments(request: BuildRequest): string[] {
  * buildah's errors for an image a build needs and its storage does not
  * hold, under `--pull=never`: a FROM (`creating build container: IMAGE:
  * image not known`), a `COPY --from` or a `RUN --mount` `from=` (`from=IMAGE:
- * no stage or image found with that name`).
+ * no stage or image found with that name`). Under `--pull=missing`, a pull
+ * that failed (`initializing source docker://IMAGE: pinging container
+ * registry …` with no network) leaves the image missing as well.
  */
 const MISSING_IMAGE = [
   /: (\S+): image not known$/,
   /from=([^\s,]+): no stage or image found with that name$/,
+  /initializing source docker:\/\/(\S+?): /,
 ];
 
 /** The image a failed build's last lines say is missing from the storage, or null. */

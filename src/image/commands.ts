@@ -143,7 +143,7 @@ function missingImageText(
   env: NodeJS.ProcessEnv,
 ): string {
   const command = storageCommand(env);
-  const why = pulled ? 'buildah did not pull it' : 'verify does not pull by default';
+  const why = pulled ? 'buildah could not pull it' : 'verify does not pull by default';
   const pull = pulled ? '' : ', or run verify with --pull';
   return (
     `dslim: ${dockerfile}: the image \`${image}\` is not in the buildah storage verify builds in ` +

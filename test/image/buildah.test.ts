@@ -139,6 +139,14 @@ describe('missingImage: the image a failed build lacks', () => {
       ],
       'alpine:3',
     ],
+    [
+      'a pull that failed under --pull (no network)',
+      [
+        'Trying to pull docker.io/library/debian:bookworm...',
+        'Error: creating build container: initializing source docker://debian:bookworm: pinging container registry registry-1.docker.io: Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.255.255.53:53: no such host',
+      ],
+      'debian:bookworm',
+    ],
   ])('names the image of %s', (_name, tail, image) => {
     expect(missingImage(tail)).toBe(image);
   });

@@ -387,7 +387,7 @@ describe('dslim verify works around buildah and says how to feed it', () => {
     const { err } = await run(['verify', project, '--pull'], {}, recordingBuilder(MISSING));
 
     expect(err).toMatch(
-      /, and buildah did not pull it; add it with `buildah --root .* pull alpine`/,
+      /, and buildah could not pull it; add it with `buildah --root .* pull alpine`/,
     );
     expect(err).not.toMatch(/--pull/);
   });
