@@ -5,7 +5,7 @@ import { continuationStyle, continuationText, scriptTail } from './join';
 import { commandText, insertBeforeNext } from './script-paths';
 import { analyzeScript, scopedSettings, type ScriptFacts } from './shell-effects';
 import { firstOperand, listCommands, type ShellCommand, type Word } from './shell-commands';
-import { runUser, sameUser, userWords } from './stage-paths';
+import { otherUser, runUser, sameUser, userWords } from './stage-paths';
 import type { Edit } from './types';
 import { programOf } from './wrappers';
 
@@ -128,7 +128,23 @@ export function userProblem(
   const other = owners.find((c) => c.user !== null && !sameUser(c.user, own));
   if (!other?.user) return null;
   const text = commandText(run.body.text, other);
-  return `\`${text}\` runs as ${userWords(other.user)} while the \`RUN\` runs as \`${own}\`, so the added \`${added}\` would run as \`${own}\`: it may be denied what that command leaves, or clean the cache of \`${own}\` instead of the one that command fills`;
+  return `\`${text}\` ${userContrast(other.user, own)}, so the added \`${added}\` would run as \`${own}\`: it may be denied what that command leaves, or clean the cache of \`${own}\` instead of the one that command fills`;
+}
+
+/**
+ * For a message, that a command runs as `user` and its RUN as `own`: said
+ * as a fact only when they are surely two users (see `otherUser`); a name
+ * and a number (`node` and `1000`), or a user dslim cannot read, may be
+ * the same one, so the words say only that it may be another.
+ */
+function userContrast(user: string, own: string): string {
+  if (otherUser(user, own)) return `runs as \`${user}\` while the \`RUN\` runs as \`${own}\``;
+  const id = (u: string) => /^#?(\d+)(:|$)/.exec(u)?.[1];
+  const name = (u: string) => /^([A-Za-z_][\w.-]*)(:|$)/.exec(u)?.[1];
+  const [number, named] = [id(user) ?? id(own), name(user) ?? name(own)];
+  if (number && named)
+    return `may run as another user: it runs as \`${user}\` and the \`RUN\` as \`${own}\`, and dslim cannot tell whether \`${named}\` has the id \`${number}\` in the image`;
+  return `may run as another user than the \`RUN\` (it runs as ${userWords(user)}, the \`RUN\` as \`${own}\`)`;
 }
 
 /** The limitation of every transform that adds commands at the end of a RUN, on what they run. */

@@ -118,8 +118,11 @@ function writtenPaths(doc: DockerDocument, copy: InstructionInfo, cwd: string | 
 /**
  * For a message, that a COPY or ADD writes into `dir`: "the `COPY` on line
  * 3 writes into `/root/.npm`", or "… writes into `/root`, above `/root/.npm`".
+ * `when` goes before the verb ("first writes into"), so that it never
+ * trails the "above" part it is not about.
  */
-export function copyPhrase({ copy, path }: CopyInto, dir: string): string {
+export function copyPhrase({ copy, path }: CopyInto, dir: string, when = ''): string {
   const where = isWithin(path, dir) ? `\`${dir}\`` : `\`${path}\`, above \`${dir}\``;
-  return `the \`${copy.keyword}\` on line ${lineRef(copy)} writes into ${where}`;
+  const verb = when ? `${when} writes` : 'writes';
+  return `the \`${copy.keyword}\` on line ${lineRef(copy)} ${verb} into ${where}`;
 }

@@ -74,7 +74,10 @@ export async function adviseDockerignore(
   if (search.found) return [];
 
   await loadShellParser();
-  const candidates = await starterEntries(search.folder, contextSources(doc));
+  const nodeContext = await mayHoldNodeModules(doc, search.folder);
+  const candidates = (await starterEntries(search.folder, contextSources(doc))).filter(
+    (entry) => entry !== 'node_modules' || nodeContext,
+  );
   const kept = candidates.map((entry) => ({ entry, reason: keepReason(doc, entry) }));
   const entries = kept.filter((k) => k.reason === null).map((k) => k.entry);
   const reasons = kept.flatMap((k) => (k.reason ? [`\`${k.entry}\` is kept: ${k.reason}`] : []));
@@ -250,6 +253,29 @@ function uninstalledNodeModules(doc: DockerDocument): string | null {
   return null;
 }
 
+/** Programs whose use shows that a project may be a Node one, with a `node_modules`. */
+const NODE_TOOLS = new Set(['node', 'nodejs', 'npm', 'npx', 'yarn', 'pnpm', 'bun', 'corepack']);
+
+/**
+ * Whether the build context may hold a `node_modules` worth a word: a RUN,
+ * CMD or ENTRYPOINT runs a Node tool, a stage starts from a `node` or `bun`
+ * image, or the Dockerfile's folder has one. In a plain Python image none
+ * of these holds, and a note that no `RUN` installs Node packages would be
+ * noise: the entry is then neither listed nor named.
+ */
+async function mayHoldNodeModules(doc: DockerDocument, folder: string): Promise<boolean> {
+  if (doc.stages.some((stage) => /(^|\/)(node|bun)([:@]|$)/i.test(stage.image))) return true;
+  const runners = doc.instructions.map((i) => doc.trigger(i) ?? i);
+  const commands = runners
+    .filter((i) => ['RUN', 'CMD', 'ENTRYPOINT'].includes(i.keyword))
+    .flatMap((i) => instructionCommands(doc, i));
+  if (commands.some((command) => NODE_TOOLS.has(programName(command)))) return true;
+  return fs.access(path.join(folder, 'node_modules')).then(
+    () => true,
+    () => false,
+  );
+}
+
 function installsNodePackages(command: ShellCommand): boolean {
   const subcommands = NODE_INSTALLS[programName(command)];
   return !!subcommands?.includes(firstOperand(command.args)?.text);
@@ -292,18 +318,27 @@ function treeArgument(arg: string, trees: string[]): string | null {
 function vcsBuild(command: ShellCommand, trees: string[]): string | null {
   let name = programName(command);
   let args = command.args.map((word) => word.text);
-  if (PYTHON.test(name) && args[0] === '-m' && args[1]) [name, ...args] = args.slice(1);
+  // The words before the build's own (`python -m`, `uv`), so that the note
+  // names the command as written: `python -m build`, not `build`.
+  let runner = '';
+  if (PYTHON.test(name) && args[0] === '-m' && args[1]) {
+    runner = `${name} -m `;
+    [name, ...args] = args.slice(1);
+  }
   if (PYTHON.test(name) && /(^|\/)setup\.py$/.test(args[0] ?? '')) return `${name} ${args[0]}`;
-  if (name === 'uv' && args[0] === 'pip') [name, ...args] = args;
+  if (name === 'uv' && args[0] === 'pip') {
+    runner = 'uv ';
+    [name, ...args] = args;
+  }
   const operand = args.find((arg) => !arg.startsWith('-'));
   if (PIP.test(name) && ['install', 'wheel'].includes(operand ?? '')) {
     const tree = args.map((arg) => treeArgument(arg, trees)).find((t) => t !== null);
-    return tree ? `${name} ${operand} ${tree}` : null;
+    return tree ? `${runner}${name} ${operand} ${tree}` : null;
   }
   const subcommands = VCS_BUILDS[name];
   if (!subcommands) return null;
-  if (subcommands.length === 0) return name;
-  return operand && subcommands.includes(operand) ? `${name} ${operand}` : null;
+  if (subcommands.length === 0) return `${runner}${name}`;
+  return operand && subcommands.includes(operand) ? `${runner}${name} ${operand}` : null;
 }
 
 /** True when a word is a path with a part that `entry` matches. */

@@ -13,7 +13,7 @@ import {
   commandLine,
   cacheDirs,
   homeMoves,
-  laterRuns,
+  laterReaders,
   mountOverCache,
   offlineMountProblem,
   programName,
@@ -169,7 +169,7 @@ export function filledBefore(
 
 /**
  * Why both caches must stay: a RUN that sees this one's layer (see
- * `laterRuns`) runs go, or a program that runs it, which would find them
+ * `laterReaders`) runs go, or a program that runs it, which would find them
  * empty; or the start command of a stage that has the files does, when the
  * container starts (see `startCommand`: `ENTRYPOINT ["go"]` with `CMD
  * ["run", "."]` runs `go run`). A stage that may build on any earlier one
@@ -183,7 +183,7 @@ export function laterGoUse(
 ): string | null {
   const reads = 'reads what this `RUN` leaves there';
   const uses = `which ${reads}`;
-  for (const later of laterRuns(doc, run, dirs)) {
+  for (const later of laterReaders(doc, run, dirs)) {
     const go = later.commands.find(readsCaches);
     const on = (start: number) => `in the \`RUN\` on line ${commandLine(later.run, start)}`;
     if (go) return `\`${goWords(go)}\` ${on(go.start)} ${reads}`;

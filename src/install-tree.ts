@@ -153,6 +153,30 @@ export function findRemoval(
   return null;
 }
 
+/**
+ * The RUN after `first` and up to the removal that runs a make, cmake or
+ * ninja install, when `first` (the RUN right after the copy) runs none:
+ * the note then names the RUN that stands between the copy and the install,
+ * which is why the install cannot move, rather than saying the stage
+ * installs nothing. Null when no such RUN is readable as a chain.
+ */
+function laterInstallRun(
+  stage: Stage,
+  first: InstructionInfo,
+  last: InstructionInfo,
+): InstructionInfo | null {
+  const runs = stage.instructions.filter(
+    (i) => i.keyword === 'RUN' && i.index > first.index && i.index <= last.index,
+  );
+  return (
+    runs.find((run) => {
+      if (run.opaque || run.execForm) return false;
+      const chain = readChain(run.body.text);
+      return !('problem' in chain) && chain.commands.some((c) => readInstall(c) !== null);
+    }) ?? null
+  );
+}
+
 export function readInstallRun(context: TreeContext): Install | string {
   const { stage, tree, removal, dirs } = context;
   const run = stage.instructions.find((i) => i.keyword === 'RUN' && i.index > tree.copy.index)!;
@@ -164,8 +188,12 @@ export function readInstallRun(context: TreeContext): Install | string {
   if ('problem' in chain) return `dslim cannot split ${at}: ${chain.problem}`;
   const cwds = workingDirs(chain, dirs.get(run.index) ?? BASE_WORKDIR);
   const index = chain.commands.findIndex((c) => readInstall(c) !== null);
-  if (index === -1)
+  if (index === -1) {
+    const later = laterInstallRun(stage, run, removal.run);
+    if (later)
+      return `${at} runs between the copy and the install at line ${lineRef(later)}, and dslim moves an install to a builder stage only when it is the first \`RUN\` after the copy`;
     return `${at} runs no make, cmake or ninja install, so dslim cannot tell which files it installs`;
+  }
   const command = chain.commands[index];
   const spec = readInstall(command)!;
   const dir = resolvePath(spec.dir, cwds[index]);

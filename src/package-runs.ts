@@ -15,7 +15,15 @@ import {
   turnsOn,
   type OfflineRule,
 } from './offline-readers';
-import { flagValue, isWithin, mayBeWithin, runMounts, wordPath, type RunMount } from './paths';
+import {
+  flagValue,
+  isWithin,
+  mayBeWithin,
+  mountOption,
+  runMounts,
+  wordPath,
+  type RunMount,
+} from './paths';
 import { scanScript } from './script-paths';
 import { analyzeScript } from './shell-effects';
 import { argvCommands, listCommands, setsVariable, type ShellCommand } from './shell-commands';
@@ -149,6 +157,21 @@ export function mountOverCache(
 }
 
 /**
+ * True when `--mount`s of a later RUN, of any type, cover every directory
+ * of the cache (each at it or above it): that RUN reads the mounts there,
+ * not the files an earlier RUN left in the layer, so it is no reader of
+ * them. A mount `from` a stage or image does not count, since it may bring
+ * those very files back (`from=` the stage itself), and neither does one
+ * whose target is reached only through a link.
+ */
+function mountedForReader(doc: DockerDocument, run: InstructionInfo, dirs: string[]): boolean {
+  const mounts = runMounts(run, runDirectory(doc, run)).filter(
+    (m) => m.path !== null && mountOption(m.flag, 'from') === null,
+  );
+  return dirs.length > 0 && dirs.every((dir) => mounts.some((m) => isWithin(dir, m.path!)));
+}
+
+/**
  * Why a `--mount` of the RUN that is not over the cache (see
  * `mountOverCache`) still keeps a cache transform away: its target is
  * inside the cache, so the cache holds what the mount brings, which a
@@ -214,6 +237,19 @@ export function laterRuns(
     for (const script of triggerScripts(doc, stage)) seen.set(script.run.index, script);
   }
   return [...seen.values()].sort((a, b) => a.run.index - b.run.index);
+}
+
+/**
+ * The RUNs after `run` (see `laterRuns`) that may read what it leaves in
+ * `dirs`: not one whose own mounts cover every one of them (see
+ * `mountedForReader`), which reads the mounts instead of the layer.
+ */
+export function laterReaders(
+  doc: DockerDocument,
+  run: InstructionInfo,
+  dirs: string[],
+): RunScript[] {
+  return laterRuns(doc, run, dirs).filter((later) => !mountedForReader(doc, later.run, dirs));
 }
 
 /** True when a word is an `rm` operand at or below `dir`. */
@@ -459,7 +495,7 @@ function copiedCache(doc: DockerDocument, run: InstructionInfo, dirs: string[]):
   for (const dir of dirs) {
     const copy = copiedInto(doc, run, dir);
     if (copy)
-      return `${copyPhrase(copy, dir)} first: what it brings there stays in its layer whatever this \`RUN\` does, and the \`RUN\` may be meant to use it`;
+      return `${copyPhrase(copy, dir, 'first')}: what it brings there stays in its layer whatever this \`RUN\` does, and the \`RUN\` may be meant to use it`;
   }
   return null;
 }
@@ -481,7 +517,7 @@ export function filledOnPurposeLimitation(fillers: string[]): string {
 
 /** The limitation every cache transform states about `cacheReader`. */
 export const CACHE_READER_LIMITATION =
-  'A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader in the script of a `sh -c` or `su -c` counts too, and so does any command behind a wrapper that runs its program where dslim cannot follow it: `chroot` (another root), `env -S` or `unshare --root`, or a wrapper (`setpriv`, `unshare`, `strace`, `php` and the like) given an option dslim does not know. So is one whose container starts with such a reader when the stage has the files of the RUN: its ENTRYPOINT with its CMD after it (as the stages it builds on leave them; an ENTRYPOINT drops the CMD it inherits; a shell-form one runs through its SHELL), or the words of the CMD on their own, which an entrypoint script often runs; there a reader names an absolute path (or one under `~`), or is a command of the manager given an offline option or run under an offline variable. A reader that reaches the cache only through a variable, a script file or `/` is not seen. Later RUNs are those of the stage and of every stage built on it: a FROM that names it, also through the defaults of global ARGs (`ARG A=deps`, `ARG B=$A`, `FROM $B`), and a FROM holding an ARG without a default, which a `--build-arg` may point at it, unless the rest of its image rules a stage name out (`golang:$V`). Such a FROM counts the other way too: what any stage before it does (fill the cache, set a variable, copy files, switch `USER`) may have happened before the RUNs built on it.';
+  'A RUN is left alone when a later RUN (an `ONBUILD RUN` too) names a path in the cache, the cache directory or a directory above it short of a top-level one (`/root/.cache`, not `/root`), or runs inside it; so is one whose own later commands do, when the change is to the install itself. A reader in the script of a `sh -c` or `su -c` counts too, and so does any command behind a wrapper that runs its program where dslim cannot follow it: `chroot` (another root), `env -S` or `unshare --root`, or a wrapper (`setpriv`, `unshare`, `strace`, `php` and the like) given an option dslim does not know. So is one whose container starts with such a reader when the stage has the files of the RUN: its ENTRYPOINT with its CMD after it (as the stages it builds on leave them; an ENTRYPOINT drops the CMD it inherits; a shell-form one runs through its SHELL), or the words of the CMD on their own, which an entrypoint script often runs; there a reader names an absolute path (or one under `~`), or is a command of the manager given an offline option or run under an offline variable. A later RUN whose own `--mount`s (of any type, but not one `from` a stage or image, which may bring the files back) are at or above every directory of the cache reads those mounts, not the layer, and is no reader. A reader that reaches the cache only through a variable, a script file or `/` is not seen. Later RUNs are those of the stage and of every stage built on it: a FROM that names it, also through the defaults of global ARGs (`ARG A=deps`, `ARG B=$A`, `FROM $B`), and a FROM holding an ARG without a default, which a `--build-arg` may point at it, unless the rest of its image rules a stage name out (`golang:$V`). Such a FROM counts the other way too: what any stage before it does (fill the cache, set a variable, copy files, switch `USER`) may have happened before the RUNs built on it.';
 
 /** The limitation every cache transform states about `mountOverCache` and `mountInCacheProblem`. */
 export const EXISTING_MOUNT_LIMITATION =
@@ -530,7 +566,7 @@ export function cacheReader(
   const ownHidden = hiddenIn(script, install?.end ?? Infinity);
   if (ownHidden)
     return `\`${ownHidden.name}\` after the install may read the cache: ${ownHidden.why}`;
-  for (const later of laterRuns(doc, script.run, dirs)) {
+  for (const later of laterReaders(doc, script.run, dirs)) {
     const on = (start: number) => `in the \`RUN\` on line ${commandLine(later.run, start)}`;
     const reader = readerIn(doc, later, dirs, 0);
     if (reader) return `\`${reader.name}\` ${on(reader.start)} names the cache, which it may read`;

@@ -286,6 +286,19 @@ export function sameUser(a: string, b: string): boolean {
   return identity !== null && identity === userIdentity(b);
 }
 
+/**
+ * True when two users, as a USER or a wrapper writes them, are surely two
+ * users: two names, two numbers, or root against any other (root's id is
+ * always 0). A name against a number (`node` and `1000`) may be one user,
+ * and so may one that cannot be read: only the image's `/etc/passwd` knows.
+ */
+export function otherUser(a: string, b: string): boolean {
+  const [x, y] = [userIdentity(a), userIdentity(b)];
+  if (x === null || y === null || x === y) return false;
+  const numeric = (id: string) => /^\d+$/.test(id);
+  return x === 'root' || y === 'root' || numeric(x) === numeric(y);
+}
+
 /** A user for a message: `app`, or words for one dslim cannot tell. */
 export function userWords(user: string): string {
   return user === UNKNOWN_USER ? 'a user dslim cannot tell' : `\`${user}\``;

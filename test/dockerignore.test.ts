@@ -232,7 +232,7 @@ describe('what the Dockerfile uses after copying the context', () => {
     [
       'python -m build',
       ['FROM python:3.12', 'WORKDIR /src', 'COPY . .', 'RUN python -m build --wheel'],
-      '`.git` is kept: the `RUN` at line 4 runs `build`, which may read version-control metadata',
+      '`.git` is kept: the `RUN` at line 4 runs `python -m build`, which may read version-control metadata',
     ],
     [
       'go build in a stage built from the copying one',
@@ -284,6 +284,17 @@ describe('what the Dockerfile uses after copying the context', () => {
     const { message, written } = await advise(lines(...text));
     expect(message).toContain(reason);
     expect(written).toBeNull();
+    // No Node tool, no `node` image, no `node_modules` folder: nothing to say about one.
+    expect(message).not.toContain('node_modules');
+  });
+
+  test.each([
+    ['a `node_modules` folder in the context', ['FROM python:3.12'], { 'node_modules/x/i.js': '' }],
+    ['a RUN that runs node', ['FROM python:3.12', 'RUN node --version'], {}],
+    ['a node image', ['FROM node:20-slim'], {}],
+  ])('names the kept `node_modules` where the context may have one: %s', async (_, head, files) => {
+    const text = lines(...head.slice(0, 1), 'WORKDIR /src', 'COPY . .', ...head.slice(1));
+    const { message } = await advise(text, files);
     expect(message).toContain(noInstall);
   });
 
@@ -291,6 +302,14 @@ describe('what the Dockerfile uses after copying the context', () => {
     const text = lines('FROM python:3.12', 'WORKDIR /src', 'COPY . /app', 'RUN pip install /opt/x');
     const { written } = await advise(text);
     expect(written).toBe('.git\n');
+  });
+
+  test('a plain Python image: `python -m build` is named as written, and `node_modules` is not', async () => {
+    const text = lines('FROM python:3.12', 'COPY . /src', 'RUN cd /src && python -m build');
+    const { message } = await advise(text);
+    expect(message).toContain(
+      'Every usual entry is a source this Dockerfile copies or uses, so none is suggested. `.git` is kept: the `RUN` at line 3 runs `python -m build`, which may read version-control metadata.',
+    );
   });
 
   test('keeps vendored node_modules that the CMD runs, though packages are installed', async () => {

@@ -5,7 +5,7 @@ import type { DockerDocument, InstructionInfo } from '../src/document';
 import { readByLaterStageLimitation } from '../src/later-stages';
 import {
   commandLine,
-  laterRuns,
+  laterReaders,
   leaveAlone,
   programName,
   readOnlyInstall,
@@ -26,6 +26,16 @@ const MOUNTS: CacheMount[] = [
   { target: '/etc/apk/cache', locked: true },
   { target: '/var/cache/apk', locked: true },
 ];
+/** What `--no-cache` saves for an `apk add` that fetches a fresh index (see `fetchesIndex`). */
+const STORED_EFFECT = 'the package index is no longer stored in the layer';
+/**
+ * What `--no-cache` does for an `apk add` that fetches no fresh index: it
+ * reads the one stored before (by an earlier `apk update`), which stays in
+ * that layer whatever this RUN does, so the change is only that nothing
+ * this RUN downloads can be stored.
+ */
+const STALE_EFFECT =
+  'it then fetches the index into memory rather than reading one stored before this `RUN`, so nothing it downloads (a refreshed index, or packages where `/etc/apk/cache` keeps them) is stored in this layer; an index stored before stays in the layer that stored it';
 /** apk subcommands that need no package index, or fetch their own with `--no-cache`. */
 const INDEX_FREE = new Set(['add', 'del']);
 /** apk subcommands that look packages up in the stored index. */
@@ -41,6 +51,8 @@ const apkNoCache: Transform = {
   safety: 'cache',
   messages: {
     flagged: 'Adds `--no-cache` to `apk add`: the package index is no longer stored in the layer.',
+    flaggedStale:
+      'Adds `--no-cache` to `apk add`, which has no `apk update` before it in this `RUN` and no `--update-cache`: {effect}.',
     flaggedDropUpdate:
       'Adds `--no-cache` to `apk add` and drops `apk update`: `--no-cache` fetches a fresh index itself, so the one `apk update` stored was never read.',
     dropUpdate:
@@ -48,7 +60,7 @@ const apkNoCache: Transform = {
     cacheMounted:
       "Mounts build caches at `/etc/apk/cache` and `/var/cache/apk` for `apk add`: the package index and the packages apk downloads stay in BuildKit's cache, not in the layer, and the next build reuses them.",
     flaggedNotMounted:
-      'Adds `--no-cache` to `apk add`{dropped} instead of a cache mount, because {reason}: the package index is no longer stored in the layer.',
+      'Adds `--no-cache` to `apk add`{dropped} instead of a cache mount, because {reason}: {effect}.',
     mounted:
       'Leaves `apk` as it is: `{target}` is a {mount} mount, so the index never reaches a layer.',
     refused: 'Leaves `apk add` as it is: {reason}.',
@@ -118,9 +130,16 @@ const apkNoCache: Transform = {
         if (drop) edits.push(drop);
         if (edits.length === 0) continue;
         const dropped = edits.length > bare.length;
+        const stale = bare.length > 0 && !bare.some((add) => fetchesIndex(commands, add));
+        const effect = stale ? STALE_EFFECT : STORED_EFFECT;
         if (mount.reason) {
-          const data = { dropped: dropped ? ' and drops `apk update`' : '', reason: mount.reason };
+          const dropWords = dropped ? ' and drops `apk update`' : '';
+          const data = { dropped: dropWords, reason: mount.reason, effect };
           report.change(run.span.start, 'flaggedNotMounted', data, edits);
+          continue;
+        }
+        if (stale && !dropped) {
+          report.change(run.span.start, 'flaggedStale', { effect }, edits);
           continue;
         }
         const message =
@@ -149,7 +168,7 @@ function droppableUpdate(
   const apk = (c: ShellCommand, reads: (c: ShellCommand) => boolean) =>
     c.hidden !== null || (programName(c) === 'apk' && reads(c));
   const own = commands.some((c) => c.start > update.start && apk(c, (a) => !indexFree(a)));
-  const later = laterRuns(doc, run, CACHE_DIRS).some((script) =>
+  const later = laterReaders(doc, run, CACHE_DIRS).some((script) =>
     script.commands.some((c) => apk(c, readsIndex)),
   );
   return own || later ? undefined : update;
@@ -163,7 +182,7 @@ function droppableUpdate(
  */
 function indexLookup(doc: DockerDocument, script: RunScript, after: number): string | null {
   const own = { ...script, commands: script.commands.filter((c) => c.start >= after) };
-  for (const { run, commands } of [own, ...laterRuns(doc, script.run, CACHE_DIRS)]) {
+  for (const { run, commands } of [own, ...laterReaders(doc, script.run, CACHE_DIRS)]) {
     for (const command of commands.filter((c) => programName(c) === 'apk')) {
       const sub = subcommand(command)?.text ?? '';
       if (isUpdate(command) || hasFlag(command.args, ...FETCHING)) break;
@@ -179,20 +198,29 @@ function indexLookup(doc: DockerDocument, script: RunScript, after: number): str
   return null;
 }
 
+/**
+ * True when an `apk add` fetches a fresh package index, and so stores one
+ * unless given `--no-cache`: it has `--update-cache`, or an `apk update`
+ * comes before it in the RUN. One that does neither reads the index stored
+ * before, and stores a new one only when that one is missing or old.
+ */
+function fetchesIndex(commands: ShellCommand[], add: ShellCommand): boolean {
+  return (
+    hasFlag(add.args, ...FETCHING) ||
+    commands.some((c) => programName(c) === 'apk' && c.start < add.start && isUpdate(c))
+  );
+}
+
 /** Why the RUN's `apk add`s may not have a cache mount, or null. */
 function mountProblem(
   doc: DockerDocument,
   { run, commands }: RunScript,
   bare: ShellCommand[],
 ): string | null {
-  const stale = bare.find(
-    (add) =>
-      !hasFlag(add.args, ...FETCHING) &&
-      !commands.some((c) => programName(c) === 'apk' && c.start < add.start && isUpdate(c)),
-  );
+  const stale = bare.find((add) => !fetchesIndex(commands, add));
   if (stale)
     return 'an `apk add` here fetches no fresh index (no `apk update` before it, no `--update-cache`), so it could read an old one from the cache';
-  for (const later of laterRuns(doc, run, CACHE_DIRS)) {
+  for (const later of laterReaders(doc, run, CACHE_DIRS)) {
     const reader = storedIndexReader(later.commands);
     if (reader)
       return `the \`RUN\` on line ${commandLine(later.run, reader.start)} reads the package index this one stores, which a mount would keep out of the layer`;

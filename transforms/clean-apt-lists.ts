@@ -13,7 +13,7 @@ import {
   commandLine,
   cacheReader,
   downloadOnly,
-  laterRuns,
+  laterReaders,
   leaveAlone,
   managerCommands,
   offlineMountProblem,
@@ -104,7 +104,7 @@ const cleanAptLists: Transform = {
         if (commands.some((c) => c.start > install.start && removesLists(c))) continue;
         if (leaveAlone(doc, report, script, { dirs: [LISTS], offline: APT_LISTS_OFFLINE }))
           continue;
-        const reader = laterRuns(doc, run, [LISTS])
+        const reader = laterReaders(doc, run, [LISTS])
           .map((later) => ({ later, command: firstListReader(later.commands) }))
           .find((found) => found.command);
         if (reader?.command) {

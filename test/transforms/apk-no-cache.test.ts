@@ -99,6 +99,20 @@ transformTable('apk-no-cache', {
   ],
   changed: [
     {
+      name: 'an add after an update in a RUN of its own reads the index that RUN stored',
+      input: lines('FROM alpine:3.20', 'RUN apk update', 'RUN apk add curl'),
+      output: lines('FROM alpine:3.20', 'RUN apk update', 'RUN apk add --no-cache curl'),
+      message:
+        'Adds `--no-cache` to `apk add`, which has no `apk update` before it in this `RUN` and no `--update-cache`: it then fetches the index into memory rather than reading one stored before this `RUN`, so nothing it downloads (a refreshed index, or packages where `/etc/apk/cache` keeps them) is stored in this layer; an index stored before stays in the layer that stored it.',
+    },
+    {
+      name: 'an add with --update-cache stores the index it fetches',
+      input: lines('FROM alpine:3.20', 'RUN apk update', 'RUN apk add -U curl'),
+      output: lines('FROM alpine:3.20', 'RUN apk update', 'RUN apk add --no-cache -U curl'),
+      message:
+        'Adds `--no-cache` to `apk add`: the package index is no longer stored in the layer.',
+    },
+    {
       name: 'an update kept while an ignored later RUN still reads its index',
       input: lines(
         'FROM alpine:3.20',
@@ -244,7 +258,7 @@ transformTable(
         input: lines('FROM alpine:3.20', 'RUN apk add curl'),
         output: lines('FROM alpine:3.20', 'RUN apk add --no-cache curl'),
         message:
-          'Adds `--no-cache` to `apk add` instead of a cache mount, because an `apk add` here fetches no fresh index (no `apk update` before it, no `--update-cache`), so it could read an old one from the cache: the package index is no longer stored in the layer.',
+          'Adds `--no-cache` to `apk add` instead of a cache mount, because an `apk add` here fetches no fresh index (no `apk update` before it, no `--update-cache`), so it could read an old one from the cache: it then fetches the index into memory rather than reading one stored before this `RUN`, so nothing it downloads (a refreshed index, or packages where `/etc/apk/cache` keeps them) is stored in this layer; an index stored before stays in the layer that stored it.',
       },
       {
         name: 'a later RUN reads the stored index: `--no-cache` instead, the update kept',

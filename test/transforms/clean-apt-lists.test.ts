@@ -46,6 +46,26 @@ transformTable('clean-apt-lists', {
       note: 'Adds no cleanup of the apt package lists: `/var/lib/apt` is a bind mount, so they never reach a layer.',
     },
     {
+      name: 'a later RUN whose bind mount over the lists comes from this very stage',
+      input: lines(
+        'FROM debian:12 AS base',
+        'RUN apt-get update && apt-get install -y curl',
+        'RUN --mount=type=bind,from=base,source=/var/lib/apt/lists,target=/var/lib/apt/lists apt-get install -y git',
+      ),
+      reason: 'a mount from a stage may bring back the very lists this RUN leaves',
+      note: 'Leaves the apt package lists of this `RUN`: the `RUN --mount=from=base` on line 3 mounts `/var/lib/apt/lists` from this stage, so removing the cache would change what it reads.',
+    },
+    {
+      name: 'a later RUN whose mount is only inside the lists still reads the rest',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        'RUN --mount=type=tmpfs,target=/var/lib/apt/lists/partial apt-get install -y git',
+      ),
+      reason: 'the mount covers only part of the lists',
+      note: 'Keeps the apt package lists of this `RUN`: the `RUN` on line 3 runs `apt-get install` without its own `apt-get update` and reads them.',
+    },
+    {
       name: "a later stage built on this one through an ARG's default: FROM ${B}",
       input: lines(
         'ARG B=base',
@@ -479,6 +499,32 @@ transformTable('clean-apt-lists', {
     },
   ],
   changed: [
+    {
+      name: 'a later RUN that bind-mounts its own lists reads them, not these',
+      input: lines(
+        'FROM debian:12',
+        'RUN --mount=type=tmpfs,target=/var/cache/apt apt-get update && apt-get install -y curl',
+        'RUN --mount=type=bind,source=lists,target=/var/lib/apt/lists apt-get install -y git',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'RUN --mount=type=tmpfs,target=/var/cache/apt apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
+        'RUN --mount=type=bind,source=lists,target=/var/lib/apt/lists apt-get install -y git',
+      ),
+    },
+    {
+      name: 'a later RUN with a tmpfs above the lists sees no lists at all',
+      input: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl',
+        'RUN --mount=type=tmpfs,target=/var/lib/apt apt-get install -y git || true',
+      ),
+      output: lines(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
+        'RUN --mount=type=tmpfs,target=/var/lib/apt apt-get install -y git || true',
+      ),
+    },
     {
       name: 'a later stage whose FROM names an external image through an ARG',
       input: lines(
@@ -1519,7 +1565,7 @@ transformTable('clean-apt-lists', {
         'RUN sudo apt-get update && sudo apt-get install -y a',
       ),
       reason: 'dslim cannot tell that the RUN runs as root',
-      note: otherUserNote('sudo apt-get update', '`root`', '${APP_USER}'),
+      note: 'Leaves the apt package lists of this `RUN`: `sudo apt-get update` may run as another user than the `RUN` (it runs as `root`, the `RUN` as `${APP_USER}`), so the added `rm -rf /var/lib/apt/lists/*` would run as `${APP_USER}`: it may be denied what that command leaves, or clean the cache of `${APP_USER}` instead of the one that command fills.',
     },
     {
       name: 'a USER of a stage built on, then `sudo`',

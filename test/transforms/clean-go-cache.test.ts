@@ -6,6 +6,12 @@ const BOTH =
 transformTable('clean-go-cache', {
   unchanged: [
     {
+      name: 'a COPY into a directory above the caches, before the RUN',
+      input: lines('FROM golang:1.22', 'COPY root/ /root/', 'RUN go build ./...'),
+      reason: 'what the COPY brings stays in its layer, and the build may be meant to use it',
+      note: 'Leaves the Go build cache of this `RUN`: the `COPY` on line 2 first writes into `/root`, above `/root/.cache/go-build`: what it brings there stays in its layer whatever this `RUN` does, and the `RUN` may be meant to use it.',
+    },
+    {
       name: 'go run by `sh -c`',
       input: lines('FROM golang:1.22', "RUN sh -c 'go build -o /app .'"),
       reason:
@@ -541,7 +547,7 @@ transformTable('clean-go-cache', {
         'COPY --from=deps /go/pkg/mod /go/pkg/mod',
         'RUN go build -o /app . && go clean -cache',
       ),
-      note: 'Leaves the Go module cache of this `RUN`: the `COPY` on line 2 writes into `/go/pkg/mod` first',
+      note: 'Leaves the Go module cache of this `RUN`: the `COPY` on line 2 first writes into `/go/pkg/mod`',
     },
     {
       name: 'GOPATH-mode `go get -d` downloads only: the build after it cleans the build cache',
@@ -893,7 +899,7 @@ transformTable('clean-go-cache', {
         'RUN go build -o /app . && go clean -cache',
       ),
       reason: 'the COPY writes above the module cache',
-      note: 'Leaves the Go module cache of this `RUN`: the `COPY` on line 2 writes into `/go`, above `/go/pkg/mod` first',
+      note: 'Leaves the Go module cache of this `RUN`: the `COPY` on line 2 first writes into `/go`, above `/go/pkg/mod`',
     },
     {
       name: 'an earlier RUN with a mount at the default where `GOCACHE` moves the cache filled it',

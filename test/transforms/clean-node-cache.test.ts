@@ -4,6 +4,28 @@ import { lines, transformTable } from '../harness';
 transformTable('clean-node-cache', {
   unchanged: [
     {
+      name: 'a wrapper that runs npm as a user id, under a USER that names a user',
+      input: lines('FROM node:20', 'USER node', 'RUN setpriv --reuid=1000 npm ci'),
+      reason: '`node` may or may not have the id 1000: only the image knows',
+      note: 'Leaves the npm cache of this `RUN`: `setpriv --reuid=1000 npm ci` may run as another user: it runs as `1000` and the `RUN` as `node`, and dslim cannot tell whether `node` has the id `1000` in the image, so the added `npm cache clean --force` would run as `node`: it may be denied what that command leaves, or clean the cache of `node` instead of the one that command fills.',
+    },
+    {
+      name: 'a wrapper whose user is a variable',
+      input: lines('FROM node:20', 'ARG U', 'USER node', 'RUN gosu $U npm ci'),
+      reason: 'the variable may name the same user or another',
+      note: 'Leaves the npm cache of this `RUN`: `gosu $U npm ci` may run as another user than the `RUN` (it runs as `$U`, the `RUN` as `node`), so the added `npm cache clean --force` would run as `node`: it may be denied what that command leaves, or clean the cache of `node` instead of the one that command fills.',
+    },
+    {
+      name: 'a later RUN whose mount covers only part of the npm cache reads the rest',
+      input: lines(
+        'FROM node:20',
+        'RUN npm ci',
+        'RUN --mount=type=tmpfs,target=/root/.npm/_cacache ls /root/.npm',
+      ),
+      reason: 'the tmpfs hides only `_cacache`; `ls` still sees the rest of the layer',
+      note: 'Leaves the npm cache of this `RUN`: `ls` in the `RUN` on line 3 names the cache, which it may read.',
+    },
+    {
       name: 'an ENTRYPOINT and CMD that install offline when the container starts',
       input: lines(
         'FROM node:22',
@@ -171,6 +193,21 @@ transformTable('clean-node-cache', {
     },
   ],
   changed: [
+    {
+      name: 'later RUNs that mount their own npm cache read the mount, not this layer',
+      input: lines(
+        'FROM node:20',
+        'RUN npm ci',
+        'RUN --mount=type=cache,target=/root/.npm npm ci --offline',
+        'RUN --mount=type=tmpfs,target=/root/.npm ls /root/.npm',
+      ),
+      output: lines(
+        'FROM node:20',
+        'RUN npm ci && npm cache clean --force',
+        'RUN --mount=type=cache,target=/root/.npm npm ci --offline',
+        'RUN --mount=type=tmpfs,target=/root/.npm ls /root/.npm',
+      ),
+    },
     {
       name: 'a CMD that runs `npm start` reaches neither network nor cache',
       input: lines('FROM node:22', 'WORKDIR /app', 'RUN npm ci', 'CMD ["npm", "start"]'),
@@ -650,8 +687,6 @@ transformTable('clean-node-cache', {
       ['doas -u node npm ci', '`node`'],
       ['runuser -u node -- npm ci', '`node`'],
       ['setpriv --reuid=1000 --regid=1000 npm ci', '`1000`'],
-      ['setpriv --ruid=1000 --euid=0 npm ci', 'a user dslim cannot tell'],
-      ['gosu $APP_USER npm ci', '`$APP_USER`'],
       ['gosu node env NODE_ENV=production npm ci', '`node`'],
     ].map(([run, user]) => ({
       name: `an install run as another user: \`${run}\``,
@@ -681,7 +716,19 @@ transformTable('clean-node-cache', {
       name: '`USER node`, then a number for it',
       input: lines('FROM node:22', 'WORKDIR /app', 'USER node', 'RUN gosu 1000 npm ci'),
       reason: 'dslim cannot tell that uid 1000 is node',
-      note: otherUserNote('gosu 1000 npm ci', '`1000`', 'node'),
+      note: 'Leaves the npm cache of this `RUN`: `gosu 1000 npm ci` may run as another user: it runs as `1000` and the `RUN` as `node`, and dslim cannot tell whether `node` has the id `1000` in the image, so the added `npm cache clean --force` would run as `node`: it may be denied what that command leaves, or clean the cache of `node` instead of the one that command fills.',
+    },
+    {
+      name: 'an install run as a user dslim cannot tell: `setpriv --ruid=1000 --euid=0 npm ci`',
+      input: lines('FROM node:22', 'WORKDIR /app', 'RUN setpriv --ruid=1000 --euid=0 npm ci'),
+      reason: 'the effective user may be root or not: dslim cannot tell',
+      note: 'Leaves the npm cache of this `RUN`: `setpriv --ruid=1000 --euid=0 npm ci` may run as another user than the `RUN` (it runs as a user dslim cannot tell, the `RUN` as `root`), so the added `npm cache clean --force` would run as `root`: it may be denied what that command leaves, or clean the cache of `root` instead of the one that command fills.',
+    },
+    {
+      name: 'an install run as a user a variable names: `gosu $APP_USER npm ci`',
+      input: lines('FROM node:22', 'WORKDIR /app', 'RUN gosu $APP_USER npm ci'),
+      reason: 'the variable may name root or another user',
+      note: 'Leaves the npm cache of this `RUN`: `gosu $APP_USER npm ci` may run as another user than the `RUN` (it runs as `$APP_USER`, the `RUN` as `root`), so the added `npm cache clean --force` would run as `root`: it may be denied what that command leaves, or clean the cache of `root` instead of the one that command fills.',
     },
     {
       name: "a cache mount at root's home does not hold the cache of another user",
@@ -770,7 +817,7 @@ transformTable('clean-node-cache', {
       ),
       reason:
         'the copied cache stays in the COPY layer; the cleanup would only take it out of the image',
-      note: 'Leaves the npm cache of this `RUN`: the `COPY` on line 6 writes into `/root/.npm` first: what it brings there stays in its layer whatever this `RUN` does, and the `RUN` may be meant to use it.',
+      note: 'Leaves the npm cache of this `RUN`: the `COPY` on line 6 first writes into `/root/.npm`: what it brings there stays in its layer whatever this `RUN` does, and the `RUN` may be meant to use it.',
     },
     {
       name: 'a cache copied in by a stage the RUN builds on',
@@ -781,13 +828,13 @@ transformTable('clean-node-cache', {
         'RUN npm ci',
       ),
       reason: 'the COPY of the stage built on fills the cache first',
-      note: 'the `COPY` on line 2 writes into `/root/.npm` first',
+      note: 'the `COPY` on line 2 first writes into `/root/.npm`',
     },
     {
       name: 'a COPY into a directory above the cache',
       input: lines('FROM node:20', 'COPY home/ /root/', 'RUN npm ci'),
       reason: 'the copied tree may hold `.npm`',
-      note: 'the `COPY` on line 2 writes into `/root`, above `/root/.npm` first',
+      note: 'the `COPY` on line 2 first writes into `/root`, above `/root/.npm`',
     },
     {
       name: '`npm cache add` after the install',

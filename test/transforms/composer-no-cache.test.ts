@@ -529,7 +529,7 @@ transformTable('composer-no-cache', {
         'RUN composer install',
       ),
       reason: '`--no-cache` would keep Composer from the cache the COPY brings',
-      note: 'Leaves `composer install` as it is: the `COPY` on line 4 writes into `/tmp/cache` first: what it brings there stays in its layer whatever this `RUN` does, and the `RUN` may be meant to use it.',
+      note: 'Leaves `composer install` as it is: the `COPY` on line 4 first writes into `/tmp/cache`: what it brings there stays in its layer whatever this `RUN` does, and the `RUN` may be meant to use it.',
     },
   ],
   changed: [

@@ -401,7 +401,7 @@ transformTable('conda-clean', {
       ),
       reason:
         'the copied `pkgs` stays in the COPY layer, and the cleanup would take it out of the image',
-      note: 'Leaves the conda package cache of this `RUN`: the `COPY` on line 2 writes into `/opt/conda`, above `/opt/conda/pkgs` first',
+      note: 'Leaves the conda package cache of this `RUN`: the `COPY` on line 2 first writes into `/opt/conda`, above `/opt/conda/pkgs`',
     },
   ],
   changed: [

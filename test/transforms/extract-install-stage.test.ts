@@ -178,6 +178,31 @@ transformTable('extract-install-stage', {
       note: '`cp tool.conf /etc/` uses the tree after the install',
     },
     {
+      name: 'a RUN that edits the tree between the copy and the install',
+      input: lines(
+        ...CONFIGURED,
+        'FROM debian:bookworm-slim',
+        'COPY --from=build /src/tool /tree',
+        'RUN sed -i s/a/b/ /tree/hello',
+        'ENV X=1',
+        'RUN cd /tree && make install && rm -rf /tree',
+      ),
+      reason: 'the builder stage would need the RUN between the copy and the install too',
+      note: 'Leaves the build tree copied to `/tree` as it is: the `RUN` at line 5 runs between the copy and the install at line 7, and dslim moves an install to a builder stage only when it is the first `RUN` after the copy.',
+    },
+    {
+      name: 'the build and the install in RUNs of their own (as merge-runs leaves them when skipped)',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'COPY src /src',
+        'WORKDIR /src',
+        'RUN ./configure && make',
+        'RUN make install && rm -rf /src',
+      ),
+      reason: 'the RUN that builds stands between the copy and the install',
+      note: 'Leaves the build tree copied to `/src` as it is: the `RUN` at line 4 runs between the copy and the install at line 5, and dslim moves an install to a builder stage only when it is the first `RUN` after the copy.',
+    },
+    {
       name: 'an install script instead of make',
       input: lines(
         'FROM debian:bookworm-slim',

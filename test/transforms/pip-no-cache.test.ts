@@ -466,7 +466,7 @@ transformTable(
         ),
         reason:
           'the copied cache stays in the COPY layer, and `--no-cache-dir` would keep pip from reading it',
-        note: 'Leaves `pip install` as it is: the `COPY` on line 2 writes into `/root/.cache/pip` first: what it brings there stays in its layer whatever this `RUN` does, and the `RUN` may be meant to use it.',
+        note: 'Leaves `pip install` as it is: the `COPY` on line 2 first writes into `/root/.cache/pip`: what it brings there stays in its layer whatever this `RUN` does, and the `RUN` may be meant to use it.',
       },
       {
         name: "a COPY --from of a cache into root's home of a stage built on",
@@ -478,7 +478,7 @@ transformTable(
           'RUN pip install flask',
         ),
         reason: 'the COPY of the stage the RUN builds on fills the cache first',
-        note: 'the `COPY` on line 3 writes into `/root`, above `/root/.cache/pip` first',
+        note: 'the `COPY` on line 3 first writes into `/root`, above `/root/.cache/pip`',
       },
       {
         name: 'a later stage copies the pip cache back to the same path',
