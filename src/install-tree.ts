@@ -206,7 +206,7 @@ export function readInstallRun(context: TreeContext): Install | string {
       return `\`${command.text}\` uses a variable or a relative \`DESTDIR\`, which a separate stage cannot reproduce`;
     const before = chain.commands.slice(0, index).find((c) => c.name !== 'cd');
     if (before)
-      return `\`${before.text}\` runs before the install in the same \`RUN\` and may prepare what it needs`;
+      return `\`${before.text}\` runs after the copy and before the install, and a builder stage would run the install alone on the tree as copied, without what that command made or changed (a \`Makefile\`, built files); \`--strategy mount\` keeps the commands together and bind-mounts the tree for them instead`;
   }
   return { run, chain, dirs: cwds, index, command, spec, dir };
 }
@@ -340,11 +340,24 @@ function usesTree(command: ChainCommand, cwd: string | null, tree: string): bool
 
 /** True when the removal also deletes something the copy did not bring. */
 export function removalRemovesMore(context: TreeContext): boolean {
+  return removalExtra(context) !== null;
+}
+
+/**
+ * What the removal deletes that the copy did not bring, as the object of
+ * "deletes", or null when it deletes only the tree: with the copy gone, the
+ * removal is still needed for that, so a change that keeps it says why.
+ */
+export function removalExtra(context: TreeContext): string | null {
   const { doc, stage, tree, removal } = context;
   const command = removal.chain.commands[removal.index];
-  if (operands(command).length !== 1 || removal.path !== tree.dest) return true;
-  if (STANDARD_DIRS.has(removal.path)) return true;
-  return workdirPaths(doc, stage).some((w) => isWithin(w, removal.path));
+  if (operands(command).length !== 1) return 'the other paths it names';
+  if (removal.path !== tree.dest) return `\`${removal.path}\`, which holds more than the tree`;
+  if (STANDARD_DIRS.has(removal.path))
+    return `the directory \`${removal.path}\` itself, which the base image is taken to have`;
+  if (workdirPaths(doc, stage).some((w) => isWithin(w, removal.path)))
+    return `the directory \`${removal.path}\` itself, which a \`WORKDIR\` makes`;
+  return null;
 }
 
 /** The first reason the install cannot leave the stage, or null. */

@@ -452,6 +452,8 @@ const NAMED_PATHS_ONLY = new Set([
   'touch',
   'chmod',
   'chown',
+  'chgrp',
+  'install',
   'ln',
   'cp',
   'cat',
@@ -459,6 +461,75 @@ const NAMED_PATHS_ONLY = new Set([
   'rm',
   'rmdir',
 ]);
+/**
+ * Words of a command that are text, not paths: how many of its first
+ * operands are (chmod's mode, chown's owner), the letters of its short
+ * options that take no value, and its options whose value is text (`-m
+ * MODE`). `reference` is the option (`--reference=FILE`) that names a file
+ * in place of those first operands: with it, every operand is a path.
+ */
+interface TextWords {
+  leading: number;
+  flags: string;
+  values: string[];
+  reference?: string;
+}
+
+/** The text words of the commands in `NAMED_PATHS_ONLY` that have any (see `textWords`). */
+const TEXT_WORDS: Record<string, TextWords> = {
+  chmod: { leading: 1, flags: 'cfvR', values: [], reference: '--reference' },
+  chown: { leading: 1, flags: 'cfvRhHLP', values: ['--from'], reference: '--reference' },
+  chgrp: { leading: 1, flags: 'cfvRhHLP', values: [], reference: '--reference' },
+  mkdir: { leading: 0, flags: 'pvZ', values: ['-m', '--mode'] },
+  touch: { leading: 0, flags: 'acfhm', values: ['-d', '--date', '-t'] },
+  install: {
+    leading: 0,
+    flags: 'bcCdDpsvTZ',
+    values: ['-m', '--mode', '-o', '--owner', '-g', '--group', '-S', '--suffix'],
+  },
+};
+
+/**
+ * The indexes of a command's arguments that are text, not paths (see
+ * `TEXT_WORDS`): values of its text options, given as the next word or at
+ * the end of a cluster of its flags (`-Dm 755`), and its first operands.
+ * A word that starts with `-` but is none of its options counts as an
+ * operand (`chmod -x FILE`: `-x` is the mode), and so does every word after
+ * `--`. Empty for other commands, so that dslim reads all their words as
+ * paths.
+ */
+function textWords(command: CommandFacts): Set<number> {
+  const text = new Set<number>();
+  const kinds = TEXT_WORDS[command.name];
+  if (!kinds) return text;
+  const { args } = command;
+  const flag = new RegExp(`^-[${kinds.flags}]+$`);
+  const referenced =
+    kinds.reference !== undefined && args.some((a) => a.startsWith(kinds.reference!));
+  let leading = referenced ? 0 : kinds.leading;
+  let options = true;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (options && arg === '--') options = false;
+    else if (options && takesTextValue(arg, kinds)) text.add(++i);
+    else if (options && (flag.test(arg) || arg.startsWith('--'))) continue;
+    else if (leading > 0) {
+      text.add(i);
+      leading--;
+    }
+  }
+  return text;
+}
+
+/** An option whose value is the next word: one of `values`, or a cluster of flags ending in one. */
+function takesTextValue(arg: string, kinds: TextWords): boolean {
+  return kinds.values.some((option) =>
+    option.startsWith('--')
+      ? arg === option
+      : new RegExp(`^-[${kinds.flags}]*${option.slice(1)}$`).test(arg),
+  );
+}
+
 /** Of those, the ones whose operands are text, not paths. */
 const PRINTERS = new Set(['echo', 'printf', 'true', 'false', ':', 'set', 'for', 'select']);
 /** A word with nothing the shell expands or splits: its text is what the command gets. */
@@ -532,8 +603,10 @@ export function mayReach(command: CommandFacts, target: string): string | null {
     return `may name the path through \`${expanded[0]}\`, a word the shell expands (a variable, a substitution or a glob)`;
   if (!NAMED_PATHS_ONLY.has(name))
     return 'may read files its words do not name (a Makefile, a configuration file, a script of its own)';
-  const operands = printer ? [] : args.filter((a) => !a.startsWith('-'));
-  const unread = [...(printer ? [] : args), ...redirects].find((w) => !PLAIN_WORD.test(w));
+  const text = textWords(command);
+  const pathWords = printer ? [] : args.filter((_, i) => !text.has(i));
+  const operands = pathWords.filter((a) => !a.startsWith('-'));
+  const unread = [...pathWords, ...redirects].find((w) => !PLAIN_WORD.test(w));
   if (unread !== undefined) return `names \`${unread}\`, which dslim cannot read as a path`;
   const relative = [...operands, ...redirects].find((p) => !p.startsWith('/'));
   if (cwd === null && relative !== undefined)

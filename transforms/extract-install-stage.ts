@@ -12,7 +12,7 @@ import {
   findRemoval,
   readInstallRun,
   readTreeCopy,
-  removalRemovesMore,
+  removalExtra,
   type Install,
   type Removal,
   type TreeContext,
@@ -31,7 +31,7 @@ const extractInstallStage: Transform = {
     moved:
       'Runs `{install}` in a new stage `{stage}` and copies only the files it installs: the build tree `{tree}` that line {line} copied stayed in that layer even after `rm -rf` deleted it, so every byte of it was in the image for nothing. {basis}, so the move assumes that the install writes every file under `DESTDIR`: a file it writes elsewhere (a hook that runs `ldconfig` or appends to a file in `/etc`) would be missing from the image. And a COPY does not follow a symbolic link to a directory as `make install` did: where the install writes below one in the final image (merged-/usr `/bin`, `/sbin`, `/lib`; `/usr/local/man` on Debian), the link becomes a directory. Check the result with `dslim verify`, or use `--strategy mount`, which installs in this stage as before.',
     mounted:
-      'Bind-mounts the build tree `{tree}` for `{install}` instead of copying it: a copied tree stays in its layer even after `rm -rf` deletes it, so every byte of it was in the image for nothing.',
+      'Bind-mounts the build tree `{tree}` for `{install}` instead of copying it: a copied tree stays in its layer even after `rm -rf` deletes it, so every byte of it was in the image for nothing.{split}',
     refused: 'Leaves the build tree copied to `{tree}` as it is: {reason}.',
   },
   options: {
@@ -109,7 +109,8 @@ function rewrite(
 
   const syntax = context.mount ? mountSyntaxProblem(context.doc) : null;
   if (syntax) return syntax;
-  const keepRemoval = removalRemovesMore(context);
+  const extra = removalExtra(context);
+  const keepRemoval = extra !== null;
   const edits = context.mount
     ? mountEdits(context, install, keepRemoval)
     : stageEdits(context, install, keepRemoval);
@@ -120,6 +121,7 @@ function rewrite(
     line: lineRef(tree.copy),
     stage: edits.stage,
     basis: destdir?.basis ?? '',
+    split: edits.split ? splitText(edits.split, extra!) : '',
   };
   return { data, edits: edits.edits };
 }
@@ -161,7 +163,17 @@ function destdirBasis(
   };
 }
 
-type Planned = { stage: string; edits: Edit[] } | string;
+/** `split`: the `RUN` that the removal moved to, when it left the mounting RUN. */
+type Planned = { stage: string; edits: Edit[]; split?: string } | string;
+
+/**
+ * Why a mounted install is followed by a new `RUN` of the removal: the mount
+ * point cannot be removed while it is mounted, and without the copy the
+ * removal still deletes `extra`, which the image did not have before.
+ */
+function splitText(run: string, extra: string): string {
+  return ` Also moves the removal to a \`${run}\` of its own right after it, since a mount point cannot be removed while it is mounted; without the copy the removal is still needed, as it deletes ${extra}, so the image is without it as before.`;
+}
 
 /**
  * A builder stage that copies the tree and runs the install with `DESTDIR`
@@ -254,6 +266,7 @@ function mountEdits(context: TreeContext, install: Install, keepRemoval: boolean
     { ...instructionLines(doc, tree.copy), text: '' },
     ...mountFlagEdits(doc, install.run, mount),
   ];
+  let split: string | undefined;
   if (removal.run === install.run) {
     // Removing a mount point fails, so the removal cannot stay in the mounting RUN.
     const runEdits = chainEdits(install.run, install.chain, new Set([removal.index]));
@@ -266,12 +279,13 @@ function mountEdits(context: TreeContext, install: Install, keepRemoval: boolean
       const flags = rm.args.filter((a) => a.startsWith('-') && a !== '--');
       const text = ['RUN rm', ...flags, ...(paths as string[])].join(' ');
       edits.push(insertAt(install.run.span.end, `${doc.eol}${text}`));
+      split = text;
     }
   } else if (!keepRemoval) {
     edits.push(...dropRemoval(doc, removal));
   }
   edits.push(...syntaxDirectiveEdits(doc));
-  return { stage: '', edits };
+  return { stage: '', edits, split };
 }
 
 function dropRemoval(doc: DockerDocument, removal: Removal): Edit[] {

@@ -293,7 +293,7 @@ transformTable('extract-install-stage', {
         'RUN apt-get update && cd /tmp/tool && make install && rm -rf /tmp/tool',
       ),
       reason: 'what runs before the install may be what it needs',
-      note: '`apt-get update` runs before the install in the same `RUN`',
+      note: '`apt-get update` runs after the copy and before the install, and a builder stage would run the install alone on the tree as copied, without what that command made or changed (a `Makefile`, built files); `--strategy mount` keeps the commands together and bind-mounts the tree for them instead.',
     },
     {
       name: 'a copy that changes ownership',
@@ -857,6 +857,24 @@ transformTable(
       },
     ],
     changed: [
+      {
+        name: 'mount strategy: configure, make and install in one RUN, the removal split out',
+        input: lines(
+          'FROM debian:bookworm-slim',
+          'COPY . /src',
+          'WORKDIR /src',
+          'RUN ./configure --prefix=/usr/local && make && make install && rm -rf /src',
+        ),
+        output: lines(
+          '# syntax=docker/dockerfile:1',
+          'FROM debian:bookworm-slim',
+          'WORKDIR /src',
+          'RUN --mount=type=bind,source=.,target=/src,rw ./configure --prefix=/usr/local && make && make install',
+          'RUN rm -rf /src',
+        ),
+        message:
+          'so every byte of it was in the image for nothing. Also moves the removal to a `RUN rm -rf /src` of its own right after it, since a mount point cannot be removed while it is mounted; without the copy the removal is still needed, as it deletes the directory `/src` itself, which a `WORKDIR` makes, so the image is without it as before. Also adds',
+      },
       {
         name: 'mount strategy under the experimental channel of 1.0',
         input: lines(

@@ -9,6 +9,28 @@ const mounted =
 transformTable('mount-consumed-copy', {
   unchanged: [
     {
+      name: 'a chown --reference=FILE names a path in place of the owner',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'RUN chown --reference=/etc/passwd app.tar.gz',
+        'COPY app.tar.gz /tmp/',
+        'RUN tar xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz',
+      ),
+      reason: 'with --reference the first operand is a file, and it may be /tmp/app.tar.gz',
+      note: 'Leaves this `COPY` as it is: the `RUN` at line 2 runs `chown --reference=/etc/passwd app.tar.gz`, which names the path, a directory above it or a path inside it, so a file may lie at `/tmp/app.tar.gz` already',
+    },
+    {
+      name: 'a chmod mode written like an option, then a relative file',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'RUN chmod -x tool',
+        'COPY app.tar.gz /tmp/',
+        'RUN tar xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz',
+      ),
+      reason: '`-x` is the mode, so `tool` is a path in a working directory dslim cannot tell',
+      note: 'Leaves this `COPY` as it is: the `RUN` at line 2 runs `chmod -x tool`, which names `tool` relative to a working directory dslim cannot tell, so a file may lie at `/tmp/app.tar.gz` already',
+    },
+    {
       name: 'a system package install before a copy outside the scratch directories',
       input: lines(
         'FROM debian:12',
@@ -385,6 +407,42 @@ transformTable('mount-consumed-copy', {
     },
   ],
   changed: [
+    {
+      name: 'a chmod mode is not a path',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'RUN chmod 755 /usr/local/bin',
+        'COPY app.tar.gz /tmp/',
+        'RUN tar xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz',
+      ),
+      output: lines(
+        syntax,
+        'FROM debian:bookworm-slim',
+        'RUN chmod 755 /usr/local/bin',
+        'RUN --mount=type=bind,source=app.tar.gz,target=/tmp/app.tar.gz,rw tar xzf /tmp/app.tar.gz -C /opt',
+      ),
+    },
+    {
+      name: 'modes, owners and their options are not paths',
+      input: lines(
+        'FROM debian:bookworm-slim',
+        'RUN chmod +x /usr/local/bin/a && chmod -R u+w /opt && chmod -x /usr/bin/b',
+        'RUN chown -R root:root /opt && chgrp -h staff /srv && chown --from root:root app /srv',
+        'RUN mkdir -pm 700 /root/.ssh && touch -d 2020-01-01 /etc/stamp',
+        'RUN install -D -m 755 -o root -g staff /usr/bin/a /usr/local/bin/a',
+        'COPY app.tar.gz /tmp/',
+        'RUN tar xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz',
+      ),
+      output: lines(
+        syntax,
+        'FROM debian:bookworm-slim',
+        'RUN chmod +x /usr/local/bin/a && chmod -R u+w /opt && chmod -x /usr/bin/b',
+        'RUN chown -R root:root /opt && chgrp -h staff /srv && chown --from root:root app /srv',
+        'RUN mkdir -pm 700 /root/.ssh && touch -d 2020-01-01 /etc/stamp',
+        'RUN install -D -m 755 -o root -g staff /usr/bin/a /usr/local/bin/a',
+        'RUN --mount=type=bind,source=app.tar.gz,target=/tmp/app.tar.gz,rw tar xzf /tmp/app.tar.gz -C /opt',
+      ),
+    },
     {
       name: 'a system package install before a copy into /tmp',
       input: lines(
