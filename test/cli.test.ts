@@ -665,16 +665,16 @@ describe('flags that conflict or are empty', () => {
 });
 
 describe('--stdin keeps to what format-on-save may do', () => {
-  const PYTHON = 'FROM python:3.12\nRUN pip install --no-cache-dir flask\n';
+  const DEBIAN = 'FROM debian:12\nRUN pip install --no-cache-dir flask\n';
 
   test('a configuration file enabling `content` does not apply it; --safety does', async () => {
     await write('.dslimrc', 'safety: [layout, cache, content]\n');
-    const file = await write('Dockerfile', PYTHON);
+    const file = await write('Dockerfile', DEBIAN);
     const stdin = ['fix', '--stdin', '--stdin-filepath', file];
 
-    expect(await dslim(stdin, { stdin: PYTHON })).toEqual({ code: 0, out: PYTHON, err: '' });
-    const optIn = await dslim([...stdin, '--safety', 'layout,cache,content'], { stdin: PYTHON });
-    expect(optIn.out).toBe('FROM python:3.12-slim\nRUN pip install --no-cache-dir flask\n');
+    expect(await dslim(stdin, { stdin: DEBIAN })).toEqual({ code: 0, out: DEBIAN, err: '' });
+    const optIn = await dslim([...stdin, '--safety', 'layout,cache,content'], { stdin: DEBIAN });
+    expect(optIn.out).toBe('FROM debian:12-slim\nRUN pip install --no-cache-dir flask\n');
     // Fixing the file itself follows the configuration file.
     expect((await dslim(['fix', '--check', file])).code).toBe(1);
   });

@@ -2,7 +2,7 @@ import { fix, type SafetyClass } from '../src/index';
 import { lines } from './harness';
 
 const input = lines(
-  'FROM python:3.12',
+  'FROM debian:12',
   'RUN pip install --no-cache-dir flask',
   'RUN pip install --no-cache-dir gunicorn',
 );
@@ -17,7 +17,7 @@ describe('transforms of a safety class that is off', () => {
         transform: 'smaller-base',
         line: 1,
         message: expect.stringMatching(
-          /^Not applied, the `content` safety class is off .*`python:3\.12-slim` instead of `python:3\.12`/,
+          /^Not applied, the `content` safety class is off .*`debian:12-slim` instead of `debian:12`/,
         ),
       },
     ]);
@@ -44,7 +44,7 @@ describe('transforms of a safety class that is off', () => {
     const result = await fix(input, { safety: ['content'] });
     expect(result.output).toBe(
       lines(
-        'FROM python:3.12-slim',
+        'FROM debian:12-slim',
         'RUN pip install --no-cache-dir flask',
         'RUN pip install --no-cache-dir gunicorn',
       ),
@@ -60,7 +60,7 @@ describe('transforms of a safety class that is off', () => {
   });
 
   test('include the cache class when `--safety` leaves it out', async () => {
-    const result = await fix(lines('FROM python:3.12', 'RUN pip install flask'), {
+    const result = await fix(lines('FROM debian:12', 'RUN pip install flask'), {
       safety: ['layout'],
     });
     expect(result.changes).toEqual([]);

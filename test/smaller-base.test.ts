@@ -18,8 +18,44 @@ const switched = (before: string, after: string, name = `${before} → ${after}`
   output: lines('FROM golang:1.22 AS build', 'RUN go build', `FROM ${after}`, 'CMD ["app"]'),
 });
 
+/** A final stage on `image` whose one RUN runs `command`. */
+const building = (image: string, command: string) =>
+  lines(`FROM ${image}`, 'WORKDIR /app', 'COPY . .', `RUN ${command}`, 'CMD ["app"]');
+
+const declined = (image: string, command: string, build: string) => ({
+  name: `${image} running ${command}`,
+  input: building(image, command),
+  reason: 'the slim variant has no compilers or headers for what this may build',
+  note: `the RUN on line 4 runs \`${build}\``,
+});
+
 transformTable('smaller-base', {
   unchanged: [
+    {
+      ...declined('ruby:3.3', 'bundle install', 'bundle install'),
+      note: 'Leaves `ruby:3.3` alone although `ruby:3.3-slim` exists: the RUN on line 4 runs `bundle install`, which may compile code, and the slim variant has no compilers or headers.',
+    },
+    declined('ruby:3.3', 'bundle', 'bundle'),
+    declined('ruby:3.3', 'gem install --no-document rails', 'gem install'),
+    declined('python:3.12', 'pip install -r requirements.txt', 'pip install'),
+    declined('python:3.12', 'pip3.12 install -e .', 'pip install'),
+    declined('python:3.12', 'python3 -m pip install .', 'pip install'),
+    declined('python:3.12', 'python setup.py install', 'python setup.py'),
+    declined('python:3.12', 'poetry install --no-root', 'poetry install'),
+    declined('python:3.12', 'uv pip install --system .', 'uv pip'),
+    declined('node:20', 'npm ci --omit=dev', 'npm ci'),
+    declined('node:20', 'npm install', 'npm install'),
+    declined('node:20', 'yarn --frozen-lockfile', 'yarn'),
+    declined('node:20', 'pnpm install', 'pnpm install'),
+    declined('node:20', 'cd native && sudo make', 'make'),
+    declined('python:3.12', './configure && gcc -o app app.c', 'configure'),
+    declined('python:3.12', 'cargo build --release', 'cargo build'),
+    {
+      name: 'a build in an ONBUILD RUN',
+      input: lines('FROM node:20', 'ONBUILD RUN npm ci', 'CMD ["node", "app.js"]'),
+      reason: 'the images built on this one run the install on the slim variant',
+      note: 'the ONBUILD RUN on line 2 runs `npm ci`',
+    },
     {
       name: 'a builder stage',
       input: lines(
@@ -136,6 +172,16 @@ transformTable('smaller-base', {
     switched('debian:bookworm-20240612', 'debian:bookworm-20240612-slim'),
     switched('ruby:3.3', 'ruby:3.3-slim'),
     switched('ruby:3.3.1-bullseye', 'ruby:3.3.1-slim-bullseye'),
+    {
+      name: 'a stage that only runs what was copied in, and an npm command that builds nothing',
+      input: building('node:20', 'npm config set fund false && gem list && make-user app'),
+      output: building('node:20-slim', 'npm config set fund false && gem list && make-user app'),
+    },
+    {
+      name: 'a Debian stage that runs make: the full image has no compilers either',
+      input: building('debian:bookworm', 'make'),
+      output: building('debian:bookworm-slim', 'make'),
+    },
     {
       name: 'eclipse-temurin JDK → JRE for a stage that only runs java',
       input: javaApp('eclipse-temurin:21-jdk'),

@@ -53,7 +53,7 @@ const cleanAptLists: Transform = {
     cleaned:
       'Adds `rm -rf /var/lib/apt/lists/*` after the install: the package lists that `apt-get update` downloaded no longer stay in the layer.',
     cacheMounted:
-      "Mounts build caches at `/var/lib/apt/lists` and `/var/cache/apt` for `{command}`: the package lists and downloaded packages stay in BuildKit's cache, not in the layer, and the next `apt-get update` only fetches what changed.",
+      "Mounts build caches at `/var/lib/apt/lists` and `/var/cache/apt` for `{command}`: the package lists stay in BuildKit's cache, not in the layer, and the next `apt-get update` only fetches what changed. Downloaded packages stay there only where the image keeps them: the official Debian and Ubuntu images delete them after each install (`/etc/apt/apt.conf.d/docker-clean`).",
     cleanedNotMounted:
       'Adds `rm -rf /var/lib/apt/lists/*` after the install instead of cache mounts, because {reason}: the package lists that `apt-get update` downloaded no longer stay in the layer.',
     neededLater:
@@ -75,7 +75,7 @@ const cleanAptLists: Transform = {
     filledOnPurposeLimitation(['apt-get update', 'apt update']),
     offlineLimitation(['apt-get', 'apt', 'aptitude'], APT_LISTS_OFFLINE),
     'With `caches: mount`, the cleanup is added instead of the mounts when an install of the RUN only downloads packages (`--download-only`, `-d`, `-o APT::Get::Download-Only=true`) for a later step, or when a later stage or a later RUN names `/var/cache/apt`, or a later install runs from it (`--no-download`, or in a `RUN --network=none`): a mount there would keep the downloaded packages out of the layer, where the cleanup keeps them.',
-    'With `caches: mount`, the mounts hide what the image already has in `/var/lib/apt/lists` and `/var/cache/apt` while the RUN runs, so they are added only where `apt-get update` runs before any command that reads the lists. The official Debian and Ubuntu images delete downloaded packages after each install, so there the `/var/cache/apt` mount keeps little; the lists mount is what spares downloads.',
+    'With `caches: mount`, the mounts hide what the image already has in `/var/lib/apt/lists` and `/var/cache/apt` while the RUN runs, so they are added only where `apt-get update` runs before any command that reads the lists. The official Debian and Ubuntu images delete downloaded packages after each install (`/etc/apt/apt.conf.d/docker-clean`), so there the `/var/cache/apt` mount keeps little; the lists mount is what spares downloads. `docker-clean` is not removed, as that would change what the image contains.',
     OFFLINE_MOUNT_LIMITATION,
     ...MOUNT_LIMITATIONS,
     TRAP_LIMITATION,

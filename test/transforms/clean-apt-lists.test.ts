@@ -898,7 +898,7 @@ transformTable(
           `RUN ${MOUNTS} apt-get update && apt-get install -y curl`,
         ),
         message:
-          "Mounts build caches at `/var/lib/apt/lists` and `/var/cache/apt` for `apt-get install`: the package lists and downloaded packages stay in BuildKit's cache, not in the layer, and the next `apt-get update` only fetches what changed.",
+          "Mounts build caches at `/var/lib/apt/lists` and `/var/cache/apt` for `apt-get install`: the package lists stay in BuildKit's cache, not in the layer, and the next `apt-get update` only fetches what changed. Downloaded packages stay there only where the image keeps them: the official Debian and Ubuntu images delete them after each install (`/etc/apt/apt.conf.d/docker-clean`).",
       },
       {
         name: 'after the flags the RUN has, on their line; a syntax directive there stays',
