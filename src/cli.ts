@@ -375,11 +375,25 @@ function listText(): string {
   const idWidth = Math.max(...all.map((t) => t.id.length));
   const classWidth = Math.max(...all.map((t) => t.class.length));
   const indent = ' '.repeat(idWidth + classWidth + 2);
-  const rows = all.map(
-    (t) =>
-      `${t.id.padEnd(idWidth)} ${t.class.padEnd(classWidth)} ${t.title}\n${indent}${t.rationale}\n`,
-  );
+  const rows = all.map((t) => {
+    const options = t.kind === 'transform' ? optionsLine(t.options) : '';
+    const more = options ? `${indent}${options}\n` : '';
+    return `${t.id.padEnd(idWidth)} ${t.class.padEnd(classWidth)} ${t.title}\n${indent}${t.rationale}\n${more}`;
+  });
   return rows.join('');
+}
+
+/**
+ * A transform's options on one line, with their values and defaults, for
+ * `dslim list`: what a configuration file's `transforms` key (or `--caches`,
+ * `--strategy`) can set. `--format json` and docs/transforms describe them.
+ */
+function optionsLine(options: Transform['options']): string {
+  const parts = Object.entries(options).map(([name, spec]) => {
+    const values = spec.choices ? `${spec.choices.join('|')}, ` : '';
+    return `${name} (${values}default ${String(spec.default)})`;
+  });
+  return parts.length > 0 ? `options: ${parts.join('; ')}` : '';
 }
 
 function describeEntry(t: ListEntry): object {

@@ -15,6 +15,7 @@ import { lineRef, resolveLineRefs } from './line-ref';
 import { loadShellParser } from './shell';
 import { checkDocument } from './validate';
 import {
+  DEFAULT_SAFETY,
   SAFETY_CLASSES,
   type Edit,
   type Finding,
@@ -127,7 +128,7 @@ export function selectAdvisory(all: readonly Transform[], options: EngineOptions
 
 /** The safety classes allowed to run: `layout` and `cache` unless told. */
 function allowed(options: EngineOptions): SafetyClass[] {
-  return options.safety ?? ['layout', 'cache'];
+  return options.safety ?? [...DEFAULT_SAFETY];
 }
 
 /** Whether the transform or advice `id` is left in by `only` and `skip`. */
@@ -165,6 +166,17 @@ export async function runTransforms(
     return { line: line + 1, column: at - input.lineStart(line) + 1 };
   };
   const lineOf = (offset: number) => locate(offset).line;
+  // A note of round `depth + 1`, located in the input and its line references resolved.
+  const noteOf = (f: Finding, depth = history.length): Note => {
+    const line = (offset: number) => input.lineAt(mapBack(offset, history.slice(0, depth))) + 1;
+    return {
+      transform: f.transform,
+      line: line(f.offset),
+      message: resolveLineRefs(f.message, line),
+    };
+  };
+  // The notes of the rounds before this one, for a note of the last about text dslim wrote.
+  const rounds: RoundNotes[] = [];
   let text = source;
   let before: StageLayers[] = [];
   // What this run's edits wrote, in the current round's text.
@@ -189,12 +201,18 @@ export async function runTransforms(
           .map(asAdvice(t, options)),
       );
       const comments = commentNotes(control, known);
-      const own = findings.filter((f) => f.kind === 'note' && !aboutWritten(f, written));
-      const notes = [...comments, ...own, ...advice].map((f) => ({
-        transform: f.transform,
-        line: lineOf(f.offset),
-        message: resolveLineRefs(f.message, lineOf),
-      }));
+      const own = findings
+        .filter((f) => f.kind === 'note')
+        .flatMap((f) =>
+          aboutWritten(f, written, doc)
+            ? earlierNotes(f, rounds, history).map((n) => noteOf(n.finding, n.depth))
+            : [noteOf(f)],
+        );
+      const notes = [
+        ...comments.map((f) => noteOf(f)),
+        ...unique(own),
+        ...advice.map((f) => noteOf(f)),
+      ];
       const layers = { before, after: countLayers(doc) };
       const reported = changes.map((c) => c.change);
       return {
@@ -238,12 +256,66 @@ export async function runTransforms(
         foldInto(changes, logged, covers, transform, finding.template.id);
       } else changes.push(logged);
     }
+    rounds.push({
+      notes: findings.filter((f) => f.kind === 'note'),
+      written,
+      doc,
+      depth: history.length,
+    });
     history.push(edits);
     written = writtenSpans(doc.text, edits, written);
     text = (doc.bom ? BOM : '') + applyEdits(doc.text, edits);
     debug('pass %d applied %d findings', pass, applied.length);
   }
   throw new Error(`transforms did not settle after ${MAX_PASSES} rounds`);
+}
+
+/** The notes a round that applied changes found, and what is needed to judge and locate them. */
+interface RoundNotes {
+  notes: Finding[];
+  /** What the rounds before it wrote, in its text. */
+  written: Span[];
+  doc: DockerDocument;
+  /** How many rounds' edits lie between the input and its text. */
+  depth: number;
+}
+
+/**
+ * The notes to give instead of one of the last round about text that dslim
+ * wrote: those of the latest round before it that has notes of the same
+ * transform about the same instruction of the input (at the same offset once
+ * mapped back) whose subject is the user's text. merge-runs leaves two RUNs
+ * apart for a `set -e` in the first round, then for the cache mount dslim
+ * added in the second: the first reason is the one that describes the file.
+ */
+function earlierNotes(
+  finding: Finding,
+  rounds: RoundNotes[],
+  history: Edit[][],
+): { finding: Finding; depth: number }[] {
+  const at = mapBack(finding.offset, history);
+  for (const round of [...rounds].reverse()) {
+    const before = history.slice(0, round.depth);
+    const found = round.notes.filter(
+      (n) =>
+        n.transform === finding.transform &&
+        mapBack(n.offset, before) === at &&
+        !aboutWritten(n, round.written, round.doc),
+    );
+    if (found.length > 0) return found.map((n) => ({ finding: n, depth: round.depth }));
+  }
+  return [];
+}
+
+/** Notes once each: two notes of the last round may fall back on the same earlier one. */
+function unique(notes: Note[]): Note[] {
+  const seen = new Set<string>();
+  return notes.filter((n) => {
+    const key = `${n.transform}\0${n.line}\0${n.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** A change applied, with what its message is made of, until the run ends. */
@@ -347,7 +419,7 @@ function collect(transform: Transform, doc: DockerDocument, options: EngineOptio
     id: string,
     data: MessageData,
     edits: Edit[],
-    subject?: Span,
+    subject?: Span | readonly Span[],
   ) => {
     const template = transform.messages[id];
     if (template === undefined) throw new Error(`${transform.id}: no message \`${id}\``);
@@ -389,14 +461,24 @@ function commentNotes(control: InlineControl, known: readonly string[]): Finding
 }
 
 /**
- * True when a note is about text that this run's edits wrote (see
- * `Finding.subject`): a cache mount dslim added needs no note saying the
- * cache is mounted, since the change that added it says so. A note about
- * the same text in the input stays.
+ * True when a note is about text that this run's edits wrote: its subject
+ * (see `Finding.subject`), or else the instruction at its offset. A cache
+ * mount dslim added needs no note saying the cache is mounted, since the
+ * change that added it says so, and a RUN dslim split out of another needs
+ * no note that it stays apart. A note about the same text in the input stays.
  */
-function aboutWritten(finding: Finding, written: Span[]): boolean {
-  const about = finding.subject;
-  return !!about && written.some((w) => w.start <= about.start && about.end <= w.end);
+function aboutWritten(finding: Finding, written: Span[], doc: DockerDocument): boolean {
+  if (written.length === 0) return false;
+  const inWritten = (s: Span) => written.some((w) => w.start <= s.start && s.end <= w.end);
+  const subject = finding.subject;
+  if (subject !== undefined) {
+    const spans: readonly Span[] = 'start' in subject ? [subject] : subject;
+    return spans.length > 0 && spans.every(inWritten);
+  }
+  const at = finding.offset;
+  if (!written.some((w) => w.start <= at && at < w.end)) return false;
+  const instruction = doc.instructions.find((i) => i.span.start <= at && at < i.span.end);
+  return instruction !== undefined && inWritten(instruction.span);
 }
 
 /** Turns a change that an ignore comment forbids into a note that says so. */

@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
 import * as path from 'node:path';
-import { CACHE_MODES, type CacheMode } from './cache-mounts';
+import { CACHE_MODES, CACHES_OPTION, type CacheMode } from './cache-mounts';
 import { createConfigLoader, mergeOptions } from './config';
 import { InputError } from './engine';
 import { listAdvisories, listTransforms, type FixOptions } from './index';
 import { checkSettings } from './options';
-import { SAFETY_CLASSES, type SafetyClass } from './types';
+import { DEFAULT_SAFETY, SAFETY_CLASSES, type OptionSpec, type SafetyClass } from './types';
 
 /**
  * The flags that choose which transforms run and how, with the same meaning
@@ -32,13 +32,21 @@ export function addFixOptionFlags(command: Command): Command {
     )
     .option(
       '--safety <classes>',
-      'safety classes allowed to run (layout,cache,content)',
+      withDefault(
+        `safety classes allowed to run (${SAFETY_CLASSES.join(',')})`,
+        DEFAULT_SAFETY.join(','),
+        'safety',
+      ),
       nonEmpty('--safety', safetyList),
     )
     .addOption(
       choiceOption(
         '--strategy <strategy>',
-        'how extract-install-stage keeps a build tree out',
+        withDefault(
+          'how extract-install-stage keeps a build tree out',
+          String(installOption('strategy')?.default),
+          'transforms.extract-install-stage.strategy',
+        ),
         'strategy',
         installStrategies(),
       ),
@@ -46,7 +54,11 @@ export function addFixOptionFlags(command: Command): Command {
     .addOption(
       choiceOption(
         '--caches <mode>',
-        'clean package caches up in the installing RUN, or mount them',
+        withDefault(
+          'clean package caches up in the installing RUN, or mount them',
+          String(CACHES_OPTION.default),
+          'caches',
+        ),
         'cache mode',
         CACHE_MODES,
       ),
@@ -93,8 +105,22 @@ export function createOptionsResolver(
 }
 
 function installStrategies(): string[] {
-  const install = listTransforms().find((t) => t.id === 'extract-install-stage');
-  return install?.options.strategy.choices ?? [];
+  return installOption('strategy')?.choices ?? [];
+}
+
+/** An option of extract-install-stage, which `--strategy` sets. */
+function installOption(name: string): OptionSpec | undefined {
+  return listTransforms().find((t) => t.id === 'extract-install-stage')?.options[name];
+}
+
+/**
+ * A flag's description with its default in words. The flags themselves
+ * carry no default value, so that a configuration file's setting applies
+ * when the flag is not given (see `mergeOptions`); commander would show only
+ * a default the flag sets.
+ */
+function withDefault(description: string, value: string, key: string): string {
+  return `${description} (default: ${value}, unless a configuration file sets \`${key}\`)`;
 }
 
 function list(value: string): string[] {

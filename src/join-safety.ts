@@ -5,9 +5,9 @@
  * trap) would reach the next RUN's commands once they share one shell, and
  * so must stay inside a subshell. Used by `merge-runs`.
  */
-import { isPosixShell, type DockerDocument, type InstructionInfo } from './document';
+import { isPosixShell, type DockerDocument, type InstructionInfo, type Span } from './document';
 import { errexitAndProblem, errexitOrigin, settingName } from './errexit';
-import { flagDifference, gapBetween, scriptTail } from './join';
+import { differingFlagSpans, flagDifference, gapBetween, scriptTail } from './join';
 import { chainScript, type Chain, type JoinShape, type Wrap } from './run-chain';
 import { MAX_DEPTH } from './shell';
 import { analyzeScript, type Leak, type ScriptFacts } from './shell-effects';
@@ -29,8 +29,18 @@ interface OptionReach {
   startupFunctions: boolean;
 }
 
-/** The next RUN stays apart, and why; or it joins the chain in the shape given. */
-export type JoinVerdict = { join: false; reason: string } | ({ join: true } & JoinShape);
+/**
+ * The next RUN stays apart, and why (with the text the reason rests on, when
+ * that is not the whole RUN: see `Finding.subject`); or it joins the chain in
+ * the shape given.
+ */
+export type JoinVerdict = ({ join: false } & Barrier) | ({ join: true } & JoinShape);
+
+/** Why two RUNs stay apart, and the text that reason rests on when it is not the whole RUN. */
+interface Barrier {
+  reason: string;
+  subject?: Span[];
+}
 
 /**
  * Whether `next` can join the chain, and how: apart when something stands
@@ -42,7 +52,7 @@ export type JoinVerdict = { join: false; reason: string } | ({ join: true } & Jo
 export function judgeJoin(doc: DockerDocument, chain: Chain, next: InstructionInfo): JoinVerdict {
   const previous = chain.last;
   const barrier = findBarrier(doc, previous, next);
-  if (barrier) return { join: false, reason: barrier };
+  if (barrier) return { join: false, ...barrier };
 
   const before = analyzeScript(chainScript(chain));
   const after = analyzeScript(next.body.text);
@@ -131,20 +141,25 @@ export function judgeJoin(doc: DockerDocument, chain: Chain, next: InstructionIn
 }
 
 /** Why two RUNs can never be joined, whatever their scripts do. */
-function findBarrier(doc: DockerDocument, a: InstructionInfo, b: InstructionInfo): string | null {
+function findBarrier(doc: DockerDocument, a: InstructionInfo, b: InstructionInfo): Barrier | null {
+  const apart = (reason: string): Barrier => ({ reason });
   if (a.opaque || b.opaque)
-    return 'a heredoc (or text the parser may have misread as one) is never joined';
+    return apart('a heredoc (or text the parser may have misread as one) is never joined');
   if (a.execForm || b.execForm)
-    return 'an exec-form (JSON) RUN runs without a shell, so it cannot be joined with `&&`';
-  if (!isPosixShell(b.shell)) return `the SHELL is \`${b.shell.join(' ')}\`, not a POSIX shell`;
-  if (flagText(a) !== flagText(b))
-    return `the two RUNs have different flags: ${flagDifference(a, b)}`;
+    return apart('an exec-form (JSON) RUN runs without a shell, so it cannot be joined with `&&`');
+  if (!isPosixShell(b.shell))
+    return apart(`the SHELL is \`${b.shell.join(' ')}\`, not a POSIX shell`);
+  if (flagText(a) !== flagText(b)) {
+    const reason = `the two RUNs have different flags: ${flagDifference(a, b)}`;
+    return { reason, subject: differingFlagSpans(doc, a, b) };
+  }
   if (b.body.text.trim() === '' || a.body.text.trim() === '')
-    return 'one of the RUNs has no command';
+    return apart('one of the RUNs has no command');
   const pragma = gapBetween(doc, a, b).pragma;
-  if (pragma) return `the directive comment \`${pragma}\` stands between them`;
+  if (pragma) return apart(`the directive comment \`${pragma}\` stands between them`);
   const lastLine = doc.lineText(doc.lineAt(a.span.end));
-  if (lastLine.trimEnd().endsWith(doc.escape)) return 'the RUN before ends in a line continuation';
+  if (lastLine.trimEnd().endsWith(doc.escape))
+    return apart('the RUN before ends in a line continuation');
   return null;
 }
 

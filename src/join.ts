@@ -1,4 +1,4 @@
-import type { DockerDocument, InstructionInfo } from './document';
+import type { DockerDocument, InstructionInfo, Span } from './document';
 import type { ScriptFacts } from './shell-effects';
 import type { Edit } from './types';
 
@@ -177,4 +177,26 @@ export function flagDifference(before: InstructionInfo, next: InstructionInfo): 
   const [first, second] = [only(before, next), only(next, before)];
   if (first.length === 0 && second.length === 0) return 'the same ones, in another order';
   return `the one before has ${has(first)}, this one has ${has(second)}`;
+}
+
+/**
+ * Where the flags that `flagDifference` names stand in the text: those one
+ * of the two instructions has and the other lacks. A note that leaves two
+ * RUNs apart for them rests on this text alone; when dslim wrote all of it
+ * in this run (cache mounts it added), the note is not about the user's file.
+ * Flags that are the same ones in another order are the user's both.
+ */
+export function differingFlagSpans(
+  doc: DockerDocument,
+  before: InstructionInfo,
+  next: InstructionInfo,
+): Span[] {
+  const words = (i: InstructionInfo) => i.flags.map((f) => f.toString());
+  const only = (i: InstructionInfo, other: InstructionInfo) =>
+    i.flags.filter((f) => !words(other).includes(f.toString()));
+  const spans = [...only(before, next), ...only(next, before)].map((f) => {
+    const range = f.getRange();
+    return { start: doc.offsetAt(range.start), end: doc.offsetAt(range.end) };
+  });
+  return spans;
 }

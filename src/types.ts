@@ -10,6 +10,9 @@ export type SafetyClass = 'layout' | 'cache' | 'content';
 
 export const SAFETY_CLASSES: readonly SafetyClass[] = ['layout', 'cache', 'content'];
 
+/** The safety classes that run when neither a flag nor a configuration file names any. */
+export const DEFAULT_SAFETY: readonly SafetyClass[] = ['layout', 'cache'];
+
 /** A replacement of the text between two 0-based offsets. */
 export interface Edit {
   start: number;
@@ -36,11 +39,13 @@ export interface Finding {
   message: string;
   edits: Edit[];
   /**
-   * For a note, the text it is about (a `--mount` flag), when that is not
-   * the whole instruction at `offset`: a note about text that dslim itself
-   * wrote in this run is dropped, since the change that wrote it says why.
+   * For a note, the text it is about or its reason rests on (a `--mount`
+   * flag, the flags two RUNs differ in), when that is not the whole
+   * instruction at `offset`: a note about text that dslim itself wrote in
+   * this run is dropped, since the change that wrote it says why, and the
+   * note an earlier round gave about the user's text takes its place.
    */
-  subject?: Span;
+  subject?: Span | readonly Span[];
   /** For a change, the id of its message template and the data that fills it (see `Transform.combine`). */
   template?: { id: string; data: MessageData };
 }
@@ -57,7 +62,12 @@ export type TransformOptions = Record<string, string | boolean>;
 /** Collects what one transform finds in one document. */
 export interface Reporter {
   change(offset: number, messageId: string, data: MessageData, edits: Edit[]): void;
-  note(offset: number, messageId: string, data: MessageData, subject?: Span): void;
+  note(
+    offset: number,
+    messageId: string,
+    data: MessageData,
+    subject?: Span | readonly Span[],
+  ): void;
 }
 
 /**

@@ -321,7 +321,7 @@ describe('choosing transforms', () => {
     const listed: string[][] = [];
     for (const command of ['fix', 'list', 'verify', 'inspect']) {
       const help = (await dslim([command, '--help'])).out.replace(/\n\s+/g, ' ');
-      for (const m of help.matchAll(/(--[\w-]+) <\w+>[^(]*\(choices:/g))
+      for (const m of help.matchAll(/(--[\w-]+) <\w+>[^(]*(?:\(default:[^)]*\) )?\(choices:/g))
         listed.push([command, m[1]]);
     }
     expect(listed).toEqual(choices.map(([command, flag]) => [command, flag]));
@@ -330,7 +330,15 @@ describe('choosing transforms', () => {
   test('--help still lists the choices', async () => {
     const help = (await dslim(['fix', '--help'])).out;
     expect(help).toMatch(
-      /--strategy <strategy> +how extract-install-stage keeps a build tree out\s+\(choices: "stage", "mount"\)/,
+      /--strategy <strategy> +how extract-install-stage keeps a build tree out\s+\(default: stage, unless a configuration file sets\s+`transforms.extract-install-stage.strategy`\)\s+\(choices: "stage", "mount"\)/,
+    );
+    // The defaults are words only: a configuration file's setting applies when a flag is not given.
+    const words = help.replace(/\s+/g, ' ');
+    expect(words).toContain(
+      '--safety <classes> safety classes allowed to run (layout,cache,content) (default: layout,cache, unless a configuration file sets `safety`)',
+    );
+    expect(words).toContain(
+      '--caches <mode> clean package caches up in the installing RUN, or mount them (default: clean, unless a configuration file sets `caches`) (choices: "clean", "mount")',
     );
     expect(help).toMatch(
       /--format <format>\s+report format \(choices: "text", "json", "sarif",\s+default: "text"\)/,
@@ -348,6 +356,11 @@ describe('choosing transforms', () => {
     expect(run.out).toContain(
       `\n${'dockerignore'.padEnd(24)} advice  Suggest a starter ignore file where \`COPY .\` sends the whole build context\n`,
     );
+    // A transform's options follow its rationale on one line; merge-runs has none.
+    expect(run.out).toContain(
+      `\n${' '.repeat(33)}options: strategy (stage|mount, default stage); destdir (known|assume, default known)\nstrip-installed-binaries`,
+    );
+    expect(run.out).toMatch(/^merge-runs .*\n.*\nmerge-labels /m);
     const json = JSON.parse((await dslim(['list', '--format', 'json'])).out);
     expect(json.map((t: { id: string }) => t.id)).toEqual(
       [...listTransforms(), ...listAdvisories()].map((t) => t.id),

@@ -82,3 +82,54 @@ describe('writtenSpans', () => {
     expect(writtenSpans(text, edits, earlier)).toEqual(expected);
   });
 });
+
+describe('notes of a later round about text dslim wrote', () => {
+  /** The merge-runs notes of a run with these options. */
+  async function joinNotes(input: string, options: object): Promise<string[]> {
+    const result = await fix(input, { ...options, advice: false });
+    return result.notes
+      .filter((n) => n.transform === 'merge-runs')
+      .map((n) => `${n.line}: ${n.message}`);
+  }
+
+  test('the first reason stays when a later one rests on cache mounts dslim added', async () => {
+    const input = lines(
+      'FROM debian:bookworm',
+      'RUN set -e; cd /opt; export FOO=1',
+      'RUN echo $FOO > /foo',
+      'RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates',
+    );
+    expect(await joinNotes(input, { caches: 'mount' })).toEqual([
+      '3: Leaves this `RUN` apart from the one before: `cd /opt` and `export FOO=1` would carry over into this RUN, and the subshell that could contain it would switch off the errexit (`set -e`) that `set -e` turns on.',
+    ]);
+  });
+
+  test('a flag difference in the input is still given', async () => {
+    const input = lines(
+      'FROM debian:bookworm',
+      'RUN echo hi > /hi',
+      'RUN --mount=type=cache,target=/var/cache/apt apt-get update && apt-get install -y --no-install-recommends curl',
+    );
+    expect(await joinNotes(input, { caches: 'mount' })).toEqual([
+      '3: Leaves this `RUN` apart from the one before: the two RUNs have different flags: the one before has none, this one has `--mount=type=cache,target=/var/cache/apt`.',
+    ]);
+  });
+
+  test('none about a RUN that dslim split out of the one before', async () => {
+    const input = lines(
+      'FROM debian:bookworm-slim',
+      'COPY . /src',
+      'WORKDIR /src',
+      'RUN ./configure --prefix=/usr/local && make && make install && rm -rf /src',
+      'WORKDIR /',
+    );
+    const result = await fix(input, {
+      transforms: { 'extract-install-stage': { strategy: 'mount' } },
+      advice: false,
+    });
+    expect(result.output).toContain('RUN rm -rf /src');
+    expect(
+      await joinNotes(input, { transforms: { 'extract-install-stage': { strategy: 'mount' } } }),
+    ).toEqual([]);
+  });
+});

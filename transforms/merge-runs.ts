@@ -53,7 +53,12 @@ const mergeRuns: Transform = {
           extendChain(doc, chain, instruction, verdict);
         } else {
           if (verdict && !verdict.join)
-            report.note(instruction.span.start, 'refused', { reason: verdict.reason });
+            report.note(
+              instruction.span.start,
+              'refused',
+              { reason: verdict.reason },
+              verdict.subject,
+            );
           finish(doc, chain, report);
           chain = instruction.keyword === 'RUN' ? startChain(instruction) : null;
         }
