@@ -18,12 +18,12 @@ import { commandText, insertBeforeNext, scanScript, type CommandFacts } from './
 import type { ShellCommand } from './shell-commands';
 import { analyzeScript } from './shell-effects';
 import {
+  directoryAt,
   isRootUser,
   lastUser,
   sameUser,
   userWords,
   variableSetting,
-  workingDirectories,
 } from './stage-paths';
 import type { Edit, OptionSpec, TransformOptions } from './types';
 
@@ -202,7 +202,7 @@ export function movedCacheProblem(
  * be resolved may be any of those.
  */
 function otherUseProblem(doc: DockerDocument, run: InstructionInfo, target: string): string | null {
-  const cwd = run.stage ? (workingDirectories(doc, run.stage).get(run.index) ?? null) : null;
+  const cwd = directoryAt(doc, run);
   for (const command of scanScript(run.body.text, cwd).commands) {
     const name = posix.basename(command.name);
     if (PACKAGE_MANAGERS.test(name) || emptiesMount(name, command, target)) continue;

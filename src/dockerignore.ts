@@ -12,7 +12,7 @@ import { instructionCommands, programName, runScripts } from './package-runs';
 import { loadShellParser } from './shell';
 import { isWithin, resolvePath } from './paths';
 import { firstOperand, type ShellCommand } from './shell-commands';
-import { stageLineage, workingDirectories } from './stage-paths';
+import { directoryAt, stageLineage } from './stage-paths';
 import { startCommand } from './start-command';
 
 /** Always worth keeping out of a build context. */
@@ -290,8 +290,7 @@ function installsNodePackages(command: ShellCommand): boolean {
 function copiedTrees(doc: DockerDocument): string[] {
   return doc.instructions.flatMap((i) => {
     if (!i.stage || !isWholeContextCopy(doc, i)) return [];
-    const cwd = workingDirectories(doc, i.stage).get(i.index) ?? null;
-    const tree = resolvePath(copyOperands(doc, i)!.destination.value, cwd);
+    const tree = resolvePath(copyOperands(doc, i)!.destination.value, directoryAt(doc, i));
     return tree === null ? [] : [tree];
   });
 }

@@ -9,7 +9,7 @@ import {
   reachedDirectory,
   resolvePath,
 } from './paths';
-import { workingDirectories } from './stage-paths';
+import { directoryAt } from './stage-paths';
 
 /** Flags that leave a `COPY --from` putting files where they were. */
 const IN_PLACE_FLAGS = new Set(['from', 'chown', 'chmod', 'link']);
@@ -166,7 +166,7 @@ function copiesInPlace(doc: DockerDocument, copy: InstructionInfo, dirs: string[
   const operands = copyOperands(doc, copy);
   if (!operands || operands.sources.length !== 1) return false;
   const source = resolvePath(operands.sources[0].value, '/');
-  const cwd = workingDirectories(doc, copy.stage).get(copy.index) ?? null;
+  const cwd = directoryAt(doc, copy);
   if (source === null || resolvePath(operands.destination.value, cwd) !== source) return false;
   const reached = dirs.filter((dir) => pathsOverlap(dir, source));
   if (CACHE_ROOTS.has(source)) return false;

@@ -27,13 +27,7 @@ import {
 import { scanScript } from './script-paths';
 import { analyzeScript } from './shell-effects';
 import { argvCommands, listCommands, setsVariable, type ShellCommand } from './shell-commands';
-import {
-  possibleLineage,
-  runUser,
-  sameUser,
-  variableSetting,
-  workingDirectories,
-} from './stage-paths';
+import { directoryAt, possibleLineage, runUser, sameUser, variableSetting } from './stage-paths';
 import { startCommand, startedCommand, startRuns, type Started } from './start-command';
 import type { MessageData, Reporter } from './types';
 import { programOf, readOnlyWhy } from './wrappers';
@@ -150,7 +144,7 @@ export function mountOverCache(
   run: InstructionInfo,
   dirs: string[],
 ): RunMount | null {
-  const mounts = runMounts(run, runDirectory(doc, run));
+  const mounts = runMounts(run, directoryAt(doc, run));
   return (
     mounts.find((m) => m.path !== null && dirs.some((dir) => mayBeWithin(dir, m.path!))) ?? null
   );
@@ -165,7 +159,7 @@ export function mountOverCache(
  * whose target is reached only through a link.
  */
 function mountedForReader(doc: DockerDocument, run: InstructionInfo, dirs: string[]): boolean {
-  const mounts = runMounts(run, runDirectory(doc, run)).filter(
+  const mounts = runMounts(run, directoryAt(doc, run)).filter(
     (m) => m.path !== null && mountOption(m.flag, 'from') === null,
   );
   return dirs.length > 0 && dirs.every((dir) => mounts.some((m) => isWithin(dir, m.path!)));
@@ -184,7 +178,7 @@ export function mountInCacheProblem(
   run: InstructionInfo,
   dirs: string[],
 ): string | null {
-  for (const mount of runMounts(run, runDirectory(doc, run))) {
+  for (const mount of runMounts(run, directoryAt(doc, run))) {
     const what = `its ${mount.type} mount`;
     if (mount.path === null)
       return mount.target === null
@@ -205,11 +199,6 @@ export function mountInCacheProblem(
  */
 export function managerCommands(commands: ShellCommand[], rule: OfflineRule): ShellCommand[] {
   return commands.filter((command) => managerArgs(command, rule) !== null);
-}
-
-/** The working directory of a RUN, against which BuildKit resolves a relative mount target. */
-function runDirectory(doc: DockerDocument, run: InstructionInfo): string | null {
-  return (run.stage && workingDirectories(doc, run.stage).get(run.index)) ?? null;
 }
 
 /** The program name without its directory: `/usr/bin/pip3` → `pip3`. */
@@ -381,8 +370,8 @@ function mountMissesCache(
   cache: Cache,
   target: string,
 ): boolean {
-  if (!cache.offline || !isWithin(posix.normalize(target).replace(/(.)\/+$/, '$1'), '/root'))
-    return false;
+  // `target` is a resolved mount path (see `runMounts`): already normalized.
+  if (!cache.offline || !isWithin(target, '/root')) return false;
   const own = runUser(doc, run);
   return managerCommands(commands, cache.offline).some((c) => !sameUser(c.user ?? own, 'root'));
 }
@@ -789,7 +778,7 @@ function readerIn(
   dirs: string[],
   after: number,
 ): { name: string; start: number } | null {
-  const cwd = (run.stage && workingDirectories(doc, run.stage).get(run.index)) ?? null;
+  const cwd = directoryAt(doc, run);
   const plain = (c: ShellCommand) => ({
     ...c,
     args: c.args.map((w) => w.text),

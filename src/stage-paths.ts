@@ -244,6 +244,17 @@ export function workingDirectories(
   return dirs;
 }
 
+/**
+ * The working directory in effect at one instruction (see
+ * `workingDirectories`), against which a relative path or mount target of
+ * it resolves; null outside a stage or where it cannot be told.
+ */
+export function directoryAt(doc: DockerDocument, instruction: InstructionInfo): string | null {
+  return (
+    (instruction.stage && workingDirectories(doc, instruction.stage).get(instruction.index)) ?? null
+  );
+}
+
 /** Every WORKDIR path set in the stage or the stages it builds on. */
 export function workdirPaths(doc: DockerDocument, stage: Stage): string[] {
   const dirs = workingDirectories(doc, stage);
