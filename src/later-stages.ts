@@ -1,6 +1,7 @@
 import { copyOperands, flagValue } from './copy-args';
 import type { DockerDocument, InstructionInfo, Stage } from './document';
 import { lineRef } from './line-ref';
+import { orList } from './lists';
 import {
   isWithin,
   mountFlags,
@@ -181,7 +182,7 @@ function rootPath(path: string): string {
 /** The limitation each cache transform states for `readByLaterStage`, naming its cache directories. */
 export function readByLaterStageLimitation(dirs: string[]): string {
   const named = dirs.map((dir) => `\`${dir}\``);
-  const list = named.length > 1 ? `${named.slice(0, -1).join(', ')} or ${named.at(-1)}` : named[0];
+  const list = orList(named);
   const them = named.length > 1 ? 'one of them' : 'it';
   return `A later \`COPY --from\` or \`RUN --mount=...,from=\` that reads ${list} (or a directory above ${them}, or a path inside ${them}) out of the RUN's stage or a stage that has its files keeps the RUN as it is; an \`ONBUILD\` one and a \`--from\` holding a variable count. Only a COPY of one directory strictly above the cache back to the same path (\`COPY --from=build / /\`), which takes the installation that holds the cache, is followed like a stage built on it; a same-path copy of the cache directory, of a path inside it or of a directory that holds only caches (\`/root/.cache\`, \`/var/cache\`) asks for the cache and keeps the RUN as it is.`;
 }

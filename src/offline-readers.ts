@@ -1,3 +1,4 @@
+import { orList } from './lists';
 import { firstOperand, type ShellCommand, type Word } from './shell-commands';
 import { programOf } from './wrappers';
 
@@ -360,10 +361,9 @@ export function commandWords(command: ShellCommand, rule: OfflineRule): string {
   return sub ? `${programWords(command, rule)} ${sub}` : programWords(command, rule);
 }
 
-/** How a limitation names a list: `a`, `a or b`, `a, b or c`. */
+/** How a limitation names a list of code: `` `a` ``, `` `a` or `b` ``, `` `a`, `b` or `c` ``. */
 function either(items: string[]): string {
-  const named = items.map((i) => `\`${i}\``);
-  return named.length > 1 ? `${named.slice(0, -1).join(', ')} or ${named.at(-1)}` : named[0];
+  return orList(items.map((i) => `\`${i}\``));
 }
 
 /** The limitation a cache transform states for the offline readers of `rule`, naming `tools`. */

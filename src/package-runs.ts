@@ -3,6 +3,7 @@ import { isPosixShell, type DockerDocument, type InstructionInfo, type Stage } f
 import { heirs, readByLaterStage } from './later-stages';
 import { lineRef } from './line-ref';
 import { copiedInto, copyPhrase } from './copy-args';
+import { orList } from './lists';
 import {
   cacheLookup,
   configSetting,
@@ -495,8 +496,7 @@ function copiedCache(doc: DockerDocument, run: InstructionInfo, dirs: string[]):
  * makecache`), about `endsFilling`.
  */
 export function filledOnPurposeLimitation(fillers: string[]): string {
-  const named = fillers.map((f) => `\`${f}\``);
-  const list = named.length > 1 ? `${named.slice(0, -1).join(', ')} or ${named.at(-1)}` : named[0];
+  const list = orList(fillers.map((f) => `\`${f}\``));
   const ends =
     fillers.length > 0
       ? `A RUN whose last command of the tool that uses the cache only fills it (${list}), with no cleanup of the cache after it, is left alone: the RUN leaves the cache filled on purpose. `

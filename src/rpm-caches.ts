@@ -5,6 +5,7 @@
  * dnf5 wherever it is installed.
  */
 import type { DockerDocument, Stage } from './document';
+import { orList } from './lists';
 import { stageLineage } from './stage-paths';
 
 /** The package manager that `yum` or `dnf` is in an image. */
@@ -43,8 +44,8 @@ export function rpmCache(doc: DockerDocument, stage: Stage, tool: 'yum' | 'dnf')
   const family = rpmManager(image);
   if (family === null) {
     const dirs = MAY_BE[tool].map((m) => RPM_CACHE_DIRS[m]);
-    const unknown = `dslim cannot tell from the base image whether its \`${tool}\` is ${either(MAY_BE[tool])}`;
-    return { dirs, where: `${either(dirs.map((d) => `\`${d}\``))} (${unknown})`, unknown };
+    const unknown = `dslim cannot tell from the base image whether its \`${tool}\` is ${orList(MAY_BE[tool])}`;
+    return { dirs, where: `${orList(dirs.map((d) => `\`${d}\``))} (${unknown})`, unknown };
   }
   const manager: RpmManager = tool === 'dnf' && family === 'yum' ? 'dnf' : family;
   const dir = `\`${RPM_CACHE_DIRS[manager]}\``;
@@ -53,13 +54,6 @@ export function rpmCache(doc: DockerDocument, stage: Stage, tool: 'yum' | 'dnf')
     where: manager === tool ? dir : `${dir} (\`${tool}\` is ${manager} in \`${image}\`)`,
     unknown: null,
   };
-}
-
-/** `a`, `a or b`, `a, b or c`. */
-function either(items: string[]): string {
-  return items.length > 1
-    ? `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`
-    : items[0];
 }
 
 /**
