@@ -10,8 +10,10 @@ import { errexitAndProblem, errexitOrigin, settingName } from './errexit';
 import { differingFlagSpans, flagDifference, gapBetween, scriptTail } from './join';
 import { chainScript, type Chain, type JoinShape, type Wrap } from './run-chain';
 import { MAX_DEPTH } from './shell';
+import { firstOperand, listCommands, type ShellCommand } from './shell-commands';
 import { analyzeScript, type Leak, type ScriptFacts } from './shell-effects';
 import { shellOptionSetting, startupCode } from './stage-paths';
+import { programOf } from './wrappers';
 
 /** Options that only write to stderr, which is the build log unless redirected. */
 const TRACE_OPTIONS = new Set(['x', 'v', 'xtrace', 'verbose']);
@@ -83,6 +85,8 @@ export function judgeJoin(doc: DockerDocument, chain: Chain, next: InstructionIn
         'this RUN starts a background job (`&`), and dslim joins no RUN that does: a `&` that ends a script joined after `&&` sends the RUNs before it to the background too',
     };
   }
+  const replaced = replacedProgram(chainScript(chain), next.body.text);
+  if (replaced) return { join: false, reason: replaced };
   if (scriptTail(doc, previous, analyzeScript(previous.body.text)).commentRunsOn) {
     return {
       join: false,
@@ -230,4 +234,56 @@ export function quoteList(items: string[]): string {
   const shown = all.length > 3 ? [...all.slice(0, 3), `${all.length - 3} more`] : all;
   if (shown.length === 1) return shown[0];
   return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
+}
+
+/**
+ * Package managers whose install may put a new program on PATH, by the
+ * subcommands that install.
+ */
+const INSTALLS: Record<string, string[]> = {
+  pip: ['install'],
+  npm: ['install', 'i', 'add', 'update'],
+  yarn: ['add'],
+  pnpm: ['add', 'install', 'i'],
+  gem: ['install', 'update'],
+  'apt-get': ['install'],
+  apt: ['install'],
+  apk: ['add'],
+  yum: ['install', 'update', 'upgrade'],
+  dnf: ['install', 'update', 'upgrade'],
+  conda: ['install', 'update'],
+  cargo: ['install'],
+  go: ['install'],
+};
+
+/**
+ * Why the next RUN would run another program once joined: the chain runs a
+ * program by its bare name, then installs a package of that very name
+ * (`pip install --upgrade pip`), and the next RUN runs the name again. A
+ * shell remembers where it found each program, so in one shell the next
+ * RUN's `pip` is the one found first, not the new one a fresh shell finds
+ * earlier on PATH. Null when no such name is run after its install.
+ */
+function replacedProgram(before: string, after: string): string | null {
+  const firstRun = new Map<string, ShellCommand>();
+  const replaced = new Map<string, ShellCommand>();
+  for (const command of listCommands(before)) {
+    const name = command.name;
+    if (!name.includes('/') && !firstRun.has(name)) firstRun.set(name, command);
+    const manager = programOf(name).replace(/^(pip|python)[\d.]*$/, '$1');
+    const subcommand = firstOperand(command.args)?.text ?? '';
+    if (!INSTALLS[manager]?.includes(subcommand)) continue;
+    for (const word of command.args) {
+      const package_ = word.text.replace(/[@<>=!~[].*$/, '');
+      if (firstRun.has(package_)) replaced.set(package_, command);
+    }
+  }
+  const again = listCommands(after).find((c) => replaced.has(c.name));
+  if (!again) return null;
+  const name = again.name;
+  const words = (c: ShellCommand) => `\`${[c.name, ...c.args.map((w) => w.text)].join(' ')}\``;
+  const install = replaced.get(name)!;
+  const first = firstRun.get(name)!;
+  const runs = first === install ? words(install) : `\`${name}\` and then ${words(install)}`;
+  return `the RUN before runs ${runs}, which may put a new \`${name}\` on PATH: in one shell this RUN's \`${name}\` would be the one the shell found first and remembers, not the one a new shell finds`;
 }

@@ -36,6 +36,7 @@ const mergeRuns: Transform = {
     'Once `SHELLOPTS` or `BASHOPTS` is in the environment (from an ENV or ARG, or named by the next RUN), bash exports every option change, so any option the RUN before changes counts as reaching the next, whatever it runs.',
     '`ENV ENV=…` is not a reason to keep RUNs apart: dash, busybox and bash read it only when interactive. A startup file (`BASH_ENV`, profile files) runs once for the joined RUN instead of once for each.',
     "`SHELLOPTS` and `BASHOPTS` count for every SHELL, since `/bin/sh` is bash in some images; the base image's own environment is not known, so a base image that sets them is not seen.",
+    "A RUN that runs a program by its bare name after the RUNs before it ran that name and then installed a package of the same name (`pip install --upgrade pip`, `npm install -g npm`) stays apart: a shell remembers where it found each program, so in one shell it would run the old one. An install that brings the program under another package's name (`apt-get install python3-pip`), or a copy into a bin directory, is not seen.",
     'Windows images and RUNs under a SHELL that is not a POSIX shell are never joined.',
   ],
   combine: combineJoins,

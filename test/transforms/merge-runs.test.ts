@@ -65,6 +65,19 @@ transformTable('merge-runs', {
       note: '`set $FLAGS` would carry over into this RUN',
     },
     {
+      name: 'a program that upgrades itself, then runs again',
+      input: lines('FROM debian:12', 'RUN pip install --upgrade pip', 'RUN pip install awscli'),
+      reason:
+        'one shell remembers where it found `pip` first, so the second `pip` would be the old one, not the upgrade a new shell finds earlier on PATH',
+      note: "Leaves this `RUN` apart from the one before: the RUN before runs `pip install --upgrade pip`, which may put a new `pip` on PATH: in one shell this RUN's `pip` would be the one the shell found first and remembers, not the one a new shell finds.",
+    },
+    {
+      name: 'a program run, then installed by another package manager, then run again',
+      input: lines('FROM node:20', 'RUN npm --version && npm install -g npm@10', 'RUN npm ci'),
+      reason: 'the global install may put a new `npm` earlier on PATH',
+      note: 'the RUN before runs `npm` and then `npm install -g npm@10`, which may put a new `npm` on PATH',
+    },
+    {
       name: 'an ERR trap under bash',
       input: lines(
         'FROM debian:12',
