@@ -49,7 +49,16 @@ function directoryStore(root: string): ImageStore {
       throw new InputError(`${resolve(name)}: ${bytes.problem}`);
     },
     async eachBlob(names, visit) {
-      for (const name of names) await visit(name, await openStream(resolve(name)));
+      for (const name of names) {
+        const bytes = await openStream(resolve(name));
+        // A reader that stops early (an error, a layer it need not finish)
+        // leaves the file open until garbage collection: close it here.
+        try {
+          await visit(name, bytes);
+        } finally {
+          bytes.destroy();
+        }
+      }
     },
   };
 }
@@ -108,11 +117,15 @@ async function walkArchive(
       entry.resume();
     }
   } catch (error) {
-    source.destroy();
-    raw.destroy();
     if (error instanceof InputError) throw error;
     const what = gzip ? 'gzip-compressed tar archive' : 'tar archive';
     throw new InputError(`${file}: not a readable ${what} (${(error as Error).message})`);
+  } finally {
+    // The archive may end before the file does (padding after its last
+    // block), and an error stops the reading: either way the file is
+    // closed here, not left to garbage collection.
+    source.destroy();
+    raw.destroy();
   }
 }
 
